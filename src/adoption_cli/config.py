@@ -1,0 +1,215 @@
+"""Settings: defaults < adoption.toml < environment (ADOPTION_<SECTION>__<KEY>) < command-line flags.
+
+One Pydantic model validates the merged result; unknown keys are errors naming the key. Sources
+(`[[sources]]`) live in the same file. Polars-free: imported at start-up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from adoption_cli.errors import ConfigError
+from adoption_cli.schema import PLATFORMS, Kind
+
+CONFIG_FILE_NAME = "adoption.toml"
+ENV_PREFIX = "ADOPTION_"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatedTarget(_Strict):
+    """A target in force from a month on (`from = "2025-01"`), until the next one takes over."""
+
+    from_month: str = Field(alias="from", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    target_pct: float = Field(ge=0, le=100)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class _Targeted(_Strict):
+    target_pct: float = Field(ge=0, le=100)
+    targets: tuple[DatedTarget, ...] = ()
+
+    def target_for(self, month: str) -> float:
+        """The target in force in `month` (YYYY-MM): the latest dated target not after it, else the default."""
+        in_force = [t for t in self.targets if t.from_month <= month]
+        return max(in_force, key=lambda t: t.from_month).target_pct if in_force else self.target_pct
+
+
+class IndicatorSettings(_Targeted):
+    teacher_threshold_pct: float = Field(default=50.0, ge=0, le=100)
+    student_threshold_pct: float = Field(default=50.0, ge=0, le=100)
+    target_pct: float = Field(default=33.0, ge=0, le=100)
+    platforms: tuple[str, ...] = ("myschool", "sferum")
+    ownership: tuple[Literal["municipal", "state", "private"], ...] = ("municipal", "state")
+
+    @field_validator("platforms")
+    @classmethod
+    def _known_platforms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [p for p in value if p not in PLATFORMS]
+        if unknown:
+            raise ValueError(f"неизвестная платформа {unknown[0]!r}; допустимы: {', '.join(PLATFORMS)}")
+        return value
+
+
+class AssistantSettings(_Targeted):
+    target_pct: float = Field(default=84.9, ge=0, le=100)
+    # The ОО-1 column used as the denominator of the assistant share.
+    denominator: Literal["students_total"] = "students_total"
+
+
+class SferumLevel(_Strict):
+    name: str
+    min_pct: float = Field(ge=0, le=100)
+
+
+class SferumSettings(_Strict):
+    # A municipality's level is the highest band whose min_pct its share reaches (lower bound inclusive).
+    levels: tuple[SferumLevel, ...] = (
+        SferumLevel(name="низкая", min_pct=0.0),
+        SferumLevel(name="средняя", min_pct=30.0),
+        SferumLevel(name="высокая", min_pct=60.0),
+    )
+
+    @field_validator("levels")
+    @classmethod
+    def _ordered(cls, value: tuple[SferumLevel, ...]) -> tuple[SferumLevel, ...]:
+        if not value:
+            raise ValueError("нужен хотя бы один уровень")
+        bounds = [level.min_pct for level in value]
+        if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
+            raise ValueError("уровни должны идти по возрастанию min_pct без повторов")
+        return value
+
+
+class IdentitySettings(_Strict):
+    shared_user_ids: bool = False
+
+
+class TimeSettings(_Strict):
+    timezone: str = "Europe/Moscow"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"неизвестный часовой пояс {value!r}") from exc
+        return value
+
+
+class SourceSpec(_Strict):
+    """One `[[sources]]` entry: which files are what."""
+
+    path: str
+    kind: Kind
+    platform: str | None = None
+    sheet: str | None = None
+    columns: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str | None) -> str | None:
+        if value is not None and value not in PLATFORMS:
+            raise ValueError(f"неизвестная платформа {value!r}; допустимы: {', '.join(PLATFORMS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _known_columns(self) -> SourceSpec:
+        from adoption_cli.schema import COLUMNS
+
+        names = {c.name for c in COLUMNS[self.kind]}
+        unknown = [name for name in self.columns if name not in names]
+        if unknown:
+            raise ValueError(f"у вида {self.kind.value} нет столбца {unknown[0]!r}")
+        return self
+
+
+class Settings(_Strict):
+    indicator: IndicatorSettings = IndicatorSettings()
+    assistant: AssistantSettings = AssistantSettings()
+    sferum: SferumSettings = SferumSettings()
+    identity: IdentitySettings = IdentitySettings()
+    time: TimeSettings = TimeSettings()
+    sources: tuple[SourceSpec, ...] = ()
+
+
+def _deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    """ADOPTION_INDICATOR__TARGET_PCT=40 -> {"indicator": {"target_pct": 40}}; values parsed as JSON if they can be.
+
+    Only double-underscore names are settings; ADOPTION_DATA, ADOPTION_LANG… are command options.
+    """
+    result: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        path = name[len(ENV_PREFIX) :].lower().split("__")
+        try:
+            value: Any = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        node = result
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    return result
+
+
+def _describe(error: ValidationError, origin: str) -> str:
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "extra_forbidden":
+        return f"{origin}: неизвестный ключ «{key}». Уберите его или проверьте написание."
+    return f"{origin}: ключ «{key}»: {first['msg']}"
+
+
+def load_settings(
+    data_dir: Path | None,
+    *,
+    config_file: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Merge defaults, the config file (explicit, else DATA_DIR/adoption.toml), environment and flags."""
+    environ = os.environ if environ is None else environ
+    path = config_file or (data_dir / CONFIG_FILE_NAME if data_dir is not None else None)
+    layers: dict[str, Any] = {}
+    origin = "настройки"
+    if path is not None and path.is_file():
+        origin = str(path)
+        try:
+            layers = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: ошибка синтаксиса TOML: {exc}. Исправьте файл настроек.") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: не удалось прочитать файл настроек: {exc}") from exc
+    elif config_file is not None:
+        raise ConfigError(f"{config_file}: файл настроек не найден.")
+    layers = _deep_merge(layers, _env_overrides(environ))
+    layers = _deep_merge(layers, overrides or {})
+    try:
+        return Settings.model_validate(layers)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, origin)) from exc

@@ -1,0 +1,135 @@
+"""The loaded data set: canonical frames of valid rows plus the load report.
+
+Produced by `adoption_cli.sources.load_dataset` (raw exports) or by the Parquet store; consumed by the
+pure metric functions. Canonical frames are documented in docs/data-formats.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+from pydantic import BaseModel, Field
+
+from adoption_cli.schema import COLUMNS, DTYPES, Kind
+
+Grain = Literal["user", "school"]
+
+
+def canonical_schema(kind: Kind) -> dict[str, pl.DataType]:
+    """Canonical Polars schema of a kind: every column (optional ones too), in definition order."""
+    dtypes: dict[str, pl.DataType] = {
+        "String": pl.String(),
+        "Datetime": pl.Datetime("us"),
+        "Date": pl.Date(),
+        "Int64": pl.Int64(),
+    }
+    return {column.name: dtypes[DTYPES[column.type]] for column in COLUMNS[kind]}
+
+
+def empty_frame(kind: Kind) -> pl.LazyFrame:
+    return pl.LazyFrame(schema=canonical_schema(kind))
+
+
+class RejectExample(BaseModel):
+    row: int  # the row number a person sees when opening the file (header = its own row number)
+    column: str  # canonical column name, or "*" for the whole row
+    value: str | None  # None where the value identifies a user (never shown)
+    reason: str  # machine code, see sources.reasons
+
+
+class FileLoad(BaseModel):
+    """What happened to one input file."""
+
+    path: str  # relative to the data folder
+    kind: Kind
+    platform: str | None = None  # from the manifest or the file name, when the file names one
+    platforms: list[str] = Field(default_factory=list)  # platforms present in the loaded rows
+    size_bytes: int = 0
+    sha256: str = ""
+    encoding: str | None = None
+    separator: str | None = None
+    sheet: str | None = None
+    rows: int = 0  # data rows read (header and title rows excluded)
+    loaded: int = 0  # valid rows (rows = loaded + rejected)
+    rejected: int = 0
+    unknown_school: int = 0  # loaded rows naming a school not in the registry: kept out of metrics
+    other_role: int = 0  # loaded rows with a role outside teacher/student/parent: kept out of metrics
+    duplicates_dropped: int = 0  # registry only: exact duplicate rows
+    rejected_by_reason: dict[str, int] = Field(default_factory=dict)
+    examples: list[RejectExample] = Field(default_factory=list)  # the first few rejects
+    latest_activity: str | None = None  # ISO date of the newest timestamp/month in the file, if any
+
+
+class BranchMerge(BaseModel):
+    """Several distinct registry rows with one ИНН, summed into one organisation."""
+
+    school_id: str
+    rows: int
+
+
+class LoadReport(BaseModel):
+    files: list[FileLoad] = Field(default_factory=list)
+    branches_merged: list[BranchMerge] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files)
+
+    @property
+    def loaded(self) -> int:
+        return sum(f.loaded for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        return sum(f.rejected for f in self.files)
+
+    @property
+    def unknown_school(self) -> int:
+        return sum(f.unknown_school for f in self.files)
+
+
+@dataclass
+class Dataset:
+    """Valid canonical rows per kind (lazy), ready for the metrics.
+
+    - schools: one row per organisation (exact duplicates dropped, branches summed);
+    - every other kind: valid rows whose school (where the kind has one) is in the registry and whose
+      role is teacher/student/parent; rows set aside are counted in `report`.
+    """
+
+    data_dir: Path
+    frames: dict[Kind, pl.LazyFrame] = field(default_factory=dict)
+    report: LoadReport = field(default_factory=LoadReport)
+    # Rejected rows of every file: file, row, column, value, reason (value null for user identifiers).
+    rejects: pl.LazyFrame = field(
+        default_factory=lambda: pl.LazyFrame(
+            schema={"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
+        )
+    )
+    # Precomputed daily activity (from the store); None means derive it from events and accounts.
+    user_days: pl.LazyFrame | None = None
+
+    def frame(self, kind: Kind) -> pl.LazyFrame:
+        return self.frames.get(kind, empty_frame(kind))
+
+    def has(self, kind: Kind) -> bool:
+        return kind in self.frames
+
+    @property
+    def schools(self) -> pl.LazyFrame:
+        return self.frame(Kind.SCHOOLS)
+
+    def platform_grain(self) -> dict[str, Grain]:
+        """Which platforms the data describes and at which grain: user-level files win over school stats."""
+        grain: dict[str, Grain] = {}
+        for f in self.report.files:
+            for platform in f.platforms:
+                if f.kind in (Kind.ACCOUNTS, Kind.EVENTS):
+                    grain[platform] = "user"
+                elif f.kind == Kind.SCHOOL_STATS:
+                    grain.setdefault(platform, "school")
+        return grain

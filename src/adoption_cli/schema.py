@@ -1,0 +1,271 @@
+"""The canonical data model: the six kinds of source, their columns, aliases and value vocabularies.
+
+This module is deliberately free of Polars so that it can be imported at start-up (help, completion,
+config validation) at no cost. Everything that reads files maps onto these definitions; everything that
+computes metrics relies on the canonical names and value codes defined here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    SCHOOLS = "schools"
+    ACCOUNTS = "accounts"
+    EVENTS = "events"
+    SCHOOL_STATS = "school_stats"
+    CONTENT_ITEMS = "content_items"
+    CONTENT_VIEWS = "content_views"
+
+
+class ValueType(StrEnum):
+    """How a raw (string) cell becomes a canonical value; each has one parser in sources.values."""
+
+    TEXT = "text"  # trimmed; empty is missing
+    ID = "id"  # opaque identifier (user_id, content_id): trimmed, `.0` Excel suffix removed
+    INN = "inn"  # 10-digit organisation ИНН with a valid check digit
+    PLATFORM = "platform"
+    ROLE = "role"
+    OWNERSHIP = "ownership"
+    STATUS = "status"
+    CONTENT_KIND = "content_kind"
+    DATETIME = "datetime"  # naive local time in the configured timezone
+    MONTH = "month"  # first day of the month (Date)
+    COUNT = "count"  # non-negative integer
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: ValueType
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+
+
+# Russian aliases are compared after `normalise_header` (case, whitespace and ё/е insensitive).
+_SCHOOL_ID = Column(
+    "school_id",
+    ValueType.INN,
+    aliases=("ИНН", "ИНН ОО", "ИНН организации", "ИНН образовательной организации", "ИНН школы"),
+)
+_PLATFORM = Column("platform", ValueType.PLATFORM, aliases=("Платформа", "Сервис", "Система"))
+_USER_ID = Column(
+    "user_id",
+    ValueType.ID,
+    aliases=("ID пользователя", "Идентификатор пользователя", "ИД пользователя", "Пользователь", "user"),
+)
+_ROLE = Column("role", ValueType.ROLE, aliases=("Роль", "Роль пользователя", "Категория пользователя"))
+
+COLUMNS: dict[Kind, tuple[Column, ...]] = {
+    Kind.SCHOOLS: (
+        _SCHOOL_ID,
+        Column(
+            "name",
+            ValueType.TEXT,
+            aliases=("Наименование", "Наименование ОО", "Наименование организации", "Название", "Школа"),
+        ),
+        Column(
+            "municipality",
+            ValueType.TEXT,
+            aliases=("Муниципальное образование", "МО", "Муниципалитет", "Муниципальный район"),
+        ),
+        Column("ownership", ValueType.OWNERSHIP, aliases=("Форма собственности", "Собственность")),
+        Column(
+            "teachers_total",
+            ValueType.COUNT,
+            aliases=(
+                "Численность педагогических работников",
+                "Педагогические работники",
+                "Педагогов",
+                "Численность педагогов",
+            ),
+        ),
+        Column(
+            "students_total",
+            ValueType.COUNT,
+            aliases=("Численность обучающихся", "Обучающиеся", "Обучающихся", "Численность учащихся"),
+        ),
+    ),
+    Kind.ACCOUNTS: (
+        _PLATFORM,
+        _USER_ID,
+        _ROLE,
+        _SCHOOL_ID,
+        Column(
+            "status",
+            ValueType.STATUS,
+            required=False,
+            aliases=("Статус учетной записи", "Статус", "Статус аккаунта"),
+        ),
+        Column("registered_at", ValueType.DATETIME, required=False, aliases=("Дата регистрации",)),
+        Column(
+            "last_login_at",
+            ValueType.DATETIME,
+            required=False,
+            aliases=("Дата последнего входа", "Последний вход", "Последняя активность"),
+        ),
+    ),
+    Kind.EVENTS: (
+        _PLATFORM,
+        _USER_ID,
+        _ROLE,
+        _SCHOOL_ID,
+        Column(
+            "ts",
+            ValueType.DATETIME,
+            aliases=("Дата и время", "Дата и время входа", "Время входа", "Дата входа", "timestamp"),
+        ),
+    ),
+    Kind.SCHOOL_STATS: (
+        _PLATFORM,
+        _SCHOOL_ID,
+        Column("month", ValueType.MONTH, aliases=("Период", "Месяц", "Отчетный период")),
+        _ROLE,
+        Column(
+            "registered",
+            ValueType.COUNT,
+            required=False,
+            aliases=("Зарегистрировано", "Зарегистрированных", "Зарегистрированы"),
+        ),
+        Column("active", ValueType.COUNT, aliases=("Активных", "Активные", "Активно", "Активны")),
+    ),
+    Kind.CONTENT_ITEMS: (
+        Column("content_id", ValueType.ID, aliases=("ID контента", "Идентификатор контента", "ID материала")),
+        Column("kind", ValueType.CONTENT_KIND, aliases=("Вид", "Тип", "Вид контента", "Тип контента")),
+        Column(
+            "available_from",
+            ValueType.DATETIME,
+            aliases=("Доступен с", "Дата публикации", "Дата начала доступа"),
+        ),
+        Column(
+            "available_to",
+            ValueType.DATETIME,
+            required=False,
+            aliases=("Доступен по", "Дата окончания доступа", "Дата снятия"),
+        ),
+    ),
+    Kind.CONTENT_VIEWS: (
+        Column("content_id", ValueType.ID, aliases=("ID контента", "Идентификатор контента", "ID материала")),
+        _USER_ID,
+        Column("ts", ValueType.DATETIME, aliases=("Дата и время", "Дата и время просмотра", "Дата просмотра")),
+    ),
+}
+
+# Canonical Polars dtypes by value type, as strings so that this module does not import Polars
+# (see `sources.values.polars_dtype`).
+DTYPES: dict[ValueType, str] = {
+    ValueType.TEXT: "String",
+    ValueType.ID: "String",
+    ValueType.INN: "String",
+    ValueType.PLATFORM: "String",
+    ValueType.ROLE: "String",
+    ValueType.OWNERSHIP: "String",
+    ValueType.STATUS: "String",
+    ValueType.CONTENT_KIND: "String",
+    ValueType.DATETIME: "Datetime",
+    ValueType.MONTH: "Date",
+    ValueType.COUNT: "Int64",
+}
+
+# --- value vocabularies: canonical code -> accepted spellings (compared after `normalise_value`) ---
+
+PLATFORMS: dict[str, tuple[str, ...]] = {
+    "myschool": ("myschool", "my school", "моя школа", "фгис моя школа", "фгис «моя школа»", "фгис мш", "мш"),
+    "sferum": ("sferum", "сферум", "икоп сферум", "икоп «сферум»"),
+    "assistant": (
+        "assistant",
+        "цифровой помощник ученика",
+        "«цифровой помощник ученика»",
+        "цпу",
+        "помощник ученика",
+    ),
+}
+PLATFORM_LABELS_RU = {"myschool": "Моя школа", "sferum": "Сферум", "assistant": "ЦПУ"}
+
+ROLE_CODES = ("teacher", "student", "parent")
+ROLES: dict[str, tuple[str, ...]] = {
+    "teacher": ("teacher", "педагог", "учитель", "педагогический работник", "преподаватель"),
+    "student": ("student", "обучающийся", "ученик", "учащийся", "обучающиеся"),
+    "parent": (
+        "parent",
+        "родитель",
+        "законный представитель",
+        "родитель (законный представитель)",
+        "родитель/законный представитель",
+    ),
+}
+# Any other non-empty role (администратор, завуч…) is valid but outside every metric.
+OTHER_ROLE = "other"
+
+OWNERSHIPS: dict[str, tuple[str, ...]] = {
+    "municipal": ("municipal", "муниципальная", "муниципальный", "муниципальное"),
+    "state": ("state", "государственная", "государственный", "государственное", "региональная"),
+    "private": ("private", "частная", "частный", "частное", "негосударственная"),
+}
+
+STATUSES: dict[str, tuple[str, ...]] = {
+    "active": ("active", "активна", "активен", "активный", "активная", "действующая", "разблокирована"),
+    "blocked": ("blocked", "заблокирована", "заблокирован", "блокирована", "заблокированная"),
+}
+
+CONTENT_KINDS: dict[str, tuple[str, ...]] = {
+    "cok": ("cok", "цок", "цифровой образовательный контент"),
+    "social": ("social", "соцмедиа", "социальные медиа", "соц. медиа"),
+    "document": ("document", "документ", "документы"),
+}
+
+VOCABULARIES: dict[ValueType, dict[str, tuple[str, ...]]] = {
+    ValueType.PLATFORM: PLATFORMS,
+    ValueType.ROLE: ROLES,
+    ValueType.OWNERSHIP: OWNERSHIPS,
+    ValueType.STATUS: STATUSES,
+    ValueType.CONTENT_KIND: CONTENT_KINDS,
+}
+
+# Name-based discovery when adoption.toml has no [[sources]]: glob -> (kind, platform from the name).
+DISCOVERY_PATTERNS: tuple[tuple[str, Kind], ...] = (
+    ("schools.*", Kind.SCHOOLS),
+    ("{platform}_accounts*.*", Kind.ACCOUNTS),
+    ("{platform}_events*.*", Kind.EVENTS),
+    ("{platform}_stats*.*", Kind.SCHOOL_STATS),
+    ("content_items*.*", Kind.CONTENT_ITEMS),
+    ("content_views*.*", Kind.CONTENT_VIEWS),
+)
+READABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\ufeff]+")
+
+
+def normalise_header(text: str) -> str:
+    """Header comparison key: case, all whitespace (incl. NBSP/BOM) and ё/е insensitive."""
+    return _SPACES.sub("", text).lower().replace("ё", "е")
+
+
+def normalise_value(text: str) -> str:
+    """Vocabulary comparison key: trimmed, case and ё/е insensitive, inner whitespace collapsed."""
+    return _SPACES.sub(" ", text).strip().lower().replace("ё", "е")
+
+
+def column_index(kind: Kind) -> dict[str, str]:
+    """Normalised header -> canonical column name, for the canonical names and every alias."""
+    index: dict[str, str] = {}
+    for column in COLUMNS[kind]:
+        for spelling in (column.name, *column.aliases):
+            index[normalise_header(spelling)] = column.name
+    return index
+
+
+def vocabulary_index(value_type: ValueType) -> dict[str, str]:
+    """Normalised spelling -> canonical code for a vocabulary value type."""
+    return {
+        normalise_value(spelling): code
+        for code, spellings in VOCABULARIES[value_type].items()
+        for spelling in (code, *spellings)
+    }
+
+
+def required_columns(kind: Kind) -> tuple[str, ...]:
+    return tuple(c.name for c in COLUMNS[kind] if c.required)
