@@ -216,6 +216,17 @@ def test_xlsx_merged_two_row_header(tmp_path: Path) -> None:
     assert file_load(dataset, "schools.xlsx").rows == 1
 
 
+def test_data_cell_equal_to_an_alias_is_not_a_header(tmp_path: Path) -> None:
+    # «Примечание» is no known column; the first row's note «Зарегистрировано» is an alias of the optional
+    # `registered`: the complete header must not continue into that row.
+    write_registry(tmp_path)
+    text = f"Платформа;ИНН;Месяц;Роль;Активных;Примечание\nСферум;{INN_A};09.2024;Учитель;5;Зарегистрировано\n"
+    write(tmp_path / "sferum_stats.csv", text)
+    dataset = load(tmp_path)
+    assert file_load(dataset, "sferum_stats.csv").rows == 1
+    assert dataset.frame(dataset.report.files[1].kind).collect()["active"].to_list() == [5]
+
+
 def test_xlsx_first_sheet_unless_named(tmp_path: Path) -> None:
     first = [RU_HEADER, [int(INN_A), "Первая", "МО", "частная", 1, 1]]
     second = [RU_HEADER, [int(INN_B), "Вторая", "МО", "частная", 1, 1]]

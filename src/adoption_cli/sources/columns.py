@@ -3,7 +3,8 @@
 Exports put title rows above the header, split a header over two rows under merged group cells
 («Численность» over «педагогических работников» | «обучающихся»), and number the columns 1, 2, 3… in the
 row below it. The header is the first row among the first SEARCH_ROWS where at least two cells name known
-columns of the kind; a second header row is used when it names more columns, and a numbering row is skipped.
+columns of the kind; the next row joins it only when that supplies missing required columns; a numbering
+row is skipped.
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ class ColumnMap:
         """How many distinct canonical columns a row of names covers."""
         return len({name for name in map(self.canonical, names) if name})
 
+    def missing_required(self, names: Sequence[Cell]) -> int:
+        """Required columns (the platform aside: a file name may give it) that a row of names lacks."""
+        found = set(map(self.canonical, names))
+        return sum(1 for c in COLUMNS[self.kind] if c.required and c.name != "platform" and c.name not in found)
+
     def best_header_matches(self, rows: Sequence[Row]) -> int:
         """Coverage of the best header candidate among the first rows (used to sniff separators)."""
         return max((self.matches(row) for row in rows[:SEARCH_ROWS]), default=0)
@@ -89,9 +95,11 @@ class ColumnMap:
                 continue
             names: list[Cell] = [_filled(cell) for cell in row]
             data_start = index + 1
-            if index + 1 < len(rows):
+            if index + 1 < len(rows) and self.missing_required(names):
+                # Only a header that lacks required columns may continue on the next row: a data cell that
+                # happens to equal an alias («Школа») must not turn the first data row into a header.
                 double = self._two_row_names(row, rows[index + 1])
-                if self.matches(double) > single:
+                if self.missing_required(double) < self.missing_required(names):
                     names, data_start = double, index + 2
             if data_start < len(rows) and _is_numbering(rows[data_start]):
                 data_start += 1
