@@ -47,7 +47,9 @@ _GLOBAL_PARAMS = (
 
 
 def _extended_signature(command: Callable[..., Any]) -> inspect.Signature:
-    signature = inspect.signature(command)
+    # Command modules use `from __future__ import annotations`: resolve the strings in the command's own
+    # module, or Typer (which reads __signature__ as is) would lose the Annotated option metadata.
+    signature = inspect.signature(command, eval_str=True)
     extra = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
         for name, annotation, default in _GLOBAL_PARAMS

@@ -101,3 +101,82 @@ FailBelowTargetOpt = Annotated[
         "--fail-below-target", help="Код выхода 3, если целевое значение не достигнуто.", rich_help_panel=_OUTPUT_PANEL
     ),
 ]
+
+_RULES_PANEL = "Правила расчёта (важнее adoption.toml и переменных окружения)"
+
+TargetOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--target",
+        min=0,
+        max=100,
+        help="Целевое значение, % (заменяет и датированные цели из настроек).",
+        show_default=False,
+        rich_help_panel=_RULES_PANEL,
+    ),
+]
+TeacherThresholdOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--teacher-threshold",
+        min=0,
+        max=100,
+        help="Порог доли активных педагогов, % (по умолчанию 50).",
+        show_default=False,
+        rich_help_panel=_RULES_PANEL,
+    ),
+]
+StudentThresholdOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--student-threshold",
+        min=0,
+        max=100,
+        help="Порог доли активных обучающихся, % (по умолчанию 50).",
+        show_default=False,
+        rich_help_panel=_RULES_PANEL,
+    ),
+]
+PlatformOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--platform",
+        "-p",
+        help="Учитываемая платформа: myschool, sferum, assistant или по-русски («Моя школа»); можно повторять.",
+        show_default=False,
+        rich_help_panel=_RULES_PANEL,
+    ),
+]
+SharedUserIdsOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--shared-user-ids/--separate-user-ids",
+        help="Один user_id на разных платформах — один человек (точное объединение) или нет.",
+        show_default=False,
+        rich_help_panel=_RULES_PANEL,
+    ),
+]
+
+
+def normalise_platforms(values: list[str] | None) -> tuple[str, ...] | None:
+    """--platform values as canonical codes (Russian names accepted), in the order given, without repeats."""
+    if not values:
+        return None
+    from adoption_cli.cli.environment import current
+    from adoption_cli.errors import UsageError
+    from adoption_cli.schema import PLATFORMS, ValueType, normalise_value, vocabulary_index
+
+    index = vocabulary_index(ValueType.PLATFORM)
+    codes: list[str] = []
+    for value in values:
+        code = index.get(normalise_value(value))
+        if code is None:
+            raise UsageError(
+                current().t(
+                    f"неизвестная платформа «{value}» в --platform: допустимы {', '.join(PLATFORMS)}.",
+                    f"unknown platform «{value}» in --platform: use one of {', '.join(PLATFORMS)}.",
+                )
+            )
+        if code not in codes:
+            codes.append(code)
+    return tuple(codes)
