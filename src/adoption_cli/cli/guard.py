@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 import traceback
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -95,4 +96,5 @@ def _report(env: environment.Environment | None, message: str, *, debug: bool) -
     env = env or environment.Environment()
     if debug:
         env.err.print(traceback.format_exc(), markup=False, highlight=False)
-    env.error(" ".join(message.split()))
+    # One line, but keep the narrow no-break spaces of Russian numbers (str.split would eat them).
+    env.error(re.sub(r"[ \t\r\n]+", " ", message).strip())

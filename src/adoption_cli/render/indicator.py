@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from adoption_cli.cli.environment import Lang, current
 from adoption_cli.render.labels import month_name, ownership_label, period_range, platform_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_setting, plural
-from adoption_cli.render.tables import MET, NOT_MET, Col, make_table, status_cell
+from adoption_cli.render.tables import MET, NOT_MET, Col, make_table, status_cell, text_cell
 
 if TYPE_CHECKING:
     import polars as pl
@@ -42,7 +42,7 @@ class IndicatorContext:
 
 def _summary_cells(name: str, summary: IndicatorSummary, target_pct: float, lang: Lang) -> list[str]:
     return [
-        name,
+        text_cell(name),
         fmt_int(summary.schools, lang),
         fmt_int(summary.flagged, lang),
         fmt_pct(summary.share_pct, lang, 2),
