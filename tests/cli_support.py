@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,16 @@ from adoption_cli.dataset import Dataset
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 # A fixed, colourless terminal 120 columns wide: outputs are comparable byte for byte.
-ENV = {"COLUMNS": "120", "_TYPER_FORCE_DISABLE_TERMINAL": "1", "NO_COLOR": "1", "ADOPTION_LANG": ""}
+ENV: dict[str, str | None] = {
+    "COLUMNS": "120",
+    "_TYPER_FORCE_DISABLE_TERMINAL": "1",
+    "NO_COLOR": "1",
+    "ADOPTION_LANG": "",
+}
 
 
-def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+def invoke(*args: str, env: Mapping[str, str | None] | None = None) -> Result:
+    """Run `adoption ARGS`; a variable given as None in `env` is removed from the environment."""
     return CliRunner().invoke(app, list(args), env={**ENV, **(env or {})})
 
 

@@ -17,9 +17,11 @@ import typer
 from adoption_cli import __version__
 from adoption_cli.cli import commands
 from adoption_cli.cli.guard import guarded
+from adoption_cli.cli.typer_ru import Command, Group
 
 app = typer.Typer(
     name="adoption",
+    cls=Group,
     help=(
         "Аналитика использования ФГИС «Моя школа», ИКОП «Сферум» и «Цифровой помощник ученика» "
         "по выгрузкам платформ и реестру школ (ОО-1).\n\n"
@@ -59,7 +61,7 @@ def _command_modules() -> list[ModuleType]:
 
 
 for _module in _command_modules():
-    app.command(name=_module.NAME)(guarded(_module.command))
+    app.command(name=_module.NAME, cls=Command)(guarded(_module.command))
 
 
 def main() -> None:

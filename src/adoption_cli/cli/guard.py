@@ -24,7 +24,12 @@ _PANEL = "Общие параметры"
 
 LangOpt = Annotated[
     str | None,
-    typer.Option("--lang", help="Язык вывода: ru (по умолчанию) или en; также ADOPTION_LANG.", rich_help_panel=_PANEL),
+    typer.Option(
+        "--lang",
+        metavar="ru|en",
+        help="Язык вывода: ru (по умолчанию) или en; также ADOPTION_LANG.",
+        rich_help_panel=_PANEL,
+    ),
 ]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="Только результат, без сообщений.", rich_help_panel=_PANEL)

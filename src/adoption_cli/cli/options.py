@@ -24,6 +24,7 @@ DataOpt = Annotated[
     typer.Option(
         "--data",
         "-d",
+        metavar="ПАПКА",
         envvar="ADOPTION_DATA",
         help="Папка с выгрузками (по умолчанию ADOPTION_DATA, иначе ./data).",
         show_default=False,
@@ -34,6 +35,7 @@ ConfigOpt = Annotated[
     Path | None,
     typer.Option(
         "--config",
+        metavar="ФАЙЛ",
         help="Файл настроек (по умолчанию adoption.toml в папке с данными).",
         show_default=False,
         rich_help_panel=_DATA_PANEL,
@@ -43,6 +45,7 @@ StoreOpt = Annotated[
     Path | None,
     typer.Option(
         "--store",
+        metavar="ПАПКА",
         envvar="ADOPTION_STORE",
         help="Хранилище Parquet, созданное `adoption ingest` (по умолчанию .adoption-store в папке с данными).",
         show_default=False,
@@ -55,12 +58,20 @@ StrictOpt = Annotated[
 ]
 MonthOpt = Annotated[
     str | None,
-    typer.Option("--month", "-m", help="Календарный месяц ГГГГ-ММ.", show_default=False, rich_help_panel=_PERIOD_PANEL),
+    typer.Option(
+        "--month",
+        "-m",
+        metavar="ГГГГ-ММ",
+        help="Календарный месяц ГГГГ-ММ.",
+        show_default=False,
+        rich_help_panel=_PERIOD_PANEL,
+    ),
 ]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="ДАТА",
         help="Скользящее окно, заканчивающееся этой датой (ГГГГ-ММ-ДД), включительно.",
         show_default=False,
         rich_help_panel=_PERIOD_PANEL,
@@ -68,12 +79,18 @@ AsOfOpt = Annotated[
 ]
 DaysOpt = Annotated[
     int,
-    typer.Option("--days", min=1, max=366, help="Длина окна для --as-of, дней.", rich_help_panel=_PERIOD_PANEL),
+    typer.Option(
+        "--days", metavar="ДНЕЙ", min=1, max=366, help="Длина окна для --as-of, дней.", rich_help_panel=_PERIOD_PANEL
+    ),
 ]
 QuarterOpt = Annotated[
     str | None,
     typer.Option(
-        "--quarter", help="Квартал ГГГГQN, например 2024Q3.", show_default=False, rich_help_panel=_PERIOD_PANEL
+        "--quarter",
+        metavar="ГГГГQN",
+        help="Квартал ГГГГQN, например 2024Q3.",
+        show_default=False,
+        rich_help_panel=_PERIOD_PANEL,
     ),
 ]
 FormatOpt = Annotated[
@@ -90,6 +107,7 @@ MunicipalityOpt = Annotated[
     str | None,
     typer.Option(
         "--municipality",
+        metavar="НАЗВАНИЕ",
         help="Только это муниципальное образование (точное название или его часть).",
         show_default=False,
         rich_help_panel=_DATA_PANEL,
@@ -108,6 +126,7 @@ TargetOpt = Annotated[
     float | None,
     typer.Option(
         "--target",
+        metavar="%",
         min=0,
         max=100,
         help="Целевое значение, % (заменяет и датированные цели из настроек).",
@@ -119,6 +138,7 @@ TeacherThresholdOpt = Annotated[
     float | None,
     typer.Option(
         "--teacher-threshold",
+        metavar="%",
         min=0,
         max=100,
         help="Порог доли активных педагогов, % (по умолчанию 50).",
@@ -130,6 +150,7 @@ StudentThresholdOpt = Annotated[
     float | None,
     typer.Option(
         "--student-threshold",
+        metavar="%",
         min=0,
         max=100,
         help="Порог доли активных обучающихся, % (по умолчанию 50).",
@@ -142,6 +163,8 @@ PlatformOpt = Annotated[
     typer.Option(
         "--platform",
         "-p",
+        metavar="ПЛАТФОРМА",
+        autocompletion=lambda: ["myschool", "sferum", "assistant"],
         help="Учитываемая платформа: myschool, sferum, assistant или по-русски («Моя школа»); можно повторять.",
         show_default=False,
         rich_help_panel=_RULES_PANEL,
