@@ -18,9 +18,8 @@ from typing import Annotated, Any
 import typer
 
 from adoption_cli.cli import environment
+from adoption_cli.cli.options import COMMON_PANEL
 from adoption_cli.errors import AdoptionError, ExitStatus
-
-_PANEL = "Общие параметры"
 
 LangOpt = Annotated[
     str | None,
@@ -28,19 +27,23 @@ LangOpt = Annotated[
         "--lang",
         metavar="ru|en",
         help="Язык вывода: ru (по умолчанию) или en; также ADOPTION_LANG.",
-        rich_help_panel=_PANEL,
+        rich_help_panel=COMMON_PANEL,
     ),
 ]
 QuietOpt = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Только результат, без сообщений.", rich_help_panel=_PANEL)
+    bool, typer.Option("--quiet", "-q", help="Только результат, без сообщений.", rich_help_panel=COMMON_PANEL)
 ]
 VerboseOpt = Annotated[
-    bool, typer.Option("--verbose", "-v", help="Подробные сообщения о загрузке.", rich_help_panel=_PANEL)
+    bool, typer.Option("--verbose", "-v", help="Подробные сообщения о загрузке.", rich_help_panel=COMMON_PANEL)
 ]
-NoColorOpt = Annotated[bool, typer.Option("--no-color", help="Без цвета (также NO_COLOR).", rich_help_panel=_PANEL)]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="Без цвета (также NO_COLOR).", rich_help_panel=COMMON_PANEL)
+]
 DebugOpt = Annotated[
     bool,
-    typer.Option("--debug", help="Показывать трассировку ошибок (также ADOPTION_DEBUG=1).", rich_help_panel=_PANEL),
+    typer.Option(
+        "--debug", help="Показывать трассировку ошибок (также ADOPTION_DEBUG=1).", rich_help_panel=COMMON_PANEL
+    ),
 ]
 
 _GLOBAL_PARAMS = (

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+# The panel of the flags every command has (added by cli.guard) and of --help.
+COMMON_PANEL = "Общие параметры"
 _DATA_PANEL = "Данные"
 _PERIOD_PANEL = "Период"
 _OUTPUT_PANEL = "Вывод"

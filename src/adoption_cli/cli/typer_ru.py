@@ -17,12 +17,13 @@ from typing import Any
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
+from adoption_cli.cli.options import COMMON_PANEL
+
 _HELP_TEXTS = {
     "help": "Показать эту справку и выйти.",
     "install_completion": "Установить автодополнение команд для текущей оболочки.",
     "show_completion": "Показать скрипт автодополнения для текущей оболочки (чтобы настроить вручную).",
 }
-_COMMON_PANEL = "Общие параметры"
 _OPTIONS_METAVAR = "[ПАРАМЕТРЫ]"
 
 # Typer's module-level words (typer.rich_utils), in Russian.
@@ -176,7 +177,7 @@ def reflow(help_text: str | None) -> str | None:
 
 # Typer passes its own English defaults explicitly, so they are replaced rather than defaulted.
 class Command(_Russian, TyperCommand):
-    help_panel = _COMMON_PANEL
+    help_panel = COMMON_PANEL
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **{**kwargs, "help": reflow(kwargs.get("help")), "options_metavar": _OPTIONS_METAVAR})
