@@ -51,7 +51,9 @@ def _default(param: Any) -> str | None:
 
 
 def _option_row(param: Any, ctx: Any) -> str:
-    names = ", ".join(f"`{name}`" for name in [*param.opts, *param.secondary_opts])
+    # Long names first: Click keeps the names of --help in a set, whose order changes from run to run.
+    ordered = sorted([*param.opts, *param.secondary_opts], key=lambda name: not name.startswith("--"))
+    names = ", ".join(f"`{name}`" for name in ordered)
     value = param.display_type_rich(ctx) or ""
     if param.is_flag:
         value = ""
