@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from enum import Enum
 from typing import Any
 
 from adoption_cli.cli.options import COMMON_PANEL
+from adoption_cli.cli.typer_ru import EXAMPLE_PREFIX, option_panels, option_parts
 from adoption_cli.errors import ExitStatus
 
-DEFAULT_PANEL = "Параметры"
 EXIT_STATUSES = {
     ExitStatus.SUCCESS: "успех (в том числе когда часть строк отклонена — об этом строка в stderr)",
     ExitStatus.ERROR: "данные или настройки нельзя использовать; одно предложение в stderr называет файл, "
@@ -32,52 +31,22 @@ ENVIRONMENT = {
     "ADOPTION_<РАЗДЕЛ>__<КЛЮЧ>": "настройка из adoption.toml, например ADOPTION_INDICATOR__TARGET_PCT=40 "
     "(параметры командной строки важнее)",
 }
-EXAMPLE_PREFIX = "Пример:"
 
 
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _default(param: Any) -> str | None:
-    value = param.default
-    if value is None or value is False or callable(value) or getattr(param, "show_default", True) is False:
-        return None
-    if isinstance(value, Enum):
-        value = value.value
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) or None
-    return str(value)
-
-
-def _option_row(param: Any, ctx: Any) -> str:
-    # Long names first: Click keeps the names of --help in a set, whose order changes from run to run.
-    ordered = sorted([*param.opts, *param.secondary_opts], key=lambda name: not name.startswith("--"))
-    names = ", ".join(f"`{name}`" for name in ordered)
-    value = param.display_type_rich(ctx) or ""
-    if param.is_flag:
-        value = ""
-    description = param.help or ""
-    extras = []
-    default = _default(param)
-    if default is not None and not param.is_flag:
-        extras.append(f"По умолчанию: `{default}`.")
-    if param.envvar:
-        envvars = param.envvar if isinstance(param.envvar, list | tuple) else [param.envvar]
-        extras.append("Переменная окружения: " + ", ".join(f"`{e}`" for e in envvars) + ".")
-    value_cell = f"`{value}`" if value else ""
-    return f"| {names} | {_cell(value_cell)} | {_cell(' '.join([description, *extras]))} |"
-
-
 def _panels(command: Any, ctx: Any, *, skip: str | None) -> dict[str, list[str]]:
     panels: dict[str, list[str]] = {}
-    for param in command.get_params(ctx):
-        if getattr(param, "hidden", False) or param.param_type_name != "option":
-            continue
-        panel = getattr(param, "rich_help_panel", None) or DEFAULT_PANEL
+    for panel, params in option_panels(command, ctx).items():
         if panel == skip:
             continue
-        panels.setdefault(panel, []).append(_option_row(param, ctx))
+        for param in params:
+            names, value, description = option_parts(param, ctx)
+            value_cell = f"`{value}`" if value else ""
+            names_cell = ", ".join(f"`{name}`" for name in names)
+            panels.setdefault(panel, []).append(f"| {names_cell} | {_cell(value_cell)} | {_cell(description)} |")
     return panels
 
 

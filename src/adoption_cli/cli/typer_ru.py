@@ -1,8 +1,9 @@
-"""Typer's help pages and usage errors in Russian.
+"""Help pages and usage errors in Russian, written without Rich so that `adoption --help` starts fast.
 
-Typer prints its own words («Usage», «Options», «[default: …]», «No such option») in English. The Group and
-Command classes below put Russian ones in, at the moment help or a usage error is shown (that is when Typer
-imports its Rich help module, which stays out of every other run). Click's error sentences are translated
+Typer prints its own words («Usage», «Options», «[default: …]», «No such option») in English, and its Rich
+help costs a tenth of a second of imports (rich, markdown-it) before anything is shown. The Group and Command
+classes below write help with Click's plain formatter instead: Russian headings, options grouped by their
+`rich_help_panel`, Russian defaults and environment variables. Click's usage error sentences are translated
 for the common cases; an unknown one is shown as is.
 """
 
@@ -11,38 +12,23 @@ from __future__ import annotations
 import inspect
 import os
 import re
-from collections.abc import Callable, Sequence
-from typing import Any
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from enum import Enum
+from typing import IO, Any
 
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from adoption_cli.cli.options import COMMON_PANEL
 
+DEFAULT_PANEL = "Параметры"
 _HELP_TEXTS = {
     "help": "Показать эту справку и выйти.",
     "install_completion": "Установить автодополнение команд для текущей оболочки.",
     "show_completion": "Показать скрипт автодополнения для текущей оболочки (чтобы настроить вручную).",
 }
 _OPTIONS_METAVAR = "[ПАРАМЕТРЫ]"
-
-# Typer's module-level words (typer.rich_utils), in Russian.
-_RICH_UTILS_WORDS = {
-    "ARGUMENTS_PANEL_TITLE": "Аргументы",
-    "OPTIONS_PANEL_TITLE": "Параметры",
-    "COMMANDS_PANEL_TITLE": "Команды",
-    "ERRORS_PANEL_TITLE": "Ошибка",
-    "DEFAULT_STRING": "[по умолчанию: {}]",
-    "ENVVAR_STRING": "[переменная окружения: {}]",
-    "REQUIRED_LONG_STRING": "[обязательно]",
-    "DEPRECATED_STRING": "(устарело) ",
-    "ABORTED_TEXT": "Прервано.",
-    "RICH_HELP": "Справка: [blue]{command_path} {help_option}[/]",
-}
-_ENGLISH_WORDS = {
-    "ERRORS_PANEL_TITLE": "Error",
-    "RICH_HELP": "Try [blue]'{command_path} {help_option}'[/] for help.",
-}
 
 _Translation = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
@@ -105,56 +91,118 @@ def _language(args: Sequence[str]) -> str:
     return (os.environ.get("ADOPTION_LANG") or "ru").strip().lower()
 
 
-def _use_words(lang: str = "ru") -> None:
-    from typer import rich_utils
+class RussianUsageError(UsageError):
+    """A usage error shown in Russian: the usage line, where to find help, and the problem."""
 
-    words = {**_RICH_UTILS_WORDS, **(_ENGLISH_WORDS if lang == "en" else {})}
-    for name, word in words.items():
-        setattr(rich_utils, name, word)
+    def show(self, file: IO[Any] | None = None) -> None:
+        from typer._click.utils import echo
 
-
-def _polish(params: list[Any], *, panel: str | None) -> list[Any]:
-    """Russian help for the options Typer and Click add (shown in `panel`); flags show no value type."""
-    for param in params:
-        if not isinstance(param, TyperOption):
-            continue
-        if param.name in _HELP_TEXTS:
-            param.help = _HELP_TEXTS[param.name]
-            param.rich_help_panel = panel
-        if param.is_flag and param.metavar is None:
-            param.metavar = ""
-    return params
+        stream = file or sys.stderr
+        if self.ctx is not None:
+            help_names = self.ctx.help_option_names
+            echo(self.ctx.get_usage(), file=stream)
+            echo(f"Справка: {self.ctx.command_path} {help_names[0]}", file=stream)
+        echo(f"Ошибка: {self.format_message()}", file=stream)
 
 
 def _russian_usage_error(error: UsageError, args: Sequence[str]) -> UsageError:
     """The same usage error with its sentence in the user's language; help requests pass unchanged."""
-    if isinstance(error, NoArgsIsHelpError):
+    if isinstance(error, NoArgsIsHelpError) or _language(args) == "en":
         return error
-    lang = _language(args)
-    _use_words(lang)
-    if lang == "en":
-        return error
-    translated = UsageError(translate_usage_problem(error.format_message()), ctx=error.ctx)
+    translated = RussianUsageError(translate_usage_problem(error.format_message()), ctx=error.ctx)
     translated.exit_code = error.exit_code
     return translated
 
 
+EXAMPLE_PREFIX = "Пример:"
+
+
+def reflow(help_text: str | None) -> str | None:
+    """Docstring paragraphs as single lines (the help and docs/cli.md wrap them at their own width).
+
+    A paragraph that starts with \\b (Click's convention) keeps its line breaks; an example is marked so,
+    because a command line broken in two cannot be copied.
+    """
+    if not help_text:
+        return help_text
+    paragraphs = inspect.cleandoc(help_text).split("\n\n")
+    return "\n\n".join(
+        p if p.startswith("\b") else ("\b\n" if p.startswith(EXAMPLE_PREFIX) else "") + " ".join(p.split("\n"))
+        for p in paragraphs
+    )
+
+
+def _default(param: Any) -> str | None:
+    value = param.default
+    if param.is_flag or value is None or callable(value) or param.show_default is False:
+        return None
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or None
+    return str(value)
+
+
+def option_parts(param: TyperOption, ctx: Any) -> tuple[list[str], str, str]:
+    """(names, value placeholder, description with default and environment variable) of an option."""
+    names = sorted([*param.opts, *param.secondary_opts], key=lambda name: not name.startswith("--"))
+    value = "" if param.is_flag else (param.display_type_rich(ctx) or "")
+    extras = []
+    default = _default(param)
+    if default is not None:
+        extras.append(f"[по умолчанию: {default}]")
+    if param.envvar:
+        envvars = param.envvar if isinstance(param.envvar, list | tuple) else [param.envvar]
+        extras.append(f"[переменная окружения: {', '.join(str(e) for e in envvars)}]")
+    return names, value, " ".join([param.help or "", *extras]).strip()
+
+
+def option_panels(command: Any, ctx: Any) -> dict[str, list[TyperOption]]:
+    """The command's visible options by help panel, in declaration order."""
+    panels: dict[str, list[TyperOption]] = {}
+    for param in command.get_params(ctx):
+        if isinstance(param, TyperOption) and not param.hidden:
+            panels.setdefault(getattr(param, "rich_help_panel", None) or DEFAULT_PANEL, []).append(param)
+    return panels
+
+
+def _help_rows(params: list[TyperOption], ctx: Any) -> Iterator[tuple[str, str]]:
+    for param in params:
+        names, value, description = option_parts(param, ctx)
+        yield (", ".join(names) + (f" {value}" if value else ""), description)
+
+
 class _Russian:
-    """Mixed into Typer's command classes: Russian usage line, help words and usage errors."""
+    """Mixed into Typer's command classes: Russian usage line, help page and usage errors."""
 
     # Where --help is listed: commands put it with the common flags that guard adds to each of them.
     help_panel: str | None = None
 
     def get_params(self, ctx: Any) -> list[Any]:
-        return _polish(super().get_params(ctx), panel=self.help_panel)  # type: ignore[misc]
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if isinstance(param, TyperOption) and param.name in _HELP_TEXTS:
+                param.help = _HELP_TEXTS[param.name]
+                param.rich_help_panel = self.help_panel
+                # Typer's completion flags default to None, which Typer coerces through Pydantic (~0.1 s of
+                # imports) on every run; False means the same to their callbacks and is never coerced.
+                if param.is_flag and param.default is None:
+                    param.default = False
+        return params
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="Запуск: ")
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        _use_words()
-        super().format_help(ctx, formatter)  # type: ignore[misc]
+        self.format_usage(ctx, formatter)
+        self.format_help_text(ctx, formatter)  # type: ignore[attr-defined]
+        self.format_options(ctx, formatter)
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        for panel, params in option_panels(self, ctx).items():
+            with formatter.section(panel):
+                formatter.write_dl(list(_help_rows(params, ctx)))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         original = list(args)
@@ -162,17 +210,6 @@ class _Russian:
             return super().parse_args(ctx, args)  # type: ignore[misc]
         except UsageError as error:
             raise _russian_usage_error(error, original) from None
-
-
-def reflow(help_text: str | None) -> str | None:
-    """Docstring paragraphs as single lines, so that the terminal wraps them at its own width.
-
-    A paragraph that starts with \\b (Click's convention) keeps its line breaks.
-    """
-    if not help_text:
-        return help_text
-    paragraphs = inspect.cleandoc(help_text).split("\n\n")
-    return "\n\n".join(p if p.startswith("\b") else " ".join(p.split("\n")) for p in paragraphs)
 
 
 # Typer passes its own English defaults explicitly, so they are replaced rather than defaulted.
@@ -194,6 +231,18 @@ class Group(_Russian, TyperGroup):
                 "subcommand_metavar": "КОМАНДА [ПАРАМЕТРЫ]...",
             },
         )
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        super().format_options(ctx, formatter)
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                # The whole first sentence: write_dl wraps it, a limit would cut it with «...».
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Команды"):
+                formatter.write_dl(rows)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
