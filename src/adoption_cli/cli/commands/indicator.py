@@ -75,6 +75,7 @@ def command(
     Пример: adoption indicator --data sample_data --month 2024-09 --municipality Сочи
     """
     from adoption_cli.cli.environment import current
+    from adoption_cli.cli.progress import delayed_status
     from adoption_cli.cli.selection import choose_one
     from adoption_cli.cli.session import open_dataset
     from adoption_cli.errors import TargetNotMet
@@ -103,7 +104,8 @@ def command(
         kinds=(Kind.SCHOOLS, Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS),
     )
     frame, combination = schools_frame(dataset, period, settings)
-    schools = frame.collect()
+    with delayed_status(env.t("Расчёт индикатора…", "Computing the indicator…")):
+        schools = frame.collect()
     chosen = (
         choose_one(municipality, schools["municipality"].unique().to_list(), option="--municipality")
         if municipality is not None
