@@ -104,6 +104,20 @@ def test_exit_130_on_ctrl_c(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert result.stderr == "Ошибка: прервано пользователем.\n"
 
 
+def test_a_closed_pipe_ends_quietly(monkeypatch: pytest.MonkeyPatch, data: str) -> None:
+    # `adoption indicator … | head -1`: the reader left; no «unexpected error» about it.
+    monkeypatch.setattr("adoption_cli.render.output.write_csv", _raise(BrokenPipeError()))
+    result = invoke("indicator", "--data", data, "--month", "2024-09", "--format", "csv", "--quiet")
+    assert result.exit_code == 1
+    assert result.stderr == ""
+
+
+def test_unexpected_errors_speak_english_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr("adoption_cli.sources.load_dataset", _raise(RuntimeError("disk gone")))
+    result = invoke("validate", "--data", str(tmp_path), "--lang", "en")
+    assert result.stderr.startswith("Error: unexpected error RuntimeError: disk gone.")
+
+
 # --- language, streams, verbosity, colour ---
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import functools
 import inspect
+import io
+import os
 import re
+import sys
 import traceback
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -86,18 +89,40 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             _report(env, exc.message + (f" {exc.hint}" if exc.hint else ""), debug=debug)
             raise typer.Exit(int(exc.exit_status)) from None
         except KeyboardInterrupt:
-            _report(env, "прервано пользователем.", debug=debug)
+            _report(env, _say(env, "прервано пользователем.", "interrupted."), debug=debug)
             raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+        except BrokenPipeError:
+            # The reader of stdout went away (`| head`): nobody to tell, and nothing went wrong in here.
+            _silence_stdout()
+            raise typer.Exit(int(ExitStatus.ERROR)) from None
         except Exception as exc:
+            problem = f"{type(exc).__name__}: {exc}"
             _report(
                 env,
-                f"непредвиденная ошибка {type(exc).__name__}: {exc}. Повторите с --debug и сообщите разработчикам.",
+                _say(
+                    env,
+                    f"непредвиденная ошибка {problem}. Повторите с --debug и сообщите разработчикам.",
+                    f"unexpected error {problem}. Run again with --debug and report it to the developers.",
+                ),
                 debug=debug,
             )
             raise typer.Exit(int(ExitStatus.ERROR)) from None
 
     wrapper.__signature__ = _extended_signature(command)  # type: ignore[attr-defined]
     return wrapper
+
+
+def _say(env: environment.Environment | None, ru: str, en: str) -> str:
+    return (env or environment.Environment()).t(ru, en)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file descriptor (e.g. a test runner's buffer): nothing will be flushed to a pipe
 
 
 def _report(env: environment.Environment | None, message: str, *, debug: bool) -> None:
