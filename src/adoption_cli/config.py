@@ -177,12 +177,38 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     return result
 
 
+def _problem(error: Any) -> str:
+    """Pydantic's English sentence for the common error types, in Russian, from the structured error."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in ("enum", "literal_error"):
+        return f"значение «{error['input']}» не подходит; допустимы: {ctx['expected'].replace(' or ', ', ')}"
+    if kind == "value_error":
+        return str(ctx["error"])
+    if kind in ("less_than_equal", "greater_than_equal"):
+        bound = ctx.get("le", ctx.get("ge"))
+        return f"должно быть не {'больше' if kind == 'less_than_equal' else 'меньше'} {bound:g}"
+    words = {
+        "float_parsing": "нужно число",
+        "float_type": "нужно число",
+        "int_parsing": "нужно целое число",
+        "int_type": "нужно целое число",
+        "bool_parsing": "нужно true или false",
+        "bool_type": "нужно true или false",
+        "string_type": "нужна строка в кавычках",
+        "tuple_type": "нужен список в квадратных скобках (источники — таблицами [[sources]])",
+        "list_type": "нужен список",
+        "missing": "ключ обязателен",
+        "string_pattern_mismatch": f"значение «{error['input']}» не в нужном формате",
+    }
+    return words.get(kind, error["msg"])
+
+
 def _describe(error: ValidationError, origin: str) -> str:
     first = error.errors()[0]
     key = ".".join(str(part) for part in first["loc"])
     if first["type"] == "extra_forbidden":
         return f"{origin}: неизвестный ключ «{key}». Уберите его или проверьте написание."
-    return f"{origin}: ключ «{key}»: {first['msg']}"
+    return f"{origin}: ключ «{key}»: {_problem(first)}. Исправьте настройку."
 
 
 def load_settings(
@@ -203,8 +229,12 @@ def load_settings(
             layers = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: ошибка синтаксиса TOML: {exc}. Исправьте файл настроек.") from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: не удалось прочитать файл настроек: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{path}: файл настроек не в кодировке UTF-8 (байт {exc.start}); сохраните его в UTF-8."
+            ) from exc
+        except OSError as exc:
+            raise ConfigError(f"{path}: не удалось прочитать файл настроек ({exc.strerror or exc}).") from exc
     elif config_file is not None:
         raise ConfigError(f"{config_file}: файл настроек не найден.")
     layers = _deep_merge(layers, _env_overrides(environ))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import zipfile
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,15 @@ INN_C = "2310000004"  # 4+12+10 = 26; 26 mod 11 = 4
 INN_D = "2309000000"  # 4+12+0+27 = 43; 43 mod 11 = 10; 10 mod 10 = 0
 INN_OUTSIDE = "7707083893"  # 14+28+0+21+0+72+12+48+72 = 267; 267 mod 11 = 3 — valid, not in the registry
 INN_REGION_01 = "0105012349"  # 0+4+0+15+0+9+8+18+32 = 86; 86 mod 11 = 9
+
+RU_REGISTRY_HEADER = [
+    "ИНН",
+    "Наименование",
+    "МО",
+    "Форма собственности",
+    "Численность педагогических работников",
+    "Численность обучающихся",
+]
 
 REGISTRY_HEADER = "school_id,name,municipality,ownership,teachers_total,students_total"
 REGISTRY = f"""{REGISTRY_HEADER}
@@ -184,3 +194,36 @@ def write_mixed_dialects(data_dir: Path) -> None:
 
     views = [[r["content_id"], r["user_id"], _excel_serial(r["ts"])] for r in read_canonical("content_views.csv")]
     write(data_dir / "content_views.csv", delimited(["ID контента", "ID пользователя", "Дата просмотра"], views, ","))
+
+
+# --- xlsx ---
+
+
+def save_book(path: Path, sheets: dict[str, list[list[object]]], merged: Sequence[str] = ()) -> Path:
+    """An xlsx book, one sheet per entry; `merged` cell ranges (e.g. "A1:F1") apply to the first sheet."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    for cells in merged:
+        book.worksheets[0].merge_cells(cells)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def set_cached_value(path: Path, formula: str, cached: str) -> None:
+    """openpyxl writes formulas without results; Excel stores the last result next to the formula."""
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = members[sheet].replace(
+        f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{cached}</v>".encode()
+    )
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,8 +15,11 @@ from sources_helpers import (
     REGISTRY,
     REGISTRY_HEADER,
     REGISTRY_SOURCE,
+    RU_REGISTRY_HEADER,
     file_load,
     load,
+    save_book,
+    set_cached_value,
     write,
     write_manifest,
     write_registry,
@@ -25,31 +27,10 @@ from sources_helpers import (
 
 from adoption_cli.errors import DataError
 
-RU_HEADER = [
-    "ИНН",
-    "Наименование",
-    "МО",
-    "Форма собственности",
-    "Численность педагогических работников",
-    "Численность обучающихся",
-]
-
 
 def rejects(data_dir: Path) -> list[tuple[str, int, str, str | None, str]]:
     frame = load(data_dir).rejects.collect().sort("file", "row")
     return [tuple(row) for row in frame.iter_rows()]  # type: ignore[misc]
-
-
-def save_book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
 
 
 # --- delimited text ---
@@ -73,7 +54,7 @@ def test_csv_title_rows_and_numbering_row_are_skipped(tmp_path: Path) -> None:
     text = (
         "Реестр ОО на 01.09.2024;;;;;\n"
         ";;;;;\n"
-        + ";".join(RU_HEADER)
+        + ";".join(RU_REGISTRY_HEADER)
         + "\n1;2;3;4;5;6\n"
         + f"{INN_A};Школа;МО;муниципальная;10;100\n"
         + "bad;Школа;МО;муниципальная;10;100\n"
@@ -188,7 +169,7 @@ def test_xlsx_title_rows_and_real_row_numbers(tmp_path: Path) -> None:
         [],
         [None, "Сведения ОО-1 по Краснодарскому краю"],
         [None, "на 01.09.2024"],
-        [None, *RU_HEADER],
+        [None, *RU_REGISTRY_HEADER],
         [None, int(INN_A), "Школа", "г. Сочи", "Муниципальная", 40, 600.0],
         [],
         [None, 2310031476, "Плохая", "г. Сочи", "Муниципальная", 1, 1],
@@ -228,8 +209,8 @@ def test_data_cell_equal_to_an_alias_is_not_a_header(tmp_path: Path) -> None:
 
 
 def test_xlsx_first_sheet_unless_named(tmp_path: Path) -> None:
-    first = [RU_HEADER, [int(INN_A), "Первая", "МО", "частная", 1, 1]]
-    second = [RU_HEADER, [int(INN_B), "Вторая", "МО", "частная", 1, 1]]
+    first = [RU_REGISTRY_HEADER, [int(INN_A), "Первая", "МО", "частная", 1, 1]]
+    second = [RU_REGISTRY_HEADER, [int(INN_B), "Вторая", "МО", "частная", 1, 1]]
     save_book(tmp_path / "schools.xlsx", {"Свод": first, "Реестр": second})
     assert load(tmp_path).schools.collect()["name"].to_list() == ["Первая"]
     write_manifest(tmp_path, {"path": "schools.xlsx", "kind": "schools", "sheet": "Реестр"})
@@ -237,19 +218,6 @@ def test_xlsx_first_sheet_unless_named(tmp_path: Path) -> None:
     write_manifest(tmp_path, {"path": "schools.xlsx", "kind": "schools", "sheet": "Нет"})
     with pytest.raises(DataError, match=r"^schools\.xlsx: нет листа «Нет»; в книге есть «Свод», «Реестр»"):
         load(tmp_path)
-
-
-def _set_cached_value(path: Path, formula: str, cached: str) -> None:
-    """openpyxl writes formulas without results; Excel stores the last result next to the formula."""
-    with zipfile.ZipFile(path) as source:
-        members = {name: source.read(name) for name in source.namelist()}
-    sheet = "xl/worksheets/sheet1.xml"
-    members[sheet] = members[sheet].replace(
-        f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{cached}</v>".encode()
-    )
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in members.items():
-            target.writestr(name, data)
 
 
 def test_xlsx_formulas_dates_and_dates_as_text(tmp_path: Path) -> None:
@@ -262,7 +230,7 @@ def test_xlsx_formulas_dates_and_dates_as_text(tmp_path: Path) -> None:
         ["Сферум", int(INN_B), "01.10.2024", "Ученик", 300, "=1+1"],  # no cached result: empty
     ]
     save_book(tmp_path / "sferum_stats.xlsx", {"Лист1": rows})
-    _set_cached_value(tmp_path / "sferum_stats.xlsx", "20+5", "25")
+    set_cached_value(tmp_path / "sferum_stats.xlsx", "20+5", "25")
     dataset = load(tmp_path)
     stats = dataset.frame(file_load(dataset, "sferum_stats.xlsx").kind).collect().sort("role")
     assert stats.select("month", "role", "active").rows() == [

@@ -9,8 +9,10 @@ from __future__ import annotations
 import atexit
 import codecs
 import csv
+import errno
 import hashlib
 import io
+import os
 import shutil
 import tempfile
 from collections import Counter
@@ -49,15 +51,28 @@ class TextFile:
     encoding: str  # one of UTF8, UTF8_BOM, UTF16, CP1251
 
 
+_OS_PROBLEMS = {
+    errno.ENOENT: "файл не найден",
+    errno.EACCES: "нет прав на чтение",
+    errno.EPERM: "нет прав на чтение",
+    errno.EISDIR: "это папка, а не файл",
+    errno.ELOOP: "ссылки зациклены",
+}
+
+
 @contextmanager
 def open_input(path: Path, display: str) -> Iterator[BinaryIO]:
     """Open an input read-only; any OS failure is a one-line DataError naming the file."""
     try:
         handle = path.open("rb")
     except OSError as exc:
-        raise DataError(
-            f"{display}: файл не удаётся открыть ({exc.strerror or exc}); проверьте права доступа и путь."
-        ) from exc
+        if path.is_symlink() and not path.exists():
+            raise DataError(
+                f"{display}: файл не удаётся открыть — это ссылка на несуществующий файл «{os.readlink(path)}»; "
+                "проверьте путь или уберите ссылку из папки данных."
+            ) from exc
+        problem = _OS_PROBLEMS.get(exc.errno or 0, exc.strerror or str(exc))
+        raise DataError(f"{display}: файл не удаётся открыть ({problem}); проверьте права доступа и путь.") from exc
     with handle:
         yield handle
 
@@ -103,11 +118,13 @@ def inspect_text(path: Path, display: str) -> TextFile:
             if encoding == UTF16:
                 continue
             if b"\x00" in chunk:
-                hint = (
-                    " (похоже на xlsx: дайте файлу расширение .xlsx)"
-                    if size == len(chunk) and chunk[:2] == b"PK"
-                    else ""
-                )
+                first = size == len(chunk)
+                if first and _looks_utf16(chunk):
+                    raise DataError(
+                        f"{display}: похоже на текст в UTF-16 без метки BOM; сохраните файл в UTF-8 "
+                        "(или в Excel как «Текст Юникод»)."
+                    )
+                hint = " (похоже на xlsx: дайте файлу расширение .xlsx)" if first and chunk[:2] == b"PK" else ""
                 raise DataError(f"{display}: это не текстовая таблица, а двоичный файл{hint}; выгрузите его в CSV.")
             if utf8_ok:
                 try:
@@ -131,6 +148,23 @@ def inspect_text(path: Path, display: str) -> TextFile:
             )
         encoding = CP1251
     return TextFile(Fingerprint(size, digest.hexdigest()), encoding)
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """Text in UTF-16 without a BOM: the head decodes in one byte order to printable text with line breaks
+    (ASCII digits and separators put the NULs there; binary data does not decode to such text)."""
+    even = head[: len(head) // 2 * 2]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = even.decode(encoding, errors="replace")
+        printable = sum(1 for c in text if c.isprintable() or c in "\t\r\n")
+        if "\n" in text and "\x00" not in text and printable >= 0.95 * len(text):
+            return True
+    return False
+
+
+def line_end(sample: str) -> str:
+    """The record terminator: LF (also ending CR LF lines), or CR alone as classic Mac OS exports write."""
+    return "\r" if "\r" in sample and "\n" not in sample else "\n"
 
 
 def _scratch_dir() -> Path:

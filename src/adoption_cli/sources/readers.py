@@ -17,9 +17,11 @@ from adoption_cli.errors import DataError
 from adoption_cli.schema import normalise_header
 from adoption_cli.sources.columns import SEARCH_ROWS, Cell, ColumnMap, HeaderBlock
 from adoption_cli.sources.dialect import (
+    CP1251,
     Fingerprint,
     fingerprint,
     inspect_text,
+    line_end,
     read_sample,
     sniff_separator,
     split_records,
@@ -71,6 +73,16 @@ def _no_header(display: str) -> DataError:
     return DataError(f"{display}: в файле нет ни заголовка, ни данных; выгрузите его заново или уберите из папки.")
 
 
+def _require_known_header(columns: ColumnMap, header: HeaderBlock, where: str, hint: str) -> None:
+    """A header row where no name is known means the wrong file, sheet or encoding rather than a misnamed
+    column: say so (the cells themselves are not quoted, a headerless export would show user ids)."""
+    if columns.matches(header.names) == 0:
+        raise DataError(
+            f"{where}: не найдена строка заголовка — в первых {SEARCH_ROWS} строках нет ни одного известного "
+            f"названия столбца для вида «{columns.kind.value}»; {hint}."
+        )
+
+
 def _select(frame: pl.LazyFrame, sources: dict[str, str], extra: Sequence[pl.Expr]) -> pl.LazyFrame:
     return frame.select(pl.col(ROW).cast(pl.Int64), *extra, *(pl.col(src).alias(name) for name, src in sources.items()))
 
@@ -84,6 +96,13 @@ def _read_delimited(path: Path, display: str, columns: ColumnMap, *, platform_gi
     header = columns.find_header(split_records(sample, separator))
     if header is None:
         raise _no_header(display)
+    if text.encoding == CP1251:
+        _require_known_header(
+            columns,
+            header,
+            display,
+            "файл прочитан как Windows-1251 — если он в другой кодировке (например, KOI8-R), сохраните его в UTF-8",
+        )
     positions = columns.resolve(header.names, display, platform_given=platform_given)
     width = len(header.names)
     fields = [f"_c{i}" for i in range(width + SPARE_COLUMNS)]
@@ -93,6 +112,7 @@ def _read_delimited(path: Path, display: str, columns: ColumnMap, *, platform_gi
             has_header=False,
             separator=separator,
             quote_char='"',
+            eol_char=line_end(sample),
             skip_rows=header.data_start,
             schema=dict.fromkeys(fields, pl.String),
             missing_columns="insert",
@@ -155,9 +175,15 @@ def _read_spreadsheet(
         ) from exc
     top = [[_cell_text(v) for v in row] for row in table.head(SEARCH_ROWS + 2).rows()]
     header: HeaderBlock | None = columns.find_header(top)
+    where = f"{display} (лист «{chosen}»)"
     if header is None:
-        raise _no_header(f"{display} (лист «{chosen}»)")
-    positions = columns.resolve(header.names, f"{display} (лист «{chosen}»)", platform_given=platform_given)
+        raise _no_header(where)
+    if len(names) > 1:
+        listed = ", ".join(f"«{n}»" for n in names)
+        _require_known_header(
+            columns, header, where, f"в книге есть листы {listed} — укажите нужный как sheet в [[sources]]"
+        )
+    positions = columns.resolve(header.names, where, platform_given=platform_given)
     header_row = _sheet_row_of(path, chosen, top[header.first], header.first)
     first_data_row = header_row + header.data_start - header.first
     fields = table.columns
