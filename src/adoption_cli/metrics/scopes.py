@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from adoption_cli.dataset import Dataset, Grain
 from adoption_cli.errors import UsageError
-from adoption_cli.metrics.activity_base import active_users, school_grain_active
+from adoption_cli.metrics.activity_base import active_users, population, school_grain_active
 from adoption_cli.periods import Period
 from adoption_cli.schema import normalise_value
 
@@ -122,3 +122,9 @@ def resolve_municipality(names: Sequence[str], wanted: str) -> str:
     if partial:
         raise UsageError(f"«{wanted}» подходит к нескольким МО: {', '.join(partial[:5])}. Уточните название.")
     raise UsageError(f"Муниципальное образование «{wanted}» не найдено среди школ реестра.")
+
+
+def municipality_names(dataset: Dataset, ownership: Sequence[str]) -> list[str]:
+    """The municipalities of the population schools, sorted."""
+    names = population(dataset, ownership).select("municipality").unique().collect()
+    return sorted(names["municipality"].drop_nulls().to_list())
