@@ -46,6 +46,7 @@ class PlanResult(BaseModel):
     students_needed: int
     total_needed: int
     schools: list[PlannedSchool]
+    message: str | None = None  # set by the command in the user's language when the target is out of reach
 
 
 def users_needed(active: pl.Expr, total: pl.Expr, threshold_pct: float) -> pl.Expr:
