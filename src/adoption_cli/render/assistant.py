@@ -9,6 +9,7 @@ import polars as pl
 from adoption_cli.cli.environment import current
 from adoption_cli.metrics.assistant import AssistantResult, AssistantSummary
 from adoption_cli.render.captions import caption, ownership_text, period_text
+from adoption_cli.render.emit import scope_records
 from adoption_cli.render.numbers import fmt_int, fmt_pct
 from adoption_cli.render.tables import Col, make_table, status_cell
 
@@ -87,18 +88,10 @@ def assistant_table(result: AssistantResult) -> Table:
 
 def assistant_rows(result: AssistantResult) -> pl.DataFrame:
     """Region first, then municipalities; the period and target on every row."""
-    scopes = [("region", None, result.region), *(("municipality", m.name, m) for m in result.municipalities)]
     return pl.DataFrame(
         [
-            {
-                "period": result.period.label,
-                "scope": scope,
-                "name": name,
-                **summary.model_dump(exclude={"name"}),
-                "target_pct": result.target_pct,
-                "denominator": result.denominator,
-            }
-            for scope, name, summary in scopes
+            record | {"target_pct": result.target_pct, "denominator": result.denominator}
+            for record in scope_records(result.region, result.municipalities, period=result.period.label)
         ],
         schema_overrides={"name": pl.String, "share_pct": pl.Float64},
     )

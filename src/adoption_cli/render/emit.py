@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -29,3 +29,12 @@ def emit(
         write_csv(rows())
     else:
         write_renderable(table())
+
+
+def scope_records(region: BaseModel, municipalities: Sequence[BaseModel], **leading: object) -> list[dict[str, Any]]:
+    """CSV records: the region first, then each municipality (scope, name), with `leading` columns in front."""
+    scopes = [("region", None, region), *(("municipality", getattr(m, "name", None), m) for m in municipalities)]
+    return [
+        {**leading, "scope": scope, "name": name, **summary.model_dump(exclude={"name"})}
+        for scope, name, summary in scopes
+    ]

@@ -9,6 +9,7 @@ import polars as pl
 from adoption_cli.cli.environment import current
 from adoption_cli.metrics.sferum import SferumResult, SferumSummary
 from adoption_cli.render.captions import caption, ownership_text, period_text
+from adoption_cli.render.emit import scope_records
 from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pp
 from adoption_cli.render.tables import Col, make_table
 
@@ -90,18 +91,13 @@ def sferum_table(result: SferumResult) -> Table:
 
 
 def sferum_rows(result: SferumResult) -> pl.DataFrame:
-    scopes = [("region", None, result.region), *(("municipality", m.name, m) for m in result.municipalities)]
     return pl.DataFrame(
-        [
-            {
-                "period": result.period.label,
-                "previous_period": result.previous_period.label,
-                "scope": scope,
-                "name": name,
-                **summary.model_dump(exclude={"name"}),
-            }
-            for scope, name, summary in scopes
-        ],
+        scope_records(
+            result.region,
+            result.municipalities,
+            period=result.period.label,
+            previous_period=result.previous_period.label,
+        ),
         schema_overrides={
             "name": pl.String,
             "level": pl.String,
