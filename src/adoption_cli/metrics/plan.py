@@ -18,6 +18,11 @@ from adoption_cli.metrics.indicator import schools_frame, schools_needed
 from adoption_cli.metrics.scopes import PeriodInfo
 from adoption_cli.periods import Period
 
+ACTIVE_RULE = (
+    "as the indicator: active teachers/students per school on the indicator's platforms; a school's need is "
+    "ceil(threshold x OO-1 total) - active per role"
+)
+
 
 class PlannedSchool(BaseModel):
     school_id: str
@@ -33,6 +38,7 @@ class PlanResult(BaseModel):
     municipality: str | None  # None: region-wide
     platforms: list[str]
     combination: Combination
+    active_rule: str
     teacher_threshold_pct: float
     student_threshold_pct: float
     schools_total: int  # population schools in scope
@@ -104,6 +110,7 @@ def compute_plan(
         municipality=municipality,
         platforms=list(rules.platforms),
         combination=combination,
+        active_rule=ACTIVE_RULE,
         teacher_threshold_pct=rules.teacher_threshold_pct,
         student_threshold_pct=rules.student_threshold_pct,
         schools_total=schools_total,

@@ -2,12 +2,13 @@
 indicator share, the assistant share, and the active teacher and student shares on the indicator's
 platforms. Each month is judged against the targets in force in that month.
 
-Every month reuses the indicator's per-school frame and the assistant's scope counts unchanged; the
-months' lazy plans are collected together so Polars runs them in parallel and shares common sub-plans.
+Every month reuses the indicator's per-school frame and the assistant's scope counts unchanged. The raw
+activity is read once for the whole range; the months' lazy plans are then collected together.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
@@ -16,7 +17,7 @@ from pydantic import BaseModel
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
 from adoption_cli.metrics import assistant, indicator
-from adoption_cli.metrics.activity_base import Combination, combination_for, population
+from adoption_cli.metrics.activity_base import Combination, activity_records, combination_for, population
 from adoption_cli.metrics.scopes import REGION_KEY, pct
 from adoption_cli.periods import Period
 
@@ -27,6 +28,12 @@ ACTIVE_RULES = {
     "teacher_share_pct": "sum over schools of the indicator's active teachers (platforms combined as the "
     "indicator combines them) / sum of ОО-1 teachers of schools with a positive total",
     "student_share_pct": "as teacher_share_pct, for students",
+}
+DENOMINATORS = {
+    "indicator_pct": "population schools",
+    "assistant_pct": "students_total",
+    "teacher_share_pct": "teachers_total",
+    "student_share_pct": "students_total",
 }
 
 
@@ -57,6 +64,7 @@ class TrendResult(BaseModel):
     combination: Combination
     ownership: list[str]
     active_rules: dict[str, str]
+    denominators: dict[str, str]
     region: TrendSeries
     municipalities: list[TrendSeries]
 
@@ -80,7 +88,15 @@ def _indicator_by_scope(schools: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _with_daily_activity(dataset: Dataset, months: list[Period]) -> Dataset:
+    """The data set with its activity records over the whole range read once, as distinct user-days
+    (the store's `user_days` mechanism): each month then filters a small in-memory frame."""
+    days = activity_records(dataset).filter(pl.col("day").is_between(months[0].start, months[-1].end)).unique()
+    return replace(dataset, user_days=days.collect(engine="streaming").lazy())
+
+
 def compute_trend(dataset: Dataset, months: list[Period], settings: Settings) -> TrendResult:
+    dataset = _with_daily_activity(dataset, months)
     plans: list[pl.LazyFrame] = []
     for month in months:
         frame, _ = indicator.schools_frame(dataset, month, settings)
@@ -108,6 +124,7 @@ def compute_trend(dataset: Dataset, months: list[Period], settings: Settings) ->
         combination=combination_for(dataset, rules.platforms, settings.identity.shared_user_ids),
         ownership=list(rules.ownership),
         active_rules=dict(ACTIVE_RULES),
+        denominators=dict(DENOMINATORS),
         region=TrendSeries(name=None, points=points.get(REGION_KEY, [])),
         municipalities=[TrendSeries(name=name, points=points.get(name, [])) for name in names],
     )
