@@ -6,9 +6,12 @@ import csv
 import io
 from datetime import date
 from fractions import Fraction
+from itertools import combinations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adoption_cli.config import load_settings
 from adoption_cli.dataset import Dataset
@@ -150,3 +153,32 @@ def test_needed_is_zero_exactly_when_the_indicator_flags() -> None:
         n = int(s.name)
         assert s.teachers_needed == max(0, -(-Fraction(n, 2) // 1) - n // 2)
         assert s.students_needed == 1
+
+
+school_figures = st.tuples(
+    st.integers(0, 12), st.integers(0, 12), st.integers(0, 12), st.integers(0, 12)
+)  # teachers_total, teachers_active, students_total, students_active
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(school_figures, min_size=1, max_size=6), st.sampled_from([20.0, 33.0, 50.0, 84.9, 100.0]))
+def test_no_set_of_the_same_size_costs_less(figures: list[tuple[int, int, int, int]], target: float) -> None:
+    ids = [f"23{n:08d}" for n in range(len(figures))]
+    ds = dataset(
+        schools=[school(i, i, "Север", "municipal", t, s) for i, (t, _, s, _) in zip(ids, figures, strict=True)],
+        school_stats=[r for i, (_, ta, _, sa) in zip(ids, figures, strict=True) for r in active(i, ta, sa)],
+    )
+    plan = compute_plan(ds, SEPT, defaults(), target_pct=target)
+
+    def cost(total: int, have: int) -> int:
+        return max(0, -(-total // 2) - have)  # ⌈total / 2⌉ − active at the default 50 % threshold
+
+    costs = {
+        i: cost(t, ta) + cost(s, sa)
+        for i, (t, ta, s, sa) in zip(ids, figures, strict=True)
+        if t > 0 and s > 0 and cost(t, ta) + cost(s, sa) > 0
+    }
+    assert plan.candidates == len(costs)
+    assert {s.school_id for s in plan.schools} <= set(costs)
+    cheapest = min((sum(costs[i] for i in chosen) for chosen in combinations(costs, len(plan.schools))), default=0)
+    assert plan.total_needed == cheapest
