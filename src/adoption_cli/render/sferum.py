@@ -66,7 +66,7 @@ def sferum_table(result: SferumResult) -> Table:
     )
     lines = [
         period_text(result.period),
-        period_text(result.previous_period, prefix_ru="Δ — изменение в п.п. к периоду", prefix_en="Δ: p.p. vs"),
+        period_text(result.previous_period, prefix_ru="Δ — изменение в п.п. к периоду", prefix_en="Δ in p.p. against"),
         active,
         env.t(
             f"Знаменатели: педагоги и обучающиеся по ОО-1; {ownership_text(result.ownership)}; "
