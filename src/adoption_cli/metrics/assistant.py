@@ -73,6 +73,7 @@ def summarise(total: int, active: int, target_pct: float) -> AssistantSummary:
         students_active=active,
         share_pct=pct(active, total),
         target_met=reaches_pct(active, total, target_pct),
+        # The indicator's exact max(0, ⌈target × n⌉ − have) serves students as it serves schools.
         students_needed=schools_needed(total, active, target_pct),
     )
 
