@@ -16,15 +16,16 @@ from adoption_cli.render.tables import Col, make_table
 if TYPE_CHECKING:
     from rich.table import Table
 
+# Ten columns: short headers (explained in the caption) leave room for municipality names on one line.
 COLUMNS = (
     Col("Муниципальное образование", "Municipality", "left"),
-    Col("Педагогов", "Teachers"),
-    Col("Активных", "Active"),
-    Col("Доля", "Share"),
+    Col("Пед.", "Teach."),
+    Col("акт.", "act."),
+    Col("доля", "share"),
     Col("Δ", "Δ"),
-    Col("Обучающихся", "Students"),
-    Col("Активных", "Active"),
-    Col("Доля", "Share"),
+    Col("Обуч.", "Stud."),
+    Col("акт.", "act."),
+    Col("доля", "share"),
     Col("Δ", "Δ"),
     Col("Уровень", "Level", "left"),
 )
@@ -69,9 +70,11 @@ def sferum_table(result: SferumResult) -> Table:
         period_text(result.previous_period, prefix_ru="Δ — изменение в п.п. к периоду", prefix_en="Δ in p.p. against"),
         active,
         env.t(
-            f"Знаменатели: педагоги и обучающиеся по ОО-1; {ownership_text(result.ownership)}; "
+            "Пед. / Обуч. — педагоги / обучающиеся по ОО-1 (знаменатели), акт. — из них активные; "
+            f"{ownership_text(result.ownership)}; "
             "школы без численности роли не учтены для этой роли.",
-            f"Denominators: OO-1 teachers and students; {ownership_text(result.ownership)}; schools without a "
+            "Teach. / Stud.: OO-1 teachers / students (the denominators), act.: active among them; "
+            f"{ownership_text(result.ownership)}; schools without a "
             "total of a role are left out for that role.",
         ),
         env.t(
