@@ -19,22 +19,11 @@ from adoption_cli.metrics.assistant import AssistantSummary, compute_assistant
 from adoption_cli.metrics.sferum import SferumSummary, compute_sferum
 from adoption_cli.periods import parse_month
 from tests.builders import account, dataset, event, school, stat
+from tests.properties.test_indicator_properties import SCHOOL_IDS, schools_strategy
 
 SEPT = parse_month("2024-09")
-SCHOOL_IDS = ["2300000001", "2300000002", "2300000003", "2300000004", "2300000005"]
-MUNICIPALITIES = ["г. Краснодар", "г. Сочи", "Абинский район"]
 START = datetime(2024, 7, 25)  # August and September: the month and its previous one for Сферум
 
-schools_strategy = st.lists(
-    st.tuples(
-        st.sampled_from(MUNICIPALITIES),
-        st.sampled_from(["municipal", "state", "private"]),
-        st.one_of(st.none(), st.integers(0, 6)),
-        st.one_of(st.none(), st.integers(0, 8)),
-    ),
-    min_size=len(SCHOOL_IDS),
-    max_size=len(SCHOOL_IDS),
-)
 events_strategy = st.lists(
     st.tuples(
         st.sampled_from(["assistant", "sferum"]),

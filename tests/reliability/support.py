@@ -15,7 +15,7 @@ from tests.cli_support import invoke
 MONTH = "2024-09"
 EVENTS_HEADER = "platform,user_id,role,school_id,ts\n"
 # How many hypothesis examples the heavier tests run: CI keeps the default, a local soak sets it higher.
-FUZZ_EXAMPLES = int(os.environ.get("ADOPTION_FUZZ_EXAMPLES", "200"))
+FUZZ_EXAMPLES = int(os.environ.get("ADOPTION_FUZZ_EXAMPLES", "150"))
 
 
 def run(*args: str, data: Path, lang: str = "ru") -> Result:

@@ -153,6 +153,10 @@ def _sheet_row_of(path: Path, sheet: str, header_cells: Sequence[Cell], fallback
     return (first_filled or 1) + fallback_skip
 
 
+def _damaged_book(display: str, exc: Exception) -> DataError:
+    return DataError(f"{display}: файл не читается как книга Excel ({type(exc).__name__}); пересохраните его в .xlsx.")
+
+
 def _read_spreadsheet(
     path: Path, display: str, columns: ColumnMap, *, platform_given: bool, sheet: str | None
 ) -> RawTable:
@@ -170,9 +174,7 @@ def _read_spreadsheet(
     except DataError:
         raise
     except Exception as exc:  # calamine reports damaged books with several exception types
-        raise DataError(
-            f"{display}: файл не читается как книга Excel ({type(exc).__name__}); пересохраните его в .xlsx."
-        ) from exc
+        raise _damaged_book(display, exc) from exc
     top = [[_cell_text(v) for v in row] for row in table.head(SEARCH_ROWS + 2).rows()]
     header: HeaderBlock | None = columns.find_header(top)
     where = f"{display} (лист «{chosen}»)"
@@ -184,7 +186,10 @@ def _read_spreadsheet(
             columns, header, where, f"в книге есть листы {listed} — укажите нужный как sheet в [[sources]]"
         )
     positions = columns.resolve(header.names, where, platform_given=platform_given)
-    header_row = _sheet_row_of(path, chosen, top[header.first], header.first)
+    try:
+        header_row = _sheet_row_of(path, chosen, top[header.first], header.first)
+    except Exception as exc:  # a book calamine could read may still fail openpyxl's checks (e.g. a bad CRC)
+        raise _damaged_book(display, exc) from exc
     first_data_row = header_row + header.data_start - header.first
     fields = table.columns
     frame = (
