@@ -64,3 +64,66 @@ def tree_digest(folder: Path, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
         if path.is_file() and not (relative.parts and relative.parts[0] in skip):
             digests[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     return digests
+
+
+# --- a data folder built to trip unsafe outputs: formula-like names, planted user ids, every kind ---
+
+SECRET = "SECRET-USER-4"  # every planted user id starts with this; none may ever be printed
+HOSTILE_NAMES = {
+    '=HYPERLINK("http://x","клик")': "+7 район",
+    "-1": "@SUM(A1)",
+    "+7 (861) 000-00-00": "=1+1",
+    "@SUM(1+1)*cmd|' /C calc'!A0": "-Северный район",
+}
+# Rejected raw values keep a leading tab or CR (values are shown as written), so validate's CSV sees them.
+HOSTILE_VALUES = ("\t=1+1", "\r=2+2", "=3+3", "-4", "+5", "@6")
+
+
+def write_hostile_exports(folder: Path) -> Path:
+    """Every kind, three platforms, school names that look like formulas, user ids SECRET-USER-4n in good
+    rows and in rejected ones (bad ИНН, bad date, unknown platform, missing role, ragged, unknown school)."""
+    from tests.sources.sources_helpers import INN_A, INN_B, INN_C, INN_D, INN_OUTSIDE
+
+    folder.mkdir(parents=True, exist_ok=True)
+    inns = (INN_A, INN_B, INN_C, INN_D)
+    registry = ["school_id;name;municipality;ownership;teachers_total;students_total"]
+    for inn, (name, municipality) in zip(inns, HOSTILE_NAMES.items(), strict=True):
+        quoted = name.replace('"', '""')
+        registry.append(f'{inn};"{quoted}";{municipality};municipal;2;4')
+    registry += [f'"{value}";Школа;МО;municipal;1;1' for value in HOSTILE_VALUES]  # rejected: invalid ИНН
+    (folder / "schools.csv").write_text("\n".join(registry) + "\n", encoding="utf-8")
+
+    for platform in ("myschool", "sferum", "assistant"):
+        rows = [EVENTS_HEADER.strip()]
+        for n, inn in enumerate(inns):
+            rows += [
+                f"{platform},{SECRET}{n}1,teacher,{inn},2024-09-0{n + 1} 10:00",
+                f"{platform},{SECRET}{n}2,student,{inn},2024-09-1{n} 10:00",
+                f"{platform},{SECRET}{n}3,student,{inn},2024-08-1{n} 10:00",
+            ]
+        rows += [
+            f"{platform},{SECRET}90,teacher,2310031476,2024-09-02 10:00",  # bad check digit
+            f"{platform},{SECRET}91,teacher,{INN_A},31.09.2024",  # impossible date
+            f"VK,{SECRET}92,teacher,{INN_A},2024-09-02",  # unknown platform
+            f"{platform},{SECRET}93,,{INN_A},2024-09-02",  # missing role
+            f"{platform},{SECRET}94,teacher,{INN_A},2024-09-02,лишнее",  # ragged
+            f"{platform},{SECRET}95,teacher,{INN_OUTSIDE},2024-09-02",  # unknown school
+            f"{platform},,teacher,{INN_A},2024-09-02",  # missing user id
+        ]
+        (folder / f"{platform}_events.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    accounts = [
+        "platform;user_id;role;school_id;status;registered_at;last_login_at",
+        f"myschool;{SECRET}01;teacher;{INN_A};active;01.08.2024;15.09.2024 12:00",
+        f"myschool;{SECRET}96;teacher;{INN_A};в отпуске;01.08.2024;15.09.2024",  # unknown status
+        f"myschool;{SECRET}97;student;{INN_B};blocked;01.08.2024;15.09.2024",
+    ]
+    (folder / "myschool_accounts.csv").write_text("\n".join(accounts) + "\n", encoding="cp1251")
+    stats = ["Платформа\tИНН\tМесяц\tРоль\tЗарегистрировано\tАктивных"]
+    stats += [f"ЦПУ\t{inn}\t09.2024\tОбучающийся\t4\t3" for inn in inns] + [f"ЦПУ\t{INN_A}\t09.2024\tУчитель\t1\t2"]
+    (folder / "assistant_stats.tsv").write_text("\n".join(stats) + "\n", encoding="utf-8")
+    (folder / "content_items.csv").write_text(
+        "content_id,kind,available_from\nc1,ЦОК,2024-08-01\nc2,видео,2024-08-01\n", encoding="utf-8"
+    )
+    views = ["content_id,user_id,ts", f"c1,{SECRET}01,2024-09-03 10:00", f"c1,{SECRET}98,не дата"]
+    (folder / "content_views.csv").write_text("\n".join(views) + "\n", encoding="utf-8")
+    return folder

@@ -1,0 +1,131 @@
+"""Safe outputs, for every command and every format, on a data folder built to trip them
+(support.write_hostile_exports):
+
+- CSV: a text cell starting with `=`, `+`, `-`, `@`, tab or CR is written as literal text (prefixed `'`),
+  so a school named `=HYPERLINK(...)` stays a name in a spreadsheet;
+- privacy: no user id (planted as SECRET-USER-4n in good and rejected rows) appears in any table, JSON,
+  CSV or message;
+- inputs: every command leaves the export files byte for byte as they were.
+"""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import io
+from pathlib import Path
+
+import pytest
+
+from adoption_cli.cli.app import _command_modules
+from adoption_cli.render.output import FORMULA_TRIGGERS
+from tests.reliability.support import (
+    HOSTILE_NAMES,
+    HOSTILE_VALUES,
+    SECRET,
+    run,
+    tree_digest,
+    validate_json,
+    write_hostile_exports,
+)
+
+# The period (and other required) arguments of each data command; a new command must be added here.
+COMMAND_ARGS: dict[str, tuple[str, ...]] = {
+    "indicator": ("--month", "2024-09"),
+    "validate": (),
+    "assistant": ("--month", "2024-09"),
+    "sferum": ("--month", "2024-09"),
+    "trend": ("--from", "2024-08", "--to", "2024-09"),
+    "plan": ("--month", "2024-09"),
+}
+# Commands without a --format output, checked elsewhere: sample writes data, report writes an xlsx
+# (tests of the report branch), ingest writes the store (test_faults).
+OTHER_COMMANDS = {"sample", "report", "ingest"}
+FORMATS = ("table", "json", "csv")
+
+
+def _formatted_commands() -> list[str]:
+    return [m.NAME for m in _command_modules() if "output" in inspect.signature(m.command).parameters]
+
+
+FORMATTED = _formatted_commands()
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_hostile_exports(tmp_path_factory.mktemp("hostile") / "data")
+
+
+@pytest.fixture(scope="module")
+def hostile_digest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """SHA-256 of every input as written (a fresh copy: the fixture folder may have been used already)."""
+    return tree_digest(write_hostile_exports(tmp_path_factory.mktemp("pristine") / "data"))
+
+
+def test_every_command_is_covered() -> None:
+    names = {m.NAME for m in _command_modules()}
+    assert set(FORMATTED) == set(COMMAND_ARGS), "add the new command's arguments to COMMAND_ARGS"
+    assert names <= set(COMMAND_ARGS) | OTHER_COMMANDS
+
+
+def test_the_fixture_really_loads_the_planted_rows(hostile: Path) -> None:
+    """Guard against vacuous passes below: planted ids are in loaded rows and in rejected ones."""
+    payload = validate_json(hostile)
+    events = [f for f in payload["files"] if f["kind"] == "events"]
+    assert len(events) == 3
+    for file in events:
+        assert (file["rows"], file["loaded"], file["rejected"], file["unknown_school"]) == (19, 13, 6, 1)
+    assert payload["files"][0]["rejected_by_reason"] == {"invalid_inn": len(HOSTILE_VALUES)}
+
+
+def _cells(text: str) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("command", FORMATTED)
+def test_csv_text_cells_cannot_run_as_formulas(hostile: Path, command: str) -> None:
+    result = run(command, *COMMAND_ARGS[command], "--format", "csv", data=hostile)
+    assert result.exit_code == 0, result.stderr
+    cells = _cells(result.stdout)
+    assert len(cells) > 1, result.stdout
+    dangerous = [c for c in cells if c.startswith(FORMULA_TRIGGERS) and not _is_number(c)]
+    assert dangerous == []
+    # Where school names or municipalities are written, they are there, neutralised.
+    written = set(cells)
+    for text in (*HOSTILE_NAMES, *HOSTILE_NAMES.values()):
+        assert text not in written
+    if command == "indicator":  # one row per school
+        assert {"'" + name for name in HOSTILE_NAMES} <= written
+
+
+def test_validate_csv_keeps_raw_values_literal(hostile: Path) -> None:
+    cells = set(_cells(run("validate", "--format", "csv", data=hostile).stdout))
+    assert {"'" + value for value in HOSTILE_VALUES} <= cells
+
+
+@pytest.mark.parametrize("output", FORMATS)
+@pytest.mark.parametrize("command", FORMATTED)
+def test_no_user_id_in_any_output_and_inputs_unchanged(
+    hostile: Path, hostile_digest: dict[str, str], command: str, output: str
+) -> None:
+    # Messages differ by language, data do not: English once, with the table.
+    for lang in ("ru", "en") if output == "table" else ("ru",):
+        result = run(command, *COMMAND_ARGS[command], "--format", output, "--verbose", data=hostile, lang=lang)
+        assert result.exit_code == 0, result.stderr
+        assert SECRET not in result.stdout and SECRET not in result.stderr, (command, output, lang)
+        assert "Traceback" not in result.stderr
+    assert tree_digest(hostile) == hostile_digest, "an input file was changed"
+
+
+def test_no_user_id_in_strict_errors(hostile: Path) -> None:
+    for command in FORMATTED:
+        result = run(command, *COMMAND_ARGS[command], "--strict", data=hostile)
+        assert result.exit_code == 1 and SECRET not in result.stdout + result.stderr, command
