@@ -1,3 +1,3 @@
 from adoption_cli.cli.app import main
 
-raise SystemExit(main())
+main()

@@ -1,0 +1,96 @@
+"""The one place where exceptions become exit statuses, and where the global flags join every command.
+
+`guarded(command)` adds --lang, --quiet, --verbose, --no-color and --debug to a command's signature,
+builds the Environment from them, runs the command and maps what it raises:
+AdoptionError -> its exit status with one human line on stderr; KeyboardInterrupt -> 130; anything else
+-> 1 with one line (a traceback only with --debug). typer.Exit and Typer's own usage errors pass through.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import traceback
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from adoption_cli.cli import environment
+from adoption_cli.errors import AdoptionError, ExitStatus
+
+_PANEL = "Общие параметры"
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option("--lang", help="Язык вывода: ru (по умолчанию) или en; также ADOPTION_LANG.", rich_help_panel=_PANEL),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Только результат, без сообщений.", rich_help_panel=_PANEL)
+]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Подробные сообщения о загрузке.", rich_help_panel=_PANEL)
+]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="Без цвета (также NO_COLOR).", rich_help_panel=_PANEL)]
+DebugOpt = Annotated[
+    bool,
+    typer.Option("--debug", help="Показывать трассировку ошибок (также ADOPTION_DEBUG=1).", rich_help_panel=_PANEL),
+]
+
+_GLOBAL_PARAMS = (
+    ("lang", LangOpt, None),
+    ("quiet", QuietOpt, False),
+    ("verbose", VerboseOpt, False),
+    ("no_color", NoColorOpt, False),
+    ("debug", DebugOpt, False),
+)
+
+
+def _extended_signature(command: Callable[..., Any]) -> inspect.Signature:
+    signature = inspect.signature(command)
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+        for name, annotation, default in _GLOBAL_PARAMS
+    ]
+    params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in signature.parameters.values()]
+    return signature.replace(parameters=[*params, *extra])
+
+
+def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        flags = {name: kwargs.pop(name) for name, _, _ in _GLOBAL_PARAMS}
+        debug = bool(flags["debug"])
+        env: environment.Environment | None = None
+        try:
+            env = environment.Environment.from_flags(**flags)
+            token = environment.activate(env)
+            try:
+                return command(**kwargs)
+            finally:
+                environment.deactivate(token)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except AdoptionError as exc:
+            _report(env, exc.message + (f" {exc.hint}" if exc.hint else ""), debug=debug)
+            raise typer.Exit(int(exc.exit_status)) from None
+        except KeyboardInterrupt:
+            _report(env, "прервано пользователем.", debug=debug)
+            raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+        except Exception as exc:
+            _report(
+                env,
+                f"непредвиденная ошибка {type(exc).__name__}: {exc}. Повторите с --debug и сообщите разработчикам.",
+                debug=debug,
+            )
+            raise typer.Exit(int(ExitStatus.ERROR)) from None
+
+    wrapper.__signature__ = _extended_signature(command)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _report(env: environment.Environment | None, message: str, *, debug: bool) -> None:
+    env = env or environment.Environment()
+    if debug:
+        env.err.print(traceback.format_exc(), markup=False, highlight=False)
+    env.error(" ".join(message.split()))

@@ -1,0 +1,80 @@
+"""What every data command does first: find the data, read the settings, load the data set, say what was
+rejected. Heavy imports happen inside the functions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from adoption_cli.cli.environment import current
+from adoption_cli.config import Settings, load_settings
+from adoption_cli.errors import DataError
+
+if TYPE_CHECKING:
+    from adoption_cli.dataset import Dataset, LoadReport
+    from adoption_cli.schema import Kind
+
+
+def resolve_data_dir(data: Path | None) -> Path:
+    """--data, else $ADOPTION_DATA (Typer already reads it into --data), else ./data."""
+    chosen = data or Path(os.environ.get("ADOPTION_DATA") or "data")
+    if not chosen.exists():
+        raise DataError(f"папка с данными «{chosen}» не найдена. Укажите её через --data или ADOPTION_DATA.")
+    if not chosen.is_dir():
+        raise DataError(f"«{chosen}» — не папка. Укажите папку с выгрузками через --data.")
+    return chosen
+
+
+def open_settings(
+    data: Path | None, *, config: Path | None = None, overrides: Mapping[str, Any] | None = None
+) -> tuple[Path, Settings]:
+    data_dir = resolve_data_dir(data)
+    return data_dir, load_settings(data_dir, config_file=config, overrides=overrides)
+
+
+def open_dataset(
+    data: Path | None,
+    *,
+    config: Path | None = None,
+    store: Path | None = None,
+    strict: bool = False,
+    overrides: Mapping[str, Any] | None = None,
+    kinds: Collection[Kind] | None = None,
+) -> tuple[Settings, Dataset]:
+    data_dir, settings = open_settings(data, config=config, overrides=overrides)
+    from adoption_cli.sources import load_dataset
+
+    dataset = load_dataset(data_dir, settings, kinds=kinds)
+    announce_load(dataset.report, strict=strict)
+    return settings, dataset
+
+
+def announce_load(report: LoadReport, *, strict: bool) -> None:
+    """One line on stderr about what was set aside; --strict turns any reject into an error."""
+    from adoption_cli.render.numbers import fmt_int
+
+    env = current()
+    lang = env.lang
+    for warning in report.warnings:
+        env.warn(warning)
+    env.detail(
+        env.t(
+            f"Прочитано файлов: {len(report.files)}, строк: {fmt_int(report.rows, lang)}, "
+            f"загружено: {fmt_int(report.loaded, lang)}.",
+            f"Read {len(report.files)} files, {fmt_int(report.rows, lang)} rows, "
+            f"loaded {fmt_int(report.loaded, lang)}.",
+        )
+    )
+    if report.rejected == 0 and report.unknown_school == 0:
+        return
+    message = env.t(
+        f"отклонено строк: {fmt_int(report.rejected, lang)} из {fmt_int(report.rows, lang)}; "
+        f"строк с неизвестной школой: {fmt_int(report.unknown_school, lang)}. Подробности: adoption validate.",
+        f"{fmt_int(report.rejected, lang)} of {fmt_int(report.rows, lang)} rows rejected; "
+        f"{fmt_int(report.unknown_school, lang)} rows name an unknown school. Details: adoption validate.",
+    )
+    if strict and report.rejected:
+        raise DataError(message + env.t(" Режим --strict не допускает отклонённых строк.", " --strict allows none."))
+    env.warn(message)

@@ -1,0 +1,158 @@
+"""Who was active where: the building blocks every metric shares. Pure functions on LazyFrames.
+
+Definitions (docs/metrics.md, «Active»):
+- a user-grain platform user is active in a period when they have ≥ 1 event, or an account whose
+  `last_login_at` falls, in the period's local days [start, end], and their account on that platform is
+  not blocked (a blocked account's activity counts nowhere);
+- a school-grain platform's active value is the `active` figure of its school_stats: for a calendar month
+  that month's row; for a quarter the largest monthly value (a lower bound of the distinct users over the
+  quarter); for a rolling window the month that contains the window's last day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Literal
+
+import polars as pl
+
+from adoption_cli.dataset import Dataset
+from adoption_cli.periods import Period
+from adoption_cli.schema import ROLE_CODES, Kind
+
+Combination = Literal["max", "union"]
+ACTIVITY_COLUMNS = ("platform", "school_id", "role", "user_id")
+
+
+def _as_datetime(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
+
+
+def in_period(column: str, period: Period) -> pl.Expr:
+    """Local timestamp inside the period's days (end inclusive to 23:59:59.999999)."""
+    return pl.col(column).is_between(_as_datetime(period.start), _as_datetime(period.end_exclusive), closed="left")
+
+
+def blocked_accounts(dataset: Dataset) -> pl.LazyFrame:
+    """(platform, user_id) of blocked accounts: their activity counts nowhere."""
+    return dataset.frame(Kind.ACCOUNTS).filter(pl.col("status") == "blocked").select("platform", "user_id").unique()
+
+
+def activity_records(dataset: Dataset) -> pl.LazyFrame:
+    """Every dated sign of activity: (platform, school_id, role, user_id, day) from events and last logins.
+
+    When the store precomputed daily activity, that is used instead of the raw events.
+    """
+    if dataset.user_days is not None:
+        return dataset.user_days
+    events = dataset.frame(Kind.EVENTS).select(*ACTIVITY_COLUMNS, pl.col("ts").alias("at"))
+    last_logins = (
+        dataset.frame(Kind.ACCOUNTS)
+        .filter(pl.col("last_login_at").is_not_null())
+        .select(*ACTIVITY_COLUMNS, pl.col("last_login_at").alias("at"))
+    )
+    records = pl.concat([events, last_logins], how="vertical")
+    return records.join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti").select(
+        *ACTIVITY_COLUMNS, pl.col("at").dt.date().alias("day")
+    )
+
+
+def active_users(
+    dataset: Dataset,
+    period: Period,
+    *,
+    platforms: Iterable[str] | None = None,
+    roles: Sequence[str] = ROLE_CODES,
+) -> pl.LazyFrame:
+    """Distinct (platform, school_id, role, user_id) active in the period on user-grain platforms."""
+    records = activity_records(dataset).filter(
+        pl.col("day").is_between(period.start, period.end, closed="both") & pl.col("role").is_in(list(roles))
+    )
+    if platforms is not None:
+        records = records.filter(pl.col("platform").is_in(list(platforms)))
+    return records.select(*ACTIVITY_COLUMNS).unique()
+
+
+def stats_months(period: Period) -> list[date]:
+    """Which monthly school_stats rows describe the period (see the module docstring)."""
+    if period.kind == "window":
+        return [date(period.end.year, period.end.month, 1)]
+    return period.months()
+
+
+def school_grain_active(dataset: Dataset, period: Period, *, platforms: Iterable[str] | None = None) -> pl.LazyFrame:
+    """(platform, school_id, role, active) from school_stats; several rows for one key are summed."""
+    stats = dataset.frame(Kind.SCHOOL_STATS).filter(
+        pl.col("month").is_in(stats_months(period)) & pl.col("role").is_in(list(ROLE_CODES))
+    )
+    if platforms is not None:
+        stats = stats.filter(pl.col("platform").is_in(list(platforms)))
+    monthly = stats.group_by("platform", "school_id", "role", "month").agg(pl.col("active").sum())
+    return monthly.group_by("platform", "school_id", "role").agg(pl.col("active").max())
+
+
+def user_and_school_platforms(dataset: Dataset, platforms: Iterable[str]) -> tuple[list[str], list[str]]:
+    grain = dataset.platform_grain()
+    wanted = list(platforms)
+    return (
+        [p for p in wanted if grain.get(p) == "user"],
+        [p for p in wanted if grain.get(p) == "school"],
+    )
+
+
+def active_counts(dataset: Dataset, period: Period, platforms: Iterable[str]) -> pl.LazyFrame:
+    """(platform, school_id, role, active) for every counted platform, whatever its grain."""
+    user_platforms, school_platforms = user_and_school_platforms(dataset, platforms)
+    parts = [
+        active_users(dataset, period, platforms=user_platforms)
+        .group_by("platform", "school_id", "role")
+        .agg(pl.len().cast(pl.Int64).alias("active")),
+        school_grain_active(dataset, period, platforms=school_platforms),
+    ]
+    return pl.concat(parts, how="vertical")
+
+
+def combination_for(dataset: Dataset, platforms: Iterable[str], shared_user_ids: bool) -> Combination:
+    """Union only where it is exact: shared identities and no school-grain platform among those counted."""
+    _, school_platforms = user_and_school_platforms(dataset, platforms)
+    return "union" if shared_user_ids and not school_platforms else "max"
+
+
+def active_any_platform(
+    dataset: Dataset, period: Period, platforms: Iterable[str], combination: Combination
+) -> pl.LazyFrame:
+    """(school_id, role, active) on any of the platforms.
+
+    union: distinct user_id over the platforms (the same id is the same person);
+    max: the largest per-platform count — a lower bound of the true number of distinct users.
+    """
+    platforms = list(platforms)
+    if combination == "union":
+        return (
+            active_users(dataset, period, platforms=platforms)
+            .group_by("school_id", "role")
+            .agg(pl.col("user_id").n_unique().cast(pl.Int64).alias("active"))
+        )
+    return active_counts(dataset, period, platforms).group_by("school_id", "role").agg(pl.col("active").max())
+
+
+def population(dataset: Dataset, ownership: Iterable[str]) -> pl.LazyFrame:
+    """Registry schools whose form of ownership is counted."""
+    return dataset.schools.filter(pl.col("ownership").is_in(list(ownership)))
+
+
+def share_pct(active: pl.Expr, total: pl.Expr) -> pl.Expr:
+    """active / total × 100, capped at 100; null when the total is 0 or missing (cannot be judged)."""
+    return (
+        pl.when(total.is_null() | (total <= 0))
+        .then(None)
+        .otherwise(pl.min_horizontal(active.cast(pl.Float64) * 100.0 / total.cast(pl.Float64), pl.lit(100.0)))
+    )
+
+
+def wide_by_role(counts: pl.LazyFrame, value: str = "active", roles: Sequence[str] = ROLE_CODES) -> pl.LazyFrame:
+    """(school_id, role, value) -> school_id, <role>_<value>… with 0 where a role has no row."""
+    return counts.group_by("school_id").agg(
+        pl.col(value).filter(pl.col("role") == role).sum().cast(pl.Int64).alias(f"{role}s_{value}") for role in roles
+    )

@@ -1,0 +1,50 @@
+"""Numbers as a Russian reader expects them (thin-space thousands, comma decimals) or in English style.
+
+Machine formats (JSON, CSV) never go through here: they keep raw numbers.
+"""
+
+from __future__ import annotations
+
+from adoption_cli.cli.environment import Lang
+
+THIN_SPACE = "\u202f"  # narrow no-break space: a thousands separator that never wraps
+
+
+def fmt_int(value: int | None, lang: Lang = "ru") -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,}"
+    return text.replace(",", THIN_SPACE) if lang == "ru" else text
+
+
+def fmt_float(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}"
+    if lang == "ru":
+        return text.replace(",", THIN_SPACE).replace(".", ",")
+    return text
+
+
+def fmt_pct(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
+    """A percentage (already ×100): 13,1 % in Russian, 13.1% in English."""
+    if value is None:
+        return "—"
+    return f"{fmt_float(value, lang, digits)}{THIN_SPACE}%" if lang == "ru" else f"{fmt_float(value, lang, digits)}%"
+
+
+def fmt_signed_pct(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
+    """A relative change in %, always signed: +12,5 %."""
+    if value is None:
+        return "—"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return sign + fmt_pct(abs(value), lang, digits)
+
+
+def fmt_pp(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
+    """A change in percentage points, always signed: +2,3 п.п."""
+    if value is None:
+        return "—"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    unit = f"{THIN_SPACE}п.п." if lang == "ru" else " pp"
+    return sign + fmt_float(abs(value), lang, digits) + unit

@@ -1,0 +1,36 @@
+"""The 33% indicator on hand-computed fixtures (docs/metrics.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from adoption_cli.config import load_settings
+from adoption_cli.metrics.indicator import compute_indicator, schools_needed
+from adoption_cli.periods import parse_month
+from tests.builders import account, dataset, event, school
+
+SEPT = parse_month("2024-09")
+
+
+def test_exactly_half_counts_and_blocked_logins_do_not() -> None:
+    ds = dataset(
+        schools=[school("2300000001", "A", "M1", "municipal", 2, 2)],
+        events=[
+            event("myschool", "t1", "teacher", "2300000001", datetime(2024, 9, 30, 23, 59, 59)),
+            event("myschool", "s1", "student", "2300000001", datetime(2024, 9, 1)),
+            event("myschool", "s2", "student", "2300000001", datetime(2024, 9, 2)),
+        ],
+        accounts=[account("myschool", "s2", "student", "2300000001", status="blocked")],
+    )
+    result = compute_indicator(ds, SEPT, load_settings(None, environ={}))
+    only = result.schools[0]
+    assert (only.teachers_active, only.teacher_share_pct) == (1, 50.0)
+    assert (only.students_active, only.student_share_pct) == (1, 50.0)
+    assert only.flagged is True
+    assert result.region.flagged == 1
+
+
+def test_schools_needed_is_exact_ceiling() -> None:
+    assert schools_needed(100, 0, 33.0) == 33
+    assert schools_needed(101, 0, 33.0) == 34
+    assert schools_needed(100, 40, 33.0) == 0
