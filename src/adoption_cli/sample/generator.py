@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 from pydantic import BaseModel
 
+from adoption_cli import sample
 from adoption_cli.config import CONFIG_FILE_NAME
 from adoption_cli.errors import UsageError
 from adoption_cli.periods import month_range
@@ -44,9 +45,8 @@ from adoption_cli.sample.region import (
     with_bad_check_digit,
 )
 
-SUMMARY_FILE = "sample_summary.json"
 # Files a previous run may leave next to the data that a new run keeps.
-_KEPT = {SUMMARY_FILE, CONFIG_FILE_NAME, "README.md"}
+_KEPT = {sample.SUMMARY_FILE, CONFIG_FILE_NAME, "README.md"}
 _ROWS_PER_BATCH = 2_500_000  # bounds memory: account-months and logins held at once, roughly
 
 
@@ -69,14 +69,14 @@ class GeneratedSummary(BaseModel):
 def generate(
     out_dir: Path,
     *,
-    schools: int = 150,
-    first_month: str = "2024-07",
-    last_month: str = "2024-12",
-    seed: int = 42,
+    schools: int = sample.SCHOOLS,
+    first_month: str = sample.FIRST_MONTH,
+    last_month: str = sample.LAST_MONTH,
+    seed: int = sample.SEED,
     dialect: Dialect = "mixed",
-    scale: float = 0.18,
-    events_per_user: float = 1.0,
-    view_share: float = 0.1,
+    scale: float = sample.SCALE,
+    events_per_user: float = sample.EVENTS_PER_USER,
+    view_share: float = sample.VIEW_SHARE,
 ) -> GeneratedSummary:
     """Write a deterministic sample of every kind of export into `out_dir`; the same arguments give the same bytes.
 
@@ -151,7 +151,7 @@ def generate(
         planted=sorted(reports, key=lambda r: (r.path, r.row)),
     )
     # Timing stays out of the file so that two runs write the same bytes.
-    (out_dir / SUMMARY_FILE).write_text(summary.model_dump_json(indent=2, exclude={"seconds"}) + "\n", "utf-8")
+    (out_dir / sample.SUMMARY_FILE).write_text(summary.model_dump_json(indent=2, exclude={"seconds"}) + "\n", "utf-8")
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -160,7 +160,7 @@ def _prepare(out_dir: Path) -> None:
     """Make `out_dir`, or clear what an earlier run wrote there; refuse a folder holding anything else."""
     out_dir.mkdir(parents=True, exist_ok=True)
     previous: set[str] = set()
-    summary = out_dir / SUMMARY_FILE
+    summary = out_dir / sample.SUMMARY_FILE
     if summary.is_file():
         previous = {f["path"] for f in json.loads(summary.read_text("utf-8")).get("files", [])}
     foreign = sorted(p.name for p in out_dir.iterdir() if not p.name.startswith(".") and p.name not in previous | _KEPT)
