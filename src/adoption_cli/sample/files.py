@@ -368,7 +368,7 @@ class Planted:
     reason: str
     description: str
     column: str = "*"
-    text: dict[Dialect, str] | None = None  # the bad cell as each dialect writes it
+    text: Mapping[Dialect, str | None] | None = None  # the bad cell as each dialect writes it (None: empty)
     rejected: bool = True
     ragged: int = 0  # > 0: a last line cut off after this many cells
 
@@ -394,7 +394,9 @@ def _render_planted(
     for i, p in enumerate(planted):
         if p.text is not None:
             header = spec.header_of(p.column)
-            bad = pl.when(pl.int_range(pl.len()) == i).then(pl.lit(p.text[dialect])).otherwise(pl.col(header))
+            bad = (
+                pl.when(pl.int_range(pl.len()) == i).then(pl.lit(p.text[dialect], pl.String)).otherwise(pl.col(header))
+            )
             rendered = rendered.with_columns(bad.alias(header))
     return rendered
 

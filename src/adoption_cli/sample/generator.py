@@ -283,7 +283,7 @@ def _planted(
                 "missing_value",
                 "Пустой идентификатор пользователя",
                 column="user_id",
-                text=same(""),
+                text={"mixed": None, "canonical": None},
             )
         ],
         "assistant_stats": [

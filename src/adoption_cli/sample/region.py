@@ -212,11 +212,15 @@ def make_schools(rng: random.Random, count: int, scale: float) -> list[School]:
     """`count` organisations spread over the municipalities by population, big cities with bigger schools."""
     per_municipality = _allocate(count, [m.population for m in MUNICIPALITIES], minimum=1)
     municipality_factor = {m.name: rng.uniform(0.75, 1.2) for m in MUNICIPALITIES}
+    # A few state (ГБОУ) and private (ЧОУ) schools, about 3% each, at least one of each from 10 schools on.
+    few = max(1, round(count * 0.03)) if count >= 10 else 0
+    special = rng.sample(range(count), 2 * few)
+    ownership_of = dict.fromkeys(special[:few], "state") | dict.fromkeys(special[few:], "private")
     used: set[tuple[int, int]] = set()
     schools: list[School] = []
     for municipality, n in zip(MUNICIPALITIES, per_municipality, strict=True):
         for number in rng.sample(range(1, 2 * n + 10), n):
-            ownership = rng.choices(("municipal", "state", "private"), (0.94, 0.03, 0.03))[0]
+            ownership = ownership_of.get(len(schools), "municipal")
             median = 1100 if municipality.is_city else 450
             students = min(2000, max(150, round(rng.lognormvariate(math.log(median), 0.5))))
             teachers = min(120, max(15, round(students / rng.uniform(11, 17)) + rng.randint(0, 6)))
