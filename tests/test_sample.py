@@ -371,7 +371,7 @@ def test_committed_sample_data_is_what_the_command_writes(tmp_path: Path) -> Non
         else:
             assert fresh.read_bytes() == kept.read_bytes(), name
     size = sum(p.stat().st_size for p in committed.iterdir())
-    assert size < 6.5 * 2**20
+    assert size < 6 * 2**20
 
 
 def test_command_writes_a_small_sample_quickly(tmp_path: Path) -> None:

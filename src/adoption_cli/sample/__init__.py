@@ -12,13 +12,13 @@ Modules: `region` (municipalities, ИНН, per-school parameters from `random.Ra
 free of Polars so that the CLI can show its defaults in `--help` at no cost.
 """
 
-# The defaults write the committed sample_data/: 150 schools at 0.18 of real school sizes (so that it stays
+# The defaults write the committed sample_data/: 150 schools at a fifth of real school sizes (so that it stays
 # a few MB), one login per active user-month on average.
 SCHOOLS = 150
 FIRST_MONTH = "2024-07"
 LAST_MONTH = "2024-12"
 SEED = 42
-SCALE = 0.18
+SCALE = 0.2
 EVENTS_PER_USER = 1.0
 VIEW_SHARE = 0.1
 SUMMARY_FILE = "sample_summary.json"  # written next to the data: files, rows and every planted row
