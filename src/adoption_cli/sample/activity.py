@@ -254,8 +254,8 @@ def views(plan: Plan, events: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame
     return (
         events.lazy()
         .filter((pl.col("platform") == "myschool") & (pl.col("role") != ADMIN) & (rnd.unit(h, 0) < plan.view_share))
-        .select("user_id", "person", "j", ts=opened, pick=rnd.unit(h, 2), _u=rnd.unit(h, 3))
-        .sort("ts", "person", "j")
+        .select("user_id", "person", "month_key", "j", ts=opened, pick=rnd.unit(h, 2), _u=rnd.unit(h, 3))
+        .sort("ts", "person", "month_key", "j")
         .join_asof(viewable, left_on="ts", right_on="available_from", strategy="backward")
         .filter(pl.col("viewable").is_not_null())
         .with_columns(index=(pl.col("pick") ** 2 * pl.col("viewable")).floor().cast(pl.UInt32))

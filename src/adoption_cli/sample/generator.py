@@ -98,6 +98,21 @@ def generate(
     region = make_schools(rng, schools, scale)
     school_rows, headcounts, shares = schools_frame(region), headcounts_frame(region), shares_frame(region)
     specs = file_specs(dialect, months)
+    summary = GeneratedSummary(
+        dialect=dialect,
+        seed=seed,
+        scale=scale,
+        events_per_user=events_per_user,
+        schools=schools,
+        months=[p.label for p in months],
+        files=sorted(
+            (GeneratedFile(path=s.path, kind=s.kind, platform=s.platform, rows=0) for s in specs.values()),
+            key=lambda f: f.path,
+        ),
+        planted=[],
+    )
+    # Listed before they are written, so that a run cut short can be repeated into the same folder.
+    _write_summary(out_dir, summary)
     planted = _planted(rng, plan, region, first_free_person=int(headcounts["n"].sum()))
     files: list[GeneratedFile] = []
     reports: list[PlantedRow] = []
@@ -140,20 +155,17 @@ def generate(
         files.append(sink.close(_schema(specs[key])))
         reports.extend(sink.reports)
 
-    summary = GeneratedSummary(
-        dialect=dialect,
-        seed=seed,
-        scale=scale,
-        events_per_user=events_per_user,
-        schools=schools,
-        months=[p.label for p in months],
-        files=sorted(files, key=lambda f: f.path),
-        planted=sorted(reports, key=lambda r: (r.path, r.row)),
-    )
-    # Timing stays out of the file so that two runs write the same bytes.
-    (out_dir / sample.SUMMARY_FILE).write_text(summary.model_dump_json(indent=2, exclude={"seconds"}) + "\n", "utf-8")
+    summary.files = sorted(files, key=lambda f: f.path)
+    summary.planted = sorted(reports, key=lambda r: (r.path, r.row))
+    _write_summary(out_dir, summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _write_summary(out_dir: Path, summary: GeneratedSummary) -> None:
+    # Timing stays out of the file so that two runs write the same bytes.
+    text = summary.model_dump_json(indent=2, exclude={"seconds"}) + "\n"
+    (out_dir / sample.SUMMARY_FILE).write_text(text, "utf-8")
 
 
 def _prepare(out_dir: Path) -> None:
