@@ -4,6 +4,9 @@ Definitions (docs/metrics.md, «Active»):
 - a user-grain platform user is active in a period when they have ≥ 1 event, or an account whose
   `last_login_at` falls, in the period's local days [start, end], and their account on that platform is
   not blocked (a blocked account's activity counts nowhere);
+- a user-grain account is *registered* as of a day when its `registered_at` is on or before that day, or
+  empty (exports leave it empty for accounts older than the export's history); a blocked account is not
+  registered, for the same reason that its activity counts nowhere;
 - a school-grain platform's active value is the `active` figure of its school_stats: for a calendar month
   that month's row; for a quarter the largest monthly value (a lower bound of the distinct users over the
   quarter); for a rolling window the month that contains the window's last day.
@@ -12,7 +15,7 @@ Definitions (docs/metrics.md, «Active»):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 import polars as pl
@@ -74,6 +77,32 @@ def active_users(
     return records.select(*ACTIVITY_COLUMNS).unique()
 
 
+def registered_accounts(
+    dataset: Dataset,
+    as_of: date,
+    *,
+    platforms: Iterable[str] | None = None,
+    roles: Sequence[str] = ROLE_CODES,
+) -> pl.LazyFrame:
+    """Distinct (platform, school_id, role, user_id) of unblocked accounts registered on or before `as_of`."""
+    accounts = dataset.frame(Kind.ACCOUNTS).filter(
+        (pl.col("registered_at").is_null() | (pl.col("registered_at") < _as_datetime(as_of + timedelta(days=1))))
+        & pl.col("role").is_in(list(roles))
+    )
+    if platforms is not None:
+        accounts = accounts.filter(pl.col("platform").is_in(list(platforms)))
+    return (
+        accounts.join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti")
+        .select(*ACTIVITY_COLUMNS)
+        .unique()
+    )
+
+
+def distinct_users(users: pl.LazyFrame, by: Sequence[str], value: str) -> pl.LazyFrame:
+    """Distinct (platform, user_id) per `by`: a person in two schools counts once unless school_id is in `by`."""
+    return users.group_by(*by).agg(pl.struct("platform", "user_id").n_unique().cast(pl.Int64).alias(value))
+
+
 def stats_months(period: Period) -> list[date]:
     """Which monthly school_stats rows describe the period (see the module docstring)."""
     if period.kind == "window":
@@ -90,6 +119,24 @@ def school_grain_active(dataset: Dataset, period: Period, *, platforms: Iterable
         stats = stats.filter(pl.col("platform").is_in(list(platforms)))
     monthly = stats.group_by("platform", "school_id", "role", "month").agg(pl.col("active").sum())
     return monthly.group_by("platform", "school_id", "role").agg(pl.col("active").max())
+
+
+def school_grain_registered(
+    dataset: Dataset, period: Period, *, platforms: Iterable[str] | None = None
+) -> pl.LazyFrame:
+    """(platform, school_id, role, registered) from the school_stats month containing the period's last day.
+
+    Registration is a stock, so the latest month describes the period. `registered` is null where the
+    stats give no figure for that key (the column is optional in exports).
+    """
+    stats = dataset.frame(Kind.SCHOOL_STATS).filter(
+        (pl.col("month") == date(period.end.year, period.end.month, 1)) & pl.col("role").is_in(list(ROLE_CODES))
+    )
+    if platforms is not None:
+        stats = stats.filter(pl.col("platform").is_in(list(platforms)))
+    return stats.group_by("platform", "school_id", "role").agg(
+        pl.when(pl.col("registered").count() > 0).then(pl.col("registered").sum()).alias("registered")
+    )
 
 
 def user_and_school_platforms(dataset: Dataset, platforms: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -149,6 +196,13 @@ def share_pct(active: pl.Expr, total: pl.Expr) -> pl.Expr:
         .then(None)
         .otherwise(pl.min_horizontal(active.cast(pl.Float64) * 100.0 / total.cast(pl.Float64), pl.lit(100.0)))
     )
+
+
+def share_of(part: int | None, whole: int | None) -> float | None:
+    """Scalar `share_pct`: part / whole × 100, capped at 100; None when the whole is 0 or unknown."""
+    if part is None or whole is None or whole <= 0:
+        return None
+    return min(part * 100.0 / whole, 100.0)
 
 
 def wide_by_role(counts: pl.LazyFrame, value: str = "active", roles: Sequence[str] = ROLE_CODES) -> pl.LazyFrame:
