@@ -37,6 +37,11 @@ def in_period(column: str, period: Period) -> pl.Expr:
     return pl.col(column).is_between(_as_datetime(period.start), _as_datetime(period.end_exclusive), closed="left")
 
 
+def on_platforms(frame: pl.LazyFrame, platforms: Iterable[str] | None) -> pl.LazyFrame:
+    """Rows of the given platforms (all rows when None)."""
+    return frame if platforms is None else frame.filter(pl.col("platform").is_in(list(platforms)))
+
+
 def blocked_accounts(dataset: Dataset) -> pl.LazyFrame:
     """(platform, user_id) of blocked accounts: their activity counts nowhere."""
     return dataset.frame(Kind.ACCOUNTS).filter(pl.col("status") == "blocked").select("platform", "user_id").unique()
@@ -72,9 +77,7 @@ def active_users(
     records = activity_records(dataset).filter(
         pl.col("day").is_between(period.start, period.end, closed="both") & pl.col("role").is_in(list(roles))
     )
-    if platforms is not None:
-        records = records.filter(pl.col("platform").is_in(list(platforms)))
-    return records.select(*ACTIVITY_COLUMNS).unique()
+    return on_platforms(records, platforms).select(*ACTIVITY_COLUMNS).unique()
 
 
 def registered_accounts(
@@ -89,10 +92,9 @@ def registered_accounts(
         (pl.col("registered_at").is_null() | (pl.col("registered_at") < _as_datetime(as_of + timedelta(days=1))))
         & pl.col("role").is_in(list(roles))
     )
-    if platforms is not None:
-        accounts = accounts.filter(pl.col("platform").is_in(list(platforms)))
     return (
-        accounts.join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti")
+        on_platforms(accounts, platforms)
+        .join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti")
         .select(*ACTIVITY_COLUMNS)
         .unique()
     )
@@ -115,9 +117,9 @@ def school_grain_active(dataset: Dataset, period: Period, *, platforms: Iterable
     stats = dataset.frame(Kind.SCHOOL_STATS).filter(
         pl.col("month").is_in(stats_months(period)) & pl.col("role").is_in(list(ROLE_CODES))
     )
-    if platforms is not None:
-        stats = stats.filter(pl.col("platform").is_in(list(platforms)))
-    monthly = stats.group_by("platform", "school_id", "role", "month").agg(pl.col("active").sum())
+    monthly = (
+        on_platforms(stats, platforms).group_by("platform", "school_id", "role", "month").agg(pl.col("active").sum())
+    )
     return monthly.group_by("platform", "school_id", "role").agg(pl.col("active").max())
 
 
@@ -132,10 +134,10 @@ def school_grain_registered(
     stats = dataset.frame(Kind.SCHOOL_STATS).filter(
         (pl.col("month") == date(period.end.year, period.end.month, 1)) & pl.col("role").is_in(list(ROLE_CODES))
     )
-    if platforms is not None:
-        stats = stats.filter(pl.col("platform").is_in(list(platforms)))
-    return stats.group_by("platform", "school_id", "role").agg(
-        pl.when(pl.col("registered").count() > 0).then(pl.col("registered").sum()).alias("registered")
+    return (
+        on_platforms(stats, platforms)
+        .group_by("platform", "school_id", "role")
+        .agg(pl.when(pl.col("registered").count() > 0).then(pl.col("registered").sum()).alias("registered"))
     )
 
 
