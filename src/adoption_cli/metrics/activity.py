@@ -21,9 +21,9 @@ from adoption_cli.metrics.activity_base import (
     distinct_users,
     in_period,
     registered_accounts,
-    school_grain_active,
-    school_grain_registered,
+    school_grain_figures,
     share_of,
+    summed_registered,
 )
 from adoption_cli.metrics.changes import CountChange, PeriodInfo, ShareChange, compare, compare_share
 from adoption_cli.metrics.scope import Scope, schools_in_scope, scope_of
@@ -174,30 +174,22 @@ def _user_grain(request: _Request, period: Period) -> Figures:
 
 
 def _school_grain(request: _Request, period: Period) -> Figures:
-    platforms = [request.platform]
-    keys = ["platform", "school_id", "role"]
-    per_role = (
-        school_grain_registered(request.dataset, period, platforms=platforms)
-        .join(school_grain_active(request.dataset, period, platforms=platforms), on=keys, how="full", coalesce=True)
-        .join(request.schools.select("school_id"), on="school_id", how="semi")
+    per_role = school_grain_figures(request.dataset, period, platforms=[request.platform]).join(
+        request.schools.select("school_id"), on="school_id", how="semi"
     )
-    known = pl.col("registered").count() > 0
-    roles = (
-        per_role.group_by("role")
-        .agg(pl.when(known).then(pl.col("registered").sum()).alias("registered"), pl.col("active").sum())
-        .collect()
-    )
-    schools = per_role.group_by("school_id").agg(
-        pl.when(known).then(pl.col("registered").sum()).alias("registered"), pl.col("active").sum()
+    roles, schools = pl.collect_all(
+        [
+            per_role.group_by("role").agg(summed_registered(), pl.col("active").sum()),
+            per_role.group_by("school_id")
+            .agg(summed_registered(), pl.col("active").sum())
+            .select(
+                pl.when(pl.col("registered").count() > 0).then((pl.col("registered") > 0).sum()).alias("registered"),
+                (pl.col("active") > 0).sum().alias("active"),
+            ),
+        ]
     )
     figures = _by_role(roles, "registered") | _by_role(roles, "active")
-    figures |= _scalars(
-        schools.select(
-            pl.when(pl.col("registered").count() > 0).then((pl.col("registered") > 0).sum()).alias("registered"),
-            (pl.col("active") > 0).sum().alias("active"),
-        ),
-        {"schools.registered": "registered", "schools.active": "active"},
-    )
+    figures |= {"schools.registered": schools["registered"][0], "schools.active": schools["active"][0]}
     if figures["schools.registered"] is None:
         figures |= {f"{role}.registered": None for role in ROLE_CODES}
     figures["active_not_registered"] = None
@@ -313,14 +305,17 @@ def _panels(now: Figures, before: Figures) -> dict[str, Any]:
     }
 
 
+def platform_notes(grain: Grain | None) -> list[str]:
+    """What the reader must know about the platform's data: missing, or school-grain only."""
+    return [NOTE_NO_PLATFORM_DATA] if grain is None else [NOTE_SCHOOL_GRAIN] if grain == "school" else []
+
+
 def _notes(dataset: Dataset, grain: Grain | None, figures: Figures) -> list[str]:
-    checks: list[tuple[bool, str]] = [
-        (grain is None, NOTE_NO_PLATFORM_DATA),
-        (grain == "school", NOTE_SCHOOL_GRAIN),
+    checks = [
         (grain == "school" and figures["schools.registered"] is None, NOTE_REGISTERED_UNKNOWN),
         (not dataset.has(Kind.CONTENT_ITEMS), NOTE_NO_CONTENT_DATA),
     ]
-    return [code for wanted, code in checks if wanted]
+    return platform_notes(grain) + [code for wanted, code in checks if wanted]
 
 
 def compute_activity(

@@ -134,11 +134,26 @@ def school_grain_registered(
     stats = dataset.frame(Kind.SCHOOL_STATS).filter(
         (pl.col("month") == date(period.end.year, period.end.month, 1)) & pl.col("role").is_in(list(ROLE_CODES))
     )
+    return on_platforms(stats, platforms).group_by("platform", "school_id", "role").agg(summed_registered())
+
+
+def school_grain_figures(dataset: Dataset, period: Period, *, platforms: Iterable[str] | None = None) -> pl.LazyFrame:
+    """(platform, school_id, role, registered, active) from school_stats; `active` 0 where only registered."""
     return (
-        on_platforms(stats, platforms)
-        .group_by("platform", "school_id", "role")
-        .agg(pl.when(pl.col("registered").count() > 0).then(pl.col("registered").sum()).alias("registered"))
+        school_grain_registered(dataset, period, platforms=platforms)
+        .join(
+            school_grain_active(dataset, period, platforms=platforms),
+            on=["platform", "school_id", "role"],
+            how="full",
+            coalesce=True,
+        )
+        .with_columns(pl.col("active").fill_null(0))
     )
+
+
+def summed_registered() -> pl.Expr:
+    """Sum of `registered`, null when no row has a figure (unknown is not zero)."""
+    return pl.when(pl.col("registered").count() > 0).then(pl.col("registered").sum()).alias("registered")
 
 
 def user_and_school_platforms(dataset: Dataset, platforms: Iterable[str]) -> tuple[list[str], list[str]]:
