@@ -101,3 +101,20 @@ FailBelowTargetOpt = Annotated[
         "--fail-below-target", help="Код выхода 3, если целевое значение не достигнуто.", rich_help_panel=_OUTPUT_PANEL
     ),
 ]
+
+
+class PlatformChoice(StrEnum):
+    MYSCHOOL = "myschool"
+    SFERUM = "sferum"
+    ASSISTANT = "assistant"
+
+
+PlatformOpt = Annotated[
+    PlatformChoice,
+    typer.Option(
+        "--platform",
+        help="Платформа: myschool — ФГИС «Моя школа», sferum — «Сферум», assistant — ЦПУ.",
+        case_sensitive=False,
+        rich_help_panel=_DATA_PANEL,
+    ),
+]

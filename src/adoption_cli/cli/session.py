@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from adoption_cli.errors import DataError
 
 if TYPE_CHECKING:
     from adoption_cli.dataset import Dataset, LoadReport
+    from adoption_cli.periods import Period
     from adoption_cli.schema import Kind
 
 
@@ -78,3 +80,36 @@ def announce_load(report: LoadReport, *, strict: bool) -> None:
     if strict and report.rejected:
         raise DataError(message + env.t(" Режим --strict не допускает отклонённых строк.", " --strict allows none."))
     env.warn(message)
+
+
+@dataclass(frozen=True)
+class PeriodRequest:
+    """What a period command was asked for, resolved: the period, the data and the municipality (registry
+    spelling, or None for the region)."""
+
+    period: Period
+    settings: Settings
+    dataset: Dataset
+    municipality: str | None
+
+
+def open_period_request(
+    data: Path | None,
+    *,
+    config: Path | None,
+    store: Path | None,
+    strict: bool,
+    month: str | None,
+    as_of: str | None,
+    days: int,
+    municipality: str | None,
+    kinds: Collection[Kind] | None = None,
+) -> PeriodRequest:
+    """The period is checked before any file is read, the municipality against the loaded registry."""
+    from adoption_cli.metrics.scope import resolve_municipality
+    from adoption_cli.periods import resolve_period
+
+    period = resolve_period(month=month, as_of=as_of, days=days)
+    settings, dataset = open_dataset(data, config=config, store=store, strict=strict, kinds=kinds)
+    chosen = resolve_municipality(dataset.schools, municipality) if municipality else None
+    return PeriodRequest(period=period, settings=settings, dataset=dataset, municipality=chosen)
