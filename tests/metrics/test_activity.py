@@ -187,3 +187,15 @@ def test_school_grain_without_registered_figures_is_unknown_not_zero() -> None:
     assert NOTE_REGISTERED_UNKNOWN in result.notes
     assert (result.teachers.registered.value, result.teachers.active_share_of_registered.value) == (None, None)
     assert result.teachers.active.value == 2
+
+
+def test_events_without_an_accounts_export_leave_registration_unknown() -> None:
+    ds = dataset(
+        schools=[school(A, "Школа А", "M1", "municipal", 4, 10)],
+        events=[event("myschool", "t1", "teacher", A, datetime(2024, 9, 5))],
+    )
+    result = compute_activity(ds, SEPT)
+    assert NOTE_REGISTERED_UNKNOWN in result.notes
+    assert (result.teachers.registered.value, result.teachers.active.value) == (None, 1)
+    assert (result.schools.registered.value, result.schools.active.value) == (None, 1)
+    assert result.data_quality.active_not_registered is None

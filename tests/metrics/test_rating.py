@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from adoption_cli.dataset import Dataset
-from adoption_cli.metrics.activity import NOTE_SCHOOL_GRAIN
+from adoption_cli.metrics.activity import NOTE_REGISTERED_UNKNOWN, NOTE_SCHOOL_GRAIN
 from adoption_cli.metrics.rating import RatingResult, compute_rating
 from adoption_cli.periods import parse_month
 from tests.builders import account, dataset, event, school, stat
@@ -135,3 +135,13 @@ def test_school_grain_uses_stats_and_says_so() -> None:
         ("Альфа", 2, 8, 4, 50.0),
     ]
     assert [s.previous_rank for s in result.schools] == [None, None]
+
+
+def test_without_accounts_nobody_is_ranked_and_the_output_says_why() -> None:
+    ds = dataset(
+        schools=[school(ALPHA, "Альфа", "M1", "municipal", 10, 100)],
+        events=[event(MS, "a_t1", "teacher", ALPHA, _sep(2))],
+    )
+    result = compute_rating(ds, SEPT)
+    assert [(s.rank, s.registered, s.active) for s in result.schools] == [(None, None, 1)]
+    assert NOTE_REGISTERED_UNKNOWN in result.notes

@@ -19,6 +19,7 @@ from adoption_cli.metrics.activity_base import (
     activity_records,
     blocked_accounts,
     distinct_users,
+    has_accounts,
     in_period,
     registered_accounts,
     school_grain_figures,
@@ -35,7 +36,7 @@ DEFAULT_PLATFORM = "myschool"
 # Notes a reader must see next to the figures (machine codes; the renderer words them).
 NOTE_SCHOOL_GRAIN = "school_grain"  # only school stats: no distinct-user dedup across schools
 NOTE_NO_PLATFORM_DATA = "no_platform_data"
-NOTE_REGISTERED_UNKNOWN = "registered_unknown"  # school stats without a `registered` figure
+NOTE_REGISTERED_UNKNOWN = "registered_unknown"  # no accounts export, or school stats without `registered`
 NOTE_NO_CONTENT_DATA = "no_content_data"
 
 RULES_USER_GRAIN = {
@@ -118,6 +119,9 @@ class ActivityResult(BaseModel):
 
 
 Figures = dict[str, int | None]
+_UNKNOWN_REGISTERED: Figures = {
+    key: None for key in (*(f"{role}.registered" for role in ROLE_CODES), "schools.registered")
+}
 
 
 @dataclass(frozen=True)
@@ -127,11 +131,6 @@ class _Request:
     grain: Grain
     schools: pl.LazyFrame  # registry schools in scope
     municipality: str | None
-
-
-def _scalars(frame: pl.LazyFrame, columns: dict[str, str]) -> Figures:
-    row = frame.collect().row(0, named=True)
-    return {key: row[column] for key, column in columns.items()}
 
 
 def _by_role(frame: pl.DataFrame, value: str) -> Figures:
@@ -170,6 +169,8 @@ def _user_grain(request: _Request, period: Period) -> Figures:
         "schools.active": row["active"],
         "active_not_registered": row["unregistered"],
     }
+    if not has_accounts(request.dataset, request.platform):
+        figures |= _UNKNOWN_REGISTERED | {"active_not_registered": None}
     return figures
 
 
@@ -191,7 +192,7 @@ def _school_grain(request: _Request, period: Period) -> Figures:
     figures = _by_role(roles, "registered") | _by_role(roles, "active")
     figures |= {"schools.registered": schools["registered"][0], "schools.active": schools["active"][0]}
     if figures["schools.registered"] is None:
-        figures |= {f"{role}.registered": None for role in ROLE_CODES}
+        figures |= _UNKNOWN_REGISTERED
     figures["active_not_registered"] = None
     return figures
 
@@ -243,21 +244,17 @@ def _content(request: _Request, period: Period) -> Figures:
 
 def _figures(request: _Request, period: Period) -> Figures:
     """Every count of the panels for one period."""
-    totals = _scalars(
+    totals: Figures = (
         request.schools.select(
-            pl.len().alias("schools"),
-            pl.col("teachers_total").sum().alias("teachers"),
-            pl.col("students_total").sum().alias("students"),
+            pl.len().alias("schools.total"),
+            pl.col("teachers_total").sum().alias("teacher.total"),
+            pl.col("students_total").sum().alias("student.total"),
             (pl.col("teachers_total").fill_null(0).le(0) | pl.col("students_total").fill_null(0).le(0))
             .sum()
-            .alias("no_total"),
-        ),
-        {
-            "schools.total": "schools",
-            "teacher.total": "teachers",
-            "student.total": "students",
-            "schools_without_totals": "no_total",
-        },
+            .alias("schools_without_totals"),
+        )
+        .collect()
+        .row(0, named=True)
     )
     people = _school_grain(request, period) if request.grain == "school" else _user_grain(request, period)
     return totals | people | _content(request, period)
@@ -312,7 +309,7 @@ def platform_notes(grain: Grain | None) -> list[str]:
 
 def _notes(dataset: Dataset, grain: Grain | None, figures: Figures) -> list[str]:
     checks = [
-        (grain == "school" and figures["schools.registered"] is None, NOTE_REGISTERED_UNKNOWN),
+        (grain is not None and figures["schools.registered"] is None, NOTE_REGISTERED_UNKNOWN),
         (not dataset.has(Kind.CONTENT_ITEMS), NOTE_NO_CONTENT_DATA),
     ]
     return platform_notes(grain) + [code for wanted, code in checks if wanted]

@@ -100,6 +100,11 @@ def registered_accounts(
     )
 
 
+def has_accounts(dataset: Dataset, platform: str) -> bool:
+    """Whether an accounts export describes the platform: without one, registration is unknown, not zero."""
+    return any(f.kind == Kind.ACCOUNTS and platform in f.platforms for f in dataset.report.files)
+
+
 def distinct_users(users: pl.LazyFrame, by: Sequence[str], value: str) -> pl.LazyFrame:
     """Distinct (platform, user_id) per `by`: a person in two schools counts once unless school_id is in `by`."""
     return users.group_by(*by).agg(pl.struct("platform", "user_id").n_unique().cast(pl.Int64).alias(value))

@@ -14,10 +14,11 @@ import polars as pl
 from pydantic import BaseModel
 
 from adoption_cli.dataset import Dataset, Grain
-from adoption_cli.metrics.activity import DEFAULT_PLATFORM, platform_notes
+from adoption_cli.metrics.activity import DEFAULT_PLATFORM, NOTE_REGISTERED_UNKNOWN, platform_notes
 from adoption_cli.metrics.activity_base import (
     active_users,
     distinct_users,
+    has_accounts,
     registered_accounts,
     school_grain_figures,
     share_pct,
@@ -93,9 +94,12 @@ def school_counts(dataset: Dataset, period: Period, platform: str, grain: Grain,
         registered_accounts(dataset, period.end, platforms=platforms, roles=roles), ["school_id"], "registered"
     )
     active = distinct_users(active_users(dataset, period, platforms=platforms, roles=roles), ["school_id"], "active")
-    return registered.join(active, on="school_id", how="full", coalesce=True).with_columns(
+    counts = registered.join(active, on="school_id", how="full", coalesce=True).with_columns(
         pl.col("registered", "active").fill_null(0)
     )
+    if not has_accounts(dataset, platform):
+        return counts.with_columns(pl.lit(None, pl.Int64).alias("registered"))
+    return counts
 
 
 def ranking(schools: pl.LazyFrame, counts: pl.LazyFrame) -> pl.LazyFrame:
@@ -156,5 +160,5 @@ def compute_rating(
         ranked=ranked,
         unranked=rated.height - ranked,
         schools=[RatedSchool(**row) for row in shown.select(*RatedSchool.model_fields).iter_rows(named=True)],
-        notes=platform_notes(found),
+        notes=platform_notes(found) + ([NOTE_REGISTERED_UNKNOWN] if rated["registered"].null_count() else []),
     )
