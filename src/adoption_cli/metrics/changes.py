@@ -1,4 +1,5 @@
-"""Change versus the previous period: the one rule every metric uses (docs/metrics.md, «Change»).
+"""Change versus the previous period: the one rule every metric uses (docs/metrics.md, «Моя школа» panels,
+«Change vs the previous period»).
 
 - a count changes relatively, in % of the previous value: (current − previous) / previous × 100;
   undefined (None) when the previous value is 0 or either value is unknown — growth from nothing has no
