@@ -44,7 +44,18 @@ def test_csv_has_one_row_per_metric_and_municipality_by_part_of_name(
     )
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert list(rows[0]) == ["panel", "metric", "value", "previous", "change", "change_unit"]
+    assert list(rows[0]) == [
+        "period",
+        "previous_period",
+        "scope",
+        "panel",
+        "metric",
+        "value",
+        "previous",
+        "change",
+        "change_unit",
+    ]
+    assert (rows[0]["period"], rows[0]["scope"]) == ("2024-09-01..2024-09-30", "M1")
     assert len(rows) == 5 + 5 + 5 + 3 + 3 * 3
     by_key = {(r["panel"], r["metric"]): r for r in rows}
     assert by_key[("schools", "total")]["value"] == "2"  # M1 only

@@ -42,4 +42,30 @@ def test_csv_lists_every_school(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["name"] for r in rows][-1] == "Жемчужина"
-    assert (rows[0]["rank"], rows[0]["rank_change"], rows[-1]["rank"]) == ("1", "3", "")
+    assert (rows[0]["period"], rows[0]["role"], rows[0]["rank"], rows[0]["rank_change"]) == ("2024-09", "all", "1", "3")
+    assert rows[-1]["rank"] == ""
+
+
+def test_unranked_schools_have_empty_rank_cells_in_name_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    result = run(
+        monkeypatch,
+        tmp_path,
+        fixture,
+        "rating",
+        "--month",
+        "2024-09",
+        "--municipality",
+        "M2",
+        "--role",
+        "student",
+        "-f",
+        "csv",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "period,role,rank,previous_rank,rank_change,school_id,name,municipality,registered,active,share_pct",
+        *(
+            f"2024-09,student,,,,{school_id},{name},M2,0,0,"
+            for school_id, name in (("2300000004", "Дельта"), ("2300000006", "Жемчужина"), ("2300000005", "Эпсилон"))
+        ),
+    ]

@@ -124,17 +124,18 @@ def activity_csv(result: ActivityResult) -> pl.DataFrame:
         return None if value is None else str(value)
 
     rows = metric_rows(result)
-    return pl.DataFrame(
-        {
-            "panel": [r.panel for r in rows],
-            "metric": [r.metric for r in rows],
-            "value": [text(r.value) for r in rows],
-            "previous": [text(r.previous) for r in rows],
-            "change": [text(r.change) for r in rows],
-            "change_unit": [r.unit for r in rows],
-        },
-        schema={name: pl.String for name in ("panel", "metric", "value", "previous", "change", "change_unit")},
-    )
+    columns = {
+        "period": [result.period.label] * len(rows),
+        "previous_period": [result.previous_period.label] * len(rows),
+        "scope": [result.scope.municipality or result.scope.level] * len(rows),
+        "panel": [r.panel for r in rows],
+        "metric": [r.metric for r in rows],
+        "value": [text(r.value) for r in rows],
+        "previous": [text(r.previous) for r in rows],
+        "change": [text(r.change) for r in rows],
+        "change_unit": [r.unit for r in rows],
+    }
+    return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
 
 
 def _label(labels: dict[str, tuple[str, str]], key: str, fallback: str | None = None) -> str:

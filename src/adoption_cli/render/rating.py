@@ -38,7 +38,7 @@ RULE_TEXT = (
 def rating_csv(result: RatingResult) -> pl.DataFrame:
     import polars as pl
 
-    return pl.DataFrame(
+    schools = pl.DataFrame(
         [school.model_dump() for school in result.schools],
         schema={
             "rank": pl.Int64,
@@ -52,6 +52,11 @@ def rating_csv(result: RatingResult) -> pl.DataFrame:
             "share_pct": pl.Float64,
         },
         orient="row",
+    )
+    return schools.select(
+        pl.lit(result.period.label).alias("period"),
+        pl.lit(result.role).alias("role"),
+        pl.all(),
     )
 
 
