@@ -8,13 +8,19 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
-from tests.metrics.cli_support import run
+from tests.cli_support import invoke, serve
 from tests.metrics.test_activity import fixture
 
 
+def _run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *args: str) -> Result:
+    serve(monkeypatch, fixture())
+    return invoke(*args, "--data", str(tmp_path))
+
+
 def test_table_shows_panels_arrows_period_and_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    result = run(monkeypatch, tmp_path, fixture, "activity", "--month", "2024-09")
+    result = _run(monkeypatch, tmp_path, "activity", "--month", "2024-09")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     for label in ("Школы", "Педагоги", "Обучающиеся", "Родители", "Контент: ЦОК", "Соцмедиа", "Документы"):
@@ -26,7 +32,7 @@ def test_table_shows_panels_arrows_period_and_rules(monkeypatch: pytest.MonkeyPa
 
 
 def test_json_is_the_nested_result(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    result = run(monkeypatch, tmp_path, fixture, "activity", "--month", "2024-09", "--format", "json")
+    result = _run(monkeypatch, tmp_path, "activity", "--month", "2024-09", "--format", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["period"]["label"] == "2024-09" and data["previous_period"]["label"] == "2024-08"
@@ -39,9 +45,7 @@ def test_json_is_the_nested_result(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
 def test_csv_has_one_row_per_metric_and_municipality_by_part_of_name(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    result = run(
-        monkeypatch, tmp_path, fixture, "activity", "--as-of", "2024-09-30", "--municipality", "m1", "-f", "csv"
-    )
+    result = _run(monkeypatch, tmp_path, "activity", "--as-of", "2024-09-30", "--municipality", "m1", "-f", "csv")
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == [
@@ -64,6 +68,6 @@ def test_csv_has_one_row_per_metric_and_municipality_by_part_of_name(
 
 
 def test_unknown_municipality_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    result = run(monkeypatch, tmp_path, fixture, "activity", "--month", "2024-09", "--municipality", "Сочи")
+    result = _run(monkeypatch, tmp_path, "activity", "--month", "2024-09", "--municipality", "Сочи")
     assert result.exit_code == 2
     assert "не найдено" in result.stderr

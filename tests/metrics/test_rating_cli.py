@@ -8,13 +8,19 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
-from tests.metrics.cli_support import run
+from tests.cli_support import invoke, serve
 from tests.metrics.test_rating import fixture
 
 
+def _run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *args: str) -> Result:
+    serve(monkeypatch, fixture())
+    return invoke(*args, "--data", str(tmp_path))
+
+
 def test_table_has_rank_changes_and_new(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    result = run(monkeypatch, tmp_path, fixture, "rating", "--month", "2024-09")
+    result = _run(monkeypatch, tmp_path, "rating", "--month", "2024-09")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     delta = next(line for line in lines if "Дельта" in line)
@@ -25,8 +31,8 @@ def test_table_has_rank_changes_and_new(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 
 def test_json_top_and_role(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    result = run(
-        monkeypatch, tmp_path, fixture, "rating", "--month", "2024-09", "--role", "teacher", "--top", "2", "-f", "json"
+    result = _run(
+        monkeypatch, tmp_path, "rating", "--month", "2024-09", "--role", "teacher", "--top", "2", "-f", "json"
     )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
@@ -38,7 +44,7 @@ def test_json_top_and_role(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
 
 
 def test_csv_lists_every_school(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    result = run(monkeypatch, tmp_path, fixture, "rating", "--month", "2024-09", "--format", "csv")
+    result = _run(monkeypatch, tmp_path, "rating", "--month", "2024-09", "--format", "csv")
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["name"] for r in rows][-1] == "Жемчужина"
@@ -47,10 +53,9 @@ def test_csv_lists_every_school(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
 
 
 def test_unranked_schools_have_empty_rank_cells_in_name_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    result = run(
+    result = _run(
         monkeypatch,
         tmp_path,
-        fixture,
         "rating",
         "--month",
         "2024-09",

@@ -1,14 +1,9 @@
-"""Which schools a command looks at: the region, or one municipality named (perhaps partly) by the user."""
+"""Which schools a command looks at: the region, or one municipality (its exact registry spelling)."""
 
 from __future__ import annotations
 
 import polars as pl
 from pydantic import BaseModel
-
-from adoption_cli.errors import UsageError
-from adoption_cli.schema import normalise_value
-
-_SHOWN = 5
 
 
 class Scope(BaseModel):
@@ -16,24 +11,9 @@ class Scope(BaseModel):
     municipality: str | None = None
 
 
-def resolve_municipality(schools: pl.LazyFrame, text: str) -> str:
-    """The registry's spelling of the municipality the user means: an exact match (case, ё/е and spacing
-    aside) wins, else the only name containing the text; several or none is a usage error."""
-    names = schools.select(pl.col("municipality").drop_nulls().unique().sort()).collect().to_series().to_list()
-    wanted = normalise_value(text)
-    exact = [name for name in names if normalise_value(name) == wanted]
-    if exact:
-        return str(exact[0])
-    partial = [name for name in names if wanted in normalise_value(name)]
-    if len(partial) == 1:
-        return str(partial[0])
-    if partial:
-        listed = "; ".join(partial[:_SHOWN]) + ("…" if len(partial) > _SHOWN else "")
-        raise UsageError(f"«{text}» подходит к нескольким муниципальным образованиям: {listed}. Уточните название.")
-    listed = "; ".join(names[:_SHOWN]) + ("…" if len(names) > _SHOWN else "")
-    raise UsageError(
-        f"Муниципальное образование «{text}» не найдено в реестре школ. Есть: {listed or 'нет ни одного'}."
-    )
+def municipality_names(schools: pl.LazyFrame) -> list[str]:
+    """Every municipality of the registry, sorted: the candidates for --municipality."""
+    return sorted(schools.select(pl.col("municipality").drop_nulls().unique()).collect().to_series().to_list())
 
 
 def scope_of(municipality: str | None) -> Scope:
@@ -41,5 +21,5 @@ def scope_of(municipality: str | None) -> Scope:
 
 
 def schools_in_scope(schools: pl.LazyFrame, municipality: str | None) -> pl.LazyFrame:
-    """Registry schools of the municipality (its exact registry spelling), or all of them."""
+    """Registry schools of the municipality, or all of them."""
     return schools if municipality is None else schools.filter(pl.col("municipality") == municipality)

@@ -17,10 +17,10 @@ from adoption_cli.metrics.activity import (
 )
 from adoption_cli.metrics.changes import CountChange
 from adoption_cli.render.changes import ChangeUnit, change_cell
+from adoption_cli.render.labels import platform_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct
 from adoption_cli.render.periods import fmt_comparison
 from adoption_cli.render.tables import Col, make_table
-from adoption_cli.schema import PLATFORM_LABELS_RU
 
 if TYPE_CHECKING:
     import polars as pl
@@ -159,7 +159,7 @@ def activity_table(result: ActivityResult) -> RenderableType:
         Col("Пред. период", "Previous"),
         Col("Изменение", "Change"),
     ]
-    platform = PLATFORM_LABELS_RU.get(result.platform, result.platform)
+    platform = platform_label(result.platform, env.lang)
     where = (
         env.t(f"МО «{result.scope.municipality}»", f"municipality «{result.scope.municipality}»")
         if result.scope.municipality

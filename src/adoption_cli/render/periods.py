@@ -1,4 +1,4 @@
-"""Periods as a reader sees them: «2024-09 (01.09.2024–30.09.2024)»."""
+"""A period and its comparison period as a reader sees them: «2024-09 (01.09.2024–30.09.2024)»."""
 
 from __future__ import annotations
 
@@ -6,20 +6,17 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from adoption_cli.cli.environment import current
+from adoption_cli.render.labels import period_range
 
 if TYPE_CHECKING:
     from adoption_cli.metrics.changes import PeriodInfo
 
 
-def fmt_day(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{day:%d.%m.%Y}" if current().lang == "ru" else day.isoformat()
-
-
 def fmt_period(info: PeriodInfo) -> str:
-    span = f"{fmt_day(info.start)}–{fmt_day(info.end)}"
+    start, end = date.fromisoformat(info.start), date.fromisoformat(info.end)
+    span = period_range(start, end, current().lang)
     if info.kind == "window":
-        days = (date.fromisoformat(info.end) - date.fromisoformat(info.start)).days + 1
+        days = (end - start).days + 1
         return current().t(f"{span} ({days} дн.)", f"{span} ({days} days)")
     return f"{info.label} ({span})"
 

@@ -8,10 +8,10 @@ from adoption_cli.cli.environment import current
 from adoption_cli.metrics.rating import RatedSchool, RatingResult
 from adoption_cli.render.activity import NOTE_TEXTS
 from adoption_cli.render.changes import rank_change_cell
+from adoption_cli.render.labels import platform_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct
 from adoption_cli.render.periods import fmt_comparison
 from adoption_cli.render.tables import Col, make_table
-from adoption_cli.schema import PLATFORM_LABELS_RU
 
 if TYPE_CHECKING:
     import polars as pl
@@ -79,7 +79,7 @@ def rating_table(result: RatingResult) -> RenderableType:
     from rich.text import Text
 
     env = current()
-    platform = PLATFORM_LABELS_RU.get(result.platform, result.platform)
+    platform = platform_label(result.platform, env.lang)
     where = result.scope.municipality or env.t("регион", "region")
     role_ru, role_en = ROLE_LABELS[result.role]
     title = env.t(

@@ -8,11 +8,11 @@ from adoption_cli.cli.options import (
     FormatOpt,
     MonthOpt,
     MunicipalityOpt,
+    OnePlatformOpt,
     OutputFormat,
-    PlatformChoice,
-    PlatformOpt,
     StoreOpt,
     StrictOpt,
+    normalise_platform,
 )
 
 NAME = "activity"
@@ -28,7 +28,7 @@ def command(
     as_of: AsOfOpt = None,
     days: DaysOpt = 30,
     municipality: MunicipalityOpt = None,
-    platform: PlatformOpt = PlatformChoice.MYSCHOOL,
+    platform: OnePlatformOpt = "myschool",
     output_format: FormatOpt = OutputFormat.TABLE,
 ) -> None:
     """Панели «Моя школа»: школы, педагоги, обучающиеся, родители и контент — с изменением к прошлому периоду.
@@ -40,6 +40,7 @@ def command(
     from adoption_cli.render.activity import activity_csv, activity_table
     from adoption_cli.render.output import write_result
 
+    code = normalise_platform(platform)
     request = open_period_request(
         data,
         config=config,
@@ -50,7 +51,5 @@ def command(
         days=days,
         municipality=municipality,
     )
-    result = compute_activity(
-        request.dataset, request.period, platform=platform.value, municipality=request.municipality
-    )
+    result = compute_activity(request.dataset, request.period, platform=code, municipality=request.municipality)
     write_result(output_format.value, result, csv=lambda: activity_csv(result), table=lambda: activity_table(result))

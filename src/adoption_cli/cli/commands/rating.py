@@ -13,11 +13,11 @@ from adoption_cli.cli.options import (
     FormatOpt,
     MonthOpt,
     MunicipalityOpt,
+    OnePlatformOpt,
     OutputFormat,
-    PlatformChoice,
-    PlatformOpt,
     StoreOpt,
     StrictOpt,
+    normalise_platform,
 )
 
 NAME = "rating"
@@ -41,7 +41,9 @@ RoleOpt = Annotated[
 ]
 TopOpt = Annotated[
     int | None,
-    typer.Option("--top", min=1, help="Показать только первые N мест.", show_default=False),
+    typer.Option(
+        "--top", metavar="N", min=1, help="Показать только первые N мест.", show_default=False, rich_help_panel="Вывод"
+    ),
 ]
 
 
@@ -56,7 +58,7 @@ def command(
     municipality: MunicipalityOpt = None,
     role: RoleOpt = RoleChoice.ALL,
     top: TopOpt = None,
-    platform: PlatformOpt = PlatformChoice.MYSCHOOL,
+    platform: OnePlatformOpt = "myschool",
     output_format: FormatOpt = OutputFormat.TABLE,
 ) -> None:
     """Рейтинг школ по доле зарегистрированных пользователей «Моя школа», активных в периоде.
@@ -69,6 +71,7 @@ def command(
     from adoption_cli.render.rating import rating_csv, rating_table
     from adoption_cli.schema import Kind
 
+    code = normalise_platform(platform)
     request = open_period_request(
         data,
         config=config,
@@ -84,7 +87,7 @@ def command(
         request.dataset,
         request.period,
         role=role.value,
-        platform=platform.value,
+        platform=code,
         municipality=request.municipality,
         top=top,
     )
