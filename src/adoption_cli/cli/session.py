@@ -128,13 +128,13 @@ def open_period_request(
 ) -> PeriodRequest:
     """The period is checked before any file is read, the municipality against the loaded registry."""
     from adoption_cli.cli.selection import choose_one
-    from adoption_cli.metrics.scope import municipality_names
+    from adoption_cli.metrics.scopes import municipality_names
     from adoption_cli.periods import resolve_period
 
     period = resolve_period(month=month, as_of=as_of, days=days)
     settings, dataset = open_dataset(data, config=config, store=store, strict=strict, kinds=kinds)
     chosen = (
-        choose_one(municipality, municipality_names(dataset.schools), option="--municipality")
+        choose_one(municipality, municipality_names(dataset), option="--municipality")
         if municipality is not None
         else None
     )

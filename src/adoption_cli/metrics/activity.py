@@ -23,11 +23,10 @@ from adoption_cli.metrics.activity_base import (
     in_period,
     registered_accounts,
     school_grain_figures,
-    share_of,
     summed_registered,
 )
-from adoption_cli.metrics.changes import CountChange, PeriodInfo, ShareChange, compare, compare_share
-from adoption_cli.metrics.scope import Scope, schools_in_scope, scope_of
+from adoption_cli.metrics.changes import CountChange, ShareChange, compare, compare_share
+from adoption_cli.metrics.scopes import PeriodInfo, Scope, pct, platform_grain, schools_in_scope
 from adoption_cli.periods import Period
 from adoption_cli.schema import CONTENT_KINDS, ROLE_CODES, Kind
 
@@ -265,7 +264,7 @@ def _panels(now: Figures, before: Figures) -> dict[str, Any]:
         return compare(now[key], before[key])
 
     def share(part: str, whole: str) -> ShareChange:
-        return compare_share(share_of(now[part], now[whole]), share_of(before[part], before[whole]))
+        return compare_share(pct(now[part], now[whole]), pct(before[part], before[whole]))
 
     def people(role: str) -> PeoplePanel:
         return PeoplePanel(
@@ -319,7 +318,7 @@ def compute_activity(
     dataset: Dataset, period: Period, *, platform: str = DEFAULT_PLATFORM, municipality: str | None = None
 ) -> ActivityResult:
     """The panels for `period` and its previous period; `municipality` is the registry's exact spelling."""
-    found: Grain | None = dataset.platform_grain().get(platform)
+    found = platform_grain(dataset, platform)
     request = _Request(
         dataset=dataset,
         platform=platform,
@@ -333,7 +332,7 @@ def compute_activity(
         previous_period=PeriodInfo.of(period.previous()),
         platform=platform,
         grain=request.grain,
-        scope=scope_of(municipality),
+        scope=Scope.of(municipality),
         rules=RULES_SCHOOL_GRAIN if request.grain == "school" else RULES_USER_GRAIN,
         notes=_notes(dataset, found, now),
         data_quality=ActivityQuality(

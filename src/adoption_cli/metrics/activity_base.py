@@ -220,13 +220,6 @@ def share_pct(active: pl.Expr, total: pl.Expr) -> pl.Expr:
     )
 
 
-def share_of(part: int | None, whole: int | None) -> float | None:
-    """Scalar `share_pct`: part / whole × 100, capped at 100; None when the whole is 0 or unknown."""
-    if part is None or whole is None or whole <= 0:
-        return None
-    return min(part * 100.0 / whole, 100.0)
-
-
 def wide_by_role(counts: pl.LazyFrame, value: str = "active", roles: Sequence[str] = ROLE_CODES) -> pl.LazyFrame:
     """(school_id, role, value) -> school_id, <role>_<value>… with 0 where a role has no row."""
     return counts.group_by("school_id").agg(

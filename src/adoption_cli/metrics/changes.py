@@ -14,19 +14,6 @@ from __future__ import annotations
 import polars as pl
 from pydantic import BaseModel
 
-from adoption_cli.periods import Period
-
-
-class PeriodInfo(BaseModel):
-    kind: str  # month | quarter | window
-    label: str
-    start: str
-    end: str
-
-    @classmethod
-    def of(cls, period: Period) -> PeriodInfo:
-        return cls(**period.to_json())
-
 
 class CountChange(BaseModel):
     value: int | None

@@ -24,8 +24,7 @@ from adoption_cli.metrics.activity_base import (
     share_pct,
     summed_registered,
 )
-from adoption_cli.metrics.changes import PeriodInfo
-from adoption_cli.metrics.scope import Scope, schools_in_scope, scope_of
+from adoption_cli.metrics.scopes import PeriodInfo, Scope, platform_grain, schools_in_scope
 from adoption_cli.periods import Period
 from adoption_cli.schema import ROLE_CODES
 
@@ -134,7 +133,7 @@ def compute_rating(
     top: int | None = None,
 ) -> RatingResult:
     """Ranks within the scope (the region or one municipality, registry spelling); `top` keeps ranks ≤ top."""
-    found: Grain | None = dataset.platform_grain().get(platform)
+    found = platform_grain(dataset, platform)
     grain: Grain = found or "user"
     schools = schools_in_scope(dataset.schools, municipality)
     previous = ranking(schools, school_counts(dataset, period.previous(), platform, grain, role)).select(
@@ -154,7 +153,7 @@ def compute_rating(
         platform=platform,
         grain=grain,
         role=role,
-        scope=scope_of(municipality),
+        scope=Scope.of(municipality),
         top=top,
         rules=RULES,
         ranked=ranked,

@@ -16,10 +16,10 @@ from adoption_cli.metrics.activity import (
     ActivityResult,
 )
 from adoption_cli.metrics.changes import CountChange
+from adoption_cli.render.captions import period_text
 from adoption_cli.render.changes import ChangeUnit, change_cell
 from adoption_cli.render.labels import platform_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct
-from adoption_cli.render.periods import fmt_comparison
 from adoption_cli.render.tables import Col, make_table
 
 if TYPE_CHECKING:
@@ -165,7 +165,11 @@ def activity_table(result: ActivityResult) -> RenderableType:
         if result.scope.municipality
         else env.t("регион", "region")
     )
-    heading = Text(f"«{platform}»: {where}; {fmt_comparison(result.period, result.previous_period)}", style="bold")
+    heading = Group(
+        Text(f"«{platform}»: {where}", style="bold"),
+        Text(period_text(result.period)),
+        Text(period_text(result.previous_period, prefix_ru="Сравнение с периодом", prefix_en="Compared with")),
+    )
     rows = metric_rows(result)
     cells: list[list[str]] = []
     section_ends: list[int] = []

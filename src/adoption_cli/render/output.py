@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -46,20 +45,3 @@ def write_csv(frame: pl.DataFrame) -> None:
 
 def write_renderable(renderable: RenderableType) -> None:
     current().out.print(renderable)
-
-
-def write_result(
-    output_format: str,
-    result: BaseModel,
-    *,
-    csv: Callable[[], pl.DataFrame],
-    table: Callable[[], RenderableType],
-) -> None:
-    """The one switch of every result command: JSON is the result model itself, CSV and table are built
-    only when asked for."""
-    if output_format == "json":
-        write_json(result)
-    elif output_format == "csv":
-        write_csv(csv())
-    else:
-        write_renderable(table())

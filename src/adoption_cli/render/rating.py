@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from adoption_cli.cli.environment import current
 from adoption_cli.metrics.rating import RatedSchool, RatingResult
 from adoption_cli.render.activity import NOTE_TEXTS
+from adoption_cli.render.captions import period_text
 from adoption_cli.render.changes import rank_change_cell
 from adoption_cli.render.labels import platform_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct
-from adoption_cli.render.periods import fmt_comparison
 from adoption_cli.render.tables import Col, make_table
 
 if TYPE_CHECKING:
@@ -103,7 +103,8 @@ def rating_table(result: RatingResult) -> RenderableType:
     notes = [env.t(*RULE_TEXT), shown, *(env.t(*NOTE_TEXTS[code]) for code in result.notes)]
     return Group(
         Text(title, style="bold"),
-        Text(fmt_comparison(result.period, result.previous_period)),
+        Text(period_text(result.period)),
+        Text(period_text(result.previous_period, prefix_ru="Сравнение с периодом", prefix_en="Compared with")),
         make_table("", columns, rows),
         *(Text(note, style="dim") for note in notes),
     )

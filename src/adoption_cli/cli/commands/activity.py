@@ -38,7 +38,7 @@ def command(
     from adoption_cli.cli.session import open_period_request
     from adoption_cli.metrics.activity import compute_activity
     from adoption_cli.render.activity import activity_csv, activity_table
-    from adoption_cli.render.output import write_result
+    from adoption_cli.render.emit import emit
 
     code = normalise_platform(platform)
     request = open_period_request(
@@ -52,4 +52,4 @@ def command(
         municipality=municipality,
     )
     result = compute_activity(request.dataset, request.period, platform=code, municipality=request.municipality)
-    write_result(output_format.value, result, csv=lambda: activity_csv(result), table=lambda: activity_table(result))
+    emit(output_format, result, table=lambda: activity_table(result), rows=lambda: activity_csv(result))

@@ -67,7 +67,7 @@ def command(
     """
     from adoption_cli.cli.session import open_period_request
     from adoption_cli.metrics.rating import compute_rating
-    from adoption_cli.render.output import write_result
+    from adoption_cli.render.emit import emit
     from adoption_cli.render.rating import rating_csv, rating_table
     from adoption_cli.schema import Kind
 
@@ -91,4 +91,4 @@ def command(
         municipality=request.municipality,
         top=top,
     )
-    write_result(output_format.value, result, csv=lambda: rating_csv(result), table=lambda: rating_table(result))
+    emit(output_format, result, table=lambda: rating_table(result), rows=lambda: rating_csv(result))
