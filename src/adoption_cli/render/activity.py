@@ -35,18 +35,19 @@ PANEL_LABELS = {
     "content.social": ("Контент: Соцмедиа", "Content: social media"),
     "content.document": ("Контент: Документы", "Content: documents"),
 }
+# A share sits under its count, indented, and names its denominator: the table fits 80 columns.
 METRIC_LABELS = {
     "schools.total": ("В реестре", "In the registry"),
     "total": ("Всего по ОО-1", "Total (OO-1)"),
     "registered": ("Зарегистрированы", "Registered"),
-    "schools.registered_share_of_total": ("Доля зарегистрированных от школ реестра", "Registered, % of registry"),
-    "registered_share_of_total": ("Доля зарегистрированных от ОО-1", "Registered, % of OO-1 total"),
+    "schools.registered_share_of_total": ("  доля от реестра", "  share of registry"),
+    "registered_share_of_total": ("  доля от ОО-1", "  share of OO-1 total"),
     "active": ("Активны", "Active"),
-    "active_share_of_total": ("Доля активных от школ реестра", "Active, % of registry"),
-    "active_share_of_registered": ("Доля активных от зарегистрированных", "Active, % of registered"),
-    "available": ("Доступно в периоде", "Available in the period"),
-    "demanded": ("Востребовано (просмотрено)", "Demanded (viewed)"),
-    "demanded_share_of_available": ("Доля востребованного от доступного", "Demanded, % of available"),
+    "active_share_of_total": ("  доля от реестра", "  share of registry"),
+    "active_share_of_registered": ("  доля от зарегистрированных", "  share of registered"),
+    "available": ("Доступно", "Available"),
+    "demanded": ("Востребовано", "Demanded"),
+    "demanded_share_of_available": ("  доля от доступного", "  share of available"),
 }
 NOTE_TEXTS = {
     NOTE_SCHOOL_GRAIN: (

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 ROLE_LABELS = {
-    "all": ("все: педагоги, обучающиеся и родители", "all: teachers, students and parents"),
+    "all": ("все (педагоги, обучающиеся, родители)", "all (teachers, students, parents)"),
     "teacher": ("педагоги", "teachers"),
     "student": ("обучающиеся", "students"),
     "parent": ("родители", "parents"),
@@ -27,11 +27,12 @@ RULE_TEXT = (
     "Доля = активные / зарегистрированные × 100 (не более 100 %). Активен — вход или событие на платформе в периоде, "
     "заблокированные не учитываются; зарегистрирован — незаблокированная учётная запись с датой регистрации не "
     "позже конца периода. Равные доли — по числу активных, затем по названию. Школы без зарегистрированных — "
-    "вне рейтинга, в конце списка. Δ места — к прошлому периоду (▲ — выше).",
+    "вне рейтинга, в конце списка. Δ — изменение места к прошлому периоду (▲ — выше); Зарег. — "
+    "зарегистрированные пользователи.",
     "Share = active / registered × 100 (at most 100%). Active: a login or event on the platform in the period, "
     "blocked accounts excluded; registered: an unblocked account registered by the period's end. Equal shares "
-    "go by active count, then name. Schools with nobody registered are unranked, listed last. Δ rank is versus "
-    "the previous period (▲ = up).",
+    "go by active count, then name. Schools with nobody registered are unranked, listed last. Δ: rank change "
+    "versus the previous period (▲ = up); Regist.: registered users.",
 )
 
 
@@ -88,10 +89,10 @@ def rating_table(result: RatingResult) -> RenderableType:
     )
     columns = [
         Col("Место", "Rank"),
-        Col("Δ места", "Δ rank"),
+        Col("Δ", "Δ"),
         Col("Школа", "School", "left"),
         Col("МО", "Municipality", "left"),
-        Col("Зарегистрировано", "Registered"),
+        Col("Зарег.", "Regist."),
         Col("Активны", "Active"),
         Col("Доля", "Share"),
     ]
