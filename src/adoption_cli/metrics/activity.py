@@ -21,9 +21,11 @@ from adoption_cli.metrics.activity_base import (
     distinct_users,
     has_accounts,
     in_period,
+    materialised,
     registered_accounts,
     school_grain_figures,
     summed_registered,
+    with_daily_activity,
 )
 from adoption_cli.metrics.changes import CountChange, ShareChange, compare, compare_share
 from adoption_cli.metrics.scopes import PeriodInfo, Scope, pct, platform_grain, schools_in_scope
@@ -116,6 +118,9 @@ class ActivityResult(BaseModel):
     notes: list[str]
     data_quality: ActivityQuality
 
+
+# What the panels query several times: computed once (see activity_base.materialised).
+READ_ONCE = (Kind.SCHOOLS, Kind.ACCOUNTS, Kind.SCHOOL_STATS, Kind.CONTENT_ITEMS, Kind.CONTENT_VIEWS)
 
 Figures = dict[str, int | None]
 _UNKNOWN_REGISTERED: Figures = {
@@ -319,6 +324,7 @@ def compute_activity(
 ) -> ActivityResult:
     """The panels for `period` and its previous period; `municipality` is the registry's exact spelling."""
     found = platform_grain(dataset, platform)
+    dataset = with_daily_activity(materialised(dataset, READ_ONCE), period.previous().start, period.end)
     request = _Request(
         dataset=dataset,
         platform=platform,

@@ -15,6 +15,7 @@ Definitions (docs/metrics.md, «Active»):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -64,6 +65,21 @@ def activity_records(dataset: Dataset) -> pl.LazyFrame:
     return records.join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti").select(
         *ACTIVITY_COLUMNS, pl.col("at").dt.date().alias("day")
     )
+
+
+def materialised(dataset: Dataset, kinds: Iterable[Kind]) -> Dataset:
+    """The data set with these kinds' frames computed once and kept in memory. Frames read from export files
+    are lazy parsing pipelines: a command that queries them several times would parse the files each time."""
+    present = [kind for kind in kinds if dataset.has(kind)]
+    frames = pl.collect_all([dataset.frame(kind) for kind in present], engine="streaming")
+    return replace(dataset, frames={**dataset.frames, **{k: f.lazy() for k, f in zip(present, frames, strict=True)}})
+
+
+def with_daily_activity(dataset: Dataset, start: date, end: date) -> Dataset:
+    """The data set with its activity records over [start, end] read once, as distinct user-days (the store's
+    `user_days` mechanism): every period inside then filters a small in-memory frame."""
+    days = activity_records(dataset).filter(pl.col("day").is_between(start, end)).unique()
+    return replace(dataset, user_days=days.collect(engine="streaming").lazy())
 
 
 def active_users(

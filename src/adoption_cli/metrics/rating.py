@@ -14,15 +14,17 @@ import polars as pl
 from pydantic import BaseModel
 
 from adoption_cli.dataset import Dataset, Grain
-from adoption_cli.metrics.activity import DEFAULT_PLATFORM, NOTE_REGISTERED_UNKNOWN, platform_notes
+from adoption_cli.metrics.activity import DEFAULT_PLATFORM, NOTE_REGISTERED_UNKNOWN, READ_ONCE, platform_notes
 from adoption_cli.metrics.activity_base import (
     active_users,
     distinct_users,
     has_accounts,
+    materialised,
     registered_accounts,
     school_grain_figures,
     share_pct,
     summed_registered,
+    with_daily_activity,
 )
 from adoption_cli.metrics.scopes import PeriodInfo, Scope, platform_grain, schools_in_scope
 from adoption_cli.periods import Period
@@ -134,6 +136,7 @@ def compute_rating(
 ) -> RatingResult:
     """Ranks within the scope (the region or one municipality, registry spelling); `top` keeps ranks ≤ top."""
     found = platform_grain(dataset, platform)
+    dataset = with_daily_activity(materialised(dataset, READ_ONCE), period.previous().start, period.end)
     grain: Grain = found or "user"
     schools = schools_in_scope(dataset.schools, municipality)
     previous = ranking(schools, school_counts(dataset, period.previous(), platform, grain, role)).select(
