@@ -23,8 +23,10 @@ def run(*args: str, data: Path, lang: str = "ru") -> Result:
     return invoke(*args, "--data", str(data), "--lang", lang)
 
 
-def assert_one_line_error(result: Result, *, names: str | None = None) -> str:
-    """Exit 1, nothing on stdout, exactly one non-empty stderr line, no traceback; returns the message."""
+def assert_one_line_error(result: Result, *, names: str | None = None, unexpected: bool = False) -> str:
+    """Exit 1, nothing on stdout, exactly one non-empty stderr line, no traceback; returns the message.
+
+    An «unexpected error» (a bug, not bad input) fails the check unless `unexpected` says it is the point."""
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert result.exit_code == 1, (result.exit_code, result.stderr)
@@ -32,7 +34,7 @@ def assert_one_line_error(result: Result, *, names: str | None = None) -> str:
     assert result.stdout == "", result.stdout
     message = lines[0]
     assert message.startswith(("Ошибка: ", "Error: ")), message
-    assert "непредвиденная ошибка" not in message and "unexpected error" not in message, message
+    assert unexpected == ("непредвиденная ошибка" in message or "unexpected error" in message), message
     if names is not None:
         assert names in message, (names, message)
     return message

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from adoption_cli.cli.app import _command_modules
+from adoption_cli.cli.options import FormatOpt
 from adoption_cli.render.output import FORMULA_TRIGGERS
 from tests.reliability.support import (
     HOSTILE_NAMES,
@@ -37,6 +38,8 @@ COMMAND_ARGS: dict[str, tuple[str, ...]] = {
     "sferum": ("--month", "2024-09"),
     "trend": ("--from", "2024-08", "--to", "2024-09"),
     "plan": ("--month", "2024-09"),
+    "activity": ("--month", "2024-09"),
+    "rating": ("--month", "2024-09"),
 }
 # Commands without a --format output, checked elsewhere: sample writes data, report writes an xlsx
 # (tests of the report branch), ingest writes the store (test_faults).
@@ -45,7 +48,12 @@ FORMATS = ("table", "json", "csv")
 
 
 def _formatted_commands() -> list[str]:
-    return [m.NAME for m in _command_modules() if "output" in inspect.signature(m.command).parameters]
+    """Commands with the shared --format option, whatever their parameter is called."""
+    return [
+        m.NAME
+        for m in _command_modules()
+        if any(p.annotation == FormatOpt for p in inspect.signature(m.command, eval_str=True).parameters.values())
+    ]
 
 
 FORMATTED = _formatted_commands()

@@ -95,7 +95,11 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             # The reader of stdout went away (`| head`): nobody to tell, and nothing went wrong in here.
             _silence_stdout()
             raise typer.Exit(int(ExitStatus.ERROR)) from None
-        except Exception as exc:
+        except BaseException as exc:
+            # BaseException, not Exception: a panic inside Polars' Rust code reaches Python as pyo3's
+            # PanicException, which derives from BaseException; it too gets one line, not a traceback.
+            if isinstance(exc, SystemExit | GeneratorExit):
+                raise
             problem = f"{type(exc).__name__}: {exc}"
             _report(
                 env,

@@ -69,7 +69,8 @@ def _unparseable(display: str, exc: Exception) -> DataError:
 def _collect(display: str, frames: list[pl.LazyFrame]) -> list[pl.DataFrame]:
     try:
         return pl.collect_all(frames, engine="streaming")
-    except pl.exceptions.PolarsError as exc:
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+        # A damaged file can make Polars' Rust code panic; pyo3 raises that as a BaseException.
         raise _unparseable(display, exc) from exc
 
 

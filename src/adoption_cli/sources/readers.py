@@ -207,8 +207,10 @@ def _read_parquet(path: Path, display: str, columns: ColumnMap, *, platform_give
     try:
         frame = pl.scan_parquet(path, glob=False)
         schema = frame.collect_schema()
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise DataError(f"{display}: файл не читается как Parquet ({type(exc).__name__}).") from exc
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError) as exc:
+        raise DataError(
+            f"{display}: файл не читается как Parquet ({type(exc).__name__}); выгрузите его заново."
+        ) from exc
     names = schema.names()
     positions = columns.resolve(names, display, platform_given=platform_given)
     casts: list[pl.Expr] = []
