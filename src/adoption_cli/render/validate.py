@@ -72,10 +72,14 @@ def files_table(report: LoadReport, title: str) -> RenderableType:
     return make_table(title, FILE_COLUMNS, rows, footer=footer)
 
 
-def _example_value(value: str | None, lang: Lang) -> str:
-    if value is None:
+def _example_value(value: str | None, column: str, lang: Lang) -> str:
+    # The reader records no value for user ids (private) and for a whole ragged row; otherwise None is an
+    # empty cell, which must not read as «hidden».
+    if value is None and column == "user_id":
         return "(скрыто)" if lang == "ru" else "(hidden)"
-    return text_cell(value) if value.strip() else ("(пусто)" if lang == "ru" else "(empty)")
+    if value is None and column == "*":
+        return "—"
+    return text_cell(value) if value and value.strip() else ("(пусто)" if lang == "ru" else "(empty)")
 
 
 def rejects_view(file: FileLoad, label: ReasonLabel) -> RenderableType:
@@ -99,7 +103,7 @@ def rejects_view(file: FileLoad, label: ReasonLabel) -> RenderableType:
         [
             str(example.row),
             env.t("вся строка", "whole row") if example.column == "*" else text_cell(example.column),
-            _example_value(example.value, lang),
+            _example_value(example.value, example.column, lang),
             label(example.reason, lang),
         ]
         for example in file.examples
