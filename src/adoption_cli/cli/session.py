@@ -4,11 +4,13 @@ rejected. Heavy imports happen inside the functions."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adoption_cli.cli.environment import current
+from adoption_cli.cli.progress import delayed_status
 from adoption_cli.config import Settings, load_settings
 from adoption_cli.errors import DataError
 
@@ -34,6 +36,28 @@ def open_settings(
     return data_dir, load_settings(data_dir, config_file=config, overrides=overrides)
 
 
+def read_dataset(
+    data: Path | None,
+    *,
+    config: Path | None = None,
+    store: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    kinds: Collection[Kind] | None = None,
+) -> tuple[Settings, Dataset]:
+    """Settings and the data set, with a progress display while loading; says nothing about rejects."""
+    data_dir, settings = open_settings(data, config=config, overrides=overrides)
+    from adoption_cli.render.numbers import fmt_float
+    from adoption_cli.sources import load_dataset
+
+    env = current()
+    started = time.perf_counter()
+    with delayed_status(env.t(f"Чтение выгрузок из «{data_dir}»…", f"Reading exports from «{data_dir}»…")):
+        dataset = load_dataset(data_dir, settings, kinds=kinds)
+    seconds = fmt_float(time.perf_counter() - started, env.lang, 2)
+    env.detail(env.t(f"Данные загружены за {seconds} с.", f"Data loaded in {seconds} s."))
+    return settings, dataset
+
+
 def open_dataset(
     data: Path | None,
     *,
@@ -43,10 +67,7 @@ def open_dataset(
     overrides: Mapping[str, Any] | None = None,
     kinds: Collection[Kind] | None = None,
 ) -> tuple[Settings, Dataset]:
-    data_dir, settings = open_settings(data, config=config, overrides=overrides)
-    from adoption_cli.sources import load_dataset
-
-    dataset = load_dataset(data_dir, settings, kinds=kinds)
+    settings, dataset = read_dataset(data, config=config, store=store, overrides=overrides, kinds=kinds)
     announce_load(dataset.report, strict=strict)
     return settings, dataset
 
