@@ -18,6 +18,7 @@ OutOpt = Annotated[
     typer.Option(
         "--out",
         "-o",
+        metavar="ПУТЬ",
         help="Папка для файла adoption-ГГГГ-ММ.xlsx или имя файла .xlsx (по умолчанию текущая папка).",
         show_default=False,
         rich_help_panel="Вывод",
@@ -28,6 +29,7 @@ ReportMonthOpt = Annotated[
     typer.Option(
         "--month",
         "-m",
+        metavar="ГГГГ-ММ",
         help="Месяц ГГГГ-ММ (по умолчанию предыдущий календарный месяц — для запуска по расписанию).",
         show_default=False,
         rich_help_panel="Период",

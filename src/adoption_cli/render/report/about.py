@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from adoption_cli.config import DatedTarget
 from adoption_cli.render.excel import Cell, Column, Sheet, Table, Value
-from adoption_cli.render.report.common import KIND_LABELS, OWNERSHIP_LABELS, ReportInput, Texts
+from adoption_cli.render.report.common import ReportInput, Texts
 from adoption_cli.render.report.summary import combination_label
 
 
@@ -35,10 +35,10 @@ def _parameters(data: ReportInput, t: Texts) -> Table:
         ),
         (t("Хранилище", "Store"), str(run.store) if run.store else t("не задано", "not set")),
         (t("Режим --strict", "--strict mode"), Cell(run.strict, "flag")),
-        (t("Индикатор: платформы", "Indicator: platforms"), t.platforms(list(indicator.platforms))),
+        (t("Индикатор: платформы", "Indicator: platforms"), t.platforms(indicator.platforms)),
         (
             t("Индикатор: формы собственности", "Indicator: ownership"),
-            ", ".join(t.pick(OWNERSHIP_LABELS[code]) for code in indicator.ownership),
+            t.ownership(indicator.ownership),
         ),
         (t("Индикатор: объединение платформ", "Indicator: platform combination"), combination_label(data, t)),
         (t("Индикатор: порог педагогов", "Indicator: teacher threshold"), Cell(indicator.teacher_threshold_pct, "pct")),
@@ -80,7 +80,7 @@ def _files(data: ReportInput, t: Texts) -> Table:
     rows = [
         (
             file.path,
-            t.pick(KIND_LABELS[file.kind]),
+            t.kind(file.kind),
             t.platforms(file.platforms) if file.platforms else (t.platform(file.platform) if file.platform else None),
             file.size_bytes,
             file.rows,

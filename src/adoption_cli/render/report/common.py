@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adoption_cli.cli.environment import Lang
+from adoption_cli.render.labels import (
+    fmt_date,
+    kind_label,
+    month_name,
+    ownership_label,
+    period_range,
+    platform_label,
+    platforms_label,
+)
 from adoption_cli.schema import Kind
 
 if TYPE_CHECKING:
@@ -18,58 +28,11 @@ if TYPE_CHECKING:
     from adoption_cli.metrics.indicator import IndicatorResult
     from adoption_cli.periods import Period
 
-PLATFORM_LABELS: dict[str, tuple[str, str]] = {
-    "myschool": ("Моя школа", "My School"),
-    "sferum": ("Сферум", "Sferum"),
-    "assistant": ("ЦПУ", "Student Assistant"),
-}
 ROLE_LABELS: dict[str, tuple[str, str]] = {
     "teacher": ("педагогов", "teachers"),
     "student": ("обучающихся", "students"),
     "parent": ("родителей", "parents"),
 }
-OWNERSHIP_LABELS: dict[str, tuple[str, str]] = {
-    "municipal": ("муниципальная", "municipal"),
-    "state": ("государственная", "state"),
-    "private": ("частная", "private"),
-}
-KIND_LABELS: dict[Kind, tuple[str, str]] = {
-    Kind.SCHOOLS: ("реестр школ", "school registry"),
-    Kind.ACCOUNTS: ("учётные записи", "accounts"),
-    Kind.EVENTS: ("события", "events"),
-    Kind.SCHOOL_STATS: ("статистика школ", "school statistics"),
-    Kind.CONTENT_ITEMS: ("каталог контента", "content catalogue"),
-    Kind.CONTENT_VIEWS: ("просмотры контента", "content views"),
-}
-_MONTHS_RU = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
-# Not strftime("%B"): that follows the process locale, and the same inputs must give the same cells.
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,23 +71,24 @@ class Texts:
         return labels[1] if self.lang == "en" else labels[0]
 
     def platform(self, code: str) -> str:
-        return self.pick(PLATFORM_LABELS.get(code, (code, code)))
+        return platform_label(code, self.lang)
 
-    def platforms(self, codes: list[str]) -> str:
-        return ", ".join(self.platform(code) for code in codes)
+    def platforms(self, codes: Iterable[str]) -> str:
+        return platforms_label(codes, self.lang)
 
-    def month(self, first_day: date) -> str:
-        if self.lang == "en":
-            return f"{_MONTHS_EN[first_day.month - 1]} {first_day.year}"
-        return f"{_MONTHS_RU[first_day.month - 1]} {first_day.year}"
+    def kind(self, kind: Kind) -> str:
+        return kind_label(kind.value, self.lang)
+
+    def ownership(self, codes: Iterable[str]) -> str:
+        return ownership_label(codes, self.lang)
 
     def day(self, value: date) -> str:
-        return value.isoformat() if self.lang == "en" else f"{value:%d.%m.%Y}"
+        return fmt_date(value, self.lang)
 
     def period(self, period: Period) -> str:
         if period.kind == "month":
-            return self.month(period.start)
-        return f"{self.day(period.start)} – {self.day(period.end)}"
+            return month_name(period.start, self.lang)
+        return period_range(period.start, period.end, self.lang)
 
 
 def iso_date(text: str | None) -> date | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from adoption_cli.dataset import RejectExample
 from adoption_cli.render.excel import Column, Sheet, Table, Value
 from adoption_cli.render.numbers import fmt_int
-from adoption_cli.render.report.common import KIND_LABELS, ReportInput, Texts
+from adoption_cli.render.report.common import ReportInput, Texts
 from adoption_cli.render.report.schools import SCHOOL_COLUMNS
 
 FILE_COLUMN = Column("file", "Файл", "File")
@@ -49,7 +49,7 @@ def _reject_table(data: ReportInput, t: Texts) -> Table:
 
 def _set_aside_table(data: ReportInput, t: Texts) -> Table:
     rows = [
-        (file.path, t.pick(KIND_LABELS[file.kind]), file.unknown_school, file.other_role, file.duplicates_dropped)
+        (file.path, t.kind(file.kind), file.unknown_school, file.other_role, file.duplicates_dropped)
         for file in data.load.files
         if file.unknown_school or file.other_role or file.duplicates_dropped
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from adoption_cli.render.excel import Cell, Chart, Column, Fill, Sheet, Table
-from adoption_cli.render.report.common import KIND_LABELS, ReportInput, Texts, iso_date
+from adoption_cli.render.report.common import ReportInput, Texts, iso_date
 from adoption_cli.schema import PLATFORMS, Kind
 
 FACT_COLUMNS = (
@@ -40,7 +40,7 @@ def freshness(data: ReportInput, t: Texts) -> str:
         key = (platform_order.get(platform, len(platform_order)), kind_order[file.kind], platform, file.kind)
         newest[key] = max(latest, newest.get(key, latest))
     parts = [
-        (f"{t.platform(platform)}, " if platform else "") + f"{t.pick(KIND_LABELS[kind])} — {t.day(day)}"
+        (f"{t.platform(platform)}, " if platform else "") + f"{t.kind(kind)} — {t.day(day)}"
         for (_, _, platform, kind), day in sorted(newest.items())
     ]
     return t("Данные по: ", "Data up to: ") + ("; ".join(parts) if parts else t("нет дат активности", "no dates"))
