@@ -124,7 +124,7 @@ def test_lower_is_better_reverses_the_comparison(tmp_path: Path) -> None:
 
 def test_bar_chart_with_target_line_and_line_chart(tmp_path: Path) -> None:
     table = _table([("A", 1, 40.0, 33.0, True, None), ("B", 2, 20.0, 33.0, False, None)], main=True)
-    bar = Chart("bar", table, "name", ("share",), "Доля", "МО", "Доля школ", target="target")
+    bar = Chart("bar", table, "name", ("share",), "Доля", "МО", "Доля школ", targets=("target",))
     line = Chart("line", table, "name", ("share", "target"), "Динамика", "Месяц", "Доля")
     writer = Writer()
     ws = writer.add(Sheet("S", heading=("Заголовок",), blocks=(table,), charts=(bar, line)))
@@ -162,3 +162,8 @@ def test_fitted_widths_and_heading(tmp_path: Path) -> None:
     assert ws["A4"].value == "Название" and ws.freeze_panes == "A5"
     assert ws.column_dimensions["A"].width >= len(rows[0][0])
     assert ws.column_dimensions["B"].width >= len("1 234 567")
+
+
+def test_a_row_of_the_wrong_length_is_refused() -> None:
+    with pytest.raises(ValueError, match="values for 6 columns"):
+        Writer().add(Sheet("S", blocks=(_table([("a", 1)]),)))

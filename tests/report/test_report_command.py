@@ -19,8 +19,8 @@ from adoption_cli.periods import parse_month
 from tests.report.conftest import RunReport
 from tests.report.fixtures import HYPERLINK, report_dataset
 
-SHEETS_RU = ["Сводка", "Школы", "Качество данных", "О отчёте"]
-SHEETS_EN = ["Summary", "Schools", "Data quality", "About"]
+SHEETS_RU = ["Сводка", "Школы", "ЦПУ", "Сферум", "План", "Динамика", "Качество данных", "О отчёте"]
+SHEETS_EN = ["Summary", "Schools", "Assistant", "Sferum", "Plan", "Trend", "Data quality", "About"]
 
 
 def _indicator_json() -> dict[str, Any]:
@@ -205,10 +205,20 @@ def test_bad_month_is_a_usage_error(run_report: RunReport) -> None:
 
 
 def test_fail_below_target_exits_3_after_writing(run_report: RunReport, tmp_path: Path) -> None:
-    assert run_report("--month", "2024-09", "--fail-below-target").exit_code == 0  # 40 % ≥ 33 %
-    config = tmp_path / "strict.toml"
-    config.write_text("[indicator]\ntarget_pct = 60\n", encoding="utf-8")
-    result = run_report("--month", "2024-09", "--config", str(config), "--fail-below-target", "--out", "high.xlsx")
-    assert result.exit_code == 3 and "не достигнута" in result.stderr
+    # indicator 40 % against 33 %: met; assistant 3 of 36 students = 8.3 % against 84.9 %: not met
+    result = run_report("--month", "2024-09", "--fail-below-target")
+    assert (
+        result.exit_code == 3
+        and "доля ЦПУ 8,3" in result.stderr
+        and "индикатор" not in result.stderr.split("не достигнута:")[-1]
+    )
+    assert (tmp_path / "adoption-2024-09.xlsx").is_file()
+    low = tmp_path / "low.toml"
+    low.write_text("[assistant]\ntarget_pct = 8\n", encoding="utf-8")
+    assert run_report("--month", "2024-09", "--config", str(low), "--fail-below-target").exit_code == 0
+    high = tmp_path / "high.toml"
+    high.write_text("[indicator]\ntarget_pct = 60\n[assistant]\ntarget_pct = 8\n", encoding="utf-8")
+    result = run_report("--month", "2024-09", "--config", str(high), "--fail-below-target", "--out", "high.xlsx")
+    assert result.exit_code == 3 and "индикатор 40,0" in result.stderr
     ws = load_workbook(tmp_path / "high.xlsx")["Сводка"]
     assert ws.cell(_row_of(ws, "Индикатор: доля школ, отвечающих условию"), 3).value == 0.6

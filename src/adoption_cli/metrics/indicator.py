@@ -189,12 +189,3 @@ def build_result(
             capped_shares=int(schools["capped"].sum()), no_total=int(schools["no_total"].sum())
         ),
     )
-
-
-def users_needed(active: int, total: int | None, threshold_pct: float) -> int | None:
-    """More active users a school needs to reach the threshold, judged exactly as `reaches` does
-    (⌈total × threshold⌉ − active, at least 0); None when the total is 0 or missing (cannot be judged)."""
-    if total is None or total <= 0:
-        return None
-    required = -(-total * round(threshold_pct * 100) // 10_000)
-    return max(0, required - active)

@@ -32,6 +32,7 @@ from adoption_cli.render.output import FORMULA_TRIGGERS
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.cell.cell import Cell as XlCell
+    from openpyxl.chart.series import Series
     from openpyxl.worksheet.worksheet import Worksheet
 
 CellKind = Literal["text", "int", "pct", "pp", "number", "date", "datetime", "flag"]
@@ -39,6 +40,8 @@ Value = str | int | float | bool | date | datetime | None
 
 MAX_CELL_CHARS = 32_767
 GREEN = "C6EFCE"
+PALETTE = ("4472C4", "ED7D31", "70AD47", "7030A0")  # line series, and their dashed targets
+TARGET_COLOUR = "C00000"  # the target line over bars
 RED = "FFC7CE"
 HEADER_FILL = "DDEBF7"
 FONT = "Calibri"
@@ -67,6 +70,7 @@ class Column:
     kind: CellKind = "text"
     width: float | None = None  # None: fitted to the content
     left: bool = False  # align numbers and dates left too (a column of mixed values reads better so)
+    fit: bool = True  # False: sized to the header only, long text runs on into the empty cells to its right
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +86,9 @@ class Cell:
 class Fill:
     """Green where the column is good, red where it is not; blank cells stay white.
 
-    Judged by the first of: `judged_by` (a flag column of the same row), `target` (another column of the
-    same row), `threshold` (a fixed value in the column's own unit: percentages ×100 for `pct`). A flag
-    column with none of them is judged by itself.
+    Judged by the first of: `good`/`bad` (text values of the column itself), `judged_by` (a flag column of
+    the same row), `target` (another column of the same row), `threshold` (a fixed value in the column's
+    own unit: percentages ×100 for `pct`). A flag column with none of them is judged by itself.
     """
 
     column: str
@@ -92,6 +96,8 @@ class Fill:
     target: str | None = None
     judged_by: str | None = None
     higher_is_better: bool = True
+    good: Sequence[str] = ()
+    bad: Sequence[str] = ()
 
 
 @dataclass(slots=True)
@@ -107,7 +113,8 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """A chart of one table: bars (with an optional target line) or lines, categories from `category`."""
+    """A chart of one table, categories from `category`: bars or lines for `series`, and `targets` drawn as
+    dashed lines (over the bars; on a line chart the i-th target in the colour of the i-th series)."""
 
     kind: Literal["bar", "line"]
     table: Table
@@ -116,7 +123,7 @@ class Chart:
     title: str
     x_title: str
     y_title: str
-    target: str | None = None  # bar charts: a column drawn as a line over the bars
+    targets: Sequence[str] = ()
 
 
 @dataclass(slots=True)
@@ -277,6 +284,10 @@ class Writer:
     def _table(self, ws: Worksheet, table: Table, row: int, widths: dict[int, float]) -> _Placed:
         from openpyxl.styles import Alignment
 
+        lengths = {len(values) for values in (*table.rows, *([table.total] if table.total is not None else []))}
+        if lengths - {len(table.columns)}:
+            raise ValueError(f"a row has {sorted(lengths)} values for {len(table.columns)} columns")
+
         if table.title:
             self._put(ws, row, 1, table.title, "text").font = self._bold
             row += 1
@@ -289,8 +300,8 @@ class Writer:
             cell.font = self._bold
             cell.fill = self._header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            content = [self._shown(r[number - 1], column.kind) for r in table.rows]
-            if table.total is not None:
+            content = [self._shown(r[number - 1], column.kind) for r in table.rows] if column.fit else []
+            if table.total is not None and column.fit:
                 content.append(self._shown(table.total[number - 1], column.kind))
             longest_word = max((len(word) for word in header.split()), default=0)
             width = column.width or min(
@@ -329,7 +340,9 @@ class Writer:
         letter = _letter(placed.columns[fill.column])
         first = placed.first_row
         here = f"{letter}{first}"
-        if fill.judged_by is not None or (fill.target is None and fill.threshold is None):
+        if fill.good or fill.bad:
+            good, bad = _one_of(here, fill.good), _one_of(here, fill.bad)
+        elif fill.judged_by is not None or (fill.target is None and fill.threshold is None):
             flag = f"{_letter(placed.columns[fill.judged_by or fill.column])}{first}"
             yes, no = _FLAG_TEXT[self.lang]
             good, bad = f'{flag}="{yes}"', f'{flag}="{no}"'
@@ -344,12 +357,10 @@ class Writer:
             good = f"AND({known},{here}{above}{bound})"
             bad = f"AND({known},{here}{below}{bound})"
         cells = f"{letter}{first}:{letter}{placed.last_row}"
-        ws.conditional_formatting.add(
-            cells, FormulaRule(formula=[good], fill=PatternFill("solid", fgColor=GREEN, bgColor=GREEN))
-        )
-        ws.conditional_formatting.add(
-            cells, FormulaRule(formula=[bad], fill=PatternFill("solid", fgColor=RED, bgColor=RED))
-        )
+        for formula, colour in ((good, GREEN), (bad, RED)):
+            if formula:
+                rule = FormulaRule(formula=[formula], fill=PatternFill("solid", fgColor=colour, bgColor=colour))
+                ws.conditional_formatting.add(cells, rule)
 
     # --- charts --------------------------------------------------------------------------------------
 
@@ -369,39 +380,37 @@ class Writer:
         categories = Reference(
             ws, min_col=placed.columns[spec.category], min_row=placed.first_row, max_row=placed.last_row
         )
-        for key in spec.series:
+
+        def add(plot: BarChart | LineChart, key: str) -> Series:
             number = placed.columns[key]
-            chart.add_data(
-                Reference(ws, min_col=number, min_row=placed.header_row, max_row=placed.last_row),
-                titles_from_data=True,
-            )
-        chart.set_categories(categories)
-        if spec.kind == "line":
-            for series in chart.series:
+            data = Reference(ws, min_col=number, min_row=placed.header_row, max_row=placed.last_row)
+            plot.add_data(data, titles_from_data=True)
+            return plot.series[-1]
+
+        for index, key in enumerate(spec.series):
+            series = add(chart, key)
+            if isinstance(chart, LineChart):
                 series.smooth = False
                 series.marker.symbol = "circle"
-        if spec.target is not None:
-            line = LineChart()
-            number = placed.columns[spec.target]
-            line.add_data(
-                Reference(ws, min_col=number, min_row=placed.header_row, max_row=placed.last_row),
-                titles_from_data=True,
-            )
-            line.set_categories(categories)
-            target = line.series[0]
+                _colour(series, PALETTE[index % len(PALETTE)])
+        lines = LineChart() if isinstance(chart, BarChart) else chart
+        for index, key in enumerate(spec.targets):
+            target = add(lines, key)
             target.smooth = False
             target.marker.symbol = "none"
-            target.graphicalProperties.line.solidFill = "C00000"
+            _colour(target, PALETTE[index % len(PALETTE)] if lines is chart else TARGET_COLOUR)
             target.graphicalProperties.line.dashStyle = "dash"
-            target.graphicalProperties.line.width = 28575  # EMU: 2.25 pt
-            chart += line
+        chart.set_categories(categories)
+        if lines is not chart and spec.targets:
+            lines.set_categories(categories)
+            chart += lines
         chart.title = _chart_title(spec.title)
         chart.x_axis.title = spec.x_title
         chart.y_axis.title = spec.y_title
         # openpyxl 3.1 marks axes as deleted unless told otherwise: Excel would then draw no axis labels.
         chart.x_axis.delete = False
         chart.y_axis.delete = False
-        if all(kinds[key] == "pct" for key in spec.series):
+        if all(kinds[key] == "pct" for key in (*spec.series, *spec.targets)):
             chart.y_axis.number_format = "0%"
             chart.y_axis.scaling.min = 0
             chart.y_axis.scaling.max = 1
@@ -410,6 +419,23 @@ class Writer:
         chart.height = 9.0
         ws.add_chart(chart, f"{_letter(column)}{row}")
         return row + 20
+
+
+def _colour(series: Series, rgb: str) -> None:
+    from openpyxl.chart.shapes import GraphicalProperties
+
+    series.graphicalProperties.line.solidFill = rgb
+    series.graphicalProperties.line.width = 28575  # EMU: 2.25 pt
+    series.marker.graphicalProperties = GraphicalProperties(solidFill=rgb)
+    series.marker.graphicalProperties.line.solidFill = rgb
+
+
+def _one_of(cell: str, values: Sequence[str]) -> str | None:
+    """A formula true when `cell` holds one of `values` (quotes doubled, as Excel escapes them)."""
+    if not values:
+        return None
+    tests = [f'{cell}="{clean_text(value).replace(chr(34), chr(34) * 2)}"' for value in values]
+    return tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
 
 
 def _chart_title(text: str) -> object:

@@ -87,11 +87,9 @@ def command(
     from adoption_cli.cli.environment import current
     from adoption_cli.cli.session import open_dataset
     from adoption_cli.errors import DataError, TargetNotMet
-    from adoption_cli.metrics.indicator import compute_indicator
-    from adoption_cli.metrics.school_activity import platform_role_activity, platforms_present
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.numbers import fmt_pct
-    from adoption_cli.render.report import ReportInput, RunParameters, write_report
+    from adoption_cli.render.report import RunParameters, gather, write_report
     from adoption_cli.render.report.common import Texts
 
     env = current()
@@ -99,23 +97,15 @@ def command(
     period = resolve_period(month=month, default_month=previous_month(today()))
     target = target_path(out, period.label)
     settings, dataset = open_dataset(data, config=config, store=store, strict=strict)
-    indicator = compute_indicator(dataset, period, settings)
-    report = ReportInput(
-        period=period,
-        settings=settings,
-        load=dataset.report,
-        run=RunParameters(
-            data_dir=dataset.data_dir,
-            config_file=config,
-            store=store,
-            strict=strict,
-            version=__version__,
-            generated_at=datetime.now().replace(microsecond=0),
-        ),
-        indicator=indicator,
-        activity=platform_role_activity(dataset, period).collect(),
-        platforms=platforms_present(dataset),
+    run = RunParameters(
+        data_dir=dataset.data_dir,
+        config_file=config,
+        store=store,
+        strict=strict,
+        version=__version__,
+        generated_at=datetime.now().replace(microsecond=0),
     )
+    report = gather(dataset, period, settings, run)
     try:
         write_report(report, env.lang, target)
     except OSError as exc:
@@ -128,22 +118,36 @@ def command(
             )
         ) from exc
     env.stdout.write(f"{target}\n")
-    region = indicator.region
-    verdict = t("достигнута", "met") if region.target_met else t("не достигнута", "not met")
-    env.info(
-        env.t(
-            f"Отчёт за {t.period(period)} записан. Индикатор: {fmt_pct(region.share_pct, env.lang)} "
-            f"при цели {fmt_pct(indicator.target_pct, env.lang)} — {verdict}.",
-            f"Report for {t.period(period)} written. Indicator: {fmt_pct(region.share_pct, env.lang)} "
-            f"against the target {fmt_pct(indicator.target_pct, env.lang)} — {verdict}.",
-        )
-    )
-    if fail_below_target and not region.target_met:
-        raise TargetNotMet(
-            env.t(
-                f"цель индикатора {fmt_pct(indicator.target_pct, env.lang)} не достигнута "
-                f"({fmt_pct(region.share_pct, env.lang)}); отчёт записан.",
-                f"the indicator target {fmt_pct(indicator.target_pct, env.lang)} is not met "
-                f"({fmt_pct(region.share_pct, env.lang)}); the report is written.",
+    lang = env.lang
+    indicator, assistant = report.indicator, report.assistant
+    checks = [
+        (t("индикатор", "indicator"), indicator.region.share_pct, indicator.target_pct, indicator.region.target_met)
+    ]
+    if assistant.grain is not None:  # no assistant data at all: nothing to judge
+        checks.append(
+            (
+                t("доля ЦПУ", "assistant share"),
+                assistant.region.share_pct,
+                assistant.target_pct,
+                assistant.region.target_met,
             )
+        )
+    judged = [
+        t(
+            f"{name} {fmt_pct(value, lang)} при цели {fmt_pct(goal, lang)} — {'достигнута' if met else 'не достигнута'}",
+            f"{name} {fmt_pct(value, lang)} against {fmt_pct(goal, lang)} — {'met' if met else 'not met'}",
+        )
+        for name, value, goal, met in checks
+    ]
+    env.info(
+        t(f"Отчёт за {t.period(period)} записан: ", f"Report for {t.period(period)} written: ")
+        + "; ".join(judged)
+        + "."
+    )
+    missed = [line for line, (_, _, _, met) in zip(judged, checks, strict=True) if not met]
+    if fail_below_target and missed:
+        raise TargetNotMet(
+            t("цель не достигнута: ", "target not met: ")
+            + "; ".join(missed)
+            + t(". Отчёт записан.", ". The report is written.")
         )

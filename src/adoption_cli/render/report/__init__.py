@@ -8,17 +8,31 @@ from adoption_cli.cli.environment import Lang
 from adoption_cli.render.atomic import atomic_output
 from adoption_cli.render.excel import Sheet, Writer
 from adoption_cli.render.report.about import about_sheet
-from adoption_cli.render.report.common import ReportInput, RunParameters, Texts
+from adoption_cli.render.report.assistant import assistant_sheet
+from adoption_cli.render.report.common import ReportInput, RunParameters, Texts, gather
+from adoption_cli.render.report.plan import plan_sheet
 from adoption_cli.render.report.quality import quality_sheet
 from adoption_cli.render.report.schools import schools_sheet
+from adoption_cli.render.report.sferum import sferum_sheet
 from adoption_cli.render.report.summary import summary_sheet
+from adoption_cli.render.report.trend import trend_sheet
 
-__all__ = ["ReportInput", "RunParameters", "build_sheets", "write_report"]
+__all__ = ["ReportInput", "RunParameters", "build_sheets", "gather", "write_report"]
 
 
 def build_sheets(data: ReportInput, lang: Lang) -> list[Sheet]:
     t = Texts(lang)
-    return [summary_sheet(data, t), schools_sheet(data, t), quality_sheet(data, t), about_sheet(data, t)]
+    builders = (
+        summary_sheet,
+        schools_sheet,
+        assistant_sheet,
+        sferum_sheet,
+        plan_sheet,
+        trend_sheet,
+        quality_sheet,
+        about_sheet,
+    )
+    return [build(data, t) for build in builders]
 
 
 def write_report(data: ReportInput, lang: Lang, target: Path) -> None:

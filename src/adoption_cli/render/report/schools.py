@@ -3,7 +3,6 @@ and what it still needs to be flagged."""
 
 from __future__ import annotations
 
-from adoption_cli.metrics.indicator import users_needed
 from adoption_cli.metrics.school_activity import activity_column
 from adoption_cli.render.excel import Column, Fill, Sheet, Table
 from adoption_cli.render.report.common import ROLE_LABELS, ReportInput, Texts
@@ -42,9 +41,13 @@ def schools_sheet(data: ReportInput, t: Texts) -> Sheet:
         *platform_columns,
     )
     activity = {row["school_id"]: row for row in data.activity.iter_rows(named=True)}
+    # Candidates (not flagged, totals known) need what plan computes; flagged schools need nothing; a
+    # school with a zero or missing ОО-1 total cannot be judged, so its need is left empty.
+    needs = {row[0]: row[1:] for row in data.needs.iter_rows()}
     rows = []
     for school in result.schools:
         counts = activity.get(school.school_id, {})
+        need = needs.get(school.school_id, (0, 0) if school.flagged else (None, None))
         rows.append(
             (
                 school.school_id,
@@ -57,8 +60,7 @@ def schools_sheet(data: ReportInput, t: Texts) -> Sheet:
                 school.students_active,
                 school.student_share_pct,
                 school.flagged,
-                users_needed(school.teachers_active, school.teachers_total, result.teacher_threshold_pct),
-                users_needed(school.students_active, school.students_total, result.student_threshold_pct),
+                *need,
                 *(counts.get(column.key, 0) for column in platform_columns),
             )
         )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from adoption_cli.render.excel import Cell, Chart, Column, Fill, Sheet, Table
-from adoption_cli.render.report.common import ReportInput, Texts, iso_date
+from adoption_cli.render.excel import Cell, Column, Fill, Sheet, Table, Value
+from adoption_cli.render.numbers import fmt_int, fmt_pp
+from adoption_cli.render.report.common import Judged, ReportInput, Texts, iso_date, target_block
 from adoption_cli.schema import PLATFORMS, Kind
 
 FACT_COLUMNS = (
@@ -13,16 +14,14 @@ FACT_COLUMNS = (
     Column("value", "Значение", "Value", "int"),
     Column("target", "Цель", "Target", "pct"),
     Column("met", "Достигнута", "Met", "flag"),
+    Column("note", "Пояснение", "Note", fit=False),
 )
 FACT_FILLS = (Fill("value", judged_by="met"), Fill("met"))
 
-MUNICIPALITY_COLUMNS = (
-    Column("name", "Муниципальное образование", "Municipality"),
+INDICATOR_COLUMNS = (
     Column("schools", "Школ в расчёте", "Schools counted", "int"),
     Column("flagged", "Школ, отвечающих условию", "Schools meeting the rule", "int"),
     Column("share", "Доля школ", "Share of schools", "pct"),
-    Column("target", "Цель", "Target", "pct"),
-    Column("met", "Цель достигнута", "Target met", "flag"),
     Column("needed", "Ещё нужно школ", "Schools still needed", "int"),
 )
 
@@ -74,51 +73,113 @@ def active_rule(data: ReportInput, t: Texts) -> tuple[str, str, str]:
     )
 
 
+def headline(data: ReportInput, t: Texts) -> list[tuple[Value | Cell, ...]]:
+    """Figure, value, target, met, note: the indicator, the assistant share and Сферум for the region."""
+    lang = t.lang
+    result, assistant, sferum = data.indicator, data.assistant, data.sferum
+    region = result.region
+    rows: list[tuple[Value | Cell, ...]] = [
+        (
+            t("Индикатор: доля школ, отвечающих условию", "Indicator: share of schools meeting the rule"),
+            Cell(region.share_pct, "pct"),
+            result.target_pct,
+            region.target_met,
+            t(
+                f"{fmt_int(region.flagged, lang)} из {fmt_int(region.schools, lang)} школ; "
+                f"ещё нужно школ: {fmt_int(region.schools_needed, lang)}",
+                f"{fmt_int(region.flagged, lang)} of {fmt_int(region.schools, lang)} schools; "
+                f"{fmt_int(region.schools_needed, lang)} more needed",
+            ),
+        )
+    ]
+    label = t("ЦПУ: доля обучающихся, активных в ЦПУ", "Assistant: share of students active")
+    if assistant.grain is None:
+        rows.append((label, None, assistant.target_pct, None, t("нет данных ЦПУ", "no assistant data")))
+    else:
+        students = assistant.region
+        rows.append(
+            (
+                label,
+                Cell(students.share_pct, "pct"),
+                assistant.target_pct,
+                students.target_met,
+                t(
+                    f"{fmt_int(students.students_active, lang)} из {fmt_int(students.students_total, lang)} "
+                    f"обучающихся; ещё нужно: {fmt_int(students.students_needed, lang)}",
+                    f"{fmt_int(students.students_active, lang)} of {fmt_int(students.students_total, lang)} "
+                    f"students; {fmt_int(students.students_needed, lang)} more needed",
+                ),
+            )
+        )
+    if sferum.grain is None:
+        rows.append((t("Сферум", "Sferum"), None, None, None, t("нет данных Сферума", "no Sferum data")))
+        return rows
+    figures = sferum.region
+    for role, active, total, share, change in (
+        (
+            "педагогов",
+            figures.teachers_active,
+            figures.teachers_total,
+            figures.teacher_share_pct,
+            figures.teacher_share_change_pp,
+        ),
+        (
+            "обучающихся",
+            figures.students_active,
+            figures.students_total,
+            figures.student_share_pct,
+            figures.student_share_change_pp,
+        ),
+    ):
+        english = "teachers" if role == "педагогов" else "students"
+        rows.append(
+            (
+                t(f"Сферум: доля активных {role}", f"Sferum: share of active {english}"),
+                Cell(share, "pct"),
+                None,
+                None,
+                t(
+                    f"{fmt_int(active, lang)} из {fmt_int(total, lang)}; к прошлому периоду {fmt_pp(change, lang)}",
+                    f"{fmt_int(active, lang)} of {fmt_int(total, lang)}; {fmt_pp(change, lang)} on the previous period",
+                ),
+            )
+        )
+    rows.append(
+        (
+            t("Сферум: уровень активности", "Sferum: activity level"),
+            Cell(figures.level, "text"),
+            None,
+            None,
+            t(
+                f"в прошлом периоде: {figures.level_previous or '—'}",
+                f"previous period: {figures.level_previous or '—'}",
+            ),
+        )
+    )
+    return rows
+
+
 def summary_sheet(data: ReportInput, t: Texts) -> Sheet:
     result = data.indicator
     region = result.region
-    facts = Table(
-        FACT_COLUMNS,
-        [
-            (
-                t("Индикатор: доля школ, отвечающих условию", "Indicator: share of schools meeting the rule"),
-                Cell(region.share_pct, "pct"),
-                result.target_pct,
-                region.target_met,
-            ),
-            (t("Школ в расчёте", "Schools counted"), region.schools, None, None),
-            (t("Школ, отвечающих условию", "Schools meeting the rule"), region.flagged, None, None),
-            (t("Ещё нужно школ до цели", "Schools still needed for the target"), region.schools_needed, None, None),
-        ],
-        fills=FACT_FILLS,
-    )
-    municipalities = Table(
-        MUNICIPALITY_COLUMNS,
-        [
-            (m.name, m.schools, m.flagged, m.share_pct, result.target_pct, m.target_met, m.schools_needed)
+    facts = Table(FACT_COLUMNS, headline(data, t), fills=FACT_FILLS)
+    municipalities, chart = target_block(
+        t,
+        columns=INDICATOR_COLUMNS,
+        lines=[
+            Judged(m.name, (m.schools, m.flagged), m.share_pct, m.target_met, m.schools_needed)
             for m in result.municipalities
         ],
-        title=t("Индикатор по муниципальным образованиям", "Indicator by municipality"),
-        fills=(Fill("share", judged_by="met"), Fill("met")),
-        total=(
+        region=Judged(
             t("Регион", "Region"),
-            region.schools,
-            region.flagged,
+            (region.schools, region.flagged),
             region.share_pct,
-            result.target_pct,
             region.target_met,
             region.schools_needed,
         ),
-        main=True,
-    )
-    chart = Chart(
-        "bar",
-        municipalities,
-        category="name",
-        series=("share",),
-        target="target",
-        title=t("Доля школ, отвечающих условию индикатора", "Share of schools meeting the indicator rule"),
-        x_title=t("Муниципальное образование", "Municipality"),
+        target_pct=result.target_pct,
+        title=t("Индикатор по муниципальным образованиям", "Indicator by municipality"),
+        chart_title=t("Доля школ, отвечающих условию индикатора", "Share of schools meeting the indicator rule"),
         y_title=t("Доля школ", "Share of schools"),
     )
     return Sheet(
