@@ -12,6 +12,7 @@ from adoption_cli.render.excel import Column, Sheet, Table, Value
 from adoption_cli.render.numbers import fmt_int
 from adoption_cli.render.report.common import ReportInput, Texts
 from adoption_cli.render.report.schools import SCHOOL_COLUMNS
+from adoption_cli.sources.reasons import reason_label
 
 FILE_COLUMN = Column("file", "Файл", "File")
 
@@ -26,11 +27,11 @@ def _reject_table(data: ReportInput, t: Texts) -> Table:
         for reason, count in sorted(file.rejected_by_reason.items()):
             sample = first.get(reason)
             if sample is None:
-                rows.append((file.path, reason, count, None, None, None))
+                rows.append((file.path, reason_label(reason, t.lang), count, None, None, None))
                 continue
             # The reader withholds values that identify a user (None); an empty value is simply empty.
             shown = hidden if sample.value is None and sample.column in ("user_id", "*") else sample.value
-            rows.append((file.path, reason, count, sample.row, sample.column, shown))
+            rows.append((file.path, reason_label(reason, t.lang), count, sample.row, sample.column, shown))
     return Table(
         (
             FILE_COLUMN,
