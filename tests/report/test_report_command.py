@@ -94,7 +94,10 @@ def test_summary_matches_the_indicator_json(workbook: Any) -> None:
     ]
     headline = ws.cell(_row_of(ws, "Индикатор: доля школ, отвечающих условию"), 2)
     assert headline.value == 0.4 and headline.number_format == "0.0%"
-    assert any("входы — 10.09.2024" in str(value) for (value,) in ws.iter_rows(min_col=1, max_col=1, values_only=True))
+    assert any(
+        "Данные по: входы — 10.09.2024" in str(value)
+        for (value,) in ws.iter_rows(min_col=1, max_col=1, values_only=True)
+    )
 
 
 def test_summary_has_fills_and_the_bar_chart_with_target_line(workbook: Any) -> None:

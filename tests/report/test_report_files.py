@@ -65,4 +65,4 @@ def test_report_on_files(tmp_path: Path) -> None:
         assert row[3] == path.stat().st_size and row[7] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert about["myschool_events.csv"][4:7] == (4, 3, 1)  # rows, loaded, rejected
     summary = [row[0] for row in book["Сводка"].iter_rows(values_only=True)]
-    assert any(str(line).startswith("Данные по: Моя школа, входы — 04.09.2024") for line in summary)
+    assert any(str(line).startswith("Данные по: Моя школа (входы) — 04.09.2024") for line in summary)

@@ -3,12 +3,14 @@ and its «no activity at all» check). Pure functions on LazyFrames, built on th
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from adoption_cli.dataset import Dataset
 from adoption_cli.metrics.activity_base import active_counts
 from adoption_cli.periods import Period
-from adoption_cli.schema import PLATFORMS, ROLE_CODES
+from adoption_cli.schema import PLATFORMS, ROLE_CODES, Kind
 
 
 def platforms_present(dataset: Dataset) -> list[str]:
@@ -43,3 +45,19 @@ def platform_role_activity(dataset: Dataset, period: Period) -> pl.LazyFrame:
     )
     total = pl.sum_horizontal(pl.col(columns)) if columns else pl.lit(0)
     return frame.with_columns((total == 0).alias("no_activity")).sort("municipality", "name", "school_id")
+
+
+def coverage_start(dataset: Dataset) -> date | None:
+    """First day of the month of the earliest event or school-statistics row: where the exports begin.
+
+    Accounts' last logins are left out: an export of accounts carries old last-login dates of users who
+    stopped, but not of those who came back, so the months before the first events are not covered.
+    """
+    starts = pl.concat(
+        [
+            dataset.frame(Kind.EVENTS).select(pl.col("ts").min().dt.date().alias("day")),
+            dataset.frame(Kind.SCHOOL_STATS).select(pl.col("month").min().alias("day")),
+        ]
+    )
+    earliest = starts.select(pl.col("day").min()).collect().item()
+    return None if earliest is None else date(earliest.year, earliest.month, 1)

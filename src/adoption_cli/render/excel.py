@@ -416,9 +416,10 @@ class Writer:
             chart.y_axis.scaling.max = 1
         chart.legend.position = "b"
         chart.width = min(40.0, max(16.0, 1.1 * count))
-        chart.height = 9.0
+        # Many categories get slanted labels that eat into the plot: give them room.
+        chart.height = 9.0 if count <= 12 else 14.0
         ws.add_chart(chart, f"{_letter(column)}{row}")
-        return row + 20
+        return row + (20 if count <= 12 else 30)
 
 
 def _colour(series: Series, rgb: str) -> None:

@@ -69,7 +69,7 @@ class ReportInput:
     assistant: AssistantResult
     sferum: SferumResult
     plan: PlanResult
-    trend: TrendResult  # up to TREND_MONTHS months ending with the report's month
+    trend: TrendResult  # up to TREND_MONTHS months ending with the report's month, from where the exports begin
 
 
 def gather(dataset: Dataset, period: Period, settings: Settings, run: RunParameters) -> ReportInput:
@@ -79,7 +79,7 @@ def gather(dataset: Dataset, period: Period, settings: Settings, run: RunParamet
     from adoption_cli.metrics.assistant import compute_assistant
     from adoption_cli.metrics.indicator import build_result, schools_frame
     from adoption_cli.metrics.plan import candidates_frame, compute_plan
-    from adoption_cli.metrics.school_activity import platform_role_activity, platforms_present
+    from adoption_cli.metrics.school_activity import coverage_start, platform_role_activity, platforms_present
     from adoption_cli.metrics.sferum import compute_sferum
     from adoption_cli.metrics.trend import compute_trend
     from adoption_cli.periods import month_period
@@ -87,8 +87,10 @@ def gather(dataset: Dataset, period: Period, settings: Settings, run: RunParamet
     frame, combination = schools_frame(dataset, period, settings)
     needs = candidates_frame(frame, settings).select("school_id", "teachers_needed", "students_needed")
     schools, needs_now, activity = pl.collect_all([frame, needs, platform_role_activity(dataset, period)])
-    first = period.start.year * 12 + period.start.month - TREND_MONTHS
-    months = [month_period(date((first + i) // 12, (first + i) % 12 + 1, 1)) for i in range(TREND_MONTHS)]
+    last = period.start.year * 12 + period.start.month - 1
+    covered = coverage_start(dataset)
+    first = max(last - TREND_MONTHS + 1, covered.year * 12 + covered.month - 1 if covered else 0)
+    months = [month_period(date(index // 12, index % 12 + 1, 1)) for index in range(min(first, last), last + 1)]
     return ReportInput(
         period=period,
         settings=settings,

@@ -27,21 +27,24 @@ INDICATOR_COLUMNS = (
 
 
 def freshness(data: ReportInput, t: Texts) -> str:
-    """«Данные по: Моя школа, события — 30.09.2024; …»: the newest activity date of each source."""
-    newest: dict[tuple[int, int, str, Kind], date] = {}
-    platform_order = {code: index for index, code in enumerate(PLATFORMS)}
-    kind_order = {kind: index for index, kind in enumerate(Kind)}
+    """«Данные по: Моя школа (учётные записи, входы) — 31.12.2024; …»: the newest activity date of each
+    source (platform and kind of export), sources of one platform with the same date named together."""
+    newest: dict[tuple[str, Kind], date] = {}
     for file in data.load.files:
         latest = iso_date(file.latest_activity)
         if latest is None:
             continue
         platform = file.platform or (file.platforms[0] if len(file.platforms) == 1 else "")
-        key = (platform_order.get(platform, len(platform_order)), kind_order[file.kind], platform, file.kind)
-        newest[key] = max(latest, newest.get(key, latest))
-    parts = [
-        (f"{t.platform(platform)}, " if platform else "") + f"{t.kind(kind)} — {t.day(day)}"
-        for (_, _, platform, kind), day in sorted(newest.items())
-    ]
+        newest[(platform, file.kind)] = max(latest, newest.get((platform, file.kind), latest))
+    platform_order = {code: index for index, code in enumerate(PLATFORMS)}
+    kind_order = {kind: index for index, kind in enumerate(Kind)}
+    groups: dict[tuple[int, str, date], list[Kind]] = {}
+    for (platform, kind), day in newest.items():
+        groups.setdefault((platform_order.get(platform, len(platform_order)), platform, day), []).append(kind)
+    parts = []
+    for (_, platform, day), kinds in sorted(groups.items()):
+        names = ", ".join(t.kind(kind) for kind in sorted(kinds, key=kind_order.__getitem__))
+        parts.append((f"{t.platform(platform)} ({names})" if platform else names) + f" — {t.day(day)}")
     return t("Данные по: ", "Data up to: ") + ("; ".join(parts) if parts else t("нет дат активности", "no dates"))
 
 

@@ -8,10 +8,6 @@ from adoption_cli.render.excel import Chart, Column, Fill, Sheet, Table
 from adoption_cli.render.report.common import ReportInput, Texts
 
 
-def _no_data(point: TrendPoint) -> bool:
-    return point.flagged == 0 and not (point.assistant_pct or point.teacher_share_pct or point.student_share_pct)
-
-
 def _by_month(points: list[TrendPoint], months: list[str]) -> list[float | None]:
     shares = {point.month: point.indicator_pct for point in points}
     return [shares.get(month) for month in months]
@@ -23,9 +19,7 @@ def trend_sheet(data: ReportInput, t: Texts) -> Sheet:
     name = t("Динамика", "Trend")
     if not points:
         return Sheet(name, heading=(name, t("Нет школ в расчёте.", "No schools are counted.")))
-    # Months before the exports begin are all zeros: they would read as a collapse, not as «no data yet».
-    start = next((index for index, point in enumerate(points) if not _no_data(point)), len(points) - 1)
-    months = [point.month for point in points[start:]]
+    months = [point.month for point in points]
     region = Table(
         (
             Column("month", "Месяц", "Month"),
@@ -54,7 +48,7 @@ def trend_sheet(data: ReportInput, t: Texts) -> Sheet:
                 p.teacher_share_pct,
                 p.student_share_pct,
             )
-            for p in points[start:]
+            for p in points
         ],
         title=t("Регион", "Region"),
         fills=(
@@ -88,8 +82,10 @@ def trend_sheet(data: ReportInput, t: Texts) -> Sheet:
         heading=(
             t(f"Динамика: {months[0]} – {months[-1]}", f"Trend: {months[0]} – {months[-1]}"),
             t(
-                "Каждый месяц — против цели, действовавшей в том месяце; месяцы до начала выгрузок не показаны.",
-                "Each month against the target in force in that month; months before the exports begin are left out.",
+                "Каждый месяц — против цели, действовавшей в том месяце; месяцы до первых входов или статистики в "
+                "выгрузках не показаны (по одним датам последнего входа месяц не восстановить).",
+                "Each month against the target in force in that month; months before the first logins or "
+                "statistics in the exports are left out (last-login dates alone cannot rebuild a month).",
             ),
         ),
         blocks=(region, by_month),
