@@ -205,3 +205,23 @@ def normalise_platforms(values: list[str] | None) -> tuple[str, ...] | None:
         if code not in codes:
             codes.append(code)
     return tuple(codes)
+
+
+OnePlatformOpt = Annotated[
+    str,
+    typer.Option(
+        "--platform",
+        "-p",
+        metavar="ПЛАТФОРМА",
+        autocompletion=lambda: ["myschool", "sferum", "assistant"],
+        help="Платформа: myschool (по умолчанию), sferum, assistant или по-русски («Моя школа»).",
+        rich_help_panel=_DATA_PANEL,
+    ),
+]
+
+
+def normalise_platform(value: str) -> str:
+    """One --platform value as its canonical code (Russian names accepted)."""
+    codes = normalise_platforms([value])
+    assert codes  # a non-empty value always yields one code or a usage error
+    return codes[0]

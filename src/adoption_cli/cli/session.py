@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from adoption_cli.errors import DataError
 
 if TYPE_CHECKING:
     from adoption_cli.dataset import Dataset, LoadReport
+    from adoption_cli.periods import Period
     from adoption_cli.schema import Kind
 
 
@@ -99,3 +101,41 @@ def announce_load(report: LoadReport, *, strict: bool) -> None:
     if strict and report.rejected:
         raise DataError(message + env.t(" Режим --strict не допускает отклонённых строк.", " --strict allows none."))
     env.warn(message)
+
+
+@dataclass(frozen=True)
+class PeriodRequest:
+    """What a period command was asked for, resolved: the period, the data and the municipality (registry
+    spelling, or None for the region)."""
+
+    period: Period
+    settings: Settings
+    dataset: Dataset
+    municipality: str | None
+
+
+def open_period_request(
+    data: Path | None,
+    *,
+    config: Path | None,
+    store: Path | None,
+    strict: bool,
+    month: str | None,
+    as_of: str | None,
+    days: int,
+    municipality: str | None,
+    kinds: Collection[Kind] | None = None,
+) -> PeriodRequest:
+    """The period is checked before any file is read, the municipality against the loaded registry."""
+    from adoption_cli.cli.selection import choose_one
+    from adoption_cli.metrics.scopes import municipality_names
+    from adoption_cli.periods import resolve_period
+
+    period = resolve_period(month=month, as_of=as_of, days=days)
+    settings, dataset = open_dataset(data, config=config, store=store, strict=strict, kinds=kinds)
+    chosen = (
+        choose_one(municipality, municipality_names(dataset), option="--municipality")
+        if municipality is not None
+        else None
+    )
+    return PeriodRequest(period=period, settings=settings, dataset=dataset, municipality=chosen)

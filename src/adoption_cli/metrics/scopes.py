@@ -27,6 +27,22 @@ REGION_KEY = ""  # the region's key in the long frames (a literal so that joins 
 _KEYS = ("level", "key", "role")
 
 
+class Scope(BaseModel):
+    """What a result describes: the region, or one municipality (its registry spelling)."""
+
+    level: Literal["region", "municipality"]
+    municipality: str | None = None
+
+    @classmethod
+    def of(cls, municipality: str | None) -> Scope:
+        return cls(level="municipality", municipality=municipality) if municipality else cls(level="region")
+
+
+def schools_in_scope(schools: pl.LazyFrame, municipality: str | None) -> pl.LazyFrame:
+    """Registry schools of the municipality, or all of them."""
+    return schools if municipality is None else schools.filter(pl.col("municipality") == municipality)
+
+
 class PeriodInfo(BaseModel):
     kind: str
     label: str
@@ -90,24 +106,17 @@ def platform_grain(dataset: Dataset, platform: str) -> Grain | None:
     return dataset.platform_grain().get(platform)
 
 
-def pct(active: int, total: int) -> float | None:
-    """active / total × 100 capped at 100 (None without a total): the scalar twin of activity_base.share_pct."""
-    return min(active * 100 / total, 100.0) if total > 0 else None
+def pct(active: int | None, total: int | None) -> float | None:
+    """active / total × 100 capped at 100 (None without a total or a count): the scalar twin of
+    activity_base.share_pct."""
+    if active is None or total is None or total <= 0:
+        return None
+    return min(active * 100 / total, 100.0)
 
 
 def reaches_pct(active: int, total: int, threshold_pct: float) -> bool:
     """active / total ≥ threshold exactly (the threshold taken as written: 84.9 → 849/10); False without a total."""
     return total > 0 and Fraction(active * 100, total) >= Fraction(str(threshold_pct))
-
-
-def relative_change_pct(current: int, previous: int) -> float | None:
-    """(current − previous) / previous × 100; undefined (None) when the previous value is 0."""
-    return (current - previous) * 100 / previous if previous else None
-
-
-def change_pp(current: float | None, previous: float | None) -> float | None:
-    """Change in percentage points; defined whenever both shares are, even if the previous one is 0."""
-    return None if current is None or previous is None else current - previous
 
 
 def resolve_municipality(names: Sequence[str], wanted: str) -> str:
@@ -124,7 +133,8 @@ def resolve_municipality(names: Sequence[str], wanted: str) -> str:
     raise UsageError(f"Муниципальное образование «{wanted}» не найдено среди школ реестра.")
 
 
-def municipality_names(dataset: Dataset, ownership: Sequence[str]) -> list[str]:
-    """The municipalities of the population schools, sorted."""
-    names = population(dataset, ownership).select("municipality").unique().collect()
+def municipality_names(dataset: Dataset, ownership: Sequence[str] | None = None) -> list[str]:
+    """The municipalities of the population schools (every registry school without `ownership`), sorted."""
+    schools = dataset.schools if ownership is None else population(dataset, ownership)
+    names = schools.select("municipality").unique().collect()
     return sorted(names["municipality"].drop_nulls().to_list())

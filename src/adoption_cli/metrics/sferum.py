@@ -14,14 +14,13 @@ from pydantic import BaseModel
 from adoption_cli.config import Settings, SferumLevel
 from adoption_cli.dataset import Dataset, Grain
 from adoption_cli.metrics.activity_base import population
+from adoption_cli.metrics.changes import change_pct, change_pp
 from adoption_cli.metrics.scopes import (
     REGION_KEY,
     PeriodInfo,
-    change_pp,
     pct,
     platform_grain,
     reaches_pct,
-    relative_change_pct,
     scope_counts,
 )
 from adoption_cli.periods import Period
@@ -96,7 +95,7 @@ def _role_fields(role: str, current: tuple[int, int], previous: tuple[int, int])
         f"{singular}_share_pct": share,
         f"{plural}_active_previous": previous[1],
         f"{singular}_share_pct_previous": share_before,
-        f"{plural}_active_change_pct": relative_change_pct(current[1], previous[1]),
+        f"{plural}_active_change_pct": change_pct(current[1], previous[1]),
         f"{singular}_share_change_pp": change_pp(share, share_before),
     }
 

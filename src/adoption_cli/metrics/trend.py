@@ -8,7 +8,6 @@ activity is read once for the whole range; the months' lazy plans are then colle
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import polars as pl
@@ -17,7 +16,7 @@ from pydantic import BaseModel
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
 from adoption_cli.metrics import assistant, indicator
-from adoption_cli.metrics.activity_base import Combination, activity_records, combination_for, population
+from adoption_cli.metrics.activity_base import Combination, combination_for, population, with_daily_activity
 from adoption_cli.metrics.scopes import REGION_KEY, pct
 from adoption_cli.periods import Period
 
@@ -88,15 +87,8 @@ def _indicator_by_scope(schools: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _with_daily_activity(dataset: Dataset, months: list[Period]) -> Dataset:
-    """The data set with its activity records over the whole range read once, as distinct user-days
-    (the store's `user_days` mechanism): each month then filters a small in-memory frame."""
-    days = activity_records(dataset).filter(pl.col("day").is_between(months[0].start, months[-1].end)).unique()
-    return replace(dataset, user_days=days.collect(engine="streaming").lazy())
-
-
 def compute_trend(dataset: Dataset, months: list[Period], settings: Settings) -> TrendResult:
-    dataset = _with_daily_activity(dataset, months)
+    dataset = with_daily_activity(dataset, months[0].start, months[-1].end)
     plans: list[pl.LazyFrame] = []
     for month in months:
         frame, _ = indicator.schools_frame(dataset, month, settings)
