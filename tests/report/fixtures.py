@@ -7,6 +7,8 @@ Population (municipal + state): schools 1, 2, 3, 4, 6; school 5 is private.
 - 4 (Сочи): teachers 1/1, students 3/2 → capped at 100 %: flagged.
 - 6 (Сочи): no activity at all: needs 5 teachers and 5 students.
 Region: 2 of 5 flagged = 40 %; Анапа 1/2 = 50 %; Сочи 1/3 = 33.3 % (target 33 %: met).
+«Моя школа» accounts (registered, never a last login) of schools 1, 2 and 4; content: c1 and c2 available in
+September, c1 viewed (demanded 1 of 2).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sys
 from datetime import date, datetime
 
 from adoption_cli.dataset import Dataset
-from tests.builders import dataset, event, school, stat
+from tests.builders import account, dataset, event, school, stat
 
 HYPERLINK = '=HYPERLINK("http://evil.example","click")'
 SEPT = datetime(2024, 9, 10, 12, 0)
@@ -44,6 +46,20 @@ def report_dataset() -> Dataset:
             event("myschool", "t5", "teacher", "2300000005", SEPT),
         ],
         school_stats=[stat("assistant", "2300000001", date(2024, 9, 1), "student", 3)],
+        # registered «Моя школа» accounts, no last logins (so no extra activity): for the rating
+        accounts=[
+            account("myschool", "t1", "teacher", "2300000001"),
+            account("myschool", "s1", "student", "2300000001"),
+            account("myschool", "s2", "student", "2300000001"),
+            account("myschool", "x9", "student", "2300000002"),
+            account("myschool", "t4", "teacher", "2300000004"),
+        ],
+        content_items=[
+            ("c1", "cok", datetime(2024, 1, 1), None),
+            ("c2", "document", datetime(2024, 9, 15), None),
+            ("c3", "social", datetime(2024, 10, 1), None),  # not yet available in September
+        ],
+        content_views=[("c1", "s1", SEPT), ("c1", "s2", SEPT), ("c3", "s1", SEPT)],
     )
     events = next(f for f in ds.report.files if f.path == "events.csv")
     events.latest_activity = "2024-09-10"

@@ -19,8 +19,32 @@ from adoption_cli.periods import parse_month
 from tests.report.conftest import RunReport
 from tests.report.fixtures import HYPERLINK, report_dataset
 
-SHEETS_RU = ["Сводка", "Школы", "ЦПУ", "Сферум", "План", "Динамика", "Качество данных", "О отчёте"]
-SHEETS_EN = ["Summary", "Schools", "Assistant", "Sferum", "Plan", "Trend", "Data quality", "About"]
+SHEETS_RU = [
+    "Сводка",
+    "Школы",
+    "ЦПУ",
+    "Моя школа",
+    "Сферум",
+    "Контент",
+    "Рейтинг",
+    "План",
+    "Динамика",
+    "Качество данных",
+    "О отчёте",
+]
+SHEETS_EN = [
+    "Summary",
+    "Schools",
+    "Assistant",
+    "My School",
+    "Sferum",
+    "Content",
+    "Rating",
+    "Plan",
+    "Trend",
+    "Data quality",
+    "About",
+]
 
 
 def _indicator_json() -> dict[str, Any]:
@@ -171,13 +195,17 @@ def test_about_sheet(workbook: Any) -> None:
     assert facts["Индикатор: цель в силе"] == 0.33 and facts["ЦПУ: цель в силе"] == 0.849
     assert ws.cell(_row_of(ws, "Индикатор: цель в силе"), 2).number_format == "0.0%"
     files = _row_of(ws, "Файл")
-    assert [ws.cell(files + i, 1).value for i in (1, 2, 3, 4)] == [
+    names = [ws.cell(files + i, 1).value for i in range(1, 8)]
+    assert names == [
         "schools.csv",
         "events.csv",
         "school_stats.csv",
+        "accounts.csv",
+        "content_items.csv",
+        "content_views.csv",
         "Всего",
     ]
-    assert ws.cell(files + 4, 5).value == 17  # rows: 6 + 10 + 1
+    assert ws.cell(files + 7, 5).value == 6 + 10 + 1 + 5 + 3 + 3  # rows of every file
 
 
 def test_same_inputs_same_cells_except_generation_time(run_report: RunReport, tmp_path: Path) -> None:

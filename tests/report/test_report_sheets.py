@@ -14,7 +14,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import adoption_cli.sources
 from adoption_cli.config import load_settings
+from adoption_cli.metrics.activity import compute_activity
 from adoption_cli.metrics.assistant import compute_assistant
+from adoption_cli.metrics.rating import compute_rating
 from adoption_cli.metrics.sferum import compute_sferum
 from adoption_cli.metrics.trend import compute_trend
 from adoption_cli.periods import month_range, parse_month
@@ -76,7 +78,7 @@ def test_sferum_sheet_matches_json(book: Any) -> None:
         assert row[1:3] == [m[keys[0]], m[keys[1]]]
         assert row[3] == pytest.approx(m[keys[2]] / 100) and row[4] == pytest.approx(m[keys[3]])
         assert row[9:] == [m["level"], m["level_previous"]]
-    assert ws.cell(header + 1, 5).number_format == "+0.0;-0.0;0.0"  # percentage points, not a percent
+    assert ws.cell(header + 1, 5).number_format == '+0.0" п.п.";-0.0" п.п.";0.0" п.п."'  # points, not a percent
     formulas = [rule.formula[0] for rng in ws.conditional_formatting for rule in rng.rules]
     assert formulas == [f'J{header + 1}="высокая"', f'J{header + 1}="низкая"']
 
@@ -135,3 +137,59 @@ def test_without_assistant_data_the_sheet_says_so(
     assert summary["ЦПУ: доля обучающихся, активных в ЦПУ"][1] is None
     assert summary["ЦПУ: доля обучающихся, активных в ЦПУ"][4] == "нет данных ЦПУ"
     assert "нет данных Сферума" in summary["Сферум"]
+
+
+def test_myschool_sheet_matches_the_activity_json(book: Any) -> None:
+    expected = compute_activity(report_dataset(), SEPT).model_dump(mode="json")
+    ws = book["Моя школа"]
+    header, rows = _table(ws, "Раздел")
+    assert ws.freeze_panes == f"A{header + 1}"
+    figures = {(row[0], row[1]): row[2:5] for row in rows}
+    teachers = expected["teachers"]
+    assert figures[("Педагоги", "Активны")] == [teachers["active"]["value"], teachers["active"]["previous"], None]
+    assert teachers["active"]["value"] == 3  # t1, t4 and t5 (all registry schools); t2 is on Сферум
+    registered = expected["students"]["registered"]["value"]
+    assert figures[("Обучающиеся", "Зарегистрированы")][0] == registered == 3
+    share = expected["schools"]["active_share_of_total"]
+    assert figures[("Школы", "доля от реестра")][0] == pytest.approx(share["value"] / 100)
+    assert figures[("Школы", "доля от реестра")][2] == pytest.approx(share["change_pp"])
+    row = header + 1 + next(i for i, r in enumerate(rows) if r[1] == "доля от реестра")
+    assert ws.cell(row, 3).number_format == "0.0%" and ws.cell(row, 5).number_format.startswith("+0.0")
+    assert not any(r[0].startswith("Контент") for r in rows)
+
+
+def test_content_sheet(book: Any) -> None:
+    expected = compute_activity(report_dataset(), SEPT).model_dump(mode="json")["content"]
+    _, rows = _table(book["Контент"], "Вид контента")
+    figures = {(row[0], row[1]): row[2] for row in rows}
+    assert figures[("ЦОК", "Доступно")] == expected["cok"]["available"]["value"] == 1
+    assert figures[("ЦОК", "Востребовано")] == expected["cok"]["demanded"]["value"] == 1
+    assert figures[("Документы", "Доступно")] == 1 and figures[("Соцмедиа", "Доступно")] == 0
+    assert figures[("ЦОК", "доля от доступного")] == 1.0
+
+
+def test_rating_sheet_matches_the_rating_json(book: Any) -> None:
+    expected = compute_rating(report_dataset(), SEPT).model_dump(mode="json")["schools"]
+    ws = book["Рейтинг"]
+    header, _ = _table(ws, "Место")
+    rows = [list(values) for values in ws.iter_rows(min_row=header + 1, values_only=True)]  # unranked: no rank
+    assert [r[:8] for r in rows] == [
+        [
+            s["rank"],
+            s["rank_change"],
+            s["school_id"],
+            ws.cell(header + 1 + i, 4).value,
+            s["municipality"],
+            s["registered"],
+            s["active"],
+            None if s["share_pct"] is None else pytest.approx(s["share_pct"] / 100),
+        ]
+        for i, s in enumerate(expected)
+    ]
+    # school 4: 4 active of 1 registered (capped), school 1: 3 of 3 — ties on share go to more active
+    assert [r[2] for r in rows[:3]] == ["2300000004", "2300000001", "2300000002"]
+    formulas = [rule.formula[0] for rng in ws.conditional_formatting for rule in rng.rules]
+    assert formulas == [
+        f"AND(ISNUMBER(B{header + 1}),B{header + 1}>0)",
+        f"AND(ISNUMBER(B{header + 1}),B{header + 1}<0)",
+    ]

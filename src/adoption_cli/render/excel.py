@@ -5,7 +5,8 @@ right of the data. The first table marked `main` gets the frozen header row and 
 table has a bold header, fitted widths and number formats by column kind:
 
 - `int`: `#,##0`; `pct`: `0.0%` — values are given as percentages (×100, like every result model) and
-  stored as fractions (13.1 → 0.131), never as text; `pp`: percentage points, signed; `number`: `#,##0.0`;
+  stored as fractions (13.1 → 0.131), never as text; `change`: a relative change, likewise, signed;
+  `pp`: a change in percentage points, signed, with its unit; `number`: `#,##0.0`;
 - `date`/`datetime`: real dates (naive only: Excel has no time zones);
 - `flag`: a bool shown as да/нет (yes/no);
 - `text`: text from exports, always stored as text — never as a formula (a value starting with `=`, `+`,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from openpyxl.chart.series import Series
     from openpyxl.worksheet.worksheet import Worksheet
 
-CellKind = Literal["text", "int", "pct", "pp", "number", "date", "datetime", "flag"]
+CellKind = Literal["text", "int", "pct", "change", "pp", "number", "date", "datetime", "flag"]
 Value = str | int | float | bool | date | datetime | None
 
 MAX_CELL_CHARS = 32_767
@@ -52,9 +53,10 @@ MAX_WIDTH = 60
 _FORMATS: dict[CellKind, str] = {
     "int": "#,##0",
     "pct": "0.0%",
-    "pp": "+0.0;-0.0;0.0",
+    "change": "+0.0%;-0.0%;0.0%",
     "number": "#,##0.0",
 }
+_PP_FORMATS: dict[Lang, str] = {"ru": '+0.0" п.п.";-0.0" п.п.";0.0" п.п."', "en": '+0.0" pp";-0.0" pp";0.0" pp"'}
 _DATE_FORMATS: dict[Lang, tuple[str, str]] = {
     "ru": ("DD.MM.YYYY", "DD.MM.YYYY HH:MM"),
     "en": ("YYYY-MM-DD", "YYYY-MM-DD HH:MM"),
@@ -88,7 +90,8 @@ class Fill:
 
     Judged by the first of: `good`/`bad` (text values of the column itself), `judged_by` (a flag column of
     the same row), `target` (another column of the same row), `threshold` (a fixed value in the column's
-    own unit: percentages ×100 for `pct`). A flag column with none of them is judged by itself.
+    own unit: percentages ×100 for `pct`). A flag column with none of them is judged by itself. `strict`
+    leaves a value equal to the bound white (a rank that did not move is neither good nor bad).
     """
 
     column: str
@@ -96,6 +99,7 @@ class Fill:
     target: str | None = None
     judged_by: str | None = None
     higher_is_better: bool = True
+    strict: bool = False  # a value equal to the threshold or target stays white
     good: Sequence[str] = ()
     bad: Sequence[str] = ()
 
@@ -158,7 +162,7 @@ def fraction(pct: float) -> float:
 
 def _literal(pct: float, kind: CellKind) -> str:
     """A threshold as written in a formula: exact decimal, in the unit the cells are stored in."""
-    value = Decimal(repr(pct)) / 100 if kind == "pct" else Decimal(repr(pct))
+    value = Decimal(repr(pct)) / 100 if kind in ("pct", "change") else Decimal(repr(pct))
     return format(value.normalize(), "f")
 
 
@@ -233,7 +237,7 @@ class Writer:
         if kind == "flag" and isinstance(value, bool):
             yes, no = _FLAG_TEXT[self.lang]
             value = yes if value else no
-        elif kind == "pct" and isinstance(value, int | float) and not isinstance(value, bool):
+        elif kind in ("pct", "change") and isinstance(value, int | float) and not isinstance(value, bool):
             value = fraction(value)
         if isinstance(value, datetime) and value.tzinfo is not None:
             raise TypeError("Excel has no time zones: convert datetimes to naive local time first")
@@ -258,6 +262,8 @@ class Writer:
             return _DATE_FORMATS[self.lang][0]
         if isinstance(value, bool):
             return None
+        if kind == "pp":
+            return _PP_FORMATS[self.lang]
         return _FORMATS.get(kind)
 
     def _shown(self, value: Value | Cell, kind: CellKind) -> int:
@@ -273,8 +279,10 @@ class Writer:
         if isinstance(value, date):
             return 10
         if isinstance(value, int | float):
-            if kind == "pct":
-                return len(f"{value:.1f}") + 1
+            if kind in ("pct", "change"):
+                return len(f"{value:+.1f}") + 1
+            if kind == "pp":
+                return len(f"{value:+.1f}") + 5
             digits = len(f"{abs(value):.0f}")
             return digits + (digits - 1) // 3 + (2 if kind in ("number", "pp") else 0) + (value < 0)
         return max((len(line) for line in str(value).splitlines()), default=0)
@@ -354,6 +362,8 @@ class Writer:
                 bound = _literal(fill.threshold or 0.0, kinds[fill.column])
                 known = f"ISNUMBER({here})"
             above, below = (">=", "<") if fill.higher_is_better else ("<=", ">")
+            if fill.strict:
+                above = above[0]
             good = f"AND({known},{here}{above}{bound})"
             bad = f"AND({known},{here}{below}{bound})"
         cells = f"{letter}{first}:{letter}{placed.last_row}"

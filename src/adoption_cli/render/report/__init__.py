@@ -10,8 +10,10 @@ from adoption_cli.render.excel import Sheet, Writer
 from adoption_cli.render.report.about import about_sheet
 from adoption_cli.render.report.assistant import assistant_sheet
 from adoption_cli.render.report.common import ReportInput, RunParameters, Texts, gather
+from adoption_cli.render.report.myschool import content_sheet, myschool_sheet
 from adoption_cli.render.report.plan import plan_sheet
 from adoption_cli.render.report.quality import quality_sheet
+from adoption_cli.render.report.rating import rating_sheet
 from adoption_cli.render.report.schools import schools_sheet
 from adoption_cli.render.report.sferum import sferum_sheet
 from adoption_cli.render.report.summary import summary_sheet
@@ -26,7 +28,10 @@ def build_sheets(data: ReportInput, lang: Lang) -> list[Sheet]:
         summary_sheet,
         schools_sheet,
         assistant_sheet,
+        myschool_sheet,
         sferum_sheet,
+        content_sheet,
+        rating_sheet,
         plan_sheet,
         trend_sheet,
         quality_sheet,

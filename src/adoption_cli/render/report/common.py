@@ -26,9 +26,11 @@ if TYPE_CHECKING:
 
     from adoption_cli.config import Settings
     from adoption_cli.dataset import Dataset, LoadReport
+    from adoption_cli.metrics.activity import ActivityResult
     from adoption_cli.metrics.assistant import AssistantResult
     from adoption_cli.metrics.indicator import IndicatorResult
     from adoption_cli.metrics.plan import PlanResult
+    from adoption_cli.metrics.rating import RatingResult
     from adoption_cli.metrics.sferum import SferumResult
     from adoption_cli.metrics.trend import TrendResult
     from adoption_cli.periods import Period
@@ -67,30 +69,43 @@ class ReportInput:
     activity: pl.DataFrame  # metrics.school_activity.platform_role_activity, collected
     platforms: list[str]  # platforms present in the data, canonical order
     assistant: AssistantResult
+    myschool: ActivityResult  # the «Моя школа» panels, content included
     sferum: SferumResult
+    rating: RatingResult  # «Моя школа», every role, the whole region
     plan: PlanResult
     trend: TrendResult  # up to TREND_MONTHS months ending with the report's month, from where the exports begin
 
 
 def gather(dataset: Dataset, period: Period, settings: Settings, run: RunParameters) -> ReportInput:
-    """Call the metric functions for the month: each figure comes from the function behind its command."""
+    """Call the metric functions for the month: each figure comes from the function behind its command.
+
+    The export files are parsed once: every frame but the raw events is kept in memory, and the events
+    become distinct user-days over the months the workbook covers (the store's `user_days` mechanism).
+    """
     import polars as pl
 
+    from adoption_cli.metrics.activity import compute_activity
+    from adoption_cli.metrics.activity_base import materialised, with_daily_activity
     from adoption_cli.metrics.assistant import compute_assistant
     from adoption_cli.metrics.indicator import build_result, schools_frame
     from adoption_cli.metrics.plan import candidates_frame, compute_plan
+    from adoption_cli.metrics.rating import compute_rating
     from adoption_cli.metrics.school_activity import coverage_start, platform_role_activity, platforms_present
     from adoption_cli.metrics.sferum import compute_sferum
     from adoption_cli.metrics.trend import compute_trend
     from adoption_cli.periods import month_period
 
-    frame, combination = schools_frame(dataset, period, settings)
-    needs = candidates_frame(frame, settings).select("school_id", "teachers_needed", "students_needed")
-    schools, needs_now, activity = pl.collect_all([frame, needs, platform_role_activity(dataset, period)])
     last = period.start.year * 12 + period.start.month - 1
     covered = coverage_start(dataset)
     first = max(last - TREND_MONTHS + 1, covered.year * 12 + covered.month - 1 if covered else 0)
     months = [month_period(date(index // 12, index % 12 + 1, 1)) for index in range(min(first, last), last + 1)]
+    dataset = materialised(dataset, [kind for kind in Kind if kind != Kind.EVENTS])
+    if dataset.user_days is None:
+        dataset = with_daily_activity(dataset, min(months[0].start, period.previous().start), period.end)
+
+    frame, combination = schools_frame(dataset, period, settings)
+    needs = candidates_frame(frame, settings).select("school_id", "teachers_needed", "students_needed")
+    schools, needs_now, activity = pl.collect_all([frame, needs, platform_role_activity(dataset, period)])
     return ReportInput(
         period=period,
         settings=settings,
@@ -101,7 +116,9 @@ def gather(dataset: Dataset, period: Period, settings: Settings, run: RunParamet
         activity=activity,
         platforms=platforms_present(dataset),
         assistant=compute_assistant(dataset, period, settings),
+        myschool=compute_activity(dataset, period),
         sferum=compute_sferum(dataset, period, settings),
+        rating=compute_rating(dataset, period),
         plan=compute_plan(dataset, period, settings),
         trend=compute_trend(dataset, months, settings),
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from adoption_cli.metrics.activity import NOTE_NO_PLATFORM_DATA
 from adoption_cli.render.excel import Cell, Column, Fill, Sheet, Table, Value
-from adoption_cli.render.numbers import fmt_int, fmt_pp
+from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pp, fmt_signed_pct
 from adoption_cli.render.report.common import Judged, ReportInput, Texts, iso_date, target_block
 from adoption_cli.schema import PLATFORMS, Kind
 
@@ -76,6 +77,32 @@ def active_rule(data: ReportInput, t: Texts) -> tuple[str, str, str]:
     )
 
 
+def _myschool(data: ReportInput, t: Texts) -> list[tuple[Value | Cell, ...]]:
+    """Active «Моя школа» teachers and students, with their share of the registered and the change."""
+    lang = t.lang
+    result = data.myschool
+    if NOTE_NO_PLATFORM_DATA in result.notes:
+        return [(t("Моя школа", "My School"), None, None, None, t("нет данных «Моей школы»", "no My School data"))]
+    rows: list[tuple[Value | Cell, ...]] = []
+    for label, panel in ((t("педагоги", "teachers"), result.teachers), (t("обучающиеся", "students"), result.students)):
+        share = panel.active_share_of_registered.value
+        rows.append(
+            (
+                t(f"Моя школа: активные {label}", f"My School: active {label}"),
+                panel.active.value,
+                None,
+                None,
+                t(
+                    f"{fmt_pct(share, lang)} зарегистрированных; к прошлому периоду "
+                    f"{fmt_signed_pct(panel.active.change_pct, lang)}",
+                    f"{fmt_pct(share, lang)} of the registered; {fmt_signed_pct(panel.active.change_pct, lang)} "
+                    "on the previous period",
+                ),
+            )
+        )
+    return rows
+
+
 def headline(data: ReportInput, t: Texts) -> list[tuple[Value | Cell, ...]]:
     """Figure, value, target, met, note: the indicator, the assistant share and Сферум for the region."""
     lang = t.lang
@@ -114,6 +141,7 @@ def headline(data: ReportInput, t: Texts) -> list[tuple[Value | Cell, ...]]:
                 ),
             )
         )
+    rows += _myschool(data, t)
     if sferum.grain is None:
         rows.append((t("Сферум", "Sferum"), None, None, None, t("нет данных Сферума", "no Sferum data")))
         return rows
