@@ -207,6 +207,7 @@ class Writer:
             row = placed.bottom + 2
         for number, width in widths.items():
             ws.column_dimensions[_letter(number)].width = width
+        self._wrap_heading(ws, sheet.heading[1:], widths)
         # Printed (or converted to PDF) landscape, one page wide: a ministry reader prints it.
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -218,6 +219,20 @@ class Writer:
         for chart in sheet.charts:
             chart_row = self._chart(ws, chart, chart_column, chart_row)
         return ws
+
+    def _wrap_heading(self, ws: Worksheet, lines: Sequence[str], widths: dict[int, float]) -> None:
+        """A heading line longer than the tables are wide wraps within their width (a merged cell), so that
+        the sheet prints one page wide at a readable size instead of shrinking to fit a long sentence."""
+        from openpyxl.styles import Alignment
+
+        last = max(widths, default=1)
+        span = sum(widths.get(number, 8.43) for number in range(1, last + 1))
+        for row, line in enumerate(lines, start=2):
+            if len(line) <= span or last == 1:
+                continue
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+            ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[row].height = 15 * _lines(line, span * 1.1)
 
     def save(self, target: object) -> None:
         """`target`: a path or a binary file object (see render.atomic)."""

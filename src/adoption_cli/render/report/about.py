@@ -102,7 +102,7 @@ def _files(data: ReportInput, t: Texts) -> Table:
             Column("rows", "Строк", "Rows", "int"),
             Column("loaded", "Загружено", "Loaded", "int"),
             Column("rejected", "Отклонено", "Rejected", "int"),
-            Column("sha256", "SHA-256", "SHA-256"),
+            Column("sha256", "SHA-256", "SHA-256", width=66),  # 64 hex digits, never cut
             Column("encoding", "Кодировка", "Encoding"),
             Column("separator", "Разделитель", "Separator"),
             Column("sheet", "Лист", "Sheet"),

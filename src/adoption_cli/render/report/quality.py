@@ -12,7 +12,7 @@ from adoption_cli.render.excel import Column, Sheet, Table, Value
 from adoption_cli.render.numbers import fmt_int
 from adoption_cli.render.report.common import ReportInput, Texts
 from adoption_cli.render.report.schools import SCHOOL_COLUMNS
-from adoption_cli.sources.reasons import reason_label
+from adoption_cli.sources.reasons import MISSING_VALUE, reason_label
 
 FILE_COLUMN = Column("file", "Файл", "File")
 
@@ -30,7 +30,8 @@ def _reject_table(data: ReportInput, t: Texts) -> Table:
                 rows.append((file.path, reason_label(reason, t.lang), count, None, None, None))
                 continue
             # The reader withholds values that identify a user (None); an empty value is simply empty.
-            shown = hidden if sample.value is None and sample.column in ("user_id", "*") else sample.value
+            withheld = sample.value is None and sample.column in ("user_id", "*") and reason != MISSING_VALUE
+            shown = hidden if withheld else sample.value
             rows.append((file.path, reason_label(reason, t.lang), count, sample.row, sample.column, shown))
     return Table(
         (
