@@ -167,3 +167,19 @@ def test_fitted_widths_and_heading(tmp_path: Path) -> None:
 def test_a_row_of_the_wrong_length_is_refused() -> None:
     with pytest.raises(ValueError, match="values for 6 columns"):
         Writer().add(Sheet("S", blocks=(_table([("a", 1)]),)))
+
+
+def test_a_header_sized_column_lets_text_run_on_and_charts_move_past_it(tmp_path: Path) -> None:
+    note = Column("note", "Пояснение", "Note", fit=False)
+    table = Table(
+        (Column("name", "МО", "Municipality"), Column("share", "Доля", "Share", "pct"), note),
+        [("A", 50.0, "x" * 40), ("B", 10.0, None)],
+    )
+    empty = Table((note,), [])
+    ws = Writer().add(
+        Sheet("S", blocks=(table, empty), charts=(Chart("bar", table, "name", ("share",), "t", "x", "y"),))
+    )
+    assert ws.column_dimensions["C"].width < 40  # sized to «Пояснение», not to the note
+    (chart,) = ws._charts
+    # C (≈ 12.4) and four default columns (8.43 each) hold 40 characters: C…G, then a gap column
+    assert chart.anchor == "I1"

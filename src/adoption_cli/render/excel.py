@@ -47,6 +47,7 @@ RED = "FFC7CE"
 HEADER_FILL = "DDEBF7"
 FONT = "Calibri"
 MIN_WIDTH = 6
+DEFAULT_WIDTH = 8.43  # a column nobody sized
 BOLD_RATIO = 1.15  # a bold header character is wider than the average character a column width counts
 MAX_WIDTH = 60
 
@@ -186,6 +187,7 @@ class Writer:
     def add(self, sheet: Sheet) -> Worksheet:
         ws = self.workbook.create_sheet(sheet.name)
         widths: dict[int, float] = {}
+        spills: dict[int, int] = {}  # column sized to its header -> longest text that runs on to its right
         row = 1
         for index, line in enumerate(sheet.heading):
             cell = self._put(ws, row, 1, line, "text")
@@ -197,7 +199,7 @@ class Writer:
         frozen = False
         charts_row = row
         for table in sheet.blocks:
-            placed = self._table(ws, table, row, widths)
+            placed = self._table(ws, table, row, widths, spills)
             if table.main and not frozen:
                 frozen = True
                 ws.freeze_panes = ws.cell(placed.header_row + 1, 1).coordinate
@@ -214,7 +216,7 @@ class Writer:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
-        chart_column = max(widths, default=0) + 2
+        chart_column = _reach(widths, spills) + 2
         chart_row = charts_row
         for chart in sheet.charts:
             chart_row = self._chart(ws, chart, chart_column, chart_row)
@@ -226,7 +228,7 @@ class Writer:
         from openpyxl.styles import Alignment
 
         last = max(widths, default=1)
-        span = sum(widths.get(number, 8.43) for number in range(1, last + 1))
+        span = sum(widths.get(number, DEFAULT_WIDTH) for number in range(1, last + 1))
         for row, line in enumerate(lines, start=2):
             if len(line) <= span or last == 1:
                 continue
@@ -304,7 +306,9 @@ class Writer:
 
     # --- tables --------------------------------------------------------------------------------------
 
-    def _table(self, ws: Worksheet, table: Table, row: int, widths: dict[int, float]) -> _Placed:
+    def _table(
+        self, ws: Worksheet, table: Table, row: int, widths: dict[int, float], spills: dict[int, int]
+    ) -> _Placed:
         from openpyxl.styles import Alignment
 
         lengths = {len(values) for values in (*table.rows, *([table.total] if table.total is not None else []))}
@@ -324,6 +328,9 @@ class Writer:
             cell.fill = self._header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             content = [self._shown(r[number - 1], column.kind) for r in table.rows] if column.fit else []
+            if not column.fit:
+                shown = [self._shown(r[number - 1], "text") for r in table.rows]
+                spills[number] = max([spills.get(number, 0), *shown])
             if table.total is not None and column.fit:
                 content.append(self._shown(table.total[number - 1], column.kind))
             longest_word = max((len(word) for word in header.split()), default=0)
@@ -445,6 +452,18 @@ class Writer:
         chart.height = 9.0 if count <= 12 else 14.0
         ws.add_chart(chart, f"{_letter(column)}{row}")
         return row + (20 if count <= 12 else 30)
+
+
+def _reach(widths: dict[int, float], spills: dict[int, int]) -> int:
+    """The last column the sheet's text shows in, text running on past a header-sized column included."""
+    reach = max(widths, default=0)
+    for column, length in spills.items():
+        number, covered = column, widths.get(column, DEFAULT_WIDTH)
+        while covered < length:
+            number += 1
+            covered += widths.get(number, DEFAULT_WIDTH)
+        reach = max(reach, number)
+    return reach
 
 
 def _colour(series: Series, rgb: str) -> None:
