@@ -8,6 +8,7 @@ overwritten by the bad text, and go into the middle of a file's first chunk (a r
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -463,13 +464,15 @@ class CsvSink:
     _handle: BinaryIO | None = None
     _schema: dict[str, pl.DataType] | None = None
 
-    def _emit(self, text: str) -> None:
+    def _open(self) -> BinaryIO:
         if self._handle is None:
             self._handle = (self.out_dir / self.spec.path).open("wb")
-            encoding = self.spec.encoding
-        else:  # a BOM only at the very start
-            encoding = self.spec.encoding.removesuffix("-sig")
-        self._handle.write(text.encode(encoding))
+            if self.spec.encoding == "utf-8-sig":
+                self._handle.write(codecs.BOM_UTF8)
+        return self._handle
+
+    def _emit(self, text: str) -> None:
+        self._open().write(text.encode(self.spec.encoding.removesuffix("-sig")))
 
     def write(self, frame: pl.DataFrame) -> None:
         first = self._handle is None
@@ -478,7 +481,11 @@ class CsvSink:
         rendered, at = _with_planted(self.spec, self.dialect, frame, inline)
         self.reports += _reports(self.spec, inline, rendered, at, first_row=self.rows + 2)  # the header is line 1
         cells = rendered.select(*self.spec.cells)
-        self._emit(cells.write_csv(separator=self.spec.separator, include_header=first, line_terminator="\n"))
+        separator = self.spec.separator
+        if self.spec.encoding.startswith("utf-8"):  # Polars writes UTF-8 itself: no round trip through Python
+            cells.write_csv(self._open(), separator=separator, include_header=first, line_terminator="\n")
+        else:
+            self._emit(cells.write_csv(separator=separator, include_header=first, line_terminator="\n"))
         self.rows += cells.height
 
     def close(self, schema: Mapping[str, pl.DataType]) -> GeneratedFile:
