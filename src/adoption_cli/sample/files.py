@@ -42,7 +42,8 @@ class GeneratedFile(BaseModel):
 
 
 class PlantedRow(BaseModel):
-    """A row put in on purpose: `rejected` ones must be rejected by the loader, the others set aside or merged."""
+    """A row put in on purpose: `rejected` ones must be rejected by the loader (with `reason`, a code of
+    sources.reasons, on `column`), the others loaded and then set aside or merged."""
 
     path: str
     row: int  # as a person finds it: the line of a CSV (header = 1), the row of a sheet
@@ -371,7 +372,7 @@ class Planted:
     column: str = "*"
     text: Mapping[Dialect, str | None] | None = None  # the bad cell as each dialect writes it (None: empty)
     rejected: bool = True
-    ragged: int = 0  # > 0: a last line cut off after this many cells
+    ragged: int = 0  # > 0: a last line cut off after this many cells (`column` names the first one missing)
 
 
 # Registry rows marked by `_tag`: (reason, column, description).
@@ -411,7 +412,7 @@ def _reports(
             path=spec.path,
             row=first_row + at + i,
             column=p.column,
-            value="" if p.column == "*" else (rendered[spec.header_of(p.column)][at + i] or ""),
+            value="" if p.column == "*" or p.ragged else (rendered[spec.header_of(p.column)][at + i] or ""),
             reason=p.reason,
             description=p.description,
             rejected=p.rejected,
