@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from adoption_cli import sample as defaults
 from adoption_cli.cli.app import app
+from adoption_cli.config import load_settings
 from adoption_cli.errors import UsageError
 from adoption_cli.sample.files import RUSSIAN_VALUES, TIMEZONE
 from adoption_cli.sample.generator import GeneratedSummary, generate
@@ -37,6 +38,7 @@ from adoption_cli.schema import (
     normalise_value,
     vocabulary_index,
 )
+from adoption_cli.sources import load_dataset, reasons
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"schools": 20, "first_month": "2024-08", "last_month": "2024-10"}
@@ -226,7 +228,7 @@ def test_every_russian_value_is_in_the_schema_vocabulary() -> None:
 
 def test_every_inn_is_valid_but_the_planted_ones(mixed: tuple[Path, GeneratedSummary]) -> None:
     out, summary = mixed
-    planted_bad = {p.value for p in summary.planted if p.reason == "invalid_inn"}
+    planted_bad = {p.value for p in summary.planted if p.reason == reasons.BAD_CHECKSUM}
     assert len(planted_bad) == 2
     seen: set[str] = set()
     for generated in summary.files:
@@ -252,13 +254,12 @@ def test_planted_rows_are_where_the_summary_says(mixed: tuple[Path, GeneratedSum
     out, summary = mixed
     rejected = [p for p in summary.planted if p.rejected]
     assert {p.reason for p in rejected} == {
-        "invalid_inn",
-        "invalid_datetime",
-        "unknown_platform",
-        "ragged_row",
-        "missing_value",
-        "negative_count",
-        "unknown_content_kind",
+        reasons.BAD_CHECKSUM,
+        reasons.BAD_DATE,
+        reasons.UNKNOWN_PLATFORM,
+        reasons.MISSING_VALUE,
+        reasons.NEGATIVE_NUMBER,
+        reasons.UNKNOWN_CONTENT_KIND,
     }
     assert 8 <= len(rejected) <= 12
     assert {p.reason for p in summary.planted if not p.rejected} == {
@@ -266,6 +267,7 @@ def test_planted_rows_are_where_the_summary_says(mixed: tuple[Path, GeneratedSum
         "branch",
         "duplicate_row",
     }
+    ragged = 0
     for planted in summary.planted:
         path = out / planted.path
         if path.suffix == ".xlsx":
@@ -278,8 +280,9 @@ def test_planted_rows_are_where_the_summary_says(mixed: tuple[Path, GeneratedSum
             lines = _csv_text(path).split("\n")
             separator = max(";,\t|", key=lines[0].count)
             header, cells = lines[0].split(separator), lines[planted.row - 1].split(separator)
-        if planted.reason == "ragged_row":
-            assert planted.row == len(_csv_text(path).rstrip("\n").split("\n")) and len(cells) < len(header)
+        if len(cells) < len(header):  # the cut-off last line
+            assert planted.row == len(_csv_text(path).rstrip("\n").split("\n")) and planted.value == ""
+            ragged += 1
             continue
         if planted.column != "*":
             index = next(
@@ -288,14 +291,15 @@ def test_planted_rows_are_where_the_summary_says(mixed: tuple[Path, GeneratedSum
                 if column_index(_kind_of(path.name)[0]).get(normalise_header(str(h))) == planted.column
             )
             assert (cells[index] or "").strip() == planted.value, planted
+    assert ragged == 1
 
 
 def test_planted_bad_values(mixed: tuple[Path, GeneratedSummary]) -> None:
     _, summary = mixed
     by_reason = {p.reason: p for p in summary.planted}
-    assert by_reason["negative_count"].value == "-12"
-    assert by_reason["unknown_platform"].value == "ВКонтакте"
-    assert "31.02.2024" in {p.value for p in summary.planted if p.reason == "invalid_datetime"}
+    assert by_reason[reasons.NEGATIVE_NUMBER].value == "-12"
+    assert by_reason[reasons.UNKNOWN_PLATFORM].value == "ВКонтакте"
+    assert "31.02.2024" in {p.value for p in summary.planted if p.reason == reasons.BAD_DATE}
     unknown = {p.value for p in summary.planted if p.reason == "unknown_school"}
     assert len(unknown) == 1 and is_valid_inn(unknown.pop())
 
@@ -373,6 +377,20 @@ def test_committed_sample_data_is_what_the_command_writes(tmp_path: Path) -> Non
             assert fresh.read_bytes() == kept.read_bytes(), name
     size = sum(p.stat().st_size for p in committed.iterdir())
     assert size < 6 * 2**20
+
+
+def test_the_loader_rejects_exactly_the_planted_rows() -> None:
+    committed = ROOT / "sample_data"
+    summary = GeneratedSummary.model_validate_json((committed / defaults.SUMMARY_FILE).read_text("utf-8"))
+    dataset = load_dataset(committed, load_settings(committed))
+    rejects = {tuple(r) for r in dataset.rejects.select("file", "row", "column", "reason").collect().iter_rows()}
+    assert rejects == {(p.path, p.row, p.column, p.reason) for p in summary.planted if p.rejected}
+    report = dataset.report
+    assert report.unknown_school == sum(p.reason == "unknown_school" for p in summary.planted) == 3
+    assert sum(f.duplicates_dropped for f in report.files) == 1
+    assert {b.school_id for b in report.branches_merged} == {
+        p.value.strip() for p in summary.planted if p.reason == "branch"
+    }
 
 
 def test_command_writes_a_small_sample_quickly(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ overwritten by the bad text, and go into the middle of a file's first chunk (a r
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -41,7 +42,8 @@ class GeneratedFile(BaseModel):
 
 
 class PlantedRow(BaseModel):
-    """A row put in on purpose: `rejected` ones must be rejected by the loader, the others set aside or merged."""
+    """A row put in on purpose: `rejected` ones must be rejected by the loader (with `reason`, a code of
+    sources.reasons, on `column`), the others loaded and then set aside or merged."""
 
     path: str
     row: int  # as a person finds it: the line of a CSV (header = 1), the row of a sheet
@@ -370,7 +372,7 @@ class Planted:
     column: str = "*"
     text: Mapping[Dialect, str | None] | None = None  # the bad cell as each dialect writes it (None: empty)
     rejected: bool = True
-    ragged: int = 0  # > 0: a last line cut off after this many cells
+    ragged: int = 0  # > 0: a last line cut off after this many cells (`column` names the first one missing)
 
 
 # Registry rows marked by `_tag`: (reason, column, description).
@@ -410,7 +412,7 @@ def _reports(
             path=spec.path,
             row=first_row + at + i,
             column=p.column,
-            value="" if p.column == "*" else (rendered[spec.header_of(p.column)][at + i] or ""),
+            value="" if p.column == "*" or p.ragged else (rendered[spec.header_of(p.column)][at + i] or ""),
             reason=p.reason,
             description=p.description,
             rejected=p.rejected,
@@ -463,13 +465,15 @@ class CsvSink:
     _handle: BinaryIO | None = None
     _schema: dict[str, pl.DataType] | None = None
 
-    def _emit(self, text: str) -> None:
+    def _open(self) -> BinaryIO:
         if self._handle is None:
             self._handle = (self.out_dir / self.spec.path).open("wb")
-            encoding = self.spec.encoding
-        else:  # a BOM only at the very start
-            encoding = self.spec.encoding.removesuffix("-sig")
-        self._handle.write(text.encode(encoding))
+            if self.spec.encoding == "utf-8-sig":
+                self._handle.write(codecs.BOM_UTF8)
+        return self._handle
+
+    def _emit(self, text: str) -> None:
+        self._open().write(text.encode(self.spec.encoding.removesuffix("-sig")))
 
     def write(self, frame: pl.DataFrame) -> None:
         first = self._handle is None
@@ -478,7 +482,11 @@ class CsvSink:
         rendered, at = _with_planted(self.spec, self.dialect, frame, inline)
         self.reports += _reports(self.spec, inline, rendered, at, first_row=self.rows + 2)  # the header is line 1
         cells = rendered.select(*self.spec.cells)
-        self._emit(cells.write_csv(separator=self.spec.separator, include_header=first, line_terminator="\n"))
+        separator = self.spec.separator
+        if self.spec.encoding.startswith("utf-8"):  # Polars writes UTF-8 itself: no round trip through Python
+            cells.write_csv(self._open(), separator=separator, include_header=first, line_terminator="\n")
+        else:
+            self._emit(cells.write_csv(separator=separator, include_header=first, line_terminator="\n"))
         self.rows += cells.height
 
     def close(self, schema: Mapping[str, pl.DataType]) -> GeneratedFile:

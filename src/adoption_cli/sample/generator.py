@@ -44,6 +44,7 @@ from adoption_cli.sample.region import (
     unregistered_inn,
     with_bad_check_digit,
 )
+from adoption_cli.sources import reasons
 
 # Files a previous run may leave next to the data that a new run keeps.
 _KEPT = {sample.SUMMARY_FILE, CONFIG_FILE_NAME, "README.md"}
@@ -204,7 +205,7 @@ def _batches(headcounts: pl.DataFrame, n_months: int, events_per_user: float) ->
 def _planted(
     rng: random.Random, plan: activity.Plan, region: Sequence[School], first_free_person: int
 ) -> dict[str, list[Planted]]:
-    """About ten bad rows, each in a different file and of a different kind, plus rows of an unknown school."""
+    """About ten bad rows in different files, with the loader's reason codes, plus rows of an unknown school."""
     months = plan.months
     year = months[0].start.year
     middle = len(months) // 2
@@ -247,7 +248,7 @@ def _planted(
                     "teachers_total": school.teachers_total,
                     "students_total": school.students_total,
                 },
-                "invalid_inn",
+                reasons.BAD_CHECKSUM,
                 "ИНН с неверной контрольной цифрой",
                 column="school_id",
                 text=same(with_bad_check_digit(stranger)),
@@ -256,14 +257,14 @@ def _planted(
         "myschool_accounts": [
             Planted(
                 account(users[0], school.school_id),
-                "invalid_datetime",
+                reasons.BAD_DATE,
                 "Несуществующая дата регистрации (31 февраля)",
                 column="registered_at",
                 text={"mixed": f"31.02.{year}", "canonical": f"{year}-02-31T00:00:00"},
             ),
             Planted(
                 account(users[1], school.school_id),
-                "invalid_inn",
+                reasons.BAD_CHECKSUM,
                 "ИНН ОО с неверной контрольной цифрой",
                 column="school_id",
                 text=same(with_bad_check_digit(school.school_id)),
@@ -277,22 +278,23 @@ def _planted(
         "sferum_accounts": [
             Planted(
                 account(users[3], school.school_id) | {"platform": "sferum"},
-                "unknown_platform",
+                reasons.UNKNOWN_PLATFORM,
                 "Неизвестная платформа",
                 column="platform",
                 text={"mixed": "ВКонтакте", "canonical": "vk"},
             ),
             Planted(
                 account(users[4], school.school_id) | {"platform": "sferum"},
-                "ragged_row",
-                "Последняя строка файла обрезана: полей меньше, чем в заголовке",
+                reasons.MISSING_VALUE,
+                "Последняя строка файла обрезана после трёх полей: нет ИНН и дальше",
+                column="school_id",
                 ragged=3,
             ),
         ],
         "sferum_events": [
             Planted(
                 login(users[4], school.school_id) | {"platform": "sferum"},
-                "missing_value",
+                reasons.MISSING_VALUE,
                 "Пустой идентификатор пользователя",
                 column="user_id",
                 text={"mixed": None, "canonical": None},
@@ -308,7 +310,7 @@ def _planted(
                     "registered": school.students_total,
                     "active": 0,
                 },
-                "negative_count",
+                reasons.NEGATIVE_NUMBER,
                 "Отрицательное число активных",
                 column="active",
                 text=same("-12"),
@@ -317,7 +319,7 @@ def _planted(
         "content_items": [
             Planted(
                 {"content_id": "cnt-999999", "kind": "cok", "available_from": plan.window_start},
-                "unknown_content_kind",
+                reasons.UNKNOWN_CONTENT_KIND,
                 "Неизвестный вид контента",
                 column="kind",
                 text={"mixed": "Видео", "canonical": "video"},
@@ -326,7 +328,7 @@ def _planted(
         "content_views": [
             Planted(
                 {"content_id": "cnt-000001", "user_id": users[0], "ts": at},
-                "invalid_datetime",
+                reasons.BAD_DATE,
                 "Несуществующая дата просмотра (30 февраля)",
                 column="ts",
                 text={"mixed": f"{year}-02-30 10:15", "canonical": f"{year}-02-30T10:15:00"},

@@ -1,7 +1,8 @@
 """Deterministic randomness as Polars expressions: SplitMix64 over (seed, stream, ids).
 
 Polars' own `hash` is not stable across versions; this one is plain wrapping u64 arithmetic, so a seed gives
-the same data on every machine and Polars version, whatever order or batch size rows are computed in.
+the same draws on every machine and Polars version, and a row's draws depend only on its ids, not on the
+order or the batch it is computed in.
 """
 
 from __future__ import annotations
