@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import inspect
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -41,8 +42,8 @@ COMMAND_ARGS: dict[str, tuple[str, ...]] = {
     "activity": ("--month", "2024-09"),
     "rating": ("--month", "2024-09"),
 }
-# Commands without a --format output, checked elsewhere: sample writes data, report writes an xlsx
-# (tests of the report branch), ingest writes the store (test_faults).
+# Commands without --format: report (its workbook is checked below), sample (writes generated data),
+# ingest (writes the store; test_faults).
 OTHER_COMMANDS = {"sample", "report", "ingest"}
 FORMATS = ("table", "json", "csv")
 
@@ -137,3 +138,20 @@ def test_no_user_id_in_strict_errors(hostile: Path) -> None:
     for command in FORMATTED:
         result = run(command, *COMMAND_ARGS[command], "--strict", data=hostile)
         assert result.exit_code == 1 and SECRET not in result.stdout + result.stderr, command
+
+
+def test_the_report_workbook_has_no_formula_and_no_user_id(
+    hostile: Path, hostile_digest: dict[str, str], tmp_path: Path
+) -> None:
+    """The report's own tests check its cells (quotePrefix, string types); here: the hostile folder."""
+    out = tmp_path / "report.xlsx"
+    result = run("report", "--month", "2024-09", "--out", str(out), "--verbose", data=hostile)
+    assert result.exit_code == 0, result.stderr
+    assert SECRET not in result.stdout + result.stderr
+    with zipfile.ZipFile(out) as book:
+        parts = {name: book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml")}
+    text = "".join(parts.values())
+    assert SECRET not in text
+    assert all("<f>" not in xml for name, xml in parts.items() if name.startswith("xl/worksheets/"))
+    assert "SUM(1+1)*cmd" in text  # the names are there, as text
+    assert tree_digest(hostile) == hostile_digest
