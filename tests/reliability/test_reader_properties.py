@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -255,13 +255,17 @@ def outcome(folder: Path) -> dict[str, Any]:
         figures = (f.rows, f.loaded, f.rejected, f.unknown_school, f.other_role, f.duplicates_dropped)
         counts[f.kind] = tuple(a + b for a, b in zip(before, figures, strict=True))
     *frames, rejects = pl.collect_all([*(dataset.frame(kind) for kind in Kind), dataset.rejects])
+    # The metrics then read the parsed frames instead of parsing every file again.
+    parsed = replace(
+        dataset, frames={kind: f.lazy() for kind, f in zip(Kind, frames, strict=True) if dataset.has(kind)}
+    )
     return {
         "frames": {kind: _sorted(frame) for kind, frame in zip(Kind, frames, strict=True)},
         "counts": counts,
         "rejects": sorted(rejects.select("column", "reason").rows()),
-        "indicator": compute_indicator(dataset, SEPT, config),
-        "assistant": compute_assistant(dataset, SEPT, config),
-        "sferum": compute_sferum(dataset, SEPT, config),
+        "indicator": compute_indicator(parsed, SEPT, config),
+        "assistant": compute_assistant(parsed, SEPT, config),
+        "sferum": compute_sferum(parsed, SEPT, config),
     }
 
 
