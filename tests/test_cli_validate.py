@@ -24,9 +24,9 @@ def _report() -> LoadReport:
                 loaded=151,
                 rejected=2,
                 duplicates_dropped=1,
-                rejected_by_reason={"inn_checksum": 1, "missing_value": 1},
+                rejected_by_reason={"bad_checksum": 1, "missing_value": 1},
                 examples=[
-                    RejectExample(row=7, column="school_id", value="2310000001", reason="inn_checksum"),
+                    RejectExample(row=7, column="school_id", value="2310000001", reason="bad_checksum"),
                     RejectExample(row=12, column="name", value="", reason="missing_value"),
                 ],
             ),
@@ -40,9 +40,9 @@ def _report() -> LoadReport:
                 rejected=345,
                 unknown_school=45,
                 other_role=12,
-                rejected_by_reason={"bad_datetime": 300, "unknown_platform": 45},
+                rejected_by_reason={"bad_date": 300, "unknown_platform": 45},
                 examples=[
-                    RejectExample(row=15, column="ts", value="31.09.2024 10:00", reason="bad_datetime"),
+                    RejectExample(row=15, column="ts", value="31.09.2024 10:00", reason="bad_date"),
                     RejectExample(row=16, column="platform", value="[дневник]", reason="unknown_platform"),
                     RejectExample(row=17, column="user_id", value=None, reason="missing_value"),
                 ],
@@ -64,7 +64,7 @@ REJECTS = pl.LazyFrame(
         "row": [7, 15],
         "column": ["school_id", "ts"],
         "value": ["=2310000001", "31.09.2024 10:00"],
-        "reason": ["inn_checksum", "bad_datetime"],
+        "reason": ["bad_checksum", "bad_date"],
     }
 )
 
@@ -130,7 +130,7 @@ def test_csv_lists_every_reject_with_formulas_neutralised(data: str) -> None:
         "row": "7",
         "column": "school_id",
         "value": "'=2310000001",
-        "reason": "inn_checksum",
+        "reason": "bad_checksum",
     }
     assert len(rows) == 2
 
