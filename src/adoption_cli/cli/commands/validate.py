@@ -55,4 +55,3 @@ def command(
                 "--strict allows none.",
             )
         )
-
