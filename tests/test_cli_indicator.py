@@ -197,7 +197,9 @@ def test_bad_month_is_a_usage_error(data: str) -> None:
 
 
 def test_missing_month_is_a_usage_error(data: str) -> None:
-    assert invoke("indicator", "--data", data).exit_code == 2
+    result = invoke("indicator", "--data", data)
+    assert result.exit_code == 2
+    assert result.stderr == "Ошибка: укажите месяц: --month ГГГГ-ММ, например --month 2024-09.\n"
 
 
 def test_missing_data_folder_is_one_line_without_traceback(tmp_path: Path) -> None:
