@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from adoption_cli.cli.environment import Lang
 from adoption_cli.cli.options import ConfigOpt, DataOpt, FormatOpt, OutputFormat, StrictOpt
 
 NAME = "validate"
@@ -30,6 +29,7 @@ def command(
     from adoption_cli.render.numbers import fmt_int
     from adoption_cli.render.output import write_csv, write_json, write_renderable
     from adoption_cli.render.validate import validate_payload, validate_view
+    from adoption_cli.sources.reasons import reason_label
 
     env = current()
     _, dataset = read_dataset(data, config=config)
@@ -43,7 +43,7 @@ def command(
         write_csv(dataset.rejects.collect())
     else:
         title = env.t(f"Проверка выгрузок в «{dataset.data_dir}»", f"Exports in «{dataset.data_dir}»")
-        write_renderable(validate_view(report, title, _reason_label))
+        write_renderable(validate_view(report, title, reason_label))
 
     if strict and report.rejected:
         lang = env.lang
@@ -55,7 +55,3 @@ def command(
                 "--strict allows none.",
             )
         )
-
-
-def _reason_label(reason: str, lang: Lang) -> str:
-    return reason
