@@ -197,7 +197,9 @@ def test_bad_month_is_a_usage_error(data: str) -> None:
 
 
 def test_missing_month_is_a_usage_error(data: str) -> None:
-    assert invoke("indicator", "--data", data).exit_code == 2
+    result = invoke("indicator", "--data", data)
+    assert result.exit_code == 2
+    assert result.stderr == "Ошибка: укажите месяц: --month ГГГГ-ММ, например --month 2024-09.\n"
 
 
 def test_missing_data_folder_is_one_line_without_traceback(tmp_path: Path) -> None:
@@ -213,3 +215,27 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Traceback (most recent call last)" in result.stderr
     assert "DataError" in result.stderr
+
+
+def test_caption_names_platforms_sharing_a_rule_together(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    serve(
+        monkeypatch,
+        dataset(
+            schools=[school("2300000001", "СОШ № 1", SOCHI, "municipal", 2, 2)],
+            events=[
+                event("myschool", "t1", "teacher", "2300000001", DAY),
+                event("sferum", "s1", "student", "2300000001", DAY),
+            ],
+        ),
+    )
+    out = invoke("indicator", "--data", str(tmp_path), "--month", "2024-09", "--platform", "sferum", "-p", "myschool")
+    assert "Активные: Сферум, Моя школа — хотя бы один вход за период;" in out.stdout
+
+
+def test_a_counted_platform_without_data_is_warned_and_named_in_the_caption(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    serve(monkeypatch, dataset(schools=[school("2300000001", "СОШ № 1", SOCHI, "municipal", 2, 2)]))
+    result = invoke("indicator", "--data", str(tmp_path), "--month", "2024-09", "--platform", "assistant")
+    assert "Внимание: нет данных платформы «ЦПУ» — индикатор посчитан без неё." in result.stderr
+    assert "ЦПУ — нет данных" in result.stdout

@@ -24,9 +24,9 @@ def _report() -> LoadReport:
                 loaded=151,
                 rejected=2,
                 duplicates_dropped=1,
-                rejected_by_reason={"inn_checksum": 1, "missing_value": 1},
+                rejected_by_reason={"bad_checksum": 1, "missing_value": 1},
                 examples=[
-                    RejectExample(row=7, column="school_id", value="2310000001", reason="inn_checksum"),
+                    RejectExample(row=7, column="school_id", value="2310000001", reason="bad_checksum"),
                     RejectExample(row=12, column="name", value="", reason="missing_value"),
                 ],
             ),
@@ -40,11 +40,12 @@ def _report() -> LoadReport:
                 rejected=345,
                 unknown_school=45,
                 other_role=12,
-                rejected_by_reason={"bad_datetime": 300, "unknown_platform": 45},
+                rejected_by_reason={"bad_date": 299, "unknown_platform": 45, "ragged_row": 1},
                 examples=[
-                    RejectExample(row=15, column="ts", value="31.09.2024 10:00", reason="bad_datetime"),
+                    RejectExample(row=15, column="ts", value="31.09.2024 10:00", reason="bad_date"),
                     RejectExample(row=16, column="platform", value="[дневник]", reason="unknown_platform"),
                     RejectExample(row=17, column="user_id", value=None, reason="missing_value"),
+                    RejectExample(row=18, column="*", value=None, reason="ragged_row"),
                 ],
             ),
             FileLoad(path="sferum_stats.csv", kind="school_stats", platforms=["sferum"], rows=900, loaded=900),
@@ -64,7 +65,7 @@ REJECTS = pl.LazyFrame(
         "row": [7, 15],
         "column": ["school_id", "ts"],
         "value": ["=2310000001", "31.09.2024 10:00"],
-        "reason": ["inn_checksum", "bad_datetime"],
+        "reason": ["bad_checksum", "bad_date"],
     }
 )
 
@@ -130,7 +131,7 @@ def test_csv_lists_every_reject_with_formulas_neutralised(data: str) -> None:
         "row": "7",
         "column": "school_id",
         "value": "'=2310000001",
-        "reason": "inn_checksum",
+        "reason": "bad_checksum",
     }
     assert len(rows) == 2
 
@@ -138,8 +139,8 @@ def test_csv_lists_every_reject_with_formulas_neutralised(data: str) -> None:
 def test_table_shows_values_literally_and_hides_user_ids(data: str) -> None:
     out = invoke("validate", "--data", data).stdout
     assert "[дневник]" in out  # not swallowed as Rich markup
-    assert "(скрыто)" in out
-    assert "(пусто)" in out
+    assert "(скрыто)" in out  # row 18: a whole row, withheld
+    assert out.count("(пусто)") == 2  # row 12: an empty name; row 17: a missing user id (nothing to hide)
     assert "12\u202f345" in out
 
 

@@ -77,20 +77,29 @@ def region_line(result: IndicatorResult) -> str:
     return env.t(f"Регион: {counts} — {verdict}.", f"Region: {counts} — {verdict}.")
 
 
-def _activity_rule(platform: str, grain: str | None, lang: Lang) -> str:
-    rule = {
-        "user": ("хотя бы один вход за период", "at least one login in the period"),
-        "school": ("число активных из статистики по школам", "the active count from the school statistics"),
-        None: ("нет данных", "no data"),
-    }[grain if grain in ("user", "school") else None]
-    return f"{platform_label(platform, lang)} — {rule[1] if lang == 'en' else rule[0]}"
+_ACTIVITY_RULES = {
+    "user": ("хотя бы один вход за период", "at least one login in the period"),
+    "school": ("число активных из статистики по школам", "the active count from the school statistics"),
+    None: ("нет данных", "no data"),
+}
+
+
+def _activity_rules(platforms: Sequence[str], grains: Mapping[str, str], lang: Lang) -> str:
+    """«Моя школа, Сферум — хотя бы один вход за период»: platforms that share a rule are named together."""
+    by_rule: dict[str | None, list[str]] = {}
+    for platform in platforms:
+        grain = grains.get(platform)
+        by_rule.setdefault(grain if grain in _ACTIVITY_RULES else None, []).append(platform_label(platform, lang))
+    return "; ".join(
+        f"{', '.join(names)} — {_ACTIVITY_RULES[grain][1 if lang == 'en' else 0]}" for grain, names in by_rule.items()
+    )
 
 
 def caption(result: IndicatorResult, context: IndicatorContext) -> str:
     env = current()
     lang = env.lang
     start, end = date.fromisoformat(result.period.start), date.fromisoformat(result.period.end)
-    rules = "; ".join(_activity_rule(p, context.grains.get(p), lang) for p in result.platforms)
+    rules = _activity_rules(result.platforms, context.grains, lang)
     combination = (
         env.t(
             "объединение пользователей по user_id — точное значение (union)",

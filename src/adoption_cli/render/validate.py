@@ -10,11 +10,12 @@ from adoption_cli.cli.environment import Lang, current
 from adoption_cli.render.labels import kind_label, platforms_label
 from adoption_cli.render.numbers import fmt_int
 from adoption_cli.render.tables import Col, make_table, text_cell
+from adoption_cli.sources.reasons import MISSING_VALUE
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from adoption_cli.dataset import FileLoad, LoadReport
+    from adoption_cli.dataset import FileLoad, LoadReport, RejectExample
 
 ReasonLabel = Callable[[str, Lang], str]
 
@@ -72,14 +73,13 @@ def files_table(report: LoadReport, title: str) -> RenderableType:
     return make_table(title, FILE_COLUMNS, rows, footer=footer)
 
 
-def _example_value(value: str | None, column: str, lang: Lang) -> str:
-    # The reader records no value for user ids (private) and for a whole ragged row; otherwise None is an
-    # empty cell, which must not read as «hidden».
-    if value is None and column == "user_id":
+def _example_value(example: RejectExample, lang: Lang) -> str:
+    # A missing value has nothing to hide: the reader may record it as None like a withheld user id.
+    if example.reason == MISSING_VALUE or (example.value is not None and not example.value.strip()):
+        return "(пусто)" if lang == "ru" else "(empty)"
+    if example.value is None:
         return "(скрыто)" if lang == "ru" else "(hidden)"
-    if value is None and column == "*":
-        return "—"
-    return text_cell(value) if value and value.strip() else ("(пусто)" if lang == "ru" else "(empty)")
+    return text_cell(example.value)
 
 
 def rejects_view(file: FileLoad, label: ReasonLabel) -> RenderableType:
@@ -103,7 +103,7 @@ def rejects_view(file: FileLoad, label: ReasonLabel) -> RenderableType:
         [
             str(example.row),
             env.t("вся строка", "whole row") if example.column == "*" else text_cell(example.column),
-            _example_value(example.value, example.column, lang),
+            _example_value(example, lang),
             label(example.reason, lang),
         ]
         for example in file.examples

@@ -78,16 +78,20 @@ def command(
     from adoption_cli.cli.progress import delayed_status
     from adoption_cli.cli.selection import choose_one
     from adoption_cli.cli.session import open_dataset
-    from adoption_cli.errors import TargetNotMet
+    from adoption_cli.errors import TargetNotMet, UsageError
     from adoption_cli.metrics.indicator import build_result, schools_frame
-    from adoption_cli.periods import resolve_period
+    from adoption_cli.periods import parse_month
     from adoption_cli.render.indicator import IndicatorContext, indicator_table, quality_warnings, schools_csv_frame
     from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_setting
     from adoption_cli.render.output import write_csv, write_json, write_renderable
     from adoption_cli.schema import Kind
 
     env = current()
-    period = resolve_period(month=month)
+    if month is None:
+        raise UsageError(
+            env.t("укажите месяц: --month ГГГГ-ММ, например --month 2024-09.", "give the month: --month YYYY-MM.")
+        )
+    period = parse_month(month)
     overrides = rule_overrides(
         target=target,
         teacher_threshold=teacher_threshold,
