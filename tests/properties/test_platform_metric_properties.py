@@ -1,10 +1,11 @@
-"""Invariants of the assistant and Сферум metrics on any data (hypothesis), at both grains.
+"""Invariants of the assistant, Сферум and «Моя школа» activity metrics on any data (hypothesis), at both grains.
 
 Shares stay within 0–100 %; a municipality's ОО-1 totals are the sums over its schools and the region's
 the sums over municipalities; the region's active users are at least those of its busiest municipality and
 at most their sum (a user active in two municipalities counts once: exactly the sum at school grain, where
 only per-school figures exist); «target met» agrees with «nobody more needed»; row order and repeated
-events change nothing.
+events change nothing. The activity panels: every share within 0–100 %, no part larger than its whole
+(schools active ≤ schools; content demanded ≤ available), a municipality's counts within the region's.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adoption_cli.config import load_settings
+from adoption_cli.metrics.activity import ActivityResult, compute_activity
 from adoption_cli.metrics.assistant import AssistantSummary, compute_assistant
+from adoption_cli.metrics.changes import CountChange, ShareChange
 from adoption_cli.metrics.sferum import SferumSummary, compute_sferum
 from adoption_cli.periods import parse_month
-from tests.builders import account, dataset, event, school, stat
+from tests.builders import account, content_item, content_view, dataset, event, school, stat
 from tests.properties.test_indicator_properties import SCHOOL_IDS, schools_strategy
 
 SEPT = parse_month("2024-09")
@@ -131,3 +134,87 @@ def test_row_order_and_repeated_events_change_neither_metric(schools_spec, event
     other = _build(schools_spec, events_spec, stats_spec, blocked, reverse=True, duplicate=True)
     assert compute_assistant(other, SEPT, config) == compute_assistant(base, SEPT, config)
     assert compute_sferum(other, SEPT, config) == compute_sferum(base, SEPT, config)
+
+
+# --- «Моя школа» activity panels ---
+
+activity_events = st.lists(
+    st.tuples(
+        st.just("myschool"),
+        st.integers(0, 9),
+        st.sampled_from(["teacher", "student", "parent"]),
+        st.sampled_from(SCHOOL_IDS),
+        st.integers(0, 70 * 24),
+    ),
+    max_size=40,
+)
+accounts_strategy = st.lists(
+    st.tuples(
+        st.integers(0, 9),
+        st.sampled_from(["teacher", "student", "parent"]),
+        st.sampled_from(SCHOOL_IDS),
+        st.sampled_from(["active", "active", "blocked"]),
+        st.one_of(st.none(), st.integers(0, 70 * 24)),  # registered at, hours after START
+    ),
+    max_size=15,
+)
+content_strategy = st.tuples(
+    st.lists(st.tuples(st.integers(0, 60), st.one_of(st.none(), st.integers(0, 60))), max_size=5),  # days
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 9), st.integers(0, 70 * 24)), max_size=15),
+)
+
+
+def _activity_data(schools_spec, events_spec, accounts_spec, content_spec, stats_spec):
+    items, views = content_spec
+    # Without user-level rows the panels come from «Моя школа» school statistics (the other grain).
+    stats = {("myschool", *key[1:]): active for key, active in stats_spec.items()}
+    base = _build(schools_spec, events_spec, {} if events_spec or accounts_spec else stats)
+    accounts = [
+        account("myschool", f"u{u}", role, sid, status, None if h is None else START + timedelta(hours=h))
+        for u, role, sid, status, h in accounts_spec
+    ]
+    item_rows = [
+        content_item(
+            f"c{i}", "cok", START + timedelta(days=start), None if end is None else START + timedelta(days=end)
+        )
+        for i, (start, end) in enumerate(items)
+    ]
+    view_rows = [content_view(f"c{c}", f"u{u}", START + timedelta(hours=h)) for c, u, h in views]
+    kinds = {k.value: base.frame(k).collect().rows() for k in base.frames}
+    kinds["accounts"] = accounts
+    return dataset(**kinds, content_items=item_rows, content_views=view_rows)
+
+
+def _panel_figures(result: ActivityResult) -> tuple[list[CountChange], list[ShareChange]]:
+    panels = [result.schools, result.teachers, result.students, result.parents, *result.content.values()]
+    fields = [getattr(panel, name) for panel in panels for name in type(panel).model_fields]
+    return [f for f in fields if isinstance(f, CountChange)], [f for f in fields if isinstance(f, ShareChange)]
+
+
+@settings(PROPERTY_SETTINGS, max_examples=30)  # each example computes up to four scopes
+@given(schools_strategy, activity_events, accounts_strategy, content_strategy, stats_strategy)
+def test_activity_panels_bounded_and_municipalities_within_the_region(
+    schools_spec, events_spec, accounts_spec, content_spec, stats_spec
+):
+    ds = _activity_data(schools_spec, events_spec, accounts_spec, content_spec, stats_spec)
+    region = compute_activity(ds, SEPT)
+    counts, shares = _panel_figures(region)
+    for share in shares:
+        for value in (share.value, share.previous):
+            assert value is None or 0.0 <= value <= 100.0
+    for count in counts:
+        assert all(v is None or v >= 0 for v in (count.value, count.previous))
+    assert (region.schools.active.value or 0) <= (region.schools.total.value or 0)
+    assert (region.schools.registered.value or 0) <= (region.schools.total.value or 0)
+    for panel in region.content.values():
+        assert (panel.demanded.value or 0) <= (panel.available.value or 0)
+    municipalities = sorted({muni for muni, *_ in schools_spec})
+    parts = [compute_activity(ds, SEPT, municipality=name) for name in municipalities]
+    assert region.schools.total.value == sum(p.schools.total.value or 0 for p in parts)
+    for role in ("teachers", "students"):
+        assert getattr(region, role).total.value == sum(getattr(p, role).total.value or 0 for p in parts)
+        for figure in ("registered", "active"):
+            whole = getattr(getattr(region, role), figure).value
+            pieces = [getattr(getattr(p, role), figure).value for p in parts]
+            if whole is not None:  # None: not known at this grain (no accounts export)
+                assert max((x or 0 for x in pieces), default=0) <= whole <= sum(x or 0 for x in pieces)
