@@ -22,13 +22,14 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from adoption_cli.dataset import Dataset
-from adoption_cli.metrics.activity_base import active_users, for_schools
+from adoption_cli.metrics.activity_base import active_users, activity_records, for_schools
 from adoption_cli.metrics.school import SchoolCard, compute_card, find_schools, latest_activity_month
 from adoption_cli.periods import parse_month
 from tests.builders import Row, account, dataset, event, school, stat
@@ -193,6 +194,16 @@ def test_without_an_oo1_total_no_need_can_be_computed() -> None:
     indicator = card(G).indicator
     assert (indicator.teachers_needed, indicator.flagged) == (None, False)
     assert indicator.students_needed == 50
+
+
+def test_a_store_with_precomputed_daily_activity_gives_the_same_card() -> None:
+    raw = fixture()
+    stored = replace(raw, user_days=activity_records(raw).unique().collect().lazy())
+    # October: the rank reads September and October; August (t1's login) is only in the school's six months.
+    october = parse_month("2024-10")
+    result = compute_card(stored, A, october, defaults())
+    assert result == compute_card(raw, A, october, defaults())
+    assert [m.teacher_share_pct for m in result.months][3:] == [10.0, 50.0, 0.0]
 
 
 def test_for_schools_keeps_a_block_made_at_another_school() -> None:

@@ -11,6 +11,7 @@ those of the school's municipality, and no more.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Literal
 
@@ -42,7 +43,7 @@ TREND_MONTHS = 6
 RANK_ROLE: rating.RatingRole = "all"
 # Files whose newest date tells up to when the data describe activity.
 _ACTIVITY_KINDS = (Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS)
-# What the school's figures query several times: read once (see activity_base.materialised).
+# What the card's figures query several times: read once (see activity_base.materialised).
 _READ_ONCE = (Kind.SCHOOLS, Kind.ACCOUNTS, Kind.SCHOOL_STATS)
 _TOTAL_COLUMNS = {"teacher": "teachers_total", "student": "students_total"}
 _QUOTES = "[«»\"'„“”`]"
@@ -317,12 +318,18 @@ def compute_card(
 ) -> SchoolCard:
     info, neighbours = _registry(dataset, school_id)
     months = trend_months(period)
-    # The school's activity over the period and its six months, read once; every figure below filters it.
-    school = with_daily_activity(
-        materialised(for_schools(dataset, [school_id]), _READ_ONCE),
-        min(months[0].start, period.start),
-        max(months[-1].end, period.end),
-    )
+    card_days = (min(months[0].start, period.start), max(months[-1].end, period.end))
+    rank_days = (period.previous().start, period.end)
+    # Exports are parsed whole whatever is kept, so they are read once, over every day the card needs. A store
+    # is read by row group: the municipality's activity over the rank's two periods only, and the school's own
+    # six months apart (its row groups alone), which keeps the largest municipalities fast.
+    stored = dataset.user_days is not None
+    area_days = rank_days if stored else (min(card_days[0], rank_days[0]), card_days[1])
+    area = with_daily_activity(materialised(for_schools(dataset, neighbours), _READ_ONCE), *area_days)
+    own = materialised(for_schools(area, [school_id]), _READ_ONCE)
+    if stored:
+        own = replace(own, user_days=for_schools(dataset, [school_id]).user_days)
+    school = with_daily_activity(own, *card_days)
     counting = _counting(settings, info.ownership)
     return SchoolCard(
         period=PeriodInfo.of(period),
@@ -332,6 +339,6 @@ def compute_card(
         figures=_figures(school, period, info),
         indicator=_indicator(school, period, counting, info.ownership in settings.indicator.ownership),
         assistant=_assistant(school, period, counting),
-        rank=_rank(for_schools(dataset, neighbours), period, info),
+        rank=_rank(area, period, info),
         months=_months(school, months, counting),
     )
