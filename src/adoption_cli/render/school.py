@@ -252,12 +252,10 @@ def _notes(card: SchoolCard) -> list[str]:
     )
     notes = [
         env.t(
-            "Активен — вход или событие на платформе в периоде; заблокированные учётные записи не учитываются. "
-            "Зарег. — незаблокированные учётные записи на конец периода. % зарег. — доля активных от "
-            "зарегистрированных, % ОО-1 — от численности по ОО-1.",
-            "Active: a login or event on the platform in the period; blocked accounts are not counted. Registered: "
-            "unblocked accounts at the period's end. % of reg.: active of registered; % of OO-1: active of the OO-1 "
-            "total.",
+            "Активен — вход или событие на платформе в периоде (заблокированные не учитываются); зарег. — "
+            "незаблокированные учётные записи на конец периода; доли — от зарегистрированных и от ОО-1.",
+            "Active: a login or event on the platform in the period (blocked accounts excluded); registered: "
+            "unblocked accounts at the period's end; shares: active of registered and of the OO-1 total.",
         ),
         env.t(
             f"Индикатор: активные на любой из платформ — {combination}; «не хватает» — ⌈порог × ОО-1⌉ − активные.",
@@ -305,7 +303,6 @@ def school_card(card: SchoolCard) -> RenderableType:
             )
         ),
         Text(period),
-        Text(""),
         Text.from_markup(_flag_line(card)),
         _indicator_table(card.indicator, card),
         Text.from_markup(_assistant_line(card)),

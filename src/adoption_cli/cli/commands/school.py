@@ -85,9 +85,9 @@ def _one_school(query: str, matches: pl.DataFrame) -> str:
     if matches.height == 0:
         raise DataError(
             env.t(
-                f"школа «{query}» не найдена в реестре: ни ИНН, ни название. "
+                f"в реестре нет школы с таким ИНН или названием: «{query}». "
                 "Попробуйте часть названия: adoption school <часть названия>.",
-                f"no school «{query}» in the registry, by ИНН or by name. "
+                f"the registry has no school with this ИНН or name: «{query}». "
                 "Try a part of its name: adoption school <part of the name>.",
             )
         )
