@@ -7,9 +7,9 @@ from datetime import date
 
 from adoption_cli.cli.environment import current
 from adoption_cli.metrics.scopes import PeriodInfo
+from adoption_cli.render.labels import ownership_name
 
 _KINDS_RU = {"month": "месяц", "quarter": "квартал", "window": "скользящее окно"}
-_OWNERSHIP_RU = {"municipal": "муниципальная", "state": "государственная", "private": "частная"}
 
 
 def _day(iso: str) -> str:
@@ -30,7 +30,7 @@ def period_text(period: PeriodInfo, *, prefix_ru: str = "Период", prefix_e
 
 def ownership_text(ownership: Iterable[str]) -> str:
     env = current()
-    names = [env.t(_OWNERSHIP_RU.get(o, o), o) for o in ownership]
+    names = [ownership_name(o, env.lang) for o in ownership]
     return env.t(f"школы форм собственности: {', '.join(names)}", f"schools owned: {', '.join(names)}")
 
 

@@ -27,6 +27,12 @@ _OWNERSHIPS = {
     "state": ("государственные", "state"),
     "private": ("частные", "private"),
 }
+# One organisation's form of ownership («форма собственности: муниципальная»).
+_OWNERSHIP = {
+    "municipal": ("муниципальная", "municipal"),
+    "state": ("государственная", "state"),
+    "private": ("частная", "private"),
+}
 
 _MONTHS_RU = (
     "январь",
@@ -79,6 +85,10 @@ def kind_label(kind: str, lang: Lang = "ru") -> str:
 
 def ownership_label(codes: Iterable[str], lang: Lang = "ru") -> str:
     return ", ".join(_pick(_OWNERSHIPS.get(code), code, lang) for code in codes)
+
+
+def ownership_name(code: str, lang: Lang = "ru") -> str:
+    return _pick(_OWNERSHIP.get(code), code, lang)
 
 
 def fmt_date(day: date, lang: Lang = "ru") -> str:
