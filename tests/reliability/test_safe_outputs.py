@@ -41,6 +41,7 @@ COMMAND_ARGS: dict[str, tuple[str, ...]] = {
     "plan": ("--month", "2024-09"),
     "activity": ("--month", "2024-09"),
     "rating": ("--month", "2024-09"),
+    "school": ("2310031475", "--month", "2024-09"),  # the school named =HYPERLINK(…)
 }
 # Commands without --format: report (its workbook is checked below), sample (writes generated data),
 # ingest (writes the store; test_faults).
