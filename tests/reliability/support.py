@@ -59,12 +59,14 @@ def assert_nothing_lost(payload: dict[str, Any]) -> None:
 
 
 def tree_digest(folder: Path, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
-    """SHA-256 of every file under `folder` (relative path -> digest), leaving out sub-folders in `skip`."""
+    """SHA-256 and modification time of every file under `folder` (relative path -> both), leaving out the
+    sub-folders in `skip`: a file rewritten with the same bytes still shows."""
     digests: dict[str, str] = {}
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
         if path.is_file() and not (relative.parts and relative.parts[0] in skip):
-            digests[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            digests[relative.as_posix()] = f"{sha} {path.stat().st_mtime_ns}"
     return digests
 
 

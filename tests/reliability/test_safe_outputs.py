@@ -62,14 +62,20 @@ FORMATTED = _formatted_commands()
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_hostile_exports(tmp_path_factory.mktemp("hostile") / "data")
+def hostile_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The hostile folder and the fingerprint of its files taken right after writing, before any command."""
+    data = write_hostile_exports(tmp_path_factory.mktemp("hostile") / "data")
+    return data, tree_digest(data)
 
 
 @pytest.fixture(scope="module")
-def hostile_digest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """SHA-256 of every input as written (a fresh copy: the fixture folder may have been used already)."""
-    return tree_digest(write_hostile_exports(tmp_path_factory.mktemp("pristine") / "data"))
+def hostile(hostile_folder: tuple[Path, dict[str, str]]) -> Path:
+    return hostile_folder[0]
+
+
+@pytest.fixture(scope="module")
+def hostile_digest(hostile_folder: tuple[Path, dict[str, str]]) -> dict[str, str]:
+    return hostile_folder[1]
 
 
 def test_every_command_is_covered() -> None:
