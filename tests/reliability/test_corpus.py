@@ -46,6 +46,8 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.toml").is_file())
 INDICATOR_KINDS = {"schools", "accounts", "events", "school_stats"}
 MEGABYTE = 1_000_000
+
+
 # --- generators: cases whose files are binary, huge or not files at all ---
 
 
