@@ -17,10 +17,8 @@ import polars as pl
 from pydantic import BaseModel
 
 from adoption_cli.dataset import Dataset, Grain
-from adoption_cli.errors import UsageError
 from adoption_cli.metrics.activity_base import active_users, population, school_grain_active
 from adoption_cli.periods import Period
-from adoption_cli.schema import normalise_value
 
 Level = Literal["school", "municipality", "region"]
 REGION_KEY = ""  # the region's key in the long frames (a literal so that joins on it match)
@@ -117,20 +115,6 @@ def pct(active: int | None, total: int | None) -> float | None:
 def reaches_pct(active: int, total: int, threshold_pct: float) -> bool:
     """active / total ≥ threshold exactly (the threshold taken as written: 84.9 → 849/10); False without a total."""
     return total > 0 and Fraction(active * 100, total) >= Fraction(str(threshold_pct))
-
-
-def resolve_municipality(names: Sequence[str], wanted: str) -> str:
-    """The municipality the user means: exact name (case/ё-insensitive), else the only one containing it."""
-    key = normalise_value(wanted)
-    exact = [name for name in names if normalise_value(name) == key]
-    if exact:
-        return exact[0]
-    partial = sorted({name for name in names if key and key in normalise_value(name)})
-    if len(partial) == 1:
-        return partial[0]
-    if partial:
-        raise UsageError(f"«{wanted}» подходит к нескольким МО: {', '.join(partial[:5])}. Уточните название.")
-    raise UsageError(f"Муниципальное образование «{wanted}» не найдено среди школ реестра.")
 
 
 def municipality_names(dataset: Dataset, ownership: Sequence[str] | None = None) -> list[str]:

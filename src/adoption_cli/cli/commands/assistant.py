@@ -37,10 +37,10 @@ def command(
     Пример: adoption assistant --data sample_data --quarter 2024Q3
     """
     from adoption_cli.cli.environment import current
+    from adoption_cli.cli.selection import choose_one
     from adoption_cli.cli.session import open_dataset
     from adoption_cli.errors import TargetNotMet
     from adoption_cli.metrics.assistant import compute_assistant
-    from adoption_cli.metrics.scopes import resolve_municipality
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.assistant import assistant_rows, assistant_table
     from adoption_cli.render.emit import emit
@@ -54,7 +54,7 @@ def command(
         env.warn(env.t("в данных нет выгрузок ЦПУ: активных 0.", "the data has no assistant exports: 0 active."))
     judged = result.region
     if municipality is not None:
-        name = resolve_municipality([m.name for m in result.municipalities], municipality)
+        name = choose_one(municipality, [m.name for m in result.municipalities], option="--municipality")
         result.municipalities = [m for m in result.municipalities if m.name == name]
         result.schools = [s for s in result.schools if s.municipality == name]
         judged = result.municipalities[0]

@@ -46,9 +46,10 @@ def command(
     Пример: adoption plan --data sample_data --month 2024-09 --target 33
     """
     from adoption_cli.cli.environment import current
+    from adoption_cli.cli.selection import choose_one
     from adoption_cli.cli.session import open_dataset
     from adoption_cli.metrics.plan import compute_plan
-    from adoption_cli.metrics.scopes import municipality_names, resolve_municipality
+    from adoption_cli.metrics.scopes import municipality_names
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.emit import emit
     from adoption_cli.render.plan import plan_rows, plan_table, unreachable_message
@@ -56,7 +57,7 @@ def command(
     period = resolve_period(month=month)
     settings, dataset = open_dataset(data, config=config, store=store, strict=strict)
     name = (
-        resolve_municipality(municipality_names(dataset, settings.indicator.ownership), municipality)
+        choose_one(municipality, municipality_names(dataset, settings.indicator.ownership), option="--municipality")
         if municipality is not None
         else None
     )

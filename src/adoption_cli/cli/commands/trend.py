@@ -40,8 +40,8 @@ def command(
 
     Пример: adoption trend --data sample_data --from 2024-07 --to 2024-12
     """
+    from adoption_cli.cli.selection import choose_one
     from adoption_cli.cli.session import open_dataset
-    from adoption_cli.metrics.scopes import resolve_municipality
     from adoption_cli.metrics.trend import compute_trend
     from adoption_cli.periods import month_range
     from adoption_cli.render.emit import emit
@@ -51,6 +51,6 @@ def command(
     settings, dataset = open_dataset(data, config=config, store=store, strict=strict)
     result = compute_trend(dataset, months, settings)
     if municipality is not None:
-        name = resolve_municipality([m.name or "" for m in result.municipalities], municipality)
+        name = choose_one(municipality, [m.name or "" for m in result.municipalities], option="--municipality")
         result.municipalities = [m for m in result.municipalities if m.name == name]
     emit(output, result, table=lambda: trend_tables(result), rows=lambda: trend_rows(result))
