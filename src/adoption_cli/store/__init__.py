@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adoption_cli.store.ingest import IngestResult, ingest
 from adoption_cli.store.reader import StoreState, inspect_store, open_store
+from adoption_cli.store.writer import IngestResult, ingest
 
 STORE_DIR_NAME = ".adoption-store"
 
