@@ -112,6 +112,9 @@ class Dataset:
     )
     # Precomputed daily activity (from the store); None means derive it from events and accounts.
     user_days: pl.LazyFrame | None = None
+    # The valid rows of each loaded file but the registry (path as in the report -> rows in the kind's
+    # canonical frame), for writers that keep files apart: the store replaces a changed file's rows alone.
+    file_frames: dict[str, pl.LazyFrame] = field(default_factory=dict)
 
     def frame(self, kind: Kind) -> pl.LazyFrame:
         return self.frames.get(kind, empty_frame(kind))

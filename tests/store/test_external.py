@@ -9,13 +9,11 @@ import polars as pl
 from adoption_cli.config import Settings
 from adoption_cli.schema import Kind
 from adoption_cli.sources import load_dataset
-from adoption_cli.store import ingest
 
 
 def test_plain_scan_parquet_reads_events_and_daily_activity(
     data_dir: Path, store_dir: Path, settings: Settings
 ) -> None:
-    ingest(data_dir, settings, store_dir)
     events = pl.scan_parquet(store_dir / "events" / "**" / "*.parquet", hive_partitioning=True).collect()
     assert set(events.columns) == {"platform", "month", "user_id", "role", "school_id", "ts"}
     assert (events["month"] == events["ts"].dt.strftime("%Y-%m")).all()
@@ -30,7 +28,6 @@ def test_plain_scan_parquet_reads_events_and_daily_activity(
 
 
 def test_parts_are_sorted_by_school(data_dir: Path, store_dir: Path, settings: Settings) -> None:
-    ingest(data_dir, settings, store_dir)
     for part in (store_dir / "events").rglob("*.parquet"):
         schools = pl.read_parquet(part, columns=["school_id"]).to_series()
         assert schools.is_sorted(), part

@@ -16,13 +16,13 @@ def _reason(store_dir: Path, data_dir: Path, settings: Settings) -> tuple[str | 
     return state.reason, state.path
 
 
-def test_absent_store(data_dir: Path, store_dir: Path, settings: Settings) -> None:
+def test_absent_store(data_dir: Path, no_store: Path, settings: Settings) -> None:
+    store_dir = no_store
     assert open_store(store_dir, data_dir, settings) is None
     assert _reason(store_dir, data_dir, settings) == ("absent", None)
 
 
 def test_fresh_until_a_file_changes_is_added_or_removed(data_dir: Path, store_dir: Path, settings: Settings) -> None:
-    ingest(data_dir, settings, store_dir)
     assert _reason(store_dir, data_dir, settings) == (None, None)
 
     events = data_dir / "sferum_events.csv"
@@ -57,7 +57,6 @@ def test_an_ignored_file_present_at_ingest_keeps_the_store_fresh(
 
 
 def test_timezone_makes_it_stale_thresholds_do_not(data_dir: Path, store_dir: Path, settings: Settings) -> None:
-    ingest(data_dir, settings, store_dir)
     other_zone = load_settings(None, environ={"ADOPTION_TIME__TIMEZONE": "Asia/Vladivostok"})
     assert _reason(store_dir, data_dir, other_zone) == ("settings", None)
     other_target = load_settings(None, environ={"ADOPTION_INDICATOR__TARGET_PCT": "40"})
@@ -65,7 +64,6 @@ def test_timezone_makes_it_stale_thresholds_do_not(data_dir: Path, store_dir: Pa
 
 
 def test_a_damaged_manifest_is_an_absent_store(data_dir: Path, store_dir: Path, settings: Settings) -> None:
-    ingest(data_dir, settings, store_dir)
     (store_dir / "manifest.json").write_text("{", encoding="utf-8")
     assert _reason(store_dir, data_dir, settings) == ("absent", None)
     ingest(data_dir, settings, store_dir)

@@ -6,6 +6,9 @@ changed file's parts are replaced alone and the daily activity is recomputed for
 old and new rows touch. A change of the registry (it decides which rows are kept) or of the settings
 fingerprint rebuilds everything.
 
+Bounded memory: rows stream from the exports into one unsorted Parquet file per partition; each is then
+sorted (or de-duplicated) by school_id in ranges of at most CHUNK_ROWS rows.
+
 Crash safety: parts are written under a hidden staging folder, moved into place under new names, and the
 manifest — the list of parts that make up the store — is replaced atomically last. Until then readers use
 the previous manifest and its parts, which are deleted only after it is replaced; the next ingest removes
@@ -20,6 +23,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from uuid import uuid4
@@ -28,7 +32,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from adoption_cli.config import Settings, SourceSpec
-from adoption_cli.dataset import Dataset, FileLoad
+from adoption_cli.dataset import Dataset
 from adoption_cli.errors import DataError
 from adoption_cli.metrics.activity_base import activity_records
 from adoption_cli.periods import parse_month
@@ -143,7 +147,7 @@ def school_ranges(frame: pl.LazyFrame, limit: int = CHUNK_ROWS) -> list[tuple[st
     """Contiguous school_id ranges of about `limit` rows each, so that sorting or de-duplicating a range
     fits in memory; [None] (one pass, no filter) when everything does."""
     counts = frame.group_by(SCHOOL_KEY).agg(pl.len().alias("rows")).collect(engine="streaming").sort(SCHOOL_KEY)
-    if counts.is_empty() or int(counts["rows"].sum()) <= limit:
+    if int(counts["rows"].sum()) <= limit:
         return [None]
     bounds = (
         counts.with_columns(((pl.col("rows").cum_sum() - pl.col("rows")) // limit).alias("chunk"))
@@ -153,9 +157,23 @@ def school_ranges(frame: pl.LazyFrame, limit: int = CHUNK_ROWS) -> list[tuple[st
     return list(zip(bounds["low"].to_list(), bounds["high"].to_list(), strict=True))
 
 
-def month_bounds(month: str) -> tuple[date, date]:
-    period = parse_month(month)
-    return period.start, period.end
+@dataclass(frozen=True)
+class _Job:
+    """Rows to write into a folder of the store, under parts named after `name`."""
+
+    frame: pl.LazyFrame
+    folder: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """One unsorted file of a job's partition, waiting to be sorted into parts."""
+
+    job: _Job
+    path: Path
+    directory: str  # the partition folder, relative to the store
+    rows: int
 
 
 class _Run:
@@ -170,33 +188,38 @@ class _Run:
     # --- what changed ---
 
     def run(self) -> IngestResult:
+        from adoption_cli.sources.discovery import discover
+
         previous = read_manifest(self.store_dir)
         collect_garbage(self.store_dir, previous)
         base = previous if previous is not None and previous.fingerprint == fingerprint(self.settings) else None
-        entries, changed = self._compare(base)
+        found = discover(self.data_dir, self.settings, list(Kind))
+        sources = [_spec(f.display, f.kind, f.platform, f.sheet, dict(f.columns)) for f in found.files]
+        entries, changed = self._compare(base, [spec.path for spec in sources])
         removed = sorted(e.path for e in base.files if e.path not in entries) if base else []
         if base is not None and not changed and not removed:
             if any(entries[e.path].mtime_ns != e.mtime_ns for e in base.files):
                 write_manifest(self.store_dir, base.model_copy(update={"files": list(entries.values())}))
             return self._result(base, [], removed, rebuilt=False, user_day_partitions=0)
 
-        from adoption_cli.sources import load_dataset
-
-        self.progress("чтение выгрузок")
-        dataset = load_dataset(self.data_dir, self.settings)
-        for load in dataset.report.files:
-            if load.path not in entries:  # read by the loader from outside the listed folder
-                entries[load.path] = self._entry(load.path, (self.data_dir / load.path).stat())
-                changed.add(load.path)
+        registry = [spec for spec in sources if spec.kind == Kind.SCHOOLS]
+        old_registry = {e.path for e in base.files if e.load and e.load.kind == Kind.SCHOOLS} if base else set()
+        rebuilt = base is None or old_registry != {s.path for s in registry} or bool(changed & old_registry)
+        work = [
+            spec
+            for spec in sources
+            if rebuilt or (spec.kind != Kind.SCHOOLS and (spec.path in changed or not _loaded_as(base, spec)))
+        ]
         try:
-            manifest, ingested, rebuilt, touched = self._write(base, dataset, entries, changed)
-            self.progress("ежедневная активность")
+            manifest, touched = self._write(base, entries, sources, work, rebuilt, found.warnings)
             keys = touched.user_day_keys(manifest, self.store_dir)
+            self.progress("ежедневная активность")
             manifest.user_days = self._user_days(manifest, keys)
             write_manifest(self.store_dir, manifest)
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
         collect_garbage(self.store_dir, manifest)
+        ingested = [spec.path for spec in work]
         return self._result(manifest, ingested, removed, rebuilt=rebuilt, user_day_partitions=len(keys))
 
     def _entry(self, path: str, stat: os.stat_result) -> SourceEntry:
@@ -204,12 +227,13 @@ class _Run:
             path=path, size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=sha256_of(self.data_dir / path)
         )
 
-    def _compare(self, base: Manifest | None) -> tuple[dict[str, SourceEntry], set[str]]:
-        """Current entry of every source file, and which of them have new content."""
+    def _compare(self, base: Manifest | None, sources: list[str]) -> tuple[dict[str, SourceEntry], set[str]]:
+        """Current entry of every file (listed, read by the loader, or known to the store), and which of
+        them have new content."""
         stats = candidate_files(self.data_dir, self.store_dir)
-        for known in base.files if base else []:
-            if known.path not in stats and (self.data_dir / known.path).is_file():
-                stats[known.path] = (self.data_dir / known.path).stat()
+        for path in [*sources, *(e.path for e in base.files)] if base else sources:
+            if path not in stats and (self.data_dir / path).is_file():
+                stats[path] = (self.data_dir / path).stat()
         entries: dict[str, SourceEntry] = {}
         changed: set[str] = set()
         for path, stat in sorted(stats.items()):
@@ -224,148 +248,155 @@ class _Run:
     # --- rows of the source files ---
 
     def _write(
-        self, base: Manifest | None, dataset: Dataset, entries: dict[str, SourceEntry], changed: set[str]
-    ) -> tuple[Manifest, list[str], bool, _Touched]:
-        report = dataset.report
-        registry = [f for f in report.files if f.kind == Kind.SCHOOLS]
-        old_registry = {e.path for e in base.files if e.load and e.load.kind == Kind.SCHOOLS} if base else set()
-        rebuilt = base is None or old_registry != {f.path for f in registry} or any(f.path in changed for f in registry)
-        work = [f for f in report.files if rebuilt or f.path in changed or not _loaded_as(base, f)]
-        by_kind: dict[Kind, list[FileLoad]] = {}
-        for load in report.files:
-            by_kind.setdefault(load.kind, []).append(load)
-
+        self,
+        base: Manifest | None,
+        entries: dict[str, SourceEntry],
+        sources: list[SourceSpec],
+        work: list[SourceSpec],
+        rebuilt: bool,
+        warnings: list[str],
+    ) -> tuple[Manifest, _Touched]:
+        """Read the registry and the files to (re)write, stage their parts and move them into the store."""
         touched = _Touched(everything=rebuilt)
-        loads = {f.path: f for f in report.files}
-        rewritten = {f.path for f in work}
+        read = {spec.path for spec in sources}
+        rewritten = {spec.path for spec in work}
+        loads = {e.path: e.load for e in base.files if e.load is not None} if base else {}
         for path, entry in entries.items():
-            entry.load = loads.get(path)
-            if entry.load is None or path in rewritten:
-                entry.parts, entry.rejects = [], []
+            if path not in read or path in rewritten or path not in loads:
                 touched.retire(base.entry(path) if base else None)
+                entry.parts, entry.rejects = [], []
         for old in base.files if base else []:
             if old.path not in entries:
                 touched.retire(old)
 
-        staged: list[str] = []
-        schools = base.schools if base and not rebuilt else []
-        if rebuilt:
-            self.progress("реестр школ")
-            schools = self._sink_sorted(dataset.schools, Kind.SCHOOLS.value, "registry")
-            staged += schools
-        for load in work:
-            if load.kind == Kind.SCHOOLS:
-                continue
-            self.progress(load.path)
-            alone = len(by_kind[load.kind]) == 1
-            frame = dataset.frame(load.kind) if alone else self._load_alone(load, registry).frame(load.kind)
-            parts = self._sink_sorted(frame, load.kind.value, file_key(load.path))
-            entries[load.path].parts = parts
-            touched.add(load.kind, parts)
-            staged += parts
-        for path, parts in self._sink_rejects(dataset, [f.path for f in work]).items():
-            entries[path].rejects = parts
-            staged += parts
-        self._move_into_store(staged)
-
+        registry = [spec for spec in sources if spec.kind == Kind.SCHOOLS]
         manifest = Manifest(
             fingerprint=fingerprint(self.settings),
             ingested_at=now_iso(),
-            # the loader's order first, so that the stored report reads like the raw one
-            files=[entries[f.path] for f in report.files] + [e for p, e in entries.items() if p not in loads],
-            kinds=sorted(dataset.frames),
-            schools=schools,
-            branches_merged=report.branches_merged,
-            warnings=report.warnings,
+            schools=base.schools if base and not rebuilt else [],
+            branches_merged=base.branches_merged if base else [],
+            warnings=warnings,
             user_days=dict(base.user_days) if base and not rebuilt else {},
         )
-        return manifest, [f.path for f in work], rebuilt, touched
+        if work:
+            self.progress(", ".join(spec.path for spec in work))
+            dataset = self._load([*registry, *(spec for spec in work if spec.kind != Kind.SCHOOLS)])
+            report = dataset.report
+            loads.update({load.path: load for load in report.files})
+            manifest.branches_merged = report.branches_merged
+            jobs = [
+                _Job(dataset.file_frames[spec.path], spec.kind.value, file_key(spec.path))
+                for spec in work
+                if spec.kind != Kind.SCHOOLS
+            ]
+            if rebuilt:
+                jobs.append(_Job(dataset.schools, Kind.SCHOOLS.value, "registry"))
+            parts, rejects = self._write_jobs(jobs, dataset.rejects, sorted(rewritten))
+            for spec in work:
+                entry = entries[spec.path]
+                entry.parts, entry.rejects = parts.get(file_key(spec.path), []), rejects.get(spec.path, [])
+                touched.add(spec.kind, entry.parts)
+            if rebuilt:
+                manifest.schools = parts.get("registry", [])
+        for path, entry in entries.items():
+            entry.load = loads.get(path) if path in read else None
+        order = {path: index for index, path in enumerate(spec.path for spec in sources)}
+        # the loader's order (registry first) for the files it reads, then the rest by path
+        manifest.files = sorted(entries.values(), key=lambda e: (order.get(e.path, len(order)), e.path))
+        manifest.kinds = sorted({e.load.kind for e in manifest.files if e.load is not None})
+        return manifest, touched
 
-    def _load_alone(self, load: FileLoad, registry: list[FileLoad]) -> Dataset:
-        """The rows of one file: the loader run on it and the registry only, with the same settings."""
+    def _load(self, sources: list[SourceSpec]) -> Dataset:
+        """The loader on exactly these files, each described as discovery found it."""
         from adoption_cli.sources import load_dataset
 
-        specs = tuple(self._spec_for(f) for f in (*registry, load))
-        return load_dataset(
-            self.data_dir,
-            self.settings.model_copy(update={"sources": specs}),
-            kinds={Kind.SCHOOLS, load.kind},
-        )
+        return load_dataset(self.data_dir, self.settings.model_copy(update={"sources": tuple(sources)}))
 
-    def _spec_for(self, load: FileLoad) -> SourceSpec:
-        """The configured source that matched the file (for its column mapping), narrowed to that file."""
-        for spec in self.settings.sources:
-            if spec.kind == load.kind and Path(load.path).match(spec.path):
-                return spec.model_copy(update={"path": load.path, "sheet": load.sheet or spec.sheet})
-        return SourceSpec(path=load.path, kind=load.kind, platform=load.platform, sheet=load.sheet)
-
-    def _sink_rejects(self, dataset: Dataset, paths: list[str]) -> dict[str, list[str]]:
-        """Rejects of the rewritten files, one part per file, in one pass over the load's rejects."""
+    def _write_jobs(
+        self, jobs: list[_Job], rejects: pl.LazyFrame, reject_files: list[str]
+    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Stage every job and the rejects of `reject_files` in one streaming run, sort them into parts and
+        move those into the store. Returns parts by job name and reject parts by file."""
         written: list[str] = []
 
-        def name(args: pl.io.partition.FileProviderArgs) -> str:
+        def reject_part(args: pl.io.partition.FileProviderArgs) -> str:
             return f"part-{file_key(str(args.partition_keys.item(0, 'file')))}-{self.token}.parquet"
 
-        dataset.rejects.filter(pl.col("file").is_in(paths)).sink_parquet(
-            pl.PartitionBy(self.staging / REJECTS, key="file", include_key=True, file_path_provider=name),
+        rejects_sink = rejects.filter(pl.col("file").is_in(reject_files)).sink_parquet(
+            pl.PartitionBy(self.staging / REJECTS, key="file", include_key=True, file_path_provider=reject_part),
             mkdir=True,
-            engine="streaming",
+            lazy=True,
             sinked_paths_callback=lambda args: written.extend(Path(p.path).name for p in args.paths),
         )
-        by_key = {file_key(path): path for path in paths}
-        result: dict[str, list[str]] = {}
-        for name_ in written:
-            result.setdefault(by_key[name_.split("-")[1]], []).append(f"{REJECTS}/{name_}")
-        return result
+        staged = self._stage(jobs, extra=[rejects_sink])
+        parts = self._sort(staged, distinct=False)
+        by_key = {file_key(path): path for path in reject_files}
+        reject_parts: dict[str, list[str]] = {}
+        for name in written:
+            reject_parts.setdefault(by_key[name.split("-")[1]], []).append(f"{REJECTS}/{name}")
+        self._move_into_store([part for job_parts in parts.values() for part in job_parts])
+        self._move_into_store([part for file_parts in reject_parts.values() for part in file_parts])
+        return parts, reject_parts
 
-    def _sink_sorted(self, frame: pl.LazyFrame, folder: str, name: str, *, distinct: bool = False) -> list[str]:
-        """Write `frame` into the folder's partitions as parts sorted by school_id; returns the parts.
+    def _stage(self, jobs: list[_Job], extra: list[pl.LazyFrame] | None = None) -> list[_Staged]:
+        """Stream every job into one unsorted file per partition, all in one run (shared reads)."""
+        staged: list[_Staged] = []
+        sinks = list(extra or [])
+        for job in jobs:
+            root = self.staging / "raw" / job.folder / job.name
+            keys = PARTITIONS.get(job.folder, ())
 
-        First a streaming pass into one unsorted file per partition, then each file is sorted in school
-        ranges small enough for memory (bounded however large the month).
-        """
-        raw_root = self.staging / "raw" / folder / name
-        keys = PARTITIONS.get(folder, ())
-        raw: list[str] = []
-        frame = with_partition_columns(frame, folder)
-        if keys:
+            def record(args: pl.io.partition.SinkedPathsCallbackArgs, job: _Job = job, root: Path = root) -> None:
+                for sunk in args.paths:
+                    relative = Path(sunk.path).parent.relative_to(root).as_posix()
+                    directory = job.folder if relative == "." else f"{job.folder}/{relative}"
+                    staged.append(_Staged(job, Path(sunk.path), directory, sunk.num_rows))
 
-            def provider(args: pl.io.partition.FileProviderArgs) -> str:
-                values = args.partition_keys.row(0, named=True)
-                return partition_path(folder, {k: str(values[k]) for k in keys}).split("/", 1)[1] + "/raw.parquet"
-
-            target: Path | pl.PartitionBy = pl.PartitionBy(
-                raw_root, key=list(keys), include_key=False, file_path_provider=provider
+            target: Path | pl.PartitionBy = root / "raw.parquet"
+            if keys:
+                target = pl.PartitionBy(
+                    root, key=list(keys), include_key=False, file_path_provider=_partition_file(job.folder, keys)
+                )
+            sinks.append(
+                with_partition_columns(job.frame, job.folder).sink_parquet(
+                    target, mkdir=True, lazy=True, sinked_paths_callback=record
+                )
             )
-        else:
-            target = raw_root / "raw.parquet"
-            raw_root.mkdir(parents=True, exist_ok=True)
-        frame.sink_parquet(
-            target,
-            mkdir=True,
-            engine="streaming",
-            sinked_paths_callback=lambda args: raw.extend(p.path for p in args.paths),
-        )
-        parts: list[str] = []
-        for raw_path in raw:
-            relative = Path(raw_path).parent.relative_to(raw_root).as_posix()
-            directory = folder if relative == "." else f"{folder}/{relative}"
-            parts += self._sort_part(pl.scan_parquet(raw_path), f"{directory}/part-{name}-{self.token}", distinct)
-            Path(raw_path).unlink()
-        return parts
+        pl.collect_all(sinks, engine="streaming")
+        return staged
 
-    def _sort_part(self, frame: pl.LazyFrame, stem: str, distinct: bool) -> list[str]:
-        if SCHOOL_KEY not in frame.collect_schema():
-            frame.sink_parquet(self.staging / f"{stem}-0.parquet", mkdir=True, engine="streaming")
-            return [f"{stem}-0.parquet"]
-        parts = []
-        for index, bounds in enumerate(school_ranges(frame)):
-            chunk = frame if bounds is None else frame.filter(pl.col(SCHOOL_KEY).is_between(*bounds))
-            if distinct:
-                chunk = chunk.unique()
-            part = f"{stem}-{index}.parquet"
-            chunk.sort(SCHOOL_KEY).sink_parquet(self.staging / part, mkdir=True, engine="streaming")
-            parts.append(part)
+    def _sort(self, staged: list[_Staged], *, distinct: bool) -> dict[str, list[str]]:
+        """Sort every staged file by school_id (de-duplicating rows if asked) into staged parts.
+
+        Small files are sorted together in batches of at most CHUNK_ROWS rows; a larger one in school
+        ranges, one range at a time. Returns parts (relative to the store) by job name.
+        """
+        parts: dict[str, list[str]] = {}
+        batch: list[pl.LazyFrame] = []
+        batch_rows = 0
+        for item in staged:
+            source = pl.scan_parquet(item.path)
+            stem = f"{item.directory}/part-{item.job.name}-{self.token}"
+            has_school = SCHOOL_KEY in source.collect_schema()
+            ranges = school_ranges(source) if has_school and item.rows > CHUNK_ROWS else [None]
+            for index, bounds in enumerate(ranges):
+                chunk = source if bounds is None else source.filter(pl.col(SCHOOL_KEY).is_between(*bounds))
+                chunk = chunk.unique() if distinct else chunk
+                part = f"{stem}-{index}.parquet"
+                (self.staging / part).parent.mkdir(parents=True, exist_ok=True)
+                sink = (chunk.sort(SCHOOL_KEY) if has_school else chunk).sink_parquet(self.staging / part, lazy=True)
+                parts.setdefault(item.job.name, []).append(part)
+                if len(ranges) > 1:
+                    sink.collect(engine="streaming")
+                    continue
+                if batch_rows + item.rows > CHUNK_ROWS:
+                    pl.collect_all(batch, engine="streaming")
+                    batch, batch_rows = [], 0
+                batch.append(sink)
+                batch_rows += item.rows
+        pl.collect_all(batch, engine="streaming")
+        for item in staged:
+            item.path.unlink()
         return parts
 
     def _move_into_store(self, parts: list[str]) -> None:
@@ -383,35 +414,33 @@ class _Run:
 
     def _user_days(self, manifest: Manifest, keys: set[str]) -> dict[str, list[str]]:
         """Recompute the daily activity of the platform/months whose events or accounts changed."""
-        user_days = dict(manifest.user_days)
-        staged: list[str] = []
-        for key in sorted(keys):
-            platform, month = key.split("/")
-            dataset = self._store_dataset(manifest, platform, month)
-            start, end = month_bounds(month)
-            records = activity_records(dataset).filter(pl.col("day").is_between(start, end))
-            parts = self._sink_sorted(records, USER_DAYS, f"{platform}-{month}", distinct=True)
-            if parts:
-                user_days[key] = parts
-                staged += parts
-            else:
-                user_days.pop(key, None)
-        self._move_into_store(staged)
-        return user_days
-
-    def _store_dataset(self, manifest: Manifest, platform: str, month: str) -> Dataset:
-        """Events of one platform/month and the platform's accounts, read back from the store."""
-        events = [
-            p for p in _parts_of(manifest, Kind.EVENTS) if partition_values(p) == {"platform": platform, "month": month}
-        ]
-        accounts = [p for p in _parts_of(manifest, Kind.ACCOUNTS) if partition_values(p)["platform"] == platform]
-        return Dataset(
+        user_days = {key: parts for key, parts in manifest.user_days.items() if key not in keys}
+        if not keys:
+            return user_days
+        platforms = {key.split("/")[0] for key in keys}
+        events = [p for p in _parts_of(manifest, Kind.EVENTS) if _day_key(partition_values(p)) in keys]
+        accounts = [p for p in _parts_of(manifest, Kind.ACCOUNTS) if partition_values(p)["platform"] in platforms]
+        dataset = Dataset(
             data_dir=self.data_dir,
             frames={
                 Kind.EVENTS: scan(self.store_dir, events, Kind.EVENTS),
                 Kind.ACCOUNTS: scan(self.store_dir, accounts, Kind.ACCOUNTS),
             },
         )
+        months: dict[str, list[date]] = {}
+        for key in sorted(keys):
+            platform, month = key.split("/")
+            months.setdefault(platform, []).append(parse_month(month).start)
+        wanted = pl.any_horizontal(
+            (pl.col("platform") == platform) & pl.col("day").dt.month_start().is_in(starts)
+            for platform, starts in months.items()
+        )
+        records = activity_records(dataset).filter(wanted)
+        parts = self._sort(self._stage([_Job(records, USER_DAYS, "days")]), distinct=True).get("days", [])
+        self._move_into_store(parts)
+        for part in parts:
+            user_days.setdefault(_day_key(partition_values(part)), []).append(part)
+        return user_days
 
     def _result(
         self, manifest: Manifest, ingested: list[str], removed: list[str], *, rebuilt: bool, user_day_partitions: int
@@ -432,14 +461,30 @@ class _Run:
         )
 
 
-def _loaded_as(base: Manifest | None, load: FileLoad) -> bool:
+def _spec(path: str, kind: Kind, platform: str | None, sheet: str | None, columns: dict[str, str]) -> SourceSpec:
+    return SourceSpec(path=path, kind=kind, platform=platform, sheet=sheet, columns=columns)
+
+
+def _partition_file(folder: str, keys: tuple[str, ...]) -> Callable[[pl.io.partition.FileProviderArgs], str]:
+    def provider(args: pl.io.partition.FileProviderArgs) -> str:
+        values = args.partition_keys.row(0, named=True)
+        return partition_path(folder, {k: str(values[k]) for k in keys}).split("/", 1)[1] + "/raw.parquet"
+
+    return provider
+
+
+def _loaded_as(base: Manifest | None, spec: SourceSpec) -> bool:
     """The store already holds this file's rows, read as the same kind."""
-    old = base.entry(load.path) if base else None
-    return old is not None and old.load is not None and old.load.kind == load.kind
+    old = base.entry(spec.path) if base else None
+    return old is not None and old.load is not None and old.load.kind == spec.kind
 
 
 def _parts_of(manifest: Manifest, kind: Kind) -> list[str]:
     return [part for e in manifest.files if e.load is not None and e.load.kind == kind for part in e.parts]
+
+
+def _day_key(values: dict[str, str]) -> str:
+    return f"{values['platform']}/{values['month']}"
 
 
 class _Touched:
@@ -455,7 +500,7 @@ class _Touched:
         for part in parts:
             values = partition_values(part)
             if kind == Kind.EVENTS:
-                self.event_keys.add(f"{values['platform']}/{values['month']}")
+                self.event_keys.add(_day_key(values))
             elif kind == Kind.ACCOUNTS:
                 self.account_platforms.add(values["platform"])
 
@@ -465,31 +510,26 @@ class _Touched:
 
     def user_day_keys(self, manifest: Manifest, store_dir: Path) -> set[str]:
         """platform/month keys to recompute, including months that only have last logins."""
-        events = {f"{v['platform']}/{v['month']}" for v in map(partition_values, _parts_of(manifest, Kind.EVENTS))}
-        platforms = self.account_platforms | (
-            {key.split("/")[0] for key in events} | _account_platforms(manifest) if self.everything else set()
-        )
-        keys = set(self.event_keys) | {key for key in events if key.split("/")[0] in platforms}
-        keys |= {key for key in manifest.user_days if key.split("/")[0] in platforms}
-        keys |= _login_months(manifest, store_dir, platforms)
-        return keys
-
-
-def _account_platforms(manifest: Manifest) -> set[str]:
-    return {partition_values(p)["platform"] for p in _parts_of(manifest, Kind.ACCOUNTS)}
+        events = {_day_key(partition_values(p)) for p in _parts_of(manifest, Kind.EVENTS)}
+        platforms = set(self.account_platforms)
+        if self.everything:
+            platforms |= {key.split("/")[0] for key in events} | {
+                partition_values(p)["platform"] for p in _parts_of(manifest, Kind.ACCOUNTS)
+            }
+        keys = self.event_keys | {key for key in [*events, *manifest.user_days] if key.split("/")[0] in platforms}
+        return keys | _login_months(manifest, store_dir, platforms)
 
 
 def _login_months(manifest: Manifest, store_dir: Path, platforms: set[str]) -> set[str]:
     """platform/month of every last login of the platforms' accounts (a month may have no events)."""
-    keys: set[str] = set()
-    for platform in sorted(platforms):
-        parts = [p for p in _parts_of(manifest, Kind.ACCOUNTS) if partition_values(p)["platform"] == platform]
-        if not parts:
-            continue
-        months = (
-            scan(store_dir, parts, Kind.ACCOUNTS)
-            .select(pl.col("last_login_at").dt.strftime("%Y-%m").drop_nulls().unique())
-            .collect()
-        )
-        keys |= {f"{platform}/{month}" for month in months.to_series().to_list()}
-    return keys
+    parts = [p for p in _parts_of(manifest, Kind.ACCOUNTS) if partition_values(p)["platform"] in platforms]
+    if not parts:
+        return set()
+    months = (
+        scan(store_dir, parts, Kind.ACCOUNTS)
+        .filter(pl.col("last_login_at").is_not_null())
+        .select(pl.concat_str(pl.col("platform"), pl.lit("/"), pl.col("last_login_at").dt.strftime("%Y-%m")))
+        .unique()
+        .collect(engine="streaming")
+    )
+    return set(months.to_series().to_list())
