@@ -21,7 +21,8 @@ def query(data: str, month: str) -> str:
     start, end = month_bounds(month)
     platforms = ", ".join(f"'{p}'" for p in PLATFORMS)
     population = ", ".join(f"'{o}'" for o in POPULATION)
-    csv = "all_varchar = true, header = true, union_by_name = true"
+    # Rows the loader rejects as ragged are skipped here too.
+    csv = "all_varchar = true, header = true, union_by_name = true, ignore_errors = true"
     return f"""
     WITH registry AS (
         SELECT school_id, first(ownership) AS ownership,

@@ -21,7 +21,10 @@ from benchmarks.tables import Row, render_docs, render_table, write_docs
 
 ROOT = Path(__file__).resolve().parents[1]
 
-REGIONAL = dict(schools=1500, first_month="2024-09", last_month="2025-02", month="2024-10", events_per_user=2.0)
+# ~2.5 M accounts and ~6 M events a month (issue 6); school sizes 1.7× real ones to get there with 1,500 schools.
+REGIONAL = dict(
+    schools=1500, first_month="2024-09", last_month="2025-02", month="2024-10", scale=1.7, events_per_user=4.0
+)
 SETS: dict[str, list[ReferenceSet]] = {
     "regional": [
         ReferenceSet("regional", **REGIONAL, pandas=True),  # type: ignore[arg-type]
@@ -35,13 +38,21 @@ SETS: dict[str, list[ReferenceSet]] = {
             first_month="2024-10",
             last_month="2024-10",
             month="2024-10",
-            events_per_user=2.0,
+            scale=1.7,
+            events_per_user=4.0,
         )
         for n in (1, 4, 16)
     ],
     "federal": [
+        # ~45 M accounts and ~150 M events in one month.
         ReferenceSet(
-            "federal", schools=41000, first_month="2024-10", last_month="2024-10", month="2024-10", events_per_user=2.0
+            "federal",
+            schools=41000,
+            first_month="2024-10",
+            last_month="2024-10",
+            month="2024-10",
+            scale=1.12,
+            events_per_user=5.5,
         )
     ],
 }

@@ -68,6 +68,7 @@ def test_changed_accounts_recompute_every_month_of_their_platform(
     replaced = {part.rsplit("/", 1)[0] for part in set(before) - set(after)}
     assert replaced == {
         "accounts/platform=myschool",
+        "rejects",  # the file's own (empty) rejects part
         *(f"user_days/platform=myschool/month={m}" for m in ("2024-08", "2024-09", "2024-10", "2024-11")),
     }
     _same_as_raw(data_dir, store_dir, settings, "2024-10")

@@ -284,17 +284,11 @@ class _Run:
             report = dataset.report
             loads.update({load.path: load for load in report.files})
             manifest.branches_merged = report.branches_merged
-            jobs = [
-                _Job(dataset.file_frames[spec.path], spec.kind.value, file_key(spec.path))
-                for spec in work
-                if spec.kind != Kind.SCHOOLS
-            ]
-            if rebuilt:
-                jobs.append(_Job(dataset.schools, Kind.SCHOOLS.value, "registry"))
-            parts, rejects = self._write_jobs(jobs, dataset.rejects, sorted(rewritten))
+            parts = self._write_files(dataset, work, rebuilt)
             for spec in work:
                 entry = entries[spec.path]
-                entry.parts, entry.rejects = parts.get(file_key(spec.path), []), rejects.get(spec.path, [])
+                entry.parts = parts.get(file_key(spec.path), [])
+                entry.rejects = parts.get(f"{file_key(spec.path)}-rejects", [])
                 touched.add(spec.kind, entry.parts)
             if rebuilt:
                 manifest.schools = parts.get("registry", [])
@@ -312,34 +306,30 @@ class _Run:
 
         return load_dataset(self.data_dir, self.settings.model_copy(update={"sources": tuple(sources)}))
 
-    def _write_jobs(
-        self, jobs: list[_Job], rejects: pl.LazyFrame, reject_files: list[str]
-    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-        """Stage every job and the rejects of `reject_files` in one streaming run, sort them into parts and
-        move those into the store. Returns parts by job name and reject parts by file."""
-        written: list[str] = []
+    def _write_files(self, dataset: Dataset, work: list[SourceSpec], rebuilt: bool) -> dict[str, list[str]]:
+        """Stage each file's rows and rejects (one streaming pass per file, so memory is bounded by the
+        largest file, not their sum), sort them into parts and move those into the store.
 
-        def reject_part(args: pl.io.partition.FileProviderArgs) -> str:
-            return f"part-{file_key(str(args.partition_keys.item(0, 'file')))}-{self.token}.parquet"
-
-        rejects_sink = rejects.filter(pl.col("file").is_in(reject_files)).sink_parquet(
-            pl.PartitionBy(self.staging / REJECTS, key="file", include_key=True, file_path_provider=reject_part),
-            mkdir=True,
-            lazy=True,
-            sinked_paths_callback=lambda args: written.extend(Path(p.path).name for p in args.paths),
-        )
-        staged = self._stage(jobs, extra=[rejects_sink])
-        parts = self._sort(staged, distinct=False)
-        by_key = {file_key(path): path for path in reject_files}
-        reject_parts: dict[str, list[str]] = {}
-        for name in written:
-            reject_parts.setdefault(by_key[name.split("-")[1]], []).append(f"{REJECTS}/{name}")
+        Returns parts by job name: a file's key, its key + "-rejects", and "registry".
+        """
+        staged: list[_Staged] = []
+        rejects: dict[str, list[str]] = {}
+        for spec in work:
+            rows, key = dataset.by_file[spec.path], file_key(spec.path)
+            part = f"{REJECTS}/part-{key}-{self.token}.parquet"
+            sink = rows.rejects.sink_parquet(self.staging / part, mkdir=True, lazy=True)
+            jobs = [] if spec.kind == Kind.SCHOOLS else [_Job(rows.valid, spec.kind.value, key)]
+            staged += self._stage(jobs, extra=[sink])
+            rejects[f"{key}-rejects"] = [part]
+        if rebuilt:
+            staged += self._stage([_Job(dataset.schools, Kind.SCHOOLS.value, "registry")])
+        parts = {**self._sort(staged, distinct=False), **rejects}
         self._move_into_store([part for job_parts in parts.values() for part in job_parts])
-        self._move_into_store([part for file_parts in reject_parts.values() for part in file_parts])
-        return parts, reject_parts
+        return parts
 
     def _stage(self, jobs: list[_Job], extra: list[pl.LazyFrame] | None = None) -> list[_Staged]:
-        """Stream every job into one unsorted file per partition, all in one run (shared reads)."""
+        """Stream the jobs (and `extra` lazy sinks) into one unsorted file per partition, in one run: sinks
+        of the same source share its reading."""
         staged: list[_Staged] = []
         sinks = list(extra or [])
         for job in jobs:
@@ -380,7 +370,7 @@ class _Run:
             has_school = SCHOOL_KEY in source.collect_schema()
             ranges = school_ranges(source) if has_school and item.rows > CHUNK_ROWS else [None]
             for index, bounds in enumerate(ranges):
-                chunk = source if bounds is None else source.filter(pl.col(SCHOOL_KEY).is_between(*bounds))
+                chunk = source if bounds is None else source.filter(_within(bounds))
                 chunk = chunk.unique() if distinct else chunk
                 part = f"{stem}-{index}.parquet"
                 (self.staging / part).parent.mkdir(parents=True, exist_ok=True)
@@ -459,6 +449,10 @@ class _Run:
             user_day_partitions=user_day_partitions,
             seconds=0.0,
         )
+
+
+def _within(bounds: tuple[str, str]) -> pl.Expr:
+    return pl.col(SCHOOL_KEY).is_between(pl.lit(bounds[0]), pl.lit(bounds[1]))
 
 
 def _spec(path: str, kind: Kind, platform: str | None, sheet: str | None, columns: dict[str, str]) -> SourceSpec:
