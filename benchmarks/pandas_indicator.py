@@ -14,7 +14,9 @@ from benchmarks.rules import INN_WEIGHTS, PLATFORMS, POPULATION, THRESHOLD_BASIS
 
 
 def read(files: list[Path], columns: list[str]) -> pd.DataFrame:
-    return pd.concat((pd.read_csv(f, dtype=str, usecols=columns, on_bad_lines="skip") for f in files), ignore_index=True)
+    return pd.concat(
+        (pd.read_csv(f, dtype=str, usecols=columns, on_bad_lines="skip") for f in files), ignore_index=True
+    )
 
 
 def local_time(text: pd.Series) -> pd.Series:

@@ -46,6 +46,14 @@ def stat(platform: str, school_id: str, month: date, role: str, active: int, reg
     return (platform, school_id, month, role, registered, active)
 
 
+def content_item(content_id: str, kind: str, available_from: datetime, available_to: datetime | None = None) -> Row:
+    return (content_id, kind, available_from, available_to)
+
+
+def content_view(content_id: str, user_id: str, ts: datetime) -> Row:
+    return (content_id, user_id, ts)
+
+
 def dataset(**rows_by_kind: Sequence[Row]) -> Dataset:
     """dataset(schools=[...], events=[...], accounts=[...], school_stats=[...], content_items=..., content_views=...)
 

@@ -43,6 +43,9 @@ class Column:
     type: ValueType
     required: bool = True
     aliases: tuple[str, ...] = ()
+    # The column must be present but a cell may be empty (loaded as null, not rejected): a missing ОО-1
+    # total keeps the school in the population, unflaggable, instead of silently shrinking the denominator.
+    nullable: bool = False
 
 
 # Russian aliases are compared after `normalise_header` (case, whitespace and ё/е insensitive).
@@ -82,11 +85,13 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
                 "Педагогов",
                 "Численность педагогов",
             ),
+            nullable=True,
         ),
         Column(
             "students_total",
             ValueType.COUNT,
             aliases=("Численность обучающихся", "Обучающиеся", "Обучающихся", "Численность учащихся"),
+            nullable=True,
         ),
     ),
     Kind.ACCOUNTS: (

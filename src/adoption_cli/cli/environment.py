@@ -86,20 +86,21 @@ class Environment:
         """Pick the user's language for a message written inline."""
         return en if self.lang == "en" else ru
 
+    # Messages are printed with soft_wrap: one message stays one line in logs and pipes (the terminal wraps it).
     def info(self, message: str) -> None:
         if not self.quiet:
-            self.err.print(message, markup=False)
+            self.err.print(message, markup=False, soft_wrap=True)
 
     def detail(self, message: str) -> None:
         if self.verbose:
-            self.err.print(message, markup=False, style="dim")
+            self.err.print(message, markup=False, style="dim", soft_wrap=True)
 
     def warn(self, message: str) -> None:
         if not self.quiet:
-            self.err.print(self.t("Внимание: ", "Warning: ") + message, markup=False, style="yellow")
+            self.err.print(self.t("Внимание: ", "Warning: ") + message, markup=False, style="yellow", soft_wrap=True)
 
     def error(self, message: str) -> None:
-        self.err.print(self.t("Ошибка: ", "Error: ") + message, markup=False, style="bold red")
+        self.err.print(self.t("Ошибка: ", "Error: ") + message, markup=False, style="bold red", soft_wrap=True)
 
 
 _current: ContextVar[Environment | None] = ContextVar("adoption_environment", default=None)

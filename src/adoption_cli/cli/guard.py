@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import functools
 import inspect
+import io
+import os
+import re
+import sys
 import traceback
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -17,24 +21,32 @@ from typing import Annotated, Any
 import typer
 
 from adoption_cli.cli import environment
+from adoption_cli.cli.options import COMMON_PANEL
 from adoption_cli.errors import AdoptionError, ExitStatus
-
-_PANEL = "Общие параметры"
 
 LangOpt = Annotated[
     str | None,
-    typer.Option("--lang", help="Язык вывода: ru (по умолчанию) или en; также ADOPTION_LANG.", rich_help_panel=_PANEL),
+    typer.Option(
+        "--lang",
+        metavar="ru|en",
+        help="Язык вывода: ru (по умолчанию) или en; также ADOPTION_LANG.",
+        rich_help_panel=COMMON_PANEL,
+    ),
 ]
 QuietOpt = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Только результат, без сообщений.", rich_help_panel=_PANEL)
+    bool, typer.Option("--quiet", "-q", help="Только результат, без сообщений.", rich_help_panel=COMMON_PANEL)
 ]
 VerboseOpt = Annotated[
-    bool, typer.Option("--verbose", "-v", help="Подробные сообщения о загрузке.", rich_help_panel=_PANEL)
+    bool, typer.Option("--verbose", "-v", help="Подробные сообщения о загрузке.", rich_help_panel=COMMON_PANEL)
 ]
-NoColorOpt = Annotated[bool, typer.Option("--no-color", help="Без цвета (также NO_COLOR).", rich_help_panel=_PANEL)]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="Без цвета (также NO_COLOR).", rich_help_panel=COMMON_PANEL)
+]
 DebugOpt = Annotated[
     bool,
-    typer.Option("--debug", help="Показывать трассировку ошибок (также ADOPTION_DEBUG=1).", rich_help_panel=_PANEL),
+    typer.Option(
+        "--debug", help="Показывать трассировку ошибок (также ADOPTION_DEBUG=1).", rich_help_panel=COMMON_PANEL
+    ),
 ]
 
 _GLOBAL_PARAMS = (
@@ -47,7 +59,9 @@ _GLOBAL_PARAMS = (
 
 
 def _extended_signature(command: Callable[..., Any]) -> inspect.Signature:
-    signature = inspect.signature(command)
+    # Command modules use `from __future__ import annotations`: resolve the strings in the command's own
+    # module, or Typer (which reads __signature__ as is) would lose the Annotated option metadata.
+    signature = inspect.signature(command, eval_str=True)
     extra = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
         for name, annotation, default in _GLOBAL_PARAMS
@@ -75,12 +89,21 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             _report(env, exc.message + (f" {exc.hint}" if exc.hint else ""), debug=debug)
             raise typer.Exit(int(exc.exit_status)) from None
         except KeyboardInterrupt:
-            _report(env, "прервано пользователем.", debug=debug)
+            _report(env, _say(env, "прервано пользователем.", "interrupted."), debug=debug)
             raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+        except BrokenPipeError:
+            # The reader of stdout went away (`| head`): nobody to tell, and nothing went wrong in here.
+            _silence_stdout()
+            raise typer.Exit(int(ExitStatus.ERROR)) from None
         except Exception as exc:
+            problem = f"{type(exc).__name__}: {exc}"
             _report(
                 env,
-                f"непредвиденная ошибка {type(exc).__name__}: {exc}. Повторите с --debug и сообщите разработчикам.",
+                _say(
+                    env,
+                    f"непредвиденная ошибка {problem}. Повторите с --debug и сообщите разработчикам.",
+                    f"unexpected error {problem}. Run again with --debug and report it to the developers.",
+                ),
                 debug=debug,
             )
             raise typer.Exit(int(ExitStatus.ERROR)) from None
@@ -89,8 +112,22 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _say(env: environment.Environment | None, ru: str, en: str) -> str:
+    return (env or environment.Environment()).t(ru, en)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file descriptor (e.g. a test runner's buffer): nothing will be flushed to a pipe
+
+
 def _report(env: environment.Environment | None, message: str, *, debug: bool) -> None:
     env = env or environment.Environment()
     if debug:
         env.err.print(traceback.format_exc(), markup=False, highlight=False)
-    env.error(" ".join(message.split()))
+    # One line, but keep the narrow no-break spaces of Russian numbers (str.split would eat them).
+    env.error(re.sub(r"[ \t\r\n]+", " ", message).strip())

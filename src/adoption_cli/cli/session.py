@@ -4,16 +4,20 @@ rejected. Heavy imports happen inside the functions."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adoption_cli.cli.environment import current
+from adoption_cli.cli.progress import delayed_status
 from adoption_cli.config import Settings, load_settings
 from adoption_cli.errors import DataError
 
 if TYPE_CHECKING:
     from adoption_cli.dataset import Dataset, LoadReport
+    from adoption_cli.periods import Period
     from adoption_cli.schema import Kind
 
 
@@ -34,6 +38,32 @@ def open_settings(
     return data_dir, load_settings(data_dir, config_file=config, overrides=overrides)
 
 
+def read_dataset(
+    data: Path | None,
+    *,
+    config: Path | None = None,
+    store: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    kinds: Collection[Kind] | None = None,
+) -> tuple[Settings, Dataset]:
+    """Settings and the data set — from the Parquet store when it is up to date, else from the exports with
+    a progress display while loading; says nothing about rejects."""
+    data_dir, settings = open_settings(data, config=config, overrides=overrides)
+    stored = stored_dataset(data_dir, settings, store)
+    if stored is not None:
+        return settings, stored
+    from adoption_cli.render.numbers import fmt_float
+    from adoption_cli.sources import load_dataset
+
+    env = current()
+    started = time.perf_counter()
+    with delayed_status(env.t(f"Чтение выгрузок из «{data_dir}»…", f"Reading exports from «{data_dir}»…")):
+        dataset = load_dataset(data_dir, settings, kinds=kinds)
+    seconds = fmt_float(time.perf_counter() - started, env.lang, 2)
+    env.detail(env.t(f"Данные загружены за {seconds} с.", f"Data loaded in {seconds} s."))
+    return settings, dataset
+
+
 def open_dataset(
     data: Path | None,
     *,
@@ -43,12 +73,7 @@ def open_dataset(
     overrides: Mapping[str, Any] | None = None,
     kinds: Collection[Kind] | None = None,
 ) -> tuple[Settings, Dataset]:
-    data_dir, settings = open_settings(data, config=config, overrides=overrides)
-    dataset = stored_dataset(data_dir, settings, store)
-    if dataset is None:
-        from adoption_cli.sources import load_dataset
-
-        dataset = load_dataset(data_dir, settings, kinds=kinds)
+    settings, dataset = read_dataset(data, config=config, store=store, overrides=overrides, kinds=kinds)
     announce_load(dataset.report, strict=strict)
     return settings, dataset
 
@@ -106,3 +131,41 @@ def announce_load(report: LoadReport, *, strict: bool) -> None:
     if strict and report.rejected:
         raise DataError(message + env.t(" Режим --strict не допускает отклонённых строк.", " --strict allows none."))
     env.warn(message)
+
+
+@dataclass(frozen=True)
+class PeriodRequest:
+    """What a period command was asked for, resolved: the period, the data and the municipality (registry
+    spelling, or None for the region)."""
+
+    period: Period
+    settings: Settings
+    dataset: Dataset
+    municipality: str | None
+
+
+def open_period_request(
+    data: Path | None,
+    *,
+    config: Path | None,
+    store: Path | None,
+    strict: bool,
+    month: str | None,
+    as_of: str | None,
+    days: int,
+    municipality: str | None,
+    kinds: Collection[Kind] | None = None,
+) -> PeriodRequest:
+    """The period is checked before any file is read, the municipality against the loaded registry."""
+    from adoption_cli.cli.selection import choose_one
+    from adoption_cli.metrics.scopes import municipality_names
+    from adoption_cli.periods import resolve_period
+
+    period = resolve_period(month=month, as_of=as_of, days=days)
+    settings, dataset = open_dataset(data, config=config, store=store, strict=strict, kinds=kinds)
+    chosen = (
+        choose_one(municipality, municipality_names(dataset), option="--municipality")
+        if municipality is not None
+        else None
+    )
+    return PeriodRequest(period=period, settings=settings, dataset=dataset, municipality=chosen)

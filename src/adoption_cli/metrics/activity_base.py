@@ -4,6 +4,9 @@ Definitions (docs/metrics.md, «Active»):
 - a user-grain platform user is active in a period when they have ≥ 1 event, or an account whose
   `last_login_at` falls, in the period's local days [start, end], and their account on that platform is
   not blocked (a blocked account's activity counts nowhere);
+- a user-grain account is *registered* as of a day when its `registered_at` is on or before that day, or
+  empty (exports leave it empty for accounts older than the export's history); a blocked account is not
+  registered, for the same reason that its activity counts nowhere;
 - a school-grain platform's active value is the `active` figure of its school_stats: for a calendar month
   that month's row; for a quarter the largest monthly value (a lower bound of the distinct users over the
   quarter); for a rolling window the month that contains the window's last day.
@@ -12,12 +15,13 @@ Definitions (docs/metrics.md, «Active»):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 import polars as pl
 
-from adoption_cli.dataset import Dataset
+from adoption_cli.dataset import Dataset, canonical_schema
 from adoption_cli.periods import Period
 from adoption_cli.schema import ROLE_CODES, Kind
 
@@ -32,6 +36,11 @@ def _as_datetime(day: date) -> datetime:
 def in_period(column: str, period: Period) -> pl.Expr:
     """Local timestamp inside the period's days (end inclusive to 23:59:59.999999)."""
     return pl.col(column).is_between(_as_datetime(period.start), _as_datetime(period.end_exclusive), closed="left")
+
+
+def on_platforms(frame: pl.LazyFrame, platforms: Iterable[str] | None) -> pl.LazyFrame:
+    """Rows of the given platforms (all rows when None)."""
+    return frame if platforms is None else frame.filter(pl.col("platform").is_in(list(platforms)))
 
 
 def blocked_accounts(dataset: Dataset) -> pl.LazyFrame:
@@ -58,6 +67,37 @@ def activity_records(dataset: Dataset) -> pl.LazyFrame:
     )
 
 
+def materialised(dataset: Dataset, kinds: Iterable[Kind]) -> Dataset:
+    """The data set with these kinds' frames computed once and kept in memory. Frames read from export files
+    are lazy parsing pipelines: a command that queries them several times would parse the files each time."""
+    present = [kind for kind in kinds if dataset.has(kind)]
+    frames = pl.collect_all([dataset.frame(kind) for kind in present], engine="streaming")
+    return replace(dataset, frames={**dataset.frames, **{k: f.lazy() for k, f in zip(present, frames, strict=True)}})
+
+
+def for_schools(dataset: Dataset, school_ids: Sequence[str]) -> Dataset:
+    """The data set of these schools only, for figures that depend on nothing else (a school card, a
+    municipality's ranks): every frame with a school is filtered first, so that a Parquet scan reads only their
+    row groups. Blocked accounts of other schools stay: a blocked (platform, user_id) counts nowhere, whichever
+    school its account names. Content, which names no school, is left out."""
+    ids = pl.Series("school_id", list(school_ids), pl.String).implode()
+    mine = pl.col("school_id").is_in(ids)
+    frames = {
+        kind: frame.filter(mine | (pl.col("status") == "blocked") if kind == Kind.ACCOUNTS else mine)
+        for kind, frame in dataset.frames.items()
+        if "school_id" in canonical_schema(kind)
+    }
+    days = None if dataset.user_days is None else dataset.user_days.filter(mine)
+    return replace(dataset, frames=frames, user_days=days)
+
+
+def with_daily_activity(dataset: Dataset, start: date, end: date) -> Dataset:
+    """The data set with its activity records over [start, end] read once, as distinct user-days (the store's
+    `user_days` mechanism): every period inside then filters a small in-memory frame."""
+    days = activity_records(dataset).filter(pl.col("day").is_between(start, end)).unique()
+    return replace(dataset, user_days=days.collect(engine="streaming").lazy())
+
+
 def active_users(
     dataset: Dataset,
     period: Period,
@@ -69,9 +109,37 @@ def active_users(
     records = activity_records(dataset).filter(
         pl.col("day").is_between(period.start, period.end, closed="both") & pl.col("role").is_in(list(roles))
     )
-    if platforms is not None:
-        records = records.filter(pl.col("platform").is_in(list(platforms)))
-    return records.select(*ACTIVITY_COLUMNS).unique()
+    return on_platforms(records, platforms).select(*ACTIVITY_COLUMNS).unique()
+
+
+def registered_accounts(
+    dataset: Dataset,
+    as_of: date,
+    *,
+    platforms: Iterable[str] | None = None,
+    roles: Sequence[str] = ROLE_CODES,
+) -> pl.LazyFrame:
+    """Distinct (platform, school_id, role, user_id) of unblocked accounts registered on or before `as_of`."""
+    accounts = dataset.frame(Kind.ACCOUNTS).filter(
+        (pl.col("registered_at").is_null() | (pl.col("registered_at") < _as_datetime(as_of + timedelta(days=1))))
+        & pl.col("role").is_in(list(roles))
+    )
+    return (
+        on_platforms(accounts, platforms)
+        .join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti")
+        .select(*ACTIVITY_COLUMNS)
+        .unique()
+    )
+
+
+def has_accounts(dataset: Dataset, platform: str) -> bool:
+    """Whether an accounts export describes the platform: without one, registration is unknown, not zero."""
+    return any(f.kind == Kind.ACCOUNTS and platform in f.platforms for f in dataset.report.files)
+
+
+def distinct_users(users: pl.LazyFrame, by: Sequence[str], value: str) -> pl.LazyFrame:
+    """Distinct (platform, user_id) per `by`: a person in two schools counts once unless school_id is in `by`."""
+    return users.group_by(*by).agg(pl.struct("platform", "user_id").n_unique().cast(pl.Int64).alias(value))
 
 
 def stats_months(period: Period) -> list[date]:
@@ -86,10 +154,43 @@ def school_grain_active(dataset: Dataset, period: Period, *, platforms: Iterable
     stats = dataset.frame(Kind.SCHOOL_STATS).filter(
         pl.col("month").is_in(stats_months(period)) & pl.col("role").is_in(list(ROLE_CODES))
     )
-    if platforms is not None:
-        stats = stats.filter(pl.col("platform").is_in(list(platforms)))
-    monthly = stats.group_by("platform", "school_id", "role", "month").agg(pl.col("active").sum())
+    monthly = (
+        on_platforms(stats, platforms).group_by("platform", "school_id", "role", "month").agg(pl.col("active").sum())
+    )
     return monthly.group_by("platform", "school_id", "role").agg(pl.col("active").max())
+
+
+def school_grain_registered(
+    dataset: Dataset, period: Period, *, platforms: Iterable[str] | None = None
+) -> pl.LazyFrame:
+    """(platform, school_id, role, registered) from the school_stats month containing the period's last day.
+
+    Registration is a stock, so the latest month describes the period. `registered` is null where the
+    stats give no figure for that key (the column is optional in exports).
+    """
+    stats = dataset.frame(Kind.SCHOOL_STATS).filter(
+        (pl.col("month") == date(period.end.year, period.end.month, 1)) & pl.col("role").is_in(list(ROLE_CODES))
+    )
+    return on_platforms(stats, platforms).group_by("platform", "school_id", "role").agg(summed_registered())
+
+
+def school_grain_figures(dataset: Dataset, period: Period, *, platforms: Iterable[str] | None = None) -> pl.LazyFrame:
+    """(platform, school_id, role, registered, active) from school_stats; `active` 0 where only registered."""
+    return (
+        school_grain_registered(dataset, period, platforms=platforms)
+        .join(
+            school_grain_active(dataset, period, platforms=platforms),
+            on=["platform", "school_id", "role"],
+            how="full",
+            coalesce=True,
+        )
+        .with_columns(pl.col("active").fill_null(0))
+    )
+
+
+def summed_registered() -> pl.Expr:
+    """Sum of `registered`, null when no row has a figure (unknown is not zero)."""
+    return pl.when(pl.col("registered").count() > 0).then(pl.col("registered").sum()).alias("registered")
 
 
 def user_and_school_platforms(dataset: Dataset, platforms: Iterable[str]) -> tuple[list[str], list[str]]:

@@ -143,15 +143,27 @@ def summarise(schools: int, flagged: int, target_pct: float) -> IndicatorSummary
     )
 
 
-def compute_indicator(dataset: Dataset, period: Period, settings: Settings) -> IndicatorResult:
+def compute_indicator(
+    dataset: Dataset, period: Period, settings: Settings, *, municipality: str | None = None
+) -> IndicatorResult:
     frame, combination = schools_frame(dataset, period, settings)
-    return build_result(frame.collect(), period, settings, combination)
+    return build_result(frame.collect(), period, settings, combination, municipality=municipality)
 
 
 def build_result(
-    schools: pl.DataFrame, period: Period, settings: Settings, combination: Combination
+    schools: pl.DataFrame,
+    period: Period,
+    settings: Settings,
+    combination: Combination,
+    *,
+    municipality: str | None = None,
 ) -> IndicatorResult:
+    """The result for the region; with `municipality` (an exact name) the municipalities, schools and
+    data-quality counts are restricted to it while `region` still describes the whole region (its context)."""
     target = settings.indicator.target_for(period.month_key)
+    region = summarise(schools.height, int(schools["flagged"].sum()), target)
+    if municipality is not None:
+        schools = schools.filter(pl.col("municipality") == municipality)
     by_municipality = (
         schools.group_by("municipality")
         .agg(pl.len().alias("schools"), pl.col("flagged").sum().alias("flagged"))
@@ -170,7 +182,7 @@ def build_result(
         target_pct=target,
         teacher_threshold_pct=settings.indicator.teacher_threshold_pct,
         student_threshold_pct=settings.indicator.student_threshold_pct,
-        region=summarise(schools.height, int(schools["flagged"].sum()), target),
+        region=region,
         municipalities=municipalities,
         schools=[SchoolIndicator(**row) for row in schools.drop("capped", "no_total").iter_rows(named=True)],
         data_quality=IndicatorQuality(

@@ -48,3 +48,18 @@ def fmt_pp(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     unit = f"{THIN_SPACE}п.п." if lang == "ru" else " pp"
     return sign + fmt_float(abs(value), lang, digits) + unit
+
+
+def fmt_pct_setting(value: float, lang: Lang = "ru") -> str:
+    """A configured percentage as the user wrote it, without trailing zeros: 33 %, 84,9 %, 33,33 %."""
+    digits = next(d for d in (0, 1, 2) if round(value, d) == round(value, 2))
+    return fmt_pct(value, lang, digits)
+
+
+def plural(count: int, one: str, few: str, many: str) -> str:
+    """The Russian word form for a count: 1 школа, 2 школы, 5 школ (21 школа, 11 школ, 112 школ)."""
+    if count % 10 == 1 and count % 100 != 11:
+        return one
+    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
+        return few
+    return many

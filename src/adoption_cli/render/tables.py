@@ -25,6 +25,13 @@ class Col:
     align: Align = "right"
 
 
+def text_cell(value: str) -> str:
+    """A cell holding text from the data (a name, a path): shown literally, never read as Rich markup."""
+    from rich.markup import escape
+
+    return escape(value)
+
+
 def status_cell(met: bool | None) -> str:
     """A Rich-markup cell for a target: green ✔ / red ✘ (or — when it cannot be judged)."""
     lang = current().lang

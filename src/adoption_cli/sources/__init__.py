@@ -1,14 +1,24 @@
-"""Reading exports into canonical frames (being written on the `sources` branch)."""
+"""Reading exports: discover files, detect dialects, map columns, validate and normalise to canonical frames.
+
+Importing this package is cheap; Polars loads with the first `load_dataset` call.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from adoption_cli.config import Settings
-from adoption_cli.dataset import Dataset
-from adoption_cli.schema import Kind
+if TYPE_CHECKING:
+    from adoption_cli.config import Settings
+    from adoption_cli.dataset import Dataset
+    from adoption_cli.schema import Kind
+
+__all__ = ["load_dataset"]
 
 
 def load_dataset(data_dir: Path, settings: Settings, *, kinds: Collection[Kind] | None = None) -> Dataset:
-    raise NotImplementedError("the sources package lands with the `sources` branch")
+    """Read every export in `data_dir` into canonical frames plus the load report (see sources.loader)."""
+    from adoption_cli.sources.loader import load_dataset as load
+
+    return load(data_dir, settings, kinds=kinds)

@@ -1,0 +1,70 @@
+"""`adoption assistant`: the share of students active on «Цифровой помощник ученика» against its target."""
+
+from adoption_cli.cli.options import (
+    AsOfOpt,
+    ConfigOpt,
+    DataOpt,
+    DaysOpt,
+    FailBelowTargetOpt,
+    FormatOpt,
+    MonthOpt,
+    MunicipalityOpt,
+    OutputFormat,
+    QuarterOpt,
+    StoreOpt,
+    StrictOpt,
+)
+
+NAME = "assistant"
+ORDER = 30
+
+
+def command(
+    data: DataOpt = None,
+    config: ConfigOpt = None,
+    store: StoreOpt = None,
+    strict: StrictOpt = False,
+    month: MonthOpt = None,
+    as_of: AsOfOpt = None,
+    days: DaysOpt = 30,
+    quarter: QuarterOpt = None,
+    municipality: MunicipalityOpt = None,
+    output: FormatOpt = OutputFormat.TABLE,
+    fail_below_target: FailBelowTargetOpt = False,
+) -> None:
+    """Доля обучающихся, активных в «Цифровом помощнике ученика», по МО и региону против цели (84,9 %).
+
+    Пример: adoption assistant --data sample_data --quarter 2024Q3
+    """
+    from adoption_cli.cli.environment import current
+    from adoption_cli.cli.session import open_dataset
+    from adoption_cli.errors import TargetNotMet
+    from adoption_cli.metrics.assistant import compute_assistant
+    from adoption_cli.metrics.scopes import resolve_municipality
+    from adoption_cli.periods import resolve_period
+    from adoption_cli.render.assistant import assistant_rows, assistant_table
+    from adoption_cli.render.emit import emit
+    from adoption_cli.render.numbers import fmt_int, fmt_pct
+
+    period = resolve_period(month=month, as_of=as_of, days=days, quarter=quarter)
+    settings, dataset = open_dataset(data, config=config, store=store, strict=strict)
+    result = compute_assistant(dataset, period, settings)
+    env = current()
+    if result.grain is None:
+        env.warn(env.t("в данных нет выгрузок ЦПУ: активных 0.", "the data has no assistant exports: 0 active."))
+    judged = result.region
+    if municipality is not None:
+        name = resolve_municipality([m.name for m in result.municipalities], municipality)
+        result.municipalities = [m for m in result.municipalities if m.name == name]
+        result.schools = [s for s in result.schools if s.municipality == name]
+        judged = result.municipalities[0]
+    emit(output, result, table=lambda: assistant_table(result), rows=lambda: assistant_rows(result))
+    if fail_below_target and not judged.target_met:
+        raise TargetNotMet(
+            env.t(
+                f"цель {fmt_pct(result.target_pct)} не достигнута: не хватает {fmt_int(judged.students_needed)} "
+                "обучающихся.",
+                f"target {fmt_pct(result.target_pct, 'en')} not met: {fmt_int(judged.students_needed, 'en')} more "
+                "students needed.",
+            )
+        )

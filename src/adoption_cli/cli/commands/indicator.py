@@ -1,0 +1,143 @@
+"""`adoption indicator`: the federal «33 %» indicator for a month, by municipality and for the region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adoption_cli.cli.options import (
+    ConfigOpt,
+    DataOpt,
+    FailBelowTargetOpt,
+    FormatOpt,
+    MonthOpt,
+    MunicipalityOpt,
+    OutputFormat,
+    PlatformOpt,
+    SharedUserIdsOpt,
+    StoreOpt,
+    StrictOpt,
+    StudentThresholdOpt,
+    TargetOpt,
+    TeacherThresholdOpt,
+    normalise_platforms,
+)
+
+NAME = "indicator"
+ORDER = 10
+
+
+def rule_overrides(
+    *,
+    target: float | None = None,
+    teacher_threshold: float | None = None,
+    student_threshold: float | None = None,
+    platforms: tuple[str, ...] | None = None,
+    shared_user_ids: bool | None = None,
+) -> dict[str, Any]:
+    """Settings given as flags, in the shape of adoption.toml; only what was given."""
+    indicator: dict[str, Any] = {}
+    if target is not None:
+        # A target on the command line is the one to judge by, whatever dated targets the file sets.
+        indicator.update(target_pct=target, targets=[])
+    if teacher_threshold is not None:
+        indicator["teacher_threshold_pct"] = teacher_threshold
+    if student_threshold is not None:
+        indicator["student_threshold_pct"] = student_threshold
+    if platforms is not None:
+        indicator["platforms"] = list(platforms)
+    overrides: dict[str, Any] = {"indicator": indicator} if indicator else {}
+    if shared_user_ids is not None:
+        overrides["identity"] = {"shared_user_ids": shared_user_ids}
+    return overrides
+
+
+def command(
+    month: MonthOpt = None,
+    data: DataOpt = None,
+    config: ConfigOpt = None,
+    store: StoreOpt = None,
+    strict: StrictOpt = False,
+    municipality: MunicipalityOpt = None,
+    output: FormatOpt = OutputFormat.TABLE,
+    fail_below_target: FailBelowTargetOpt = False,
+    target: TargetOpt = None,
+    teacher_threshold: TeacherThresholdOpt = None,
+    student_threshold: StudentThresholdOpt = None,
+    platform: PlatformOpt = None,
+    shared_user_ids: SharedUserIdsOpt = None,
+) -> None:
+    """Индикатор «33 %»: доля школ, где за месяц активны не меньше половины педагогов и половины обучающихся.
+
+    Показывает регион и каждое муниципальное образование: сколько школ отвечает критерию, достигнута ли цель
+    и сколько школ не хватает. Правила (пороги, цель, платформы) берутся из adoption.toml, переменных
+    окружения ADOPTION_INDICATOR__… и параметров ниже — параметры важнее.
+
+    Пример: adoption indicator --data sample_data --month 2024-09 --municipality Сочи
+    """
+    from adoption_cli.cli.environment import current
+    from adoption_cli.cli.progress import delayed_status
+    from adoption_cli.cli.selection import choose_one
+    from adoption_cli.cli.session import open_dataset
+    from adoption_cli.errors import TargetNotMet, UsageError
+    from adoption_cli.metrics.indicator import build_result, schools_frame
+    from adoption_cli.periods import parse_month
+    from adoption_cli.render.indicator import IndicatorContext, indicator_table, quality_warnings, schools_csv_frame
+    from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_setting
+    from adoption_cli.render.output import write_csv, write_json, write_renderable
+    from adoption_cli.schema import Kind
+
+    env = current()
+    if month is None:
+        raise UsageError(
+            env.t("укажите месяц: --month ГГГГ-ММ, например --month 2024-09.", "give the month: --month YYYY-MM.")
+        )
+    period = parse_month(month)
+    overrides = rule_overrides(
+        target=target,
+        teacher_threshold=teacher_threshold,
+        student_threshold=student_threshold,
+        platforms=normalise_platforms(platform),
+        shared_user_ids=shared_user_ids,
+    )
+    settings, dataset = open_dataset(
+        data,
+        config=config,
+        store=store,
+        strict=strict,
+        overrides=overrides,
+        kinds=(Kind.SCHOOLS, Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS),
+    )
+    frame, combination = schools_frame(dataset, period, settings)
+    with delayed_status(env.t("Расчёт индикатора…", "Computing the indicator…")):
+        schools = frame.collect()
+    chosen = (
+        choose_one(municipality, schools["municipality"].unique().to_list(), option="--municipality")
+        if municipality is not None
+        else None
+    )
+    result = build_result(schools, period, settings, combination, municipality=chosen)
+    context = IndicatorContext(grains=dataset.platform_grain(), ownership=settings.indicator.ownership)
+    for note in quality_warnings(result, context):
+        env.warn(note)
+
+    if output is OutputFormat.JSON:
+        write_json(result)
+    elif output is OutputFormat.CSV:
+        write_csv(schools_csv_frame(result))
+    else:
+        write_renderable(indicator_table(result, context))
+
+    if fail_below_target:
+        judged = result.municipalities[0] if chosen is not None and result.municipalities else result.region
+        if not judged.target_met:
+            where = chosen or env.t("регион", "the region")
+            raise TargetNotMet(
+                env.t(
+                    f"{where}: цель {fmt_pct_setting(result.target_pct, env.lang)} не достигнута "
+                    f"({fmt_pct(judged.share_pct, env.lang, 2)}), не хватает школ: "
+                    f"{fmt_int(judged.schools_needed, env.lang)}.",
+                    f"{where}: target {fmt_pct_setting(result.target_pct, env.lang)} not met "
+                    f"({fmt_pct(judged.share_pct, env.lang, 2)}), schools still needed: "
+                    f"{fmt_int(judged.schools_needed, env.lang)}.",
+                )
+            )

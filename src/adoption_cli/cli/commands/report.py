@@ -1,0 +1,153 @@
+"""`adoption report`: the monthly Excel workbook for the ministry, safe to run from cron."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from adoption_cli.cli.options import ConfigOpt, DataOpt, FailBelowTargetOpt, StoreOpt, StrictOpt
+
+NAME = "report"
+ORDER = 100
+
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        metavar="ПУТЬ",
+        help="Папка для файла adoption-ГГГГ-ММ.xlsx или имя файла .xlsx (по умолчанию текущая папка).",
+        show_default=False,
+        rich_help_panel="Вывод",
+    ),
+]
+ReportMonthOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--month",
+        "-m",
+        metavar="ГГГГ-ММ",
+        help="Месяц ГГГГ-ММ (по умолчанию предыдущий календарный месяц — для запуска по расписанию).",
+        show_default=False,
+        rich_help_panel="Период",
+    ),
+]
+
+
+def today() -> date:
+    """The date the default month is counted from; tests replace it."""
+    return date.today()
+
+
+def previous_month(day: date) -> date:
+    """First day of the calendar month before `day`'s month."""
+    last_of_previous = date(day.year, day.month, 1) - timedelta(days=1)
+    return date(last_of_previous.year, last_of_previous.month, 1)
+
+
+def target_path(out: Path | None, month_label: str) -> Path:
+    """--out as a folder (the file is named after the month) or as an .xlsx file name; its folder must exist."""
+    from adoption_cli.errors import DataError, UsageError
+
+    file_name = f"adoption-{month_label}.xlsx"
+    chosen = out if out is not None else Path.cwd()
+    if chosen.is_dir():
+        return chosen / file_name
+    if chosen.suffix.lower() != ".xlsx":
+        if chosen.suffix or chosen.exists():
+            raise UsageError(f"Файл отчёта «{chosen}» должен иметь расширение .xlsx.")
+        raise DataError(f"папка «{chosen}» для отчёта не найдена. Создайте её или укажите другую в --out.")
+    if not chosen.parent.is_dir():
+        raise DataError(f"папка «{chosen.parent}» для отчёта не найдена. Создайте её или укажите другую в --out.")
+    return chosen
+
+
+def command(
+    month: ReportMonthOpt = None,
+    out: OutOpt = None,
+    data: DataOpt = None,
+    config: ConfigOpt = None,
+    store: StoreOpt = None,
+    strict: StrictOpt = False,
+    fail_below_target: FailBelowTargetOpt = False,
+) -> None:
+    """Ежемесячный отчёт Excel: сводка, школы, качество данных и сведения о расчёте.
+
+    Файл сначала пишется во временный файл рядом и затем подменяет прежний: читатель никогда не увидит
+    недописанный отчёт, а сбой оставит прошлый файл нетронутым.
+
+    Пример: adoption report --data /srv/exports --out /srv/reports
+    """
+    from datetime import datetime
+
+    from adoption_cli import __version__
+    from adoption_cli.cli.environment import current
+    from adoption_cli.cli.session import open_dataset
+    from adoption_cli.errors import DataError, TargetNotMet
+    from adoption_cli.periods import resolve_period
+    from adoption_cli.render.numbers import fmt_pct
+    from adoption_cli.render.report import RunParameters, gather, write_report
+    from adoption_cli.render.report.common import Texts
+
+    env = current()
+    t = Texts(env.lang)
+    period = resolve_period(month=month, default_month=previous_month(today()))
+    target = target_path(out, period.label)
+    settings, dataset = open_dataset(data, config=config, store=store, strict=strict)
+    run = RunParameters(
+        data_dir=dataset.data_dir,
+        config_file=config,
+        store=store,
+        strict=strict,
+        version=__version__,
+        generated_at=datetime.now().replace(microsecond=0),
+    )
+    report = gather(dataset, period, settings, run)
+    try:
+        write_report(report, env.lang, target)
+    except OSError as exc:
+        raise DataError(
+            env.t(
+                f"не удалось записать отчёт «{target}»: {exc.strerror or exc}. Прежний файл не изменён; "
+                "проверьте место на диске и права на папку.",
+                f"could not write the report «{target}»: {exc.strerror or exc}. The previous file is unchanged; "
+                "check free disk space and folder permissions.",
+            )
+        ) from exc
+    env.stdout.write(f"{target}\n")
+    lang = env.lang
+    indicator, assistant = report.indicator, report.assistant
+    checks = [
+        (t("индикатор", "indicator"), indicator.region.share_pct, indicator.target_pct, indicator.region.target_met)
+    ]
+    if assistant.grain is not None:  # no assistant data at all: nothing to judge
+        checks.append(
+            (
+                t("доля ЦПУ", "assistant share"),
+                assistant.region.share_pct,
+                assistant.target_pct,
+                assistant.region.target_met,
+            )
+        )
+    judged = [
+        t(
+            f"{name} {fmt_pct(value, lang)} при цели {fmt_pct(goal, lang)} — {'достигнута' if met else 'не достигнута'}",
+            f"{name} {fmt_pct(value, lang)} against {fmt_pct(goal, lang)} — {'met' if met else 'not met'}",
+        )
+        for name, value, goal, met in checks
+    ]
+    env.info(
+        t(f"Отчёт за {t.period(period)} записан: ", f"Report for {t.period(period)} written: ")
+        + "; ".join(judged)
+        + "."
+    )
+    missed = [line for line, (_, _, _, met) in zip(judged, checks, strict=True) if not met]
+    if fail_below_target and missed:
+        raise TargetNotMet(
+            t("цель не достигнута: ", "target not met: ")
+            + "; ".join(missed)
+            + t(". Отчёт записан.", ". The report is written.")
+        )

@@ -1,0 +1,142 @@
+"""«Цифровой помощник ученика»: the share of students active on the assistant against the 84.9 % target
+(docs/metrics.md, «Цифровой помощник ученика»).
+
+Active: ≥ 1 assistant activity in the period (user grain: distinct students; school grain: the school's
+`active` figure). Denominator: the ОО-1 column `[assistant] denominator` of the population schools
+(`[indicator] ownership`) that have a positive total. The target is the one in force in the period's
+last month; «met» and «students needed» are exact (fractions, not floats).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from pydantic import BaseModel
+
+from adoption_cli.config import Settings
+from adoption_cli.dataset import Dataset, Grain
+from adoption_cli.metrics.activity_base import population
+from adoption_cli.metrics.indicator import schools_needed
+from adoption_cli.metrics.scopes import REGION_KEY, PeriodInfo, pct, platform_grain, reaches_pct, scope_counts
+from adoption_cli.periods import Period
+
+PLATFORM = "assistant"
+ACTIVE_RULES: dict[Grain, str] = {
+    "user": "distinct students with >= 1 assistant activity (event or last login) in the period; "
+    "blocked accounts excluded; a student active in two schools counts once per municipality and region",
+    "school": "school_stats `active` of the assistant (quarter: the largest month; window: the month of its "
+    "last day); municipality and region are sums over schools",
+}
+
+
+class AssistantSummary(BaseModel):
+    students_total: int
+    students_active: int
+    share_pct: float | None
+    target_met: bool
+    students_needed: int
+
+
+class MunicipalityAssistant(AssistantSummary):
+    name: str
+
+
+class SchoolAssistant(BaseModel):
+    school_id: str
+    name: str
+    municipality: str
+    students_total: int
+    students_active: int
+    share_pct: float | None
+
+
+class AssistantQuality(BaseModel):
+    no_total: int  # population schools with a zero or missing denominator: left out of both sides
+    capped_schools: int  # schools with more active students than the ОО-1 total (share capped at 100 %)
+
+
+class AssistantResult(BaseModel):
+    period: PeriodInfo
+    target_pct: float
+    grain: Grain | None  # None: the data set has no assistant data at all
+    active_rule: str
+    denominator: str
+    ownership: list[str]
+    region: AssistantSummary
+    municipalities: list[MunicipalityAssistant]
+    schools: list[SchoolAssistant]
+    data_quality: AssistantQuality
+
+
+def summarise(total: int, active: int, target_pct: float) -> AssistantSummary:
+    return AssistantSummary(
+        students_total=total,
+        students_active=active,
+        share_pct=pct(active, total),
+        target_met=reaches_pct(active, total, target_pct),
+        # The indicator's exact max(0, ⌈target × n⌉ − have) serves students as it serves schools.
+        students_needed=schools_needed(total, active, target_pct),
+    )
+
+
+def assistant_frames(dataset: Dataset, period: Period, settings: Settings) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """(scope counts, population schools) as lazy frames, to be collected together with other work."""
+    schools = population(dataset, settings.indicator.ownership).select(
+        "school_id", "name", "municipality", pl.col(settings.assistant.denominator).alias("students_total")
+    )
+    counts = scope_counts(dataset, period, PLATFORM, schools, {"student": "students_total"})
+    return counts, schools
+
+
+def compute_assistant(dataset: Dataset, period: Period, settings: Settings) -> AssistantResult:
+    counts, schools = pl.collect_all(list(assistant_frames(dataset, period, settings)))
+    return build_result(counts, schools, period, settings, platform_grain(dataset, PLATFORM))
+
+
+def _level(counts: pl.DataFrame, level: str) -> dict[str, tuple[int, int]]:
+    rows = counts.filter(pl.col("level") == level)
+    return {key: (total, active) for key, total, active in rows.select("key", "total", "active").iter_rows()}
+
+
+def build_result(
+    counts: pl.DataFrame, schools: pl.DataFrame, period: Period, settings: Settings, grain: Grain | None
+) -> AssistantResult:
+    target = settings.assistant.target_for(period.month_key)
+    region_total, region_active = _level(counts, "region").get(REGION_KEY, (0, 0))
+    by_municipality = _level(counts, "municipality")
+    judged = _judged_schools(counts, schools)
+    return AssistantResult(
+        period=PeriodInfo.of(period),
+        target_pct=target,
+        grain=grain,
+        active_rule=ACTIVE_RULES[grain or "user"],
+        denominator=settings.assistant.denominator,
+        ownership=list(settings.indicator.ownership),
+        region=summarise(region_total, region_active, target),
+        municipalities=[
+            MunicipalityAssistant(name=name, **summarise(*by_municipality.get(name, (0, 0)), target).model_dump())
+            for name in sorted(schools["municipality"].unique().to_list())
+        ],
+        schools=[
+            SchoolAssistant(**row, share_pct=pct(row["students_active"], row["students_total"]))
+            for row in judged.iter_rows(named=True)
+        ],
+        data_quality=AssistantQuality(
+            no_total=schools.height - judged.height,
+            capped_schools=judged.filter(pl.col("students_active") > pl.col("students_total")).height,
+        ),
+    )
+
+
+def _judged_schools(counts: pl.DataFrame, schools: pl.DataFrame) -> pl.DataFrame:
+    """Schools with a positive denominator, with their own (school-level) active students."""
+    return (
+        schools.join(counts.filter(pl.col("level") == "school"), left_on="school_id", right_on="key", how="inner")
+        .select(
+            "school_id",
+            "name",
+            "municipality",
+            pl.col("total").alias("students_total"),
+            pl.col("active").alias("students_active"),
+        )
+        .sort("municipality", "name", "school_id")
+    )

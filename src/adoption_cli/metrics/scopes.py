@@ -1,0 +1,140 @@
+"""Active users of one platform per school, municipality and region, over ОО-1 totals. Pure functions.
+
+A user-grain platform is counted in distinct users at every level: a student active in two schools of
+one municipality counts at each school, once in the municipality and once in the region. A school-grain
+platform gives only per-school figures, so higher levels are their sums (an upper bound of the distinct
+users). Only schools whose ОО-1 total of a role is positive count for that role, in the numerator AND
+the denominator: a school without a total cannot be judged, and its users would inflate the share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Literal
+
+import polars as pl
+from pydantic import BaseModel
+
+from adoption_cli.dataset import Dataset, Grain
+from adoption_cli.errors import UsageError
+from adoption_cli.metrics.activity_base import active_users, population, school_grain_active
+from adoption_cli.periods import Period
+from adoption_cli.schema import normalise_value
+
+Level = Literal["school", "municipality", "region"]
+REGION_KEY = ""  # the region's key in the long frames (a literal so that joins on it match)
+_KEYS = ("level", "key", "role")
+
+
+class Scope(BaseModel):
+    """What a result describes: the region, or one municipality (its registry spelling)."""
+
+    level: Literal["region", "municipality"]
+    municipality: str | None = None
+
+    @classmethod
+    def of(cls, municipality: str | None) -> Scope:
+        return cls(level="municipality", municipality=municipality) if municipality else cls(level="region")
+
+
+def schools_in_scope(schools: pl.LazyFrame, municipality: str | None) -> pl.LazyFrame:
+    """Registry schools of the municipality, or all of them."""
+    return schools if municipality is None else schools.filter(pl.col("municipality") == municipality)
+
+
+class PeriodInfo(BaseModel):
+    kind: str
+    label: str
+    start: str
+    end: str
+
+    @classmethod
+    def of(cls, period: Period) -> PeriodInfo:
+        return cls(**period.to_json())
+
+
+def _by_level(frame: pl.LazyFrame, value: pl.Expr) -> pl.LazyFrame:
+    """(school_id, municipality, role, …) -> (level, key, role, value) at the three levels."""
+    levels = (("school", pl.col("school_id")), ("municipality", pl.col("municipality")), ("region", None))
+    parts = []
+    for level, key in levels:
+        keyed = frame.with_columns((key if key is not None else pl.lit(REGION_KEY)).alias("key"))
+        parts.append(keyed.group_by("key", "role").agg(value).with_columns(pl.lit(level).alias("level")))
+    return pl.concat(parts, how="diagonal")
+
+
+def role_totals(schools: pl.LazyFrame, total_columns: Mapping[str, str]) -> pl.LazyFrame:
+    """(school_id, municipality, role, total) for every school and role whose ОО-1 total is positive."""
+    parts = [
+        schools.select("school_id", "municipality", pl.lit(role).alias("role"), pl.col(column).alias("total"))
+        for role, column in total_columns.items()
+    ]
+    return pl.concat(parts, how="vertical").filter(pl.col("total") > 0)
+
+
+def scope_counts(
+    dataset: Dataset, period: Period, platform: str, schools: pl.LazyFrame, total_columns: Mapping[str, str]
+) -> pl.LazyFrame:
+    """(level, key, role, total, active) at school, municipality and region level.
+
+    `schools` are the schools in scope (school_id, municipality and the total columns); `total_columns`
+    maps each counted role to its ОО-1 column. Rows exist for every level/key/role with a positive total.
+    """
+    totals = role_totals(schools, total_columns)
+    roles = list(total_columns)
+    if platform_grain(dataset, platform) == "user":
+        users = active_users(dataset, period, platforms=[platform], roles=roles).join(
+            totals.select("school_id", "municipality", "role"), on=["school_id", "role"], how="inner"
+        )
+        active = _by_level(users, pl.col("user_id").n_unique().cast(pl.Int64).alias("active"))
+    else:
+        per_school = school_grain_active(dataset, period, platforms=[platform]).join(
+            totals.select("school_id", "municipality", "role"), on=["school_id", "role"], how="inner"
+        )
+        active = _by_level(per_school, pl.col("active").sum().cast(pl.Int64))
+    return (
+        _by_level(totals, pl.col("total").sum().cast(pl.Int64))
+        .join(active, on=list(_KEYS), how="left")
+        .with_columns(pl.col("active").fill_null(0))
+        .select(*_KEYS, "total", "active")
+    )
+
+
+def platform_grain(dataset: Dataset, platform: str) -> Grain | None:
+    """The platform's grain in this data set, None when the data set has nothing about it."""
+    return dataset.platform_grain().get(platform)
+
+
+def pct(active: int | None, total: int | None) -> float | None:
+    """active / total × 100 capped at 100 (None without a total or a count): the scalar twin of
+    activity_base.share_pct."""
+    if active is None or total is None or total <= 0:
+        return None
+    return min(active * 100 / total, 100.0)
+
+
+def reaches_pct(active: int, total: int, threshold_pct: float) -> bool:
+    """active / total ≥ threshold exactly (the threshold taken as written: 84.9 → 849/10); False without a total."""
+    return total > 0 and Fraction(active * 100, total) >= Fraction(str(threshold_pct))
+
+
+def resolve_municipality(names: Sequence[str], wanted: str) -> str:
+    """The municipality the user means: exact name (case/ё-insensitive), else the only one containing it."""
+    key = normalise_value(wanted)
+    exact = [name for name in names if normalise_value(name) == key]
+    if exact:
+        return exact[0]
+    partial = sorted({name for name in names if key and key in normalise_value(name)})
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        raise UsageError(f"«{wanted}» подходит к нескольким МО: {', '.join(partial[:5])}. Уточните название.")
+    raise UsageError(f"Муниципальное образование «{wanted}» не найдено среди школ реестра.")
+
+
+def municipality_names(dataset: Dataset, ownership: Sequence[str] | None = None) -> list[str]:
+    """The municipalities of the population schools (every registry school without `ownership`), sorted."""
+    schools = dataset.schools if ownership is None else population(dataset, ownership)
+    names = schools.select("municipality").unique().collect()
+    return sorted(names["municipality"].drop_nulls().to_list())

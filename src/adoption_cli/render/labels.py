@@ -1,0 +1,105 @@
+"""Words a reader sees for machine codes: platforms, kinds of export, forms of ownership, periods.
+
+One place for these so that every command names things the same way. Import-light (no Polars, no Rich).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from adoption_cli.cli.environment import Lang
+from adoption_cli.schema import PLATFORM_LABELS_RU
+
+_PLATFORMS_EN = {"myschool": "My School", "sferum": "Sferum", "assistant": "Student Assistant"}
+
+_KINDS = {
+    "schools": ("реестр школ (ОО-1)", "school registry (OO-1)"),
+    "accounts": ("учётные записи", "accounts"),
+    "events": ("входы", "logins"),
+    "school_stats": ("статистика по школам", "school statistics"),
+    "content_items": ("материалы", "content items"),
+    "content_views": ("просмотры материалов", "content views"),
+}
+
+_OWNERSHIPS = {
+    "municipal": ("муниципальные", "municipal"),
+    "state": ("государственные", "state"),
+    "private": ("частные", "private"),
+}
+# One organisation's form of ownership («форма собственности: муниципальная»).
+_OWNERSHIP = {
+    "municipal": ("муниципальная", "municipal"),
+    "state": ("государственная", "state"),
+    "private": ("частная", "private"),
+}
+
+_MONTHS_RU = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _pick(pair: tuple[str, str] | None, code: str, lang: Lang) -> str:
+    if pair is None:
+        return code
+    return pair[1] if lang == "en" else pair[0]
+
+
+def platform_label(code: str, lang: Lang = "ru") -> str:
+    names = _PLATFORMS_EN if lang == "en" else PLATFORM_LABELS_RU
+    return names.get(code, code)
+
+
+def platforms_label(codes: Iterable[str], lang: Lang = "ru") -> str:
+    return ", ".join(platform_label(code, lang) for code in codes)
+
+
+def kind_label(kind: str, lang: Lang = "ru") -> str:
+    return _pick(_KINDS.get(kind), kind, lang)
+
+
+def ownership_label(codes: Iterable[str], lang: Lang = "ru") -> str:
+    return ", ".join(_pick(_OWNERSHIPS.get(code), code, lang) for code in codes)
+
+
+def ownership_name(code: str, lang: Lang = "ru") -> str:
+    return _pick(_OWNERSHIP.get(code), code, lang)
+
+
+def fmt_date(day: date, lang: Lang = "ru") -> str:
+    return day.isoformat() if lang == "en" else f"{day:%d.%m.%Y}"
+
+
+def month_name(day: date, lang: Lang = "ru") -> str:
+    """«сентябрь 2024» / «September 2024»."""
+    names = _MONTHS_EN if lang == "en" else _MONTHS_RU
+    return f"{names[day.month - 1]} {day.year}"
+
+
+def period_range(start: date, end: date, lang: Lang = "ru") -> str:
+    return f"{fmt_date(start, lang)}–{fmt_date(end, lang)}"

@@ -1,0 +1,111 @@
+"""`adoption rating`: the school rating as a terminal table and as CSV (one row per school)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from adoption_cli.cli.environment import current
+from adoption_cli.metrics.rating import RatedSchool, RatingResult
+from adoption_cli.render.activity import NOTE_TEXTS
+from adoption_cli.render.captions import period_text
+from adoption_cli.render.changes import rank_change_cell
+from adoption_cli.render.labels import platform_label
+from adoption_cli.render.numbers import fmt_int, fmt_pct
+from adoption_cli.render.tables import Col, make_table
+
+if TYPE_CHECKING:
+    import polars as pl
+    from rich.console import RenderableType
+
+ROLE_LABELS = {
+    "all": ("все (педагоги, обучающиеся, родители)", "all (teachers, students, parents)"),
+    "teacher": ("педагоги", "teachers"),
+    "student": ("обучающиеся", "students"),
+    "parent": ("родители", "parents"),
+}
+RULE_TEXT = (
+    "Доля = активные / зарегистрированные × 100 (не более 100 %). Активен — вход или событие на платформе в периоде, "
+    "заблокированные не учитываются; зарегистрирован — незаблокированная учётная запись с датой регистрации не "
+    "позже конца периода. Равные доли — по числу активных, затем по названию. Школы без зарегистрированных — "
+    "вне рейтинга, в конце списка. Δ — изменение места к прошлому периоду (▲ — выше); Зарег. — "
+    "зарегистрированные пользователи.",
+    "Share = active / registered × 100 (at most 100%). Active: a login or event on the platform in the period, "
+    "blocked accounts excluded; registered: an unblocked account registered by the period's end. Equal shares "
+    "go by active count, then name. Schools with nobody registered are unranked, listed last. Δ: rank change "
+    "versus the previous period (▲ = up); Regist.: registered users.",
+)
+
+
+def rating_csv(result: RatingResult) -> pl.DataFrame:
+    import polars as pl
+
+    schools = pl.DataFrame(
+        [school.model_dump() for school in result.schools],
+        schema={
+            "rank": pl.Int64,
+            "previous_rank": pl.Int64,
+            "rank_change": pl.Int64,
+            "school_id": pl.String,
+            "name": pl.String,
+            "municipality": pl.String,
+            "registered": pl.Int64,
+            "active": pl.Int64,
+            "share_pct": pl.Float64,
+        },
+        orient="row",
+    )
+    return schools.select(
+        pl.lit(result.period.label).alias("period"),
+        pl.lit(result.role).alias("role"),
+        pl.all(),
+    )
+
+
+def _row(school: RatedSchool) -> list[str]:
+    lang = current().lang
+    return [
+        fmt_int(school.rank, lang),
+        rank_change_cell(school.rank_change, school.previous_rank, school.rank),
+        school.name,
+        school.municipality,
+        fmt_int(school.registered, lang),
+        fmt_int(school.active, lang),
+        fmt_pct(school.share_pct, lang),
+    ]
+
+
+def rating_table(result: RatingResult) -> RenderableType:
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.text import Text
+
+    env = current()
+    platform = platform_label(result.platform, env.lang)
+    where = result.scope.municipality or env.t("регион", "region")
+    role_ru, role_en = ROLE_LABELS[result.role]
+    title = env.t(
+        f"Рейтинг школ по доле активных пользователей «{platform}» ({where}); роль: {role_ru}",
+        f"School rating by the share of active «{platform}» users ({where}); role: {role_en}",
+    )
+    columns = [
+        Col("Место", "Rank"),
+        Col("Δ", "Δ"),
+        Col("Школа", "School", "left"),
+        Col("МО", "Municipality", "left"),
+        Col("Зарег.", "Regist."),
+        Col("Активны", "Active"),
+        Col("Доля", "Share"),
+    ]
+    rows = [[escape(cell) if i in (2, 3) else cell for i, cell in enumerate(_row(s))] for s in result.schools]
+    shown = env.t(
+        f"Показано школ: {len(result.schools)}; в рейтинге: {result.ranked}; вне рейтинга: {result.unranked}.",
+        f"Shown: {len(result.schools)} schools; ranked: {result.ranked}; unranked: {result.unranked}.",
+    )
+    notes = [env.t(*RULE_TEXT), shown, *(env.t(*NOTE_TEXTS[code]) for code in result.notes)]
+    return Group(
+        Text(title, style="bold"),
+        Text(period_text(result.period)),
+        Text(period_text(result.previous_period, prefix_ru="Сравнение с периодом", prefix_en="Compared with")),
+        make_table("", columns, rows),
+        *(Text(note, style="dim") for note in notes),
+    )

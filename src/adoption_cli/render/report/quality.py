@@ -1,0 +1,157 @@
+"""«Качество данных»: what was set aside and what cannot be judged, so that no figure hides a data problem.
+
+Rejected rows by file and reason with one example each (row, column, value — a value that identifies a user
+is never shown), rows naming schools missing from the registry, registry schools with no activity at all in
+the period, and schools whose shares were capped or whose ОО-1 totals are zero.
+"""
+
+from __future__ import annotations
+
+from adoption_cli.dataset import RejectExample
+from adoption_cli.render.excel import Column, Sheet, Table, Value
+from adoption_cli.render.numbers import fmt_int
+from adoption_cli.render.report.common import ReportInput, Texts
+from adoption_cli.render.report.schools import SCHOOL_COLUMNS
+from adoption_cli.sources.reasons import MISSING_VALUE, reason_label
+
+FILE_COLUMN = Column("file", "Файл", "File")
+
+
+def _reject_table(data: ReportInput, t: Texts) -> Table:
+    hidden = t("(скрыто: идентификатор пользователя)", "(hidden: user identifier)")
+    rows: list[tuple[Value, ...]] = []
+    for file in data.load.files:
+        first: dict[str, RejectExample] = {}
+        for example in file.examples:
+            first.setdefault(example.reason, example)
+        for reason, count in sorted(file.rejected_by_reason.items()):
+            sample = first.get(reason)
+            if sample is None:
+                rows.append((file.path, reason_label(reason, t.lang), count, None, None, None))
+                continue
+            # The reader withholds values that identify a user (None); an empty value is simply empty.
+            withheld = sample.value is None and sample.column in ("user_id", "*") and reason != MISSING_VALUE
+            shown = hidden if withheld else sample.value
+            rows.append((file.path, reason_label(reason, t.lang), count, sample.row, sample.column, shown))
+    return Table(
+        (
+            FILE_COLUMN,
+            Column("reason", "Причина", "Reason"),
+            Column("rows", "Отклонено строк", "Rows rejected", "int"),
+            Column("row", "Пример: строка", "Example: row", "int"),
+            Column("column", "Пример: столбец", "Example: column"),
+            Column("value", "Пример: значение", "Example: value"),
+        ),
+        rows,
+        title=t("Отклонённые строки", "Rejected rows"),
+        empty=t("Отклонённых строк нет.", "No rows were rejected."),
+        main=True,
+    )
+
+
+def _set_aside_table(data: ReportInput, t: Texts) -> Table:
+    rows = [
+        (file.path, t.kind(file.kind), file.unknown_school, file.other_role, file.duplicates_dropped)
+        for file in data.load.files
+        if file.unknown_school or file.other_role or file.duplicates_dropped
+    ]
+    return Table(
+        (
+            FILE_COLUMN,
+            Column("kind", "Вид", "Kind"),
+            Column(
+                "unknown_school", "Строк со школой не из реестра", "Rows naming a school not in the registry", "int"
+            ),
+            Column("other_role", "Строк с прочими ролями", "Rows with other roles", "int"),
+            Column("duplicates", "Дубликатов в реестре", "Registry duplicates", "int"),
+        ),
+        rows,
+        title=t("Загружено, но не учитывается в показателях", "Loaded but left out of the figures"),
+        empty=t("Таких строк нет.", "None."),
+    )
+
+
+def _inactive_table(data: ReportInput, t: Texts) -> Table:
+    inactive = data.activity.filter("no_activity")
+    return Table(
+        SCHOOL_COLUMNS,
+        inactive.select("school_id", "name", "municipality").rows(),
+        title=t(
+            f"Школы реестра без какой-либо активности за период ({len(inactive)}): "
+            "ни одного активного пользователя ни на одной платформе",
+            f"Registry schools with no activity at all in the period ({len(inactive)}): no active user on any platform",
+        ),
+        empty=t("Таких школ нет.", "None."),
+    )
+
+
+def _judgement_table(data: ReportInput, t: Texts) -> Table:
+    capped = t(
+        "активных больше, чем по ОО-1 (доля ограничена 100 %)", "more active than in OO-1 (share capped at 100%)"
+    )
+    no_total = t("численность по ОО-1 равна нулю или не указана", "OO-1 total is zero or missing")
+    rows: list[tuple[Value, ...]] = []
+    for school in data.indicator.schools:
+        problems = []
+        if any(
+            total is not None and active > total
+            for active, total in (
+                (school.teachers_active, school.teachers_total),
+                (school.students_active, school.students_total),
+            )
+        ):
+            problems.append(capped)
+        if not school.teachers_total or not school.students_total:
+            problems.append(no_total)
+        if problems:
+            rows.append(
+                (
+                    school.school_id,
+                    school.name,
+                    school.municipality,
+                    school.teachers_total,
+                    school.teachers_active,
+                    school.students_total,
+                    school.students_active,
+                    "; ".join(problems),
+                )
+            )
+    quality = data.indicator.data_quality
+    return Table(
+        (
+            *SCHOOL_COLUMNS,
+            Column("teachers_total", "Педагогов (ОО-1)", "Teachers (OO-1)", "int"),
+            Column("teachers_active", "Активных педагогов", "Active teachers", "int"),
+            Column("students_total", "Обучающихся (ОО-1)", "Students (OO-1)", "int"),
+            Column("students_active", "Активных обучающихся", "Active students", "int"),
+            Column("problem", "Что не так", "Problem"),
+        ),
+        rows,
+        title=t(
+            f"Ограниченные доли ({quality.capped_shares}) и нулевые численности ({quality.no_total})",
+            f"Capped shares ({quality.capped_shares}) and zero totals ({quality.no_total})",
+        ),
+        empty=t("Таких школ нет.", "None."),
+    )
+
+
+def quality_sheet(data: ReportInput, t: Texts) -> Sheet:
+    load = data.load
+
+    def n(value: int) -> str:
+        return fmt_int(value, t.lang)
+
+    return Sheet(
+        t("Качество данных", "Data quality"),
+        heading=(
+            t("Качество данных", "Data quality"),
+            t(
+                f"Прочитано строк: {n(load.rows)}; загружено: {n(load.loaded)}; отклонено: {n(load.rejected)}; "
+                f"со школой не из реестра: {n(load.unknown_school)}.",
+                f"Rows read: {n(load.rows)}; loaded: {n(load.loaded)}; rejected: {n(load.rejected)}; "
+                f"naming a school not in the registry: {n(load.unknown_school)}.",
+            ),
+            *(t("Предупреждение: ", "Warning: ") + warning for warning in load.warnings),
+        ),
+        blocks=(_reject_table(data, t), _set_aside_table(data, t), _inactive_table(data, t), _judgement_table(data, t)),
+    )

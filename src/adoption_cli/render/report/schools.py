@@ -1,0 +1,77 @@
+"""«Школы»: every population school with its ОО-1 totals, active users per role and platform, shares, flag
+and what it still needs to be flagged."""
+
+from __future__ import annotations
+
+from adoption_cli.metrics.school_activity import activity_column
+from adoption_cli.render.excel import Column, Fill, Sheet, Table
+from adoption_cli.render.report.common import ROLE_LABELS, ReportInput, Texts
+from adoption_cli.schema import ROLE_CODES
+
+SCHOOL_COLUMNS = (
+    Column("school_id", "ИНН", "INN"),
+    Column("name", "Наименование", "Name"),
+    Column("municipality", "Муниципальное образование", "Municipality"),
+)
+
+
+def schools_sheet(data: ReportInput, t: Texts) -> Sheet:
+    result = data.indicator
+    platform_columns = [
+        Column(
+            activity_column(platform, role),
+            f"{t.platform(platform)}: активных {ROLE_LABELS[role][0]}",
+            f"{t.platform(platform)}: active {ROLE_LABELS[role][1]}",
+            "int",
+        )
+        for platform in data.platforms
+        for role in ROLE_CODES
+    ]
+    columns = (
+        *SCHOOL_COLUMNS,
+        Column("teachers_total", "Педагогов (ОО-1)", "Teachers (OO-1)", "int"),
+        Column("students_total", "Обучающихся (ОО-1)", "Students (OO-1)", "int"),
+        Column("teachers_active", "Активных педагогов (индикатор)", "Active teachers (indicator)", "int"),
+        Column("teacher_share", "Доля активных педагогов", "Share of active teachers", "pct"),
+        Column("students_active", "Активных обучающихся (индикатор)", "Active students (indicator)", "int"),
+        Column("student_share", "Доля активных обучающихся", "Share of active students", "pct"),
+        Column("flagged", "Отвечает условию индикатора", "Meets the indicator rule", "flag"),
+        Column("teachers_needed", "Нужно ещё активных педагогов", "More active teachers needed", "int"),
+        Column("students_needed", "Нужно ещё активных обучающихся", "More active students needed", "int"),
+        *platform_columns,
+    )
+    activity = {row["school_id"]: row for row in data.activity.iter_rows(named=True)}
+    # Candidates (not flagged, totals known) need what plan computes; flagged schools need nothing; a
+    # school with a zero or missing ОО-1 total cannot be judged, so its need is left empty.
+    needs = {row[0]: row[1:] for row in data.needs.iter_rows()}
+    rows = []
+    for school in result.schools:
+        counts = activity.get(school.school_id, {})
+        need = needs.get(school.school_id, (0, 0) if school.flagged else (None, None))
+        rows.append(
+            (
+                school.school_id,
+                school.name,
+                school.municipality,
+                school.teachers_total,
+                school.students_total,
+                school.teachers_active,
+                school.teacher_share_pct,
+                school.students_active,
+                school.student_share_pct,
+                school.flagged,
+                *need,
+                *(counts.get(column.key, 0) for column in platform_columns),
+            )
+        )
+    table = Table(
+        columns,
+        rows,
+        fills=(
+            Fill("teacher_share", threshold=result.teacher_threshold_pct),
+            Fill("student_share", threshold=result.student_threshold_pct),
+            Fill("flagged"),
+        ),
+        main=True,
+    )
+    return Sheet(t("Школы", "Schools"), blocks=(table,))

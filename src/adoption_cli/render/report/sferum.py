@@ -1,0 +1,65 @@
+"""«Сферум»: active teachers and students as shares of ОО-1 totals per municipality, their change against the
+previous period, and the activity level (judged on the lower of the two shares)."""
+
+from __future__ import annotations
+
+from adoption_cli.metrics.sferum import SferumSummary
+from adoption_cli.render.excel import Column, Fill, Sheet, Table, Value
+from adoption_cli.render.report.common import ReportInput, Texts, grain_line
+
+
+def _figures(summary: SferumSummary) -> tuple[Value, ...]:
+    return (
+        summary.teachers_total,
+        summary.teachers_active,
+        summary.teacher_share_pct,
+        summary.teacher_share_change_pp,
+        summary.students_total,
+        summary.students_active,
+        summary.student_share_pct,
+        summary.student_share_change_pp,
+        summary.level,
+        summary.level_previous,
+    )
+
+
+def sferum_sheet(data: ReportInput, t: Texts) -> Sheet:
+    result = data.sferum
+    name = t("Сферум", "Sferum")
+    levels = "; ".join(
+        t(f"«{level.name}» — от {level.min_pct:g} %", f"«{level.name}» from {level.min_pct:g}%")
+        for level in result.levels
+    )
+    heading = [
+        t(f"ИКОП «Сферум» — {t.period(data.period)}", f"Sferum — {t.period(data.period)}"),
+        t(
+            f"Доли активных педагогов и обучающихся от численности по ОО-1; изменение — к периоду "
+            f"{result.previous_period.label}, в процентных пунктах.",
+            f"Shares of active teachers and students of the OO-1 totals; change against {result.previous_period.label}, "
+            "in percentage points.",
+        ),
+        t(f"Уровень — по меньшей из двух долей: {levels}.", f"Level by the lower of the two shares: {levels}."),
+    ]
+    if result.grain is None:
+        return Sheet(name, heading=(*heading, t("В выгрузках нет данных Сферума.", "The exports hold no Sferum data.")))
+    names = [level.name for level in result.levels]
+    table = Table(
+        (
+            Column("name", "Муниципальное образование", "Municipality"),
+            Column("teachers_total", "Педагогов (ОО-1)", "Teachers (OO-1)", "int"),
+            Column("teachers_active", "Активных педагогов", "Active teachers", "int"),
+            Column("teacher_share", "Доля активных педагогов", "Share of active teachers", "pct"),
+            Column("teacher_change", "Изменение доли педагогов", "Teacher share change", "pp"),
+            Column("students_total", "Обучающихся (ОО-1)", "Students (OO-1)", "int"),
+            Column("students_active", "Активных обучающихся", "Active students", "int"),
+            Column("student_share", "Доля активных обучающихся", "Share of active students", "pct"),
+            Column("student_change", "Изменение доли обучающихся", "Student share change", "pp"),
+            Column("level", "Уровень активности", "Activity level"),
+            Column("level_previous", "Уровень в прошлом периоде", "Level in the previous period"),
+        ),
+        [(m.name, *_figures(m)) for m in result.municipalities],
+        fills=(Fill("level", good=names[-1:], bad=names[:1]),) if len(names) > 1 else (),
+        total=(t("Регион", "Region"), *_figures(result.region)),
+        main=True,
+    )
+    return Sheet(name, heading=(*heading, grain_line(result.grain, t)), blocks=(table,))

@@ -1,0 +1,110 @@
+"""`adoption sferum` for people (Rich table) and for spreadsheets (CSV rows)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from adoption_cli.cli.environment import current
+from adoption_cli.metrics.sferum import SferumResult, SferumSummary
+from adoption_cli.render.captions import caption, ownership_text, period_text
+from adoption_cli.render.emit import scope_records
+from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pp
+from adoption_cli.render.tables import Col, make_table
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+# Ten columns: short headers (explained in the caption) leave room for municipality names on one line.
+COLUMNS = (
+    Col("Муниципальное образование", "Municipality", "left"),
+    Col("Пед.", "Teach."),
+    Col("акт.", "act."),
+    Col("доля", "share"),
+    Col("Δ", "Δ"),
+    Col("Обуч.", "Stud."),
+    Col("акт.", "act."),
+    Col("доля", "share"),
+    Col("Δ", "Δ"),
+    Col("Уровень", "Level", "left"),
+)
+
+
+def _cells(name: str, s: SferumSummary) -> list[str]:
+    lang = current().lang
+    return [
+        name,
+        fmt_int(s.teachers_total, lang),
+        fmt_int(s.teachers_active, lang),
+        fmt_pct(s.teacher_share_pct, lang),
+        fmt_pp(s.teacher_share_change_pp, lang),
+        fmt_int(s.students_total, lang),
+        fmt_int(s.students_active, lang),
+        fmt_pct(s.student_share_pct, lang),
+        fmt_pp(s.student_share_change_pp, lang),
+        s.level or "—",
+    ]
+
+
+def sferum_table(result: SferumResult) -> Table:
+    env = current()
+    lang = env.lang
+    bands = ", ".join(f"{level.name} ≥ {fmt_pct(level.min_pct, lang)}" for level in result.levels)
+    active = (
+        env.t(
+            "Активные: показатель «активных» помесячной статистики Сферума по школам (окно — месяц его последнего "
+            "дня); по МО и региону — сумма по школам.",
+            "Active: the `active` figure of Сферум's monthly school statistics; municipalities and region sum them.",
+        )
+        if result.grain == "school"
+        else env.t(
+            "Активные: пользователи с ≥ 1 действием в Сферуме за период, без заблокированных учётных записей; "
+            "активный в двух школах учтён один раз в МО и в регионе.",
+            "Active: users with ≥ 1 Сферум activity in the period, blocked accounts excluded; counted once per "
+            "municipality and region.",
+        )
+    )
+    lines = [
+        period_text(result.period),
+        period_text(result.previous_period, prefix_ru="Δ — изменение в п.п. к периоду", prefix_en="Δ in p.p. against"),
+        active,
+        env.t(
+            "Пед. / Обуч. — педагоги / обучающиеся по ОО-1 (знаменатели), акт. — из них активные; "
+            f"{ownership_text(result.ownership)}; "
+            "школы без численности роли не учтены для этой роли.",
+            "Teach. / Stud.: OO-1 teachers / students (the denominators), act.: active among them; "
+            f"{ownership_text(result.ownership)}; schools without a "
+            "total of a role are left out for that role.",
+        ),
+        env.t(
+            f"Уровень — по меньшей из двух долей (педагогов и обучающихся): {bands}.",
+            f"Level: by the lower of the two shares (teachers, students): {bands}.",
+        ),
+    ]
+    if result.grain is None:
+        lines.append(env.t("В данных нет выгрузок Сферума: активных 0.", "The data has no Сферум exports: 0 active."))
+    return make_table(
+        env.t("ИКОП «Сферум»: активность педагогов и обучающихся", "Сферум: active teachers and students"),
+        COLUMNS,
+        [_cells(m.name, m) for m in result.municipalities],
+        footer=_cells(env.t("Регион", "Region"), result.region),
+        caption=caption(lines),
+    )
+
+
+def sferum_rows(result: SferumResult) -> pl.DataFrame:
+    return pl.DataFrame(
+        scope_records(
+            result.region,
+            result.municipalities,
+            period=result.period.label,
+            previous_period=result.previous_period.label,
+        ),
+        schema_overrides={
+            "name": pl.String,
+            "level": pl.String,
+            "level_previous": pl.String,
+            **{field: pl.Float64 for field in SferumSummary.model_fields if field.endswith(("_pct", "_pp"))},
+        },
+    )

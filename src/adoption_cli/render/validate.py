@@ -1,0 +1,188 @@
+"""What the reader made of each export: a files table, the rejects by reason with the first examples, and the
+registry notes; or the same as JSON. Reject reasons are machine codes; `label(reason, lang)` words them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from adoption_cli.cli.environment import Lang, current
+from adoption_cli.render.labels import kind_label, platforms_label
+from adoption_cli.render.numbers import fmt_int
+from adoption_cli.render.tables import Col, make_table, text_cell
+from adoption_cli.sources.reasons import MISSING_VALUE
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from adoption_cli.dataset import FileLoad, LoadReport, RejectExample
+
+ReasonLabel = Callable[[str, Lang], str]
+
+FILE_COLUMNS = (
+    Col("Файл", "File", "left"),
+    Col("Вид", "Kind", "left"),
+    Col("Платформа", "Platform", "left"),
+    Col("Строк", "Rows"),
+    Col("Загружено", "Loaded"),
+    Col("Отклонено", "Rejected"),
+    Col("Неизвестная школа", "Unknown school"),
+)
+EXAMPLE_COLUMNS = (
+    Col("Строка", "Row"),
+    Col("Столбец", "Column", "left"),
+    Col("Значение", "Value", "left"),
+    Col("Причина", "Reason", "left"),
+)
+# A list of ИНН in a note stops helping after a few; the JSON has them all.
+_LISTED_BRANCHES = 5
+
+
+def _platforms(file: FileLoad) -> list[str]:
+    return [file.platform] if file.platform else file.platforms
+
+
+def _counts(rows: int, loaded: int, rejected: int, unknown: int, lang: Lang) -> list[str]:
+    rejected_cell = fmt_int(rejected, lang)
+    return [
+        fmt_int(rows, lang),
+        fmt_int(loaded, lang),
+        f"[red]{rejected_cell}[/red]" if rejected else rejected_cell,
+        fmt_int(unknown, lang),
+    ]
+
+
+def files_table(report: LoadReport, title: str) -> RenderableType:
+    env = current()
+    lang = env.lang
+    rows = [
+        [
+            text_cell(file.path),
+            kind_label(file.kind, lang),
+            platforms_label(_platforms(file), lang) or "—",
+            *_counts(file.rows, file.loaded, file.rejected, file.unknown_school, lang),
+        ]
+        for file in report.files
+    ]
+    footer = [
+        env.t(f"Итого: {len(report.files)}", f"Total: {len(report.files)}"),
+        "",
+        "",
+        *_counts(report.rows, report.loaded, report.rejected, report.unknown_school, lang),
+    ]
+    return make_table(title, FILE_COLUMNS, rows, footer=footer)
+
+
+def _example_value(example: RejectExample, lang: Lang) -> str:
+    # A missing value has nothing to hide: the reader may record it as None like a withheld user id.
+    if example.reason == MISSING_VALUE or (example.value is not None and not example.value.strip()):
+        return "(пусто)" if lang == "ru" else "(empty)"
+    if example.value is None:
+        return "(скрыто)" if lang == "ru" else "(hidden)"
+    return text_cell(example.value)
+
+
+def rejects_view(file: FileLoad, label: ReasonLabel) -> RenderableType:
+    """One file's rejects: the count per reason, then the first examples as the reader recorded them."""
+    from rich.console import Group
+    from rich.text import Text
+
+    env = current()
+    lang = env.lang
+    heading = env.t(
+        f"{file.path}: отклонено строк — {fmt_int(file.rejected, lang)}",
+        f"{file.path}: rows rejected — {fmt_int(file.rejected, lang)}",
+    )
+    by_reason = sorted(file.rejected_by_reason.items(), key=lambda item: (-item[1], item[0]))
+    parts: list[RenderableType] = [
+        Text(""),
+        Text(heading, style="bold"),
+        *(Text(f"  {label(reason, lang)}: {fmt_int(count, lang)}") for reason, count in by_reason),
+    ]
+    examples = [
+        [
+            str(example.row),
+            env.t("вся строка", "whole row") if example.column == "*" else text_cell(example.column),
+            _example_value(example, lang),
+            label(example.reason, lang),
+        ]
+        for example in file.examples
+    ]
+    if examples:
+        parts.append(make_table(env.t("Первые из них:", "The first of them:"), EXAMPLE_COLUMNS, examples))
+    return Group(*parts)
+
+
+def notes(report: LoadReport) -> list[str]:
+    """Registry notes and rows set aside without being errors."""
+    env = current()
+    lang = env.lang
+    result = []
+    duplicates = sum(file.duplicates_dropped for file in report.files)
+    if duplicates:
+        result.append(
+            env.t(
+                f"Реестр: точных повторов строк удалено: {fmt_int(duplicates, lang)}.",
+                f"Registry: exact duplicate rows dropped: {fmt_int(duplicates, lang)}.",
+            )
+        )
+    if report.branches_merged:
+        merged = report.branches_merged
+        listed = ", ".join(f"{b.school_id} ({fmt_int(b.rows, lang)})" for b in merged[:_LISTED_BRANCHES])
+        more = len(merged) - _LISTED_BRANCHES
+        if more > 0:
+            listed += env.t(f" и ещё {fmt_int(more, lang)}", f" and {fmt_int(more, lang)} more")
+        result.append(
+            env.t(
+                f"Реестр: филиалы с одним ИНН сложены в одну организацию ({fmt_int(len(merged), lang)}; "
+                f"в скобках — число строк): {listed}.",
+                f"Registry: branches sharing an INN summed into one organisation ({fmt_int(len(merged), lang)}; "
+                f"rows in brackets): {listed}.",
+            )
+        )
+    other_role = sum(file.other_role for file in report.files)
+    if other_role:
+        result.append(
+            env.t(
+                f"Строк с другой ролью (не педагог, не обучающийся, не родитель) — загружены, но не входят в "
+                f"метрики: {fmt_int(other_role, lang)}.",
+                f"Rows with another role (not teacher, student or parent) — loaded, but outside every metric: "
+                f"{fmt_int(other_role, lang)}.",
+            )
+        )
+    if report.unknown_school:
+        result.append(
+            env.t(
+                f"Строк с ИНН, которого нет в реестре, — не входят в метрики: {fmt_int(report.unknown_school, lang)}.",
+                f"Rows naming an INN missing from the registry — outside every metric: "
+                f"{fmt_int(report.unknown_school, lang)}.",
+            )
+        )
+    return result
+
+
+def validate_view(report: LoadReport, title: str, label: ReasonLabel) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[RenderableType] = [files_table(report, title)]
+    parts += [rejects_view(file, label) for file in report.files if file.rejected]
+    remarks = notes(report)
+    if remarks:
+        parts += [Text(""), *(Text(note) for note in remarks)]
+    return Group(*parts)
+
+
+def validate_payload(report: LoadReport) -> dict[str, Any]:
+    """The JSON: every file's load record, the four totals, registry notes and reader warnings."""
+    return {
+        "files": [file.model_dump(mode="json") for file in report.files],
+        "rows": report.rows,
+        "loaded": report.loaded,
+        "rejected": report.rejected,
+        "unknown_school": report.unknown_school,
+        "other_role": sum(file.other_role for file in report.files),
+        "duplicates_dropped": sum(file.duplicates_dropped for file in report.files),
+        "branches_merged": [branch.model_dump(mode="json") for branch in report.branches_merged],
+        "warnings": report.warnings,
+    }

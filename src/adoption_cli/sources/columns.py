@@ -1,0 +1,155 @@
+"""Which row is the header and which header is which canonical column.
+
+Exports put title rows above the header, split a header over two rows under merged group cells
+(«Численность» over «педагогических работников» | «обучающихся»), and number the columns 1, 2, 3… in the
+row below it. The header is the first row among the first SEARCH_ROWS where at least two cells name known
+columns of the kind; the next row joins it only when that supplies missing required columns; a numbering
+row is skipped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from adoption_cli.errors import DataError
+from adoption_cli.schema import COLUMNS, Kind, normalise_header
+
+SEARCH_ROWS = 30
+MIN_HEADER_MATCHES = 2
+
+Cell = str | None
+Row = Sequence[Cell]
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderBlock:
+    first: int  # index (0-based, among the rows given) of the first header row
+    data_start: int  # index of the first data row
+    names: list[Cell]  # header name per column position
+
+
+def _filled(cell: Cell) -> str | None:
+    return cell.strip() if cell is not None and cell.strip() else None
+
+
+class ColumnMap:
+    """Header -> canonical column for one kind: canonical names, Russian aliases, manifest names.
+
+    A canonical column named in `[sources.columns]` is matched by that header only, so that another column
+    carrying one of its aliases cannot compete with it.
+    """
+
+    def __init__(self, kind: Kind, explicit: Mapping[str, str] | None = None) -> None:
+        self.kind = kind
+        self.explicit = dict(explicit or {})
+        self._index: dict[str, str] = {}
+        for column in COLUMNS[kind]:
+            spellings = (
+                (self.explicit[column.name],) if column.name in self.explicit else (column.name, *column.aliases)
+            )
+            for spelling in spellings:
+                self._index[normalise_header(spelling)] = column.name
+
+    def canonical(self, header: Cell) -> str | None:
+        return self._index.get(normalise_header(header)) if header else None
+
+    def matches(self, names: Sequence[Cell]) -> int:
+        """How many distinct canonical columns a row of names covers."""
+        return len({name for name in map(self.canonical, names) if name})
+
+    def missing_required(self, names: Sequence[Cell]) -> int:
+        """Required columns (the platform aside: a file name may give it) that a row of names lacks."""
+        found = set(map(self.canonical, names))
+        return sum(1 for c in COLUMNS[self.kind] if c.required and c.name != "platform" and c.name not in found)
+
+    def best_header_matches(self, rows: Sequence[Row]) -> int:
+        """Coverage of the best header candidate among the first rows (used to sniff separators)."""
+        return max((self.matches(row) for row in rows[:SEARCH_ROWS]), default=0)
+
+    def _two_row_names(self, upper: Row, lower: Row) -> list[Cell]:
+        """Names of a header split over two rows; a merged group cell's text carries to the right."""
+        names: list[Cell] = []
+        carried: str | None = None
+        for position in range(max(len(upper), len(lower))):
+            top = _filled(upper[position]) if position < len(upper) else None
+            bottom = _filled(lower[position]) if position < len(lower) else None
+            if top is not None:
+                carried = top
+            elif bottom is not None:
+                top = carried
+            candidates = [f"{top} {bottom}" if top and bottom else None, top, bottom]
+            known = [c for c in candidates if c and self.canonical(c)]
+            names.append(known[0] if known else (bottom or top))
+        return names
+
+    def find_header(self, rows: Sequence[Row]) -> HeaderBlock | None:
+        """The header block among `rows`; None when every row is blank."""
+        non_blank = [i for i, row in enumerate(rows) if any(_filled(cell) for cell in row)]
+        if not non_blank:
+            return None
+        for index, row in enumerate(rows[:SEARCH_ROWS]):
+            single = self.matches(row)
+            if single < MIN_HEADER_MATCHES:
+                continue
+            names: list[Cell] = [_filled(cell) for cell in row]
+            data_start = index + 1
+            if index + 1 < len(rows) and self.missing_required(names):
+                # Only a header that lacks required columns may continue on the next row: a data cell that
+                # happens to equal an alias («Школа») must not turn the first data row into a header.
+                double = self._two_row_names(row, rows[index + 1])
+                if self.missing_required(double) < self.missing_required(names):
+                    names, data_start = double, index + 2
+            if data_start < len(rows) and _is_numbering(rows[data_start]):
+                data_start += 1
+            return HeaderBlock(index, data_start, names)
+        first = non_blank[0]
+        return HeaderBlock(first, first + 1, [_filled(cell) for cell in rows[first]])
+
+    def resolve(self, names: Sequence[Cell], display: str, *, platform_given: bool) -> dict[str, int]:
+        """Canonical column -> position; DataError for duplicates, missing required or manifest columns."""
+        positions: dict[str, list[int]] = defaultdict(list)
+        for position, name in enumerate(names):
+            canonical = self.canonical(name)
+            if canonical:
+                positions[canonical].append(position)
+        for canonical, found in positions.items():
+            if len(found) > 1:
+                first, second = found[:2]
+                raise DataError(
+                    f"{display}: столбцы «{names[first]}» (№{first + 1}) и «{names[second]}» (№{second + 1}) "
+                    f"оба означают «{canonical}»; оставьте один из них или укажите нужный в [sources.columns]."
+                )
+        for canonical, header in self.explicit.items():
+            if canonical not in positions:
+                raise DataError(
+                    f"{display}: нет столбца «{header}», который [sources.columns] назначает для «{canonical}»; "
+                    "исправьте название в adoption.toml."
+                )
+        for column in COLUMNS[self.kind]:
+            if not column.required or column.name in positions:
+                continue
+            if column.name == "platform":
+                if platform_given:
+                    continue
+                raise DataError(
+                    f"{display}: нет столбца «Платформа», и платформа не видна из имени файла; назовите файл "
+                    "<платформа>_… (myschool, sferum, assistant) или укажите platform в [[sources]]."
+                )
+            accepted = ", ".join(f"«{name}»" for name in (column.name, *column.aliases))
+            raise DataError(
+                f"{display}: нет обязательного столбца «{column.name}» (подходят заголовки: {accepted}); "
+                "переименуйте столбец или укажите его в [sources.columns]."
+            )
+        return {canonical: found[0] for canonical, found in positions.items()}
+
+
+def _is_numbering(row: Row) -> bool:
+    """A row that only numbers the columns 1, 2, 3… (as official forms do under their header)."""
+    cells = [_filled(cell) for cell in row]
+    values = [cell.removesuffix(".0") for cell in cells if cell is not None]
+    if len(values) < 2 or not all(v.isascii() and v.isdigit() for v in values):
+        return False
+    numbers = [int(v) for v in values]
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))

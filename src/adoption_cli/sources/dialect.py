@@ -1,0 +1,216 @@
+"""Text dialects: encoding (UTF-8 with/without BOM, UTF-16 with BOM, cp1251), separator, binary detection.
+
+Polars reads UTF-8 only, so other encodings are transcoded in 1 MiB chunks to a UTF-8 scratch file that
+lives as long as the process (the canonical frames stay lazy and re-read it).
+"""
+
+from __future__ import annotations
+
+import atexit
+import codecs
+import csv
+import hashlib
+import io
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from adoption_cli.errors import DataError
+
+CHUNK_BYTES = 1 << 20
+SAMPLE_BYTES = 256 << 10
+SEPARATORS = (";", ",", "\t", "|")
+SEPARATOR_NAMES = {";": "точка с запятой", ",": "запятая", "\t": "табуляция", "|": "вертикальная черта"}
+UTF8 = "utf-8"
+UTF8_BOM = "utf-8-sig"
+UTF16 = "utf-16"
+CP1251 = "cp1251"
+# A cp1251 text cannot pass as this many UTF-8 multi-byte characters (its lowercase letters are 3-byte
+# UTF-8 lead bytes), so a UTF-8 failure after that many is a file in two encodings.
+_MIXED_AFTER_CHARS = 8
+
+_scratch: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    size_bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextFile:
+    fingerprint: Fingerprint
+    encoding: str  # one of UTF8, UTF8_BOM, UTF16, CP1251
+
+
+@contextmanager
+def open_input(path: Path, display: str) -> Iterator[BinaryIO]:
+    """Open an input read-only; any OS failure is a one-line DataError naming the file."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise DataError(
+            f"{display}: файл не удаётся открыть ({exc.strerror or exc}); проверьте права доступа и путь."
+        ) from exc
+    with handle:
+        yield handle
+
+
+def _read_chunks(handle: BinaryIO, display: str) -> Iterator[bytes]:
+    while True:
+        try:
+            chunk = handle.read(CHUNK_BYTES)
+        except OSError as exc:
+            raise DataError(f"{display}: ошибка чтения файла ({exc.strerror or exc}).") from exc
+        if not chunk:
+            return
+        yield chunk
+
+
+def fingerprint(path: Path, display: str) -> Fingerprint:
+    digest = hashlib.sha256()
+    size = 0
+    with open_input(path, display) as handle:
+        for chunk in _read_chunks(handle, display):
+            digest.update(chunk)
+            size += len(chunk)
+    return Fingerprint(size, digest.hexdigest())
+
+
+def inspect_text(path: Path, display: str) -> TextFile:
+    """One pass over a delimited text file: size, SHA-256, encoding; binary and empty files are errors."""
+    digest = hashlib.sha256()
+    size = 0
+    decoder = codecs.getincrementaldecoder(UTF8)()
+    utf8_ok = True
+    utf8_chars = 0  # multi-byte characters decoded before any failure
+    encoding = UTF8
+    with open_input(path, display) as handle:
+        for chunk in _read_chunks(handle, display):
+            if size == 0:
+                if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    encoding = UTF16
+                elif chunk.startswith(codecs.BOM_UTF8):
+                    encoding = UTF8_BOM
+            digest.update(chunk)
+            size += len(chunk)
+            if encoding == UTF16:
+                continue
+            if b"\x00" in chunk:
+                hint = (
+                    " (похоже на xlsx: дайте файлу расширение .xlsx)"
+                    if size == len(chunk) and chunk[:2] == b"PK"
+                    else ""
+                )
+                raise DataError(f"{display}: это не текстовая таблица, а двоичный файл{hint}; выгрузите его в CSV.")
+            if utf8_ok:
+                try:
+                    text = decoder.decode(chunk)
+                    utf8_chars += len(chunk) - len(text)
+                except UnicodeDecodeError as exc:
+                    valid = chunk[: max(exc.start, 0)]
+                    utf8_chars += len(valid) - len(valid.decode(UTF8, errors="ignore"))
+                    utf8_ok = False
+        if utf8_ok and encoding != UTF16:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8_ok = False
+    if size == 0:
+        raise DataError(f"{display}: файл пуст (0 байт); выгрузите его заново или уберите из папки данных.")
+    if encoding != UTF16 and not utf8_ok:
+        if utf8_chars >= _MIXED_AFTER_CHARS:
+            raise DataError(
+                f"{display}: файл в смешанной кодировке (начало в UTF-8, дальше нет); пересохраните его в UTF-8."
+            )
+        encoding = CP1251
+    return TextFile(Fingerprint(size, digest.hexdigest()), encoding)
+
+
+def _scratch_dir() -> Path:
+    global _scratch
+    if _scratch is None:
+        _scratch = Path(tempfile.mkdtemp(prefix="adoption-transcoded-"))
+        atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
+    return _scratch
+
+
+def utf8_source(path: Path, encoding: str, display: str) -> Path:
+    """A UTF-8 file with the same text: the file itself, or a transcoded copy in the scratch folder."""
+    if encoding in (UTF8, UTF8_BOM):
+        return path
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with (
+        open_input(path, display) as source,
+        tempfile.NamedTemporaryFile("wb", dir=_scratch_dir(), suffix=".csv", delete=False) as target,
+    ):
+        try:
+            for chunk in _read_chunks(source, display):
+                target.write(decoder.decode(chunk).encode(UTF8))
+            target.write(decoder.decode(b"", final=True).encode(UTF8))
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"{display}: кодировка не распознана (не UTF-8 и не Windows-1251, байт {exc.start}); "
+                "сохраните файл в UTF-8."
+            ) from exc
+    return Path(target.name)
+
+
+def read_sample(path: Path, display: str) -> str:
+    """The first complete lines of a UTF-8 file (at most SAMPLE_BYTES), without the BOM."""
+    with open_input(path, display) as handle:
+        head = handle.read(SAMPLE_BYTES + 1)
+    truncated = len(head) > SAMPLE_BYTES
+    text = codecs.getincrementaldecoder(UTF8)(errors="replace").decode(head[:SAMPLE_BYTES], final=not truncated)
+    if truncated and "\n" in text:
+        text = text[: text.rindex("\n") + 1]
+    return text.removeprefix("\ufeff")
+
+
+def split_records(sample: str, separator: str, limit: int = 200) -> list[list[str]]:
+    """The first records of a sample as the csv module splits them (quotes respected)."""
+    previous = csv.field_size_limit(SAMPLE_BYTES * 4)
+    rows: list[list[str]] = []
+    try:
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=separator, quotechar='"', strict=False)
+        for row in reader:
+            rows.append(row)
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass  # the sample ends inside a quoted field: what was read so far is enough to sniff
+    finally:
+        csv.field_size_limit(previous)
+    return rows
+
+
+def sniff_separator(
+    sample: str,
+    header_matches: Callable[[Sequence[Sequence[str]]], int] = lambda rows: 0,
+    default: str = ",",
+) -> str:
+    """The separator among `,` `;` tab `|` that best splits the sample.
+
+    Known headers decide first (a title line full of commas cannot mislead), then consistency: the share of
+    non-blank records that have the most common field count, then that count.
+    """
+    best: tuple[int, float, int] | None = None
+    chosen = default
+    for separator in SEPARATORS:
+        rows = split_records(sample, separator)
+        widths = [len(row) for row in rows if any(cell.strip() for cell in row)]
+        if not widths:
+            continue
+        width, times = Counter(widths).most_common(1)[0]
+        if width < 2:
+            continue
+        score = (header_matches(rows), times / len(widths), width)
+        if best is None or score > best:
+            best, chosen = score, separator
+    return chosen

@@ -1,0 +1,192 @@
+"""Read one export into raw string columns named canonically, with the row number a person sees.
+
+Every reader returns a LazyFrame of String columns (the canonical names found in the file), `_row` (Int64)
+and `_ragged` (Boolean: the row has values beyond the header). Values are parsed later, in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from adoption_cli.errors import DataError
+from adoption_cli.schema import normalise_header
+from adoption_cli.sources.columns import SEARCH_ROWS, Cell, ColumnMap, HeaderBlock
+from adoption_cli.sources.dialect import (
+    Fingerprint,
+    fingerprint,
+    inspect_text,
+    read_sample,
+    sniff_separator,
+    split_records,
+    utf8_source,
+)
+
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+SPREADSHEET_SUFFIXES = (".xlsx",)
+PARQUET_SUFFIXES = (".parquet",)
+# A row with more fields than the header is rejected, not truncated: the reader keeps this many spare
+# columns to see the extra values; a row longer still fails the whole file loudly.
+SPARE_COLUMNS = 8
+ROW = "_row"
+RAGGED = "_ragged"
+
+
+@dataclass(frozen=True, slots=True)
+class RawTable:
+    frame: pl.LazyFrame
+    columns: frozenset[str]  # canonical columns present in the file
+    fingerprint: Fingerprint
+    encoding: str | None = None
+    separator: str | None = None
+    sheet: str | None = None
+
+
+def read_table(
+    path: Path,
+    display: str,
+    columns: ColumnMap,
+    *,
+    platform_given: bool,
+    timezone: str,
+    sheet: str | None = None,
+) -> RawTable:
+    """Dispatch on the file suffix; `display` (path relative to the data folder) names the file in errors."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return _read_delimited(path, display, columns, platform_given=platform_given)
+    if suffix in SPREADSHEET_SUFFIXES:
+        return _read_spreadsheet(path, display, columns, platform_given=platform_given, sheet=sheet)
+    if suffix in PARQUET_SUFFIXES:
+        return _read_parquet(path, display, columns, platform_given=platform_given, timezone=timezone)
+    supported = ", ".join(TEXT_SUFFIXES + SPREADSHEET_SUFFIXES + PARQUET_SUFFIXES)
+    raise DataError(f"{display}: формат «{suffix or 'без расширения'}» не поддерживается; нужны {supported}.")
+
+
+def _no_header(display: str) -> DataError:
+    return DataError(f"{display}: в файле нет ни заголовка, ни данных; выгрузите его заново или уберите из папки.")
+
+
+def _select(frame: pl.LazyFrame, sources: dict[str, str], extra: Sequence[pl.Expr]) -> pl.LazyFrame:
+    return frame.select(pl.col(ROW).cast(pl.Int64), *extra, *(pl.col(src).alias(name) for name, src in sources.items()))
+
+
+def _read_delimited(path: Path, display: str, columns: ColumnMap, *, platform_given: bool) -> RawTable:
+    text = inspect_text(path, display)
+    source = utf8_source(path, text.encoding, display)
+    sample = read_sample(source, display)
+    default = "\t" if path.suffix.lower() == ".tsv" else ","
+    separator = sniff_separator(sample, columns.best_header_matches, default)
+    header = columns.find_header(split_records(sample, separator))
+    if header is None:
+        raise _no_header(display)
+    positions = columns.resolve(header.names, display, platform_given=platform_given)
+    width = len(header.names)
+    fields = [f"_c{i}" for i in range(width + SPARE_COLUMNS)]
+    frame = (
+        pl.scan_csv(
+            source,
+            has_header=False,
+            separator=separator,
+            quote_char='"',
+            skip_rows=header.data_start,
+            schema=dict.fromkeys(fields, pl.String),
+            missing_columns="insert",
+            truncate_ragged_lines=False,
+            raise_if_empty=False,
+            glob=False,
+        )
+        .with_row_index(ROW, offset=header.data_start + 1)
+        .filter(pl.any_horizontal(pl.col(fields).is_not_null()))  # blank lines carry no data
+    )
+    ragged = pl.any_horizontal(pl.col(fields[width:]).is_not_null()).alias(RAGGED)
+    frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, [ragged])
+    return RawTable(frame, frozenset(positions), text.fingerprint, encoding=text.encoding, separator=separator)
+
+
+def _cell_text(value: Any) -> Cell:
+    return None if value is None else str(value)
+
+
+def _sheet_row_of(path: Path, sheet: str, header_cells: Sequence[Cell], fallback_skip: int) -> int:
+    """1-based sheet row of the header row: the calamine range starts at the first non-empty row, so the
+    real number is read from the top of the sheet with openpyxl (read-only, streaming)."""
+    from openpyxl import load_workbook
+
+    wanted = [normalise_header(c) for c in header_cells if c and c.strip()]
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        first_filled: int | None = None
+        rows = workbook[sheet].iter_rows(min_row=1, max_row=SEARCH_ROWS * 8, values_only=True)
+        for number, row in enumerate(rows, start=1):
+            cells = [normalise_header(str(v)) for v in row if v is not None and str(v).strip()]
+            if cells and first_filled is None:
+                first_filled = number
+            if cells and cells == wanted:
+                return number
+    finally:
+        workbook.close()
+    return (first_filled or 1) + fallback_skip
+
+
+def _read_spreadsheet(
+    path: Path, display: str, columns: ColumnMap, *, platform_given: bool, sheet: str | None
+) -> RawTable:
+    import fastexcel
+
+    digest = fingerprint(path, display)
+    try:
+        reader = fastexcel.read_excel(str(path))
+        names = reader.sheet_names
+        chosen = sheet if sheet is not None else names[0]
+        if chosen not in names:
+            listed = ", ".join(f"«{n}»" for n in names)
+            raise DataError(f"{display}: нет листа «{chosen}»; в книге есть {listed}. Исправьте sheet в [[sources]].")
+        table = reader.load_sheet(chosen, header_row=None, dtypes="string").to_polars()
+    except DataError:
+        raise
+    except Exception as exc:  # calamine reports damaged books with several exception types
+        raise DataError(
+            f"{display}: файл не читается как книга Excel ({type(exc).__name__}); пересохраните его в .xlsx."
+        ) from exc
+    top = [[_cell_text(v) for v in row] for row in table.head(SEARCH_ROWS + 2).rows()]
+    header: HeaderBlock | None = columns.find_header(top)
+    if header is None:
+        raise _no_header(f"{display} (лист «{chosen}»)")
+    positions = columns.resolve(header.names, f"{display} (лист «{chosen}»)", platform_given=platform_given)
+    header_row = _sheet_row_of(path, chosen, top[header.first], header.first)
+    first_data_row = header_row + header.data_start - header.first
+    fields = table.columns
+    frame = (
+        table.slice(header.data_start)
+        .lazy()
+        .with_row_index(ROW, offset=first_data_row)
+        .filter(pl.any_horizontal(pl.col(fields).is_not_null()))
+    )
+    frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, [pl.lit(False).alias(RAGGED)])
+    return RawTable(frame, frozenset(positions), digest, sheet=chosen)
+
+
+def _read_parquet(path: Path, display: str, columns: ColumnMap, *, platform_given: bool, timezone: str) -> RawTable:
+    digest = fingerprint(path, display)
+    try:
+        frame = pl.scan_parquet(path, glob=False)
+        schema = frame.collect_schema()
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise DataError(f"{display}: файл не читается как Parquet ({type(exc).__name__}).") from exc
+    names = schema.names()
+    positions = columns.resolve(names, display, platform_given=platform_given)
+    casts: list[pl.Expr] = []
+    for name, position in positions.items():
+        column = pl.col(names[position])
+        dtype = schema[names[position]]
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
+            column = column.dt.convert_time_zone(timezone).dt.replace_time_zone(None)
+        casts.append(column.cast(pl.String).alias(name))
+    # Parquet has no header line: rows are numbered from 1, as a table viewer shows them.
+    frame = frame.with_row_index(ROW, offset=1).select(pl.col(ROW).cast(pl.Int64), pl.lit(False).alias(RAGGED), *casts)
+    return RawTable(frame, frozenset(positions), digest)

@@ -1,0 +1,53 @@
+"""Reject reason codes: the machine key stored with every rejected row, with its Russian and English label.
+
+Polars-free, so that renderers can label reasons without loading the data stack.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+MISSING_VALUE = "missing_value"
+INVALID_INN = "invalid_inn"
+BAD_CHECKSUM = "bad_checksum"
+BAD_DATE = "bad_date"
+FUTURE_DATE = "future_date"
+BAD_NUMBER = "bad_number"
+NEGATIVE_NUMBER = "negative_number"
+FRACTIONAL_NUMBER = "fractional_number"
+UNKNOWN_PLATFORM = "unknown_platform"
+UNKNOWN_OWNERSHIP = "unknown_ownership"
+UNKNOWN_STATUS = "unknown_status"
+UNKNOWN_CONTENT_KIND = "unknown_content_kind"
+RAGGED_ROW = "ragged_row"
+ACTIVE_GT_REGISTERED = "active_gt_registered"
+PLATFORM_MISMATCH = "platform_mismatch"
+
+REASONS: dict[str, tuple[str, str]] = {
+    MISSING_VALUE: ("не заполнено обязательное значение", "required value is empty"),
+    INVALID_INN: ("ИНН не из 10 цифр", "INN is not 10 digits"),
+    BAD_CHECKSUM: ("неверная контрольная цифра ИНН", "INN check digit is wrong"),
+    BAD_DATE: ("дата не распознана или не существует", "date not recognised or impossible"),
+    FUTURE_DATE: ("дата в будущем", "date in the future"),
+    BAD_NUMBER: ("не число", "not a number"),
+    NEGATIVE_NUMBER: ("отрицательное число", "negative number"),
+    FRACTIONAL_NUMBER: ("дробное число вместо целого", "fractional number where a whole number is expected"),
+    UNKNOWN_PLATFORM: ("неизвестная платформа", "unknown platform"),
+    UNKNOWN_OWNERSHIP: ("неизвестная форма собственности", "unknown ownership"),
+    UNKNOWN_STATUS: ("неизвестный статус учётной записи", "unknown account status"),
+    UNKNOWN_CONTENT_KIND: ("неизвестный вид контента", "unknown content kind"),
+    RAGGED_ROW: ("в строке больше полей, чем в заголовке", "row has more fields than the header"),
+    ACTIVE_GT_REGISTERED: ("активных больше, чем зарегистрированных", "active exceeds registered"),
+    PLATFORM_MISMATCH: (
+        "платформа в строке не совпадает с платформой файла",
+        "row platform differs from the file's platform",
+    ),
+}
+
+
+def reason_label(code: str, lang: Literal["ru", "en"] = "ru") -> str:
+    """Human label of a reason code; an unknown code is shown as is."""
+    labels = REASONS.get(code)
+    if labels is None:
+        return code
+    return labels[0] if lang == "ru" else labels[1]

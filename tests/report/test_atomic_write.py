@@ -1,0 +1,133 @@
+"""Safe for cron: a failed, killed or concurrent run never leaves a half-written workbook or stray temp files."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from adoption_cli.render import atomic
+from adoption_cli.render.atomic import atomic_output, remove_stale_temps
+from adoption_cli.render.excel import Writer
+from tests.report.conftest import RunReport
+
+ROOT = Path(__file__).resolve().parents[2]
+PREVIOUS = b"last month's report"
+
+
+def _temps(folder: Path) -> list[Path]:
+    return sorted(folder.glob(".*.tmp"))
+
+
+def _spawn(*args: str, cwd: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}", "NO_COLOR": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.report.fixtures", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_disk_full_midway_leaves_the_previous_file_and_no_temp(
+    run_report: RunReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "adoption-2024-09.xlsx"
+    target.write_bytes(PREVIOUS)
+
+    def disk_full(self: Writer, handle: object) -> None:
+        handle.write(b"PK\x03\x04 partial")  # type: ignore[attr-defined]
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Writer, "save", disk_full)
+    result = run_report("--month", "2024-09")
+    assert result.exit_code == 1
+    assert "Прежний файл не изменён" in result.stderr and "Traceback" not in result.stderr
+    assert target.read_bytes() == PREVIOUS
+    assert _temps(tmp_path) == []
+
+
+def test_any_failure_inside_removes_the_temp(tmp_path: Path) -> None:
+    target = tmp_path / "book.xlsx"
+    target.write_bytes(PREVIOUS)
+    with pytest.raises(KeyboardInterrupt), atomic_output(target) as handle:
+        handle.write(b"half")
+        raise KeyboardInterrupt
+    assert target.read_bytes() == PREVIOUS and _temps(tmp_path) == []
+
+
+def test_killed_mid_write_keeps_the_previous_file_and_the_next_run_cleans_up(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    target = tmp_path / "adoption-2024-09.xlsx"
+    target.write_bytes(PREVIOUS)
+    args = ("report", "--data", "data", "--month", "2024-09")
+    process = _spawn("--hang", *args, cwd=tmp_path)
+    assert process.stderr is not None
+    line = process.stderr.readline()
+    assert line.strip() == "writing", line + process.stderr.read()
+    (stray,) = _temps(tmp_path)
+    assert stray.name.startswith(f".adoption-2024-09.xlsx.{process.pid}-")
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    assert target.read_bytes() == PREVIOUS and stray.exists()
+
+    again = _spawn(*args, cwd=tmp_path)
+    _, err = again.communicate(timeout=60)
+    assert again.returncode == 0, err
+    assert _temps(tmp_path) == []
+    assert load_workbook(target).sheetnames[0] == "Сводка"
+
+
+def test_two_runs_at_once_both_finish_with_a_valid_file(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    args = ("report", "--data", "data", "--month", "2024-09", "--quiet")
+    runs = [_spawn(*args, cwd=tmp_path) for _ in range(2)]
+    for run in runs:
+        out, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err
+        assert out.strip().endswith("adoption-2024-09.xlsx") and err == ""
+    assert load_workbook(tmp_path / "adoption-2024-09.xlsx").sheetnames[0] == "Сводка"
+    assert _temps(tmp_path) == []
+
+
+def test_stale_temps_go_but_a_live_run_keeps_its_temp(tmp_path: Path) -> None:
+    target = tmp_path / "adoption-2024-09.xlsx"
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+        )
+        dead_pid = int(finished.stdout)
+        live = tmp_path / f".adoption-2024-09.xlsx.{sleeper.pid}-aaaa.tmp"
+        dead = tmp_path / f".adoption-2024-09.xlsx.{dead_pid}-bbbb.tmp"
+        old = tmp_path / f".adoption-2024-09.xlsx.{sleeper.pid}-cccc.tmp"
+        other_month = tmp_path / f".adoption-2024-08.xlsx.{dead_pid}-dddd.tmp"
+        not_ours = tmp_path / ".adoption-2024-09.xlsx.notes.tmp"
+        for path in (live, dead, old, other_month, not_ours):
+            path.write_bytes(b"x")
+        ancient = time.time() - atomic.STALE_AFTER_SECONDS - 60
+        os.utime(old, (ancient, ancient))
+        assert sorted(remove_stale_temps(target)) == sorted([dead, old])
+        assert live.exists() and other_month.exists() and not_ours.exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_interleaved_writers_do_not_remove_each_others_temp(tmp_path: Path) -> None:
+    target = tmp_path / "book.xlsx"
+    with atomic_output(target) as first:
+        first.write(b"first")
+        with atomic_output(target) as second:  # starts while the first is writing: must not delete its temp
+            second.write(b"second")
+        assert target.read_bytes() == b"second" and len(_temps(tmp_path)) == 1
+    assert target.read_bytes() == b"first" and _temps(tmp_path) == []

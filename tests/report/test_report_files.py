@@ -1,0 +1,68 @@
+"""`adoption report` end to end on export files read by the real loader (cp1251, `;`, Russian headers)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from adoption_cli.cli.app import app
+from tests.report.conftest import ENV
+
+# valid ИНН (check digits by hand, see tests/sources/sources_helpers.py)
+INN_A, INN_B, INN_OUTSIDE = "2310031475", "2308000007", "7707083893"
+BAD_CHECKSUM = "2310031476"
+
+SCHOOLS = (
+    "ИНН;Наименование;Муниципальное образование;Форма собственности;Педагогов;Обучающихся\n"
+    f"{INN_A};=1+2 школа;г. Сочи;муниципальная;2;2\n"
+    f"{INN_B};Лицей\x07 №2;г. Сочи;государственная;4;4\n"
+)
+EVENTS = (
+    "Платформа;ID пользователя;Роль;ИНН;Дата и время\n"
+    f"Моя школа;t1;Педагог;{INN_A};02.09.2024 10:00\n"
+    f"Моя школа;s1;Обучающийся;{INN_A};03.09.2024 11:00\n"
+    f"Моя школа;t9;Педагог;{BAD_CHECKSUM};03.09.2024 11:00\n"
+    f"Моя школа;t8;Педагог;{INN_OUTSIDE};04.09.2024 12:00\n"
+)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_bytes(text.encode("cp1251"))
+    return path
+
+
+def test_report_on_files(tmp_path: Path) -> None:
+    data = tmp_path / "exports"
+    data.mkdir()
+    schools = _write(data / "schools.csv", SCHOOLS)
+    events = _write(data / "myschool_events.csv", EVENTS)
+    before = {path: path.read_bytes() for path in (schools, events)}
+    result = CliRunner().invoke(
+        app, ["report", "--data", str(data), "--month", "2024-09", "--out", str(tmp_path)], env=ENV
+    )
+    assert result.exit_code == 0, result.stderr
+    assert {path: path.read_bytes() for path in before} == before  # inputs never changed
+    book = load_workbook(tmp_path / "adoption-2024-09.xlsx")
+
+    schools_sheet = {row[0]: row for row in book["Школы"].iter_rows(values_only=True)}
+    assert schools_sheet[INN_A][1] == "=1+2 школа" and schools_sheet[INN_B][1] == "Лицей №2"
+    assert schools_sheet[INN_A][9] == "да"  # 1 of 2 teachers, 1 of 2 students
+
+    quality = [row for row in book["Качество данных"].iter_rows(values_only=True)]
+    rejected = next(row for row in quality if row[0] == "myschool_events.csv" and row[2] == 1)
+    assert rejected[1] == "неверная контрольная цифра ИНН"
+    assert rejected[3:6] == (4, "school_id", BAD_CHECKSUM)  # the file's row 4 (header = row 1)
+    unknown = next(row for row in quality if row[0] == "myschool_events.csv" and row[1] == "входы")
+    assert unknown[2] == 1  # one row names a school outside the registry
+    assert all("t9" not in str(value) and "t8" not in str(value) for row in quality for value in row)
+
+    about = {row[0]: row for row in book["О отчёте"].iter_rows(values_only=True) if row[0]}
+    for path in (schools, events):
+        row = about[path.name]
+        assert row[3] == path.stat().st_size and row[7] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert about["myschool_events.csv"][4:7] == (4, 3, 1)  # rows, loaded, rejected
+    summary = [row[0] for row in book["Сводка"].iter_rows(values_only=True)]
+    assert any(str(line).startswith("Данные по: Моя школа (входы) — 04.09.2024") for line in summary)

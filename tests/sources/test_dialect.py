@@ -1,0 +1,123 @@
+"""Encodings, separators and binary/empty files, file by file and through the loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sources_helpers import REGISTRY, file_load, load, write, write_registry
+
+from adoption_cli.errors import DataError
+from adoption_cli.schema import Kind
+from adoption_cli.sources import dialect
+from adoption_cli.sources.columns import ColumnMap
+from adoption_cli.sources.dialect import inspect_text, sniff_separator, utf8_source
+
+TEXT = "ИНН;Наименование\n2310031475;Школа «Ёлочка»\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoding"),
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (TEXT.encode("utf-8-sig"), "utf-8-sig"),
+        (TEXT.encode("cp1251"), "cp1251"),
+        (TEXT.encode("utf-16"), "utf-16"),  # Excel's «Unicode text»: UTF-16 with a BOM
+        (b"school_id,name\n1,a\n", "utf-8"),  # plain ASCII
+    ],
+)
+def test_encoding_detected_and_text_recovered(tmp_path: Path, raw: bytes, encoding: str) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes(raw)
+    found = inspect_text(path, "f.csv")
+    assert found.encoding == encoding
+    assert found.fingerprint.size_bytes == len(raw)
+    text = utf8_source(path, found.encoding, "f.csv").read_text(encoding="utf-8-sig")
+    assert text == raw.decode(encoding).removeprefix("\ufeff")
+
+
+def test_transcoding_across_chunk_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 7-byte chunks split UTF-16 code units and cp1251 runs at every possible offset.
+    monkeypatch.setattr(dialect, "CHUNK_BYTES", 7)
+    for encoding in ("utf-16", "cp1251"):
+        path = write(tmp_path / f"{encoding}.csv", TEXT * 5, encoding)
+        found = inspect_text(path, "f.csv")
+        assert utf8_source(path, found.encoding, "f.csv").read_text(encoding="utf-8") == (TEXT * 5).removeprefix(
+            "\ufeff"
+        )
+
+
+def test_binary_file_is_not_a_table(tmp_path: Path) -> None:
+    path = tmp_path / "schools.csv"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x00\x00binary")
+    with pytest.raises(DataError, match=r"schools\.csv: это не текстовая таблица.*\.xlsx"):
+        inspect_text(path, "schools.csv")
+
+
+def test_empty_file_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "schools.csv", "")
+    with pytest.raises(DataError, match=r"schools\.csv: файл пуст"):
+        inspect_text(path, "schools.csv")
+
+
+def test_mixed_encoding_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes("Наименование;ИНН\n".encode() + "Школа;1\n".encode("cp1251"))
+    with pytest.raises(DataError, match="смешанной кодировке"):
+        inspect_text(path, "f.csv")
+
+
+def test_undecodable_bytes_are_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"a;b\n\x98;1\n")  # 0x98 is unassigned in cp1251 and invalid UTF-8
+    found = inspect_text(path, "f.csv")
+    with pytest.raises(DataError, match="кодировка не распознана"):
+        utf8_source(path, found.encoding, "f.csv")
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t", "|"])
+def test_each_separator(separator: str) -> None:
+    sample = separator.join(["a", "b", "c"]) + "\n" + separator.join(["1", "2,5", "x"]) + "\n"
+    assert sniff_separator(sample) == separator
+
+
+def test_separator_inside_quotes_does_not_count() -> None:
+    sample = 'name,code,total\n"Школа; филиал; корпус 2",1,3\n"a;b;c;d",2,4\n'
+    assert sniff_separator(sample) == ","
+
+
+def test_known_headers_beat_title_lines_full_of_commas() -> None:
+    sample = (
+        "Отчёт, 2024, край\n"
+        "Составлен: 01.09, Иванов, отдел\n"
+        "ИНН;Наименование;МО\n"
+        "1;Школа, филиал, корпус;b\n"
+        "2;Школа, филиал, корпус;c\n"
+    )
+    assert sniff_separator(sample) == ","  # by consistency alone: 4 of 5 lines have 3 comma fields
+    assert sniff_separator(sample, ColumnMap(Kind.SCHOOLS).best_header_matches) == ";"
+
+
+def test_single_column_falls_back_to_default() -> None:
+    assert sniff_separator("only\n1\n2\n", default="\t") == "\t"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "separator"),
+    [("utf-8", ","), ("utf-8-sig", ";"), ("cp1251", ";"), ("cp1251", "\t"), ("utf-16", "\t"), ("utf-8", "|")],
+)
+def test_loader_reads_every_dialect_the_same(tmp_path: Path, encoding: str, separator: str) -> None:
+    write(tmp_path / "schools.csv", REGISTRY.replace(",", separator), encoding)
+    dataset = load(tmp_path)
+    loaded = file_load(dataset, "schools.csv")
+    assert (loaded.encoding, loaded.separator, loaded.rows, loaded.loaded) == (encoding, separator, 2, 2)
+    assert sorted(dataset.schools.collect()["name"]) == ["Школа 1", "Школа 2"]
+
+
+def test_fingerprint_fields(tmp_path: Path) -> None:
+    import hashlib
+
+    path = write_registry(tmp_path)
+    loaded = file_load(load(tmp_path), "schools.csv")
+    assert loaded.size_bytes == path.stat().st_size
+    assert loaded.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

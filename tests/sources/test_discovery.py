@@ -1,0 +1,172 @@
+"""Which files are what: names, the [[sources]] manifest, and the folder-level errors."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sources_helpers import INN_A, INN_B, REGISTRY_SOURCE, load, write, write_manifest, write_registry
+
+from adoption_cli.config import load_settings
+from adoption_cli.errors import ConfigError, DataError
+from adoption_cli.schema import Kind
+
+
+def events_csv(platform_column: bool = False) -> str:
+    head = "platform,user_id,role,school_id,ts\n" if platform_column else "user_id,role,school_id,ts\n"
+    row = f"{'sferum,' if platform_column else ''}u1,учитель,{INN_A},2024-09-02 10:00\n"
+    return head + row
+
+
+def test_name_based_discovery(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write(tmp_path / "Sferum_Events_2024-09.csv", events_csv())
+    write(tmp_path / "myschool_accounts.csv", f"user_id,role,school_id\nm1,ученик,{INN_B}\n")
+    write(tmp_path / "assistant_stats.csv", f"school_id,month,role,active\n{INN_A},2024-09,ученик,10\n")
+    write(tmp_path / "content_items.csv", "content_id,kind,available_from\nc1,ЦОК,01.09.2024\n")
+    write(tmp_path / "content_views.csv", "content_id,user_id,ts\nc1,u1,02.09.2024\n")
+    write(tmp_path / "notes.csv", "a,b\n")  # readable but unnamed: warned, not loaded
+    write(tmp_path / "README.md", "about")  # not a table: ignored
+    write(tmp_path / "~$schools.xlsx", "lock")  # Excel's lock file
+    write(tmp_path / "old" / "sferum_events.csv", events_csv())  # sub-folders need a manifest
+    dataset = load(tmp_path)
+    found = {(f.path, f.kind, f.platform, tuple(f.platforms)) for f in dataset.report.files}
+    assert found == {
+        ("schools.csv", Kind.SCHOOLS, None, ()),
+        ("Sferum_Events_2024-09.csv", Kind.EVENTS, "sferum", ("sferum",)),
+        ("myschool_accounts.csv", Kind.ACCOUNTS, "myschool", ("myschool",)),
+        ("assistant_stats.csv", Kind.SCHOOL_STATS, "assistant", ("assistant",)),
+        ("content_items.csv", Kind.CONTENT_ITEMS, None, ()),
+        ("content_views.csv", Kind.CONTENT_VIEWS, None, ()),
+    }
+    assert dataset.report.files[0].path == "schools.csv"  # the registry is read first
+    assert len(dataset.report.warnings) == 1 and dataset.report.warnings[0].startswith("notes.csv: файл не распознан")
+    assert dataset.platform_grain() == {"sferum": "user", "myschool": "user", "assistant": "school"}
+
+
+def test_manifest_with_cyrillic_folders_column_mapping_and_platform_fill(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["Код ОО", "Наименование", "МО", "Форма собственности", "Педагогов", "Обучающихся"])
+    book.active.append([int(INN_A), "Школа", "МО", "муниципальная", 10, 100])
+    (tmp_path / "реестр").mkdir()
+    book.save(tmp_path / "реестр" / "ОО-1 2024.xlsx")
+    write(
+        tmp_path / "выгрузки" / "Сферум" / "входы сентябрь.csv",
+        f"Логин;Роль;ИНН;Когда\nu1;Учитель;{INN_A};30.09.2024\n",
+    )
+    write(
+        tmp_path / "выгрузки" / "Сферум" / "входы октябрь.csv", f"Логин;Роль;ИНН;Когда\nu2;Ученик;{INN_A};01.10.2024\n"
+    )
+    write_manifest(
+        tmp_path,
+        {"path": "реестр/*.xlsx", "kind": "schools", "columns": {"school_id": "Код ОО"}},
+        {
+            "path": "выгрузки/Сферум/входы *.csv",
+            "kind": "events",
+            "platform": "sferum",
+            "columns": {"user_id": "Логин", "ts": "Когда"},
+        },
+    )
+    dataset = load(tmp_path)
+    assert [(f.path, f.platform, f.platforms, f.loaded) for f in dataset.report.files] == [
+        ("реестр/ОО-1 2024.xlsx", None, [], 1),
+        ("выгрузки/Сферум/входы октябрь.csv", "sferum", ["sferum"], 1),
+        ("выгрузки/Сферум/входы сентябрь.csv", "sferum", ["sferum"], 1),
+    ]
+    events = dataset.frame(Kind.EVENTS).collect().sort("user_id")
+    assert events.select("platform", "user_id", "role").rows() == [
+        ("sferum", "u1", "teacher"),
+        ("sferum", "u2", "student"),
+    ]
+
+
+def test_manifest_names_a_header_the_file_lacks(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write_manifest(tmp_path, {**REGISTRY_SOURCE, "columns": {"school_id": "Код"}})
+    with pytest.raises(DataError, match=r"^schools\.csv: нет столбца «Код», который \[sources\.columns\] назначает"):
+        load(tmp_path)
+
+
+def test_platform_column_and_manifest_platform(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    rows = f"platform,user_id,role,school_id,ts\nСферум,u1,учитель,{INN_A},2024-09-02\n,u2,ученик,{INN_A},2024-09-03\n"
+    rows += f"Моя школа,u3,ученик,{INN_A},2024-09-04\n"
+    write(tmp_path / "logins.csv", rows)
+    write_manifest(tmp_path, REGISTRY_SOURCE, {"path": "logins.csv", "kind": "events", "platform": "sferum"})
+    dataset = load(tmp_path)
+    assert dataset.frame(Kind.EVENTS).collect()["platform"].to_list() == ["sferum", "sferum"]  # empty cell filled
+    assert dataset.rejects.collect().select("row", "column", "value", "reason").rows() == [
+        (4, "platform", "Моя школа", "platform_mismatch")
+    ]
+
+
+def test_missing_data_folder(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match=r"^Папка с данными .*нет-такой не найдена"):
+        load(tmp_path / "нет-такой")
+
+
+def test_glob_matching_nothing(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write_manifest(tmp_path, REGISTRY_SOURCE, {"path": "сферум/*.csv", "kind": "events", "platform": "sferum"})
+    with pytest.raises(DataError, match=r"^adoption\.toml: шаблон path = «сферум/\*\.csv» не нашёл ни одного файла"):
+        load(tmp_path)
+
+
+def test_same_file_matched_by_two_sources(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write_manifest(tmp_path, {"path": "*.csv", "kind": "schools"}, {"path": "school*.csv", "kind": "schools"})
+    with pytest.raises(
+        DataError, match=r"^schools\.csv: файл подходит под два источника .*«\*\.csv» и «school\*\.csv»"
+    ):
+        load(tmp_path)
+
+
+def test_no_registry(tmp_path: Path) -> None:
+    write(tmp_path / "sferum_events.csv", events_csv())
+    with pytest.raises(DataError, match=r"нет реестра школ"):
+        load(tmp_path)
+
+
+def test_kinds_without_schools_need_no_registry(tmp_path: Path) -> None:
+    write(tmp_path / "content_items.csv", "content_id,kind,available_from\nc1,ЦОК,01.09.2024\n")
+    write(tmp_path / "sferum_events.csv", events_csv())
+    dataset = load(tmp_path, kinds=[Kind.CONTENT_ITEMS])
+    assert [f.path for f in dataset.report.files] == ["content_items.csv"]
+    assert set(dataset.frames) == {Kind.CONTENT_ITEMS}
+
+
+def test_requested_kind_brings_the_registry(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write(tmp_path / "sferum_events.csv", events_csv())
+    write(tmp_path / "content_items.csv", "content_id,kind,available_from\nc1,ЦОК,01.09.2024\n")
+    dataset = load(tmp_path, kinds=[Kind.EVENTS])
+    assert [f.path for f in dataset.report.files] == ["schools.csv", "sferum_events.csv"]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file(tmp_path: Path) -> None:
+    path = write_registry(tmp_path)
+    path.chmod(0)
+    try:
+        with pytest.raises(DataError, match=r"^schools\.csv: файл не удаётся открыть"):
+            load(tmp_path)
+    finally:
+        path.chmod(0o644)
+
+
+def test_broken_link_is_reported_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "schools.csv").symlink_to(tmp_path / "moved-away.csv")
+    with pytest.raises(DataError, match=r"^schools\.csv: файл не удаётся открыть"):
+        load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("entry", "key"),
+    [('kind = "logins"', "sources.0.kind"), ('kind = "events"\nplatform = "vk"', "sources.0.platform")],
+)
+def test_unknown_kind_or_platform_in_manifest(tmp_path: Path, entry: str, key: str) -> None:
+    write(tmp_path / "adoption.toml", f'[[sources]]\npath = "*.csv"\n{entry}\n')
+    with pytest.raises(ConfigError, match=f"ключ «{key}»"):
+        load_settings(tmp_path, environ={})

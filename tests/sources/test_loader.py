@@ -1,0 +1,206 @@
+"""Loader rules: counts per file, registry duplicates and branches, unknown schools, other roles, rejects."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+from openpyxl import Workbook
+from sources_helpers import (
+    CANONICAL,
+    INN_A,
+    INN_B,
+    INN_OUTSIDE,
+    REGISTRY_HEADER,
+    file_load,
+    load,
+    write,
+    write_mixed_dialects,
+    write_registry,
+)
+
+from adoption_cli.dataset import BranchMerge
+from adoption_cli.schema import Kind
+
+
+def test_registry_duplicates_dropped_and_branches_summed(tmp_path: Path) -> None:
+    write(
+        tmp_path / "schools.csv",
+        f"{REGISTRY_HEADER}\n"
+        f"{INN_A},СОШ № 1,г. Сочи,municipal,40,600\n"
+        f"{INN_A},СОШ № 1,г. Сочи,municipal,40,600\n"  # exact duplicate: dropped
+        f"{INN_A}, СОШ  № 1 ,г. Сочи,муниципальная,40,600\n"  # the same after normalising: dropped
+        f"{INN_A},СОШ № 1 (филиал),г. Сочи,municipal,5,45\n"  # a branch: summed
+        f"{INN_B},Лицей,г. Сочи,state,30,\n"
+        f"{INN_B},Лицей (филиал),г. Сочи,state,3,20\n",  # one branch lacks a total: unknown
+    )
+    dataset = load(tmp_path)
+    registry = file_load(dataset, "schools.csv")
+    assert (registry.rows, registry.loaded, registry.rejected, registry.duplicates_dropped) == (6, 6, 0, 2)
+    assert dataset.report.branches_merged == [
+        BranchMerge(school_id=INN_A, rows=2),
+        BranchMerge(school_id=INN_B, rows=2),
+    ]
+    assert dataset.schools.collect().rows() == [
+        (INN_A, "СОШ № 1", "г. Сочи", "municipal", 45, 645),  # name etc. from the first row
+        (INN_B, "Лицей", "г. Сочи", "state", 33, None),
+    ]
+
+
+def test_duplicates_across_two_registry_files_count_on_the_later_one(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    book = Workbook()
+    book.active.append(REGISTRY_HEADER.split(","))
+    book.active.append([INN_A, "Школа 1", "г. Краснодар", "municipal", 40, 600])
+    book.save(tmp_path / "schools.xlsx")
+    dataset = load(tmp_path)
+    assert file_load(dataset, "schools.csv").duplicates_dropped == 0
+    assert file_load(dataset, "schools.xlsx").duplicates_dropped == 1
+    assert dataset.schools.collect().height == 2
+    assert dataset.report.branches_merged == []
+
+
+def test_unknown_school_other_role_blocked_status(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write(
+        tmp_path / "myschool_accounts.csv",
+        "user_id;role;school_id;status;last_login_at\n"
+        f"m1;Учитель;{INN_A};Заблокирована;15.09.2024 10:00\n"
+        f"m2;Ученик;{INN_A};;20.09.2024\n"  # empty status: active
+        f"m3;Администратор;{INN_A};активна;21.09.2024\n"  # other role: counted, kept out
+        f"m4;Учитель;{INN_OUTSIDE};активна;22.09.2024\n"  # valid ИНН, not in the registry
+        f"m5;Администратор;{INN_OUTSIDE};активна;23.09.2024\n"  # unknown school takes precedence
+        f"m6;Учитель;{INN_A};удалена;24.09.2024\n",  # unknown status: rejected
+    )
+    dataset = load(tmp_path)
+    accounts = file_load(dataset, "myschool_accounts.csv")
+    assert (accounts.rows, accounts.loaded, accounts.rejected) == (6, 5, 1)
+    assert (accounts.unknown_school, accounts.other_role) == (2, 1)
+    assert accounts.rejected_by_reason == {"unknown_status": 1}
+    # the newest login among loaded rows, unknown schools included; the rejected row is not
+    assert accounts.latest_activity == "2024-09-23"
+    frame = dataset.frame(Kind.ACCOUNTS).collect().sort("user_id")
+    assert frame.select("user_id", "role", "status", "last_login_at").rows() == [
+        ("m1", "teacher", "blocked", datetime(2024, 9, 15, 10, 0)),
+        ("m2", "student", "active", datetime(2024, 9, 20)),
+    ]
+
+
+def test_missing_optional_columns_take_defaults(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write(tmp_path / "sferum_accounts.csv", f"user_id,role,school_id\nu1,учитель,{INN_A}\n")
+    frame = load(tmp_path).frame(Kind.ACCOUNTS).collect()
+    assert frame.row(0) == ("sferum", "u1", "teacher", INN_A, "active", None, None)
+    assert frame.schema["registered_at"] == pl.Datetime("us")
+
+
+def test_school_stats_rules(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write(
+        tmp_path / "sferum_stats.csv",
+        "Период;ИНН;Роль;Зарегистрировано;Активных\n"
+        f"09.2024;{INN_A};Учитель;40;41\n"  # active > registered
+        f"09.2024;{INN_A};Ученик;1\u00a0200;1\u00a0100\n"
+        f"10.2024;{INN_A};Ученик;1200;-1\n"
+        f"10.2024;{INN_A};Ученик;1200;12,5\n"
+        f"10.2024;{INN_B};Ученик;;7\n",  # no registered figure: the rule cannot apply
+    )
+    dataset = load(tmp_path)
+    stats = file_load(dataset, "sferum_stats.csv")
+    assert stats.rejected_by_reason == {"active_gt_registered": 1, "fractional_number": 1, "negative_number": 1}
+    assert [(e.row, e.column, e.value, e.reason) for e in stats.examples] == [
+        (2, "active", "41", "active_gt_registered"),
+        (4, "active", "-1", "negative_number"),
+        (5, "active", "12,5", "fractional_number"),
+    ]
+    assert stats.latest_activity == "2024-10-01"
+    frame = dataset.frame(Kind.SCHOOL_STATS).collect().sort("school_id")
+    assert frame.rows() == [
+        ("sferum", INN_B, date(2024, 10, 1), "student", None, 7),
+        ("sferum", INN_A, date(2024, 9, 1), "student", 1200, 1100),
+    ]
+
+
+def test_first_failing_column_one_reject_per_row_and_examples(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    rows = "".join(f"u{i},учитель,{INN_A},31.02.2024\n" for i in range(5))
+    write(tmp_path / "sferum_events.csv", f"user_id,role,school_id,ts\n{rows},ученик,123,2999-01-01\n")
+    dataset = load(tmp_path)
+    events = file_load(dataset, "sferum_events.csv")
+    # the last row fails user_id, school_id and ts: it is rejected once, for user_id (first in canonical order)
+    assert events.rejected_by_reason == {"bad_date": 5, "missing_value": 1}
+    assert [(e.row, e.column, e.reason) for e in events.examples] == [
+        (2, "ts", "bad_date"),
+        (3, "ts", "bad_date"),
+        (4, "ts", "bad_date"),  # three examples per reason
+        (7, "user_id", "missing_value"),
+    ]
+    assert dataset.rejects.collect().height == 6
+
+
+def test_no_user_identifier_in_report_or_rejects(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write(
+        tmp_path / "sferum_events.csv",
+        "user_id,role,school_id,ts\n"
+        f"secret-user-1,учитель,{INN_OUTSIDE},2024-09-01\n"
+        f"secret-user-2,учитель,{INN_A},never\n"
+        "secret-user-3,учитель,,2024-09-01\n",
+    )
+    write(tmp_path / "content_views.csv", "content_id,user_id,ts\nc1,secret-user-4,вчера\n")
+    dataset = load(tmp_path)
+    dumped = dataset.report.model_dump_json() + dataset.rejects.collect().write_csv()
+    assert dataset.report.rejected == 3
+    assert "secret-user" not in dumped
+
+
+def test_counts_add_up_and_rejects_frame_matches_contract(tmp_path: Path) -> None:
+    write_mixed_dialects(tmp_path)
+    write(tmp_path / "sferum_events_extra.csv", f"user_id,role,school_id,ts\nu,учитель,{INN_A},bad\n")
+    dataset = load(tmp_path)
+    for f in dataset.report.files:
+        assert f.rows == f.loaded + f.rejected
+        assert sum(f.rejected_by_reason.values()) == f.rejected
+    assert dataset.rejects.collect_schema() == pl.Schema(
+        {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
+    )
+    assert dataset.rejects.collect().rows() == [("sferum_events_extra.csv", 2, "ts", "bad", "bad_date")]
+
+
+def test_mixed_dialects_equal_canonical_form(tmp_path: Path) -> None:
+    write_mixed_dialects(tmp_path)
+    mixed, canonical = load(tmp_path), load(CANONICAL)
+    for kind in Kind:
+        expected = canonical.frame(kind).collect()
+        assert expected.height > 0, kind
+        assert mixed.frame(kind).collect().sort(expected.columns).equals(expected.sort(expected.columns)), kind
+
+    def summary(dataset: object) -> list[tuple[object, ...]]:
+        files = dataset.report.files  # type: ignore[attr-defined]
+        return sorted((f.kind, f.rows, f.loaded, f.rejected, f.unknown_school, f.latest_activity) for f in files)
+
+    assert summary(mixed) == summary(canonical)
+    dialects = {f.path: (f.encoding, f.separator, f.sheet) for f in mixed.report.files}
+    assert dialects == {
+        "schools.xlsx": (None, None, "ОО-1"),
+        "myschool_accounts_2024.csv": ("cp1251", ";", None),
+        "sferum_events.tsv": ("utf-8-sig", "\t", None),
+        "assistant_stats.parquet": (None, None, None),
+        "content_items.txt": ("utf-8", "|", None),
+        "content_views.csv": ("utf-8", ",", None),
+    }
+
+
+def test_canonical_fixture_figures(tmp_path: Path) -> None:
+    """The canonical fixture itself, counted by hand."""
+    dataset = load(CANONICAL)
+    figures = {f.path: (f.rows, f.loaded, f.latest_activity, f.platforms) for f in dataset.report.files}
+    assert figures == {
+        "schools.csv": (4, 4, None, []),
+        "myschool_accounts.csv": (5, 5, "2024-10-01", ["myschool"]),
+        "sferum_events.csv": (6, 6, "2024-12-31", ["sferum"]),
+        "assistant_stats.csv": (4, 4, "2024-10-01", ["assistant"]),
+        "content_items.csv": (3, 3, None, []),
+        "content_views.csv": (4, 4, "2024-10-02", []),
+    }

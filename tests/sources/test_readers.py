@@ -1,0 +1,311 @@
+"""Reading structure: header rows, row numbers, xlsx and Parquet, ragged and malformed rows, bad headers."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import pytest
+from openpyxl import Workbook
+from sources_helpers import (
+    INN_A,
+    INN_B,
+    REGISTRY,
+    REGISTRY_HEADER,
+    REGISTRY_SOURCE,
+    file_load,
+    load,
+    write,
+    write_manifest,
+    write_registry,
+)
+
+from adoption_cli.errors import DataError
+
+RU_HEADER = [
+    "ИНН",
+    "Наименование",
+    "МО",
+    "Форма собственности",
+    "Численность педагогических работников",
+    "Численность обучающихся",
+]
+
+
+def rejects(data_dir: Path) -> list[tuple[str, int, str, str | None, str]]:
+    frame = load(data_dir).rejects.collect().sort("file", "row")
+    return [tuple(row) for row in frame.iter_rows()]  # type: ignore[misc]
+
+
+def save_book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+# --- delimited text ---
+
+
+def test_csv_row_numbers_count_the_header_and_blank_lines(tmp_path: Path) -> None:
+    write(tmp_path / "schools.csv", f"{REGISTRY_HEADER}\n{INN_A},a,b,municipal,1,1\n\n123,c,d,municipal,1,1\n")
+    # header = 1, first data row = 2, blank line = 3 (not data, not counted), bad ИНН on line 4
+    assert rejects(tmp_path) == [("schools.csv", 4, "school_id", "123", "invalid_inn")]
+    assert file_load(load(tmp_path), "schools.csv").rows == 2
+
+
+def test_csv_quoted_line_break_is_one_row(tmp_path: Path) -> None:
+    write(tmp_path / "schools.csv", f'{REGISTRY_HEADER}\n{INN_A},"Школа\nкорпус 2",b,municipal,1,1\n1,c,d,state,1,1\n')
+    assert rejects(tmp_path) == [("schools.csv", 3, "school_id", "1", "invalid_inn")]
+    # inner whitespace of text collapses, so the same name typed twice compares equal
+    assert load(tmp_path).schools.collect()["name"].to_list() == ["Школа корпус 2"]
+
+
+def test_csv_title_rows_and_numbering_row_are_skipped(tmp_path: Path) -> None:
+    text = (
+        "Реестр ОО на 01.09.2024;;;;;\n"
+        ";;;;;\n"
+        + ";".join(RU_HEADER)
+        + "\n1;2;3;4;5;6\n"
+        + f"{INN_A};Школа;МО;муниципальная;10;100\n"
+        + "bad;Школа;МО;муниципальная;10;100\n"
+    )
+    write(tmp_path / "schools.csv", text, "cp1251")
+    # title = 1, blank = 2, header = 3, column numbers = 4, first school = 5
+    assert rejects(tmp_path) == [("schools.csv", 6, "school_id", "bad", "invalid_inn")]
+    assert file_load(load(tmp_path), "schools.csv").rows == 2
+
+
+def test_header_only_file_loads_zero_rows(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write(tmp_path / "sferum_events.csv", "user_id,role,school_id,ts\n")
+    dataset = load(tmp_path)
+    events = file_load(dataset, "sferum_events.csv")
+    assert (events.rows, events.loaded, events.rejected, events.latest_activity) == (0, 0, 0, None)
+    assert dataset.frame(dataset.report.files[1].kind).collect().height == 0
+
+
+def test_blank_only_file_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "schools.csv", "\n \n")
+    with pytest.raises(DataError, match=r"^schools\.csv: в файле нет ни заголовка, ни данных"):
+        load(tmp_path)
+
+
+def test_ragged_row_is_rejected_not_truncated(tmp_path: Path) -> None:
+    text = (
+        f"{REGISTRY_HEADER}\n"
+        f"{INN_A},Школа, филиал,МО,municipal,1,1\n"  # unquoted comma: one field too many
+        f"{INN_B},Школа 2,МО,state,1,1,,,\n"  # trailing empty fields lose nothing
+        f"{INN_B},Школа 3,МО,state\n"  # fewer fields: missing values
+    )
+    write(tmp_path / "schools.csv", text)
+    assert rejects(tmp_path) == [("schools.csv", 2, "*", None, "ragged_row")]
+    loaded = file_load(load(tmp_path), "schools.csv")
+    assert (loaded.rows, loaded.loaded, loaded.rejected) == (3, 2, 1)
+    # the short row has empty totals, which the registry accepts as unknown (null)
+    frame = load(tmp_path).schools.collect()
+    assert frame.select("teachers_total", "students_total").row(0) == (None, None)
+
+
+@pytest.mark.parametrize("good_rows", [0, 3])  # Polars reports the first data row differently from later ones
+def test_row_far_longer_than_header_fails_loudly(tmp_path: Path, good_rows: int) -> None:
+    good = f"{INN_B},c,d,state,1,1\n" * good_rows
+    write(tmp_path / "schools.csv", f"{REGISTRY_HEADER}\n{good}{INN_A},a,b,municipal,1,1{',x' * 12}\n")
+    with pytest.raises(DataError, match=r"^schools\.csv: в строке больше чем на 8 полей больше"):
+        load(tmp_path)
+
+
+def test_unclosed_quote_is_one_line_error(tmp_path: Path) -> None:
+    write(tmp_path / "schools.csv", f'{REGISTRY_HEADER}\n{INN_A},"Школа,b,municipal,1,1\n{INN_B},c,d,state,1,1\n')
+    with pytest.raises(DataError, match=r"^schools\.csv: незакрытая или лишняя кавычка") as error:
+        load(tmp_path)
+    assert "\n" not in error.value.message
+
+
+def test_megabyte_field(tmp_path: Path) -> None:
+    huge = "Ш" * 1_000_000
+    write(tmp_path / "schools.csv", f"{REGISTRY_HEADER}\n{INN_A},{huge},b,municipal,1,1\n{huge},n,m,state,1,1\n")
+    dataset = load(tmp_path)
+    assert dataset.schools.collect()["name"].str.len_chars().to_list() == [1_000_000]
+    (reject,) = dataset.rejects.collect().iter_rows(named=True)
+    assert (reject["row"], reject["reason"], reject["value"]) == (3, "invalid_inn", "Ш" * 200 + "…")
+
+
+def test_missing_required_column_names_file_column_and_aliases(tmp_path: Path) -> None:
+    write(tmp_path / "schools.csv", "ИНН;Наименование;МО;Форма собственности;Педагогические работники\n1;a;b;c;1\n")
+    with pytest.raises(DataError) as error:
+        load(tmp_path)
+    message = error.value.message
+    assert message.startswith("schools.csv: нет обязательного столбца «students_total»")
+    assert "«Численность обучающихся»" in message and "[sources.columns]" in message
+
+
+def test_duplicate_columns_after_alias_mapping(tmp_path: Path) -> None:
+    write(tmp_path / "schools.csv", f"ИНН,ИНН организации,{REGISTRY_HEADER.split(',', 1)[1]}\n")
+    with pytest.raises(DataError, match=r"столбцы «ИНН» \(№1\) и «ИНН организации» \(№2\) оба означают «school_id»"):
+        load(tmp_path)
+
+
+def test_unknown_columns_are_ignored_and_headers_are_case_and_yo_insensitive(tmp_path: Path) -> None:
+    write(
+        tmp_path / "schools.csv",
+        "Примечание;инн оо;НАИМЕНОВАНИЕ;Муниципальное  образование;Форма собственности;"
+        "Педагогические работники;Обучающиеся\nx;" + f"{INN_A};a;b;частная;1;2\n",
+    )
+    assert load(tmp_path).schools.collect().row(0) == (INN_A, "a", "b", "private", 1, 2)
+
+
+def test_platform_must_come_from_somewhere(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    # matches no name pattern, so a manifest gives the kind but not the platform
+    write(tmp_path / "logins.csv", f"user_id,role,school_id,ts\nu,учитель,{INN_A},2024-09-01\n")
+    write_manifest(tmp_path, REGISTRY_SOURCE, {"path": "logins.csv", "kind": "events"})
+    with pytest.raises(DataError, match=r"^logins\.csv: нет столбца «Платформа», и платформа не видна"):
+        load(tmp_path)
+
+
+def test_unsupported_suffix_in_manifest(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write(tmp_path / "events.json", "{}")
+    write_manifest(tmp_path, {"path": "*.*", "kind": "schools"})
+    with pytest.raises(DataError, match=r"^events\.json: формат «\.json» не поддерживается"):
+        load(tmp_path)
+
+
+# --- xlsx ---
+
+
+def test_xlsx_title_rows_and_real_row_numbers(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        [],
+        [None, "Сведения ОО-1 по Краснодарскому краю"],
+        [None, "на 01.09.2024"],
+        [None, *RU_HEADER],
+        [None, int(INN_A), "Школа", "г. Сочи", "Муниципальная", 40, 600.0],
+        [],
+        [None, 2310031476, "Плохая", "г. Сочи", "Муниципальная", 1, 1],
+    ]
+    save_book(tmp_path / "schools.xlsx", {"Лист1": rows})
+    dataset = load(tmp_path)
+    loaded = file_load(dataset, "schools.xlsx")
+    assert (loaded.sheet, loaded.rows, loaded.loaded, loaded.encoding, loaded.separator) == ("Лист1", 2, 1, None, None)
+    # sheet rows: title 2–3, header 4, school 5, empty 6, bad check digit 7
+    assert rejects(tmp_path) == [("schools.xlsx", 7, "school_id", "2310031476", "bad_checksum")]
+    assert dataset.schools.collect().row(0) == (INN_A, "Школа", "г. Сочи", "municipal", 40, 600)
+
+
+def test_xlsx_merged_two_row_header(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ИНН", "Наименование", "МО", "Форма собственности", "Численность", None])
+    sheet.append([None, None, None, None, "педагогических работников", "обучающихся"])
+    sheet.append([int(INN_A), "Школа", "МО", "государственная", 12, 150])
+    for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:F1"):
+        sheet.merge_cells(cells)
+    book.save(tmp_path / "schools.xlsx")
+    dataset = load(tmp_path)
+    assert dataset.schools.collect().row(0) == (INN_A, "Школа", "МО", "state", 12, 150)
+    assert file_load(dataset, "schools.xlsx").rows == 1
+
+
+def test_data_cell_equal_to_an_alias_is_not_a_header(tmp_path: Path) -> None:
+    # «Примечание» is no known column; the first row's note «Зарегистрировано» is an alias of the optional
+    # `registered`: the complete header must not continue into that row.
+    write_registry(tmp_path)
+    text = f"Платформа;ИНН;Месяц;Роль;Активных;Примечание\nСферум;{INN_A};09.2024;Учитель;5;Зарегистрировано\n"
+    write(tmp_path / "sferum_stats.csv", text)
+    dataset = load(tmp_path)
+    assert file_load(dataset, "sferum_stats.csv").rows == 1
+    assert dataset.frame(dataset.report.files[1].kind).collect()["active"].to_list() == [5]
+
+
+def test_xlsx_first_sheet_unless_named(tmp_path: Path) -> None:
+    first = [RU_HEADER, [int(INN_A), "Первая", "МО", "частная", 1, 1]]
+    second = [RU_HEADER, [int(INN_B), "Вторая", "МО", "частная", 1, 1]]
+    save_book(tmp_path / "schools.xlsx", {"Свод": first, "Реестр": second})
+    assert load(tmp_path).schools.collect()["name"].to_list() == ["Первая"]
+    write_manifest(tmp_path, {"path": "schools.xlsx", "kind": "schools", "sheet": "Реестр"})
+    assert load(tmp_path).schools.collect()["name"].to_list() == ["Вторая"]
+    write_manifest(tmp_path, {"path": "schools.xlsx", "kind": "schools", "sheet": "Нет"})
+    with pytest.raises(DataError, match=r"^schools\.xlsx: нет листа «Нет»; в книге есть «Свод», «Реестр»"):
+        load(tmp_path)
+
+
+def _set_cached_value(path: Path, formula: str, cached: str) -> None:
+    """openpyxl writes formulas without results; Excel stores the last result next to the formula."""
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = members[sheet].replace(
+        f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{cached}</v>".encode()
+    )
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+
+
+def test_xlsx_formulas_dates_and_dates_as_text(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    header = ["Платформа", "ИНН", "Месяц", "Роль", "Зарегистрировано", "Активных"]
+    rows: list[list[object]] = [
+        header,
+        ["Сферум", int(INN_A), datetime(2024, 9, 1), "Учитель", 40, "=20+5"],  # cached result 25
+        ["Сферум", int(INN_A), "09.2024", "Ученик", 600, 300],  # a month typed as text
+        ["Сферум", int(INN_B), "01.10.2024", "Ученик", 300, "=1+1"],  # no cached result: empty
+    ]
+    save_book(tmp_path / "sferum_stats.xlsx", {"Лист1": rows})
+    _set_cached_value(tmp_path / "sferum_stats.xlsx", "20+5", "25")
+    dataset = load(tmp_path)
+    stats = dataset.frame(file_load(dataset, "sferum_stats.xlsx").kind).collect().sort("role")
+    assert stats.select("month", "role", "active").rows() == [
+        (datetime(2024, 9, 1).date(), "student", 300),
+        (datetime(2024, 9, 1).date(), "teacher", 25),
+    ]
+    assert rejects(tmp_path) == [("sferum_stats.xlsx", 4, "active", None, "missing_value")]
+
+
+def test_damaged_xlsx(tmp_path: Path) -> None:
+    write(tmp_path / "schools.xlsx", "not a zip at all")
+    with pytest.raises(DataError, match=r"^schools\.xlsx: файл не читается как книга Excel"):
+        load(tmp_path)
+
+
+# --- Parquet ---
+
+
+def test_parquet_typed_columns_are_normalised(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    pl.DataFrame(
+        {
+            "platform": ["Моя школа", "Моя школа", "Моя школа"],
+            "user_id": [1001, 1002, 1003],
+            "role": ["teacher", "student", "student"],
+            "school_id": [float(INN_A), float(INN_B), 1.5],
+            "ts": [
+                datetime(2024, 9, 30, 21, 0, tzinfo=ZoneInfo("UTC")),
+                datetime(2024, 9, 30, 23, 59, 59, tzinfo=ZoneInfo("UTC")),
+                datetime(2024, 9, 1, tzinfo=ZoneInfo("UTC")),
+            ],
+        }
+    ).write_parquet(tmp_path / "myschool_events.parquet")
+    dataset = load(tmp_path)
+    events = dataset.frame(file_load(dataset, "myschool_events.parquet").kind).collect().sort("user_id")
+    assert events.select("user_id", "school_id", "ts").rows() == [
+        ("1001", INN_A, datetime(2024, 10, 1, 0, 0)),
+        ("1002", INN_B, datetime(2024, 10, 1, 2, 59, 59)),
+    ]
+    assert rejects(tmp_path) == [("myschool_events.parquet", 3, "school_id", "1.5", "invalid_inn")]
+
+
+def test_damaged_parquet(tmp_path: Path) -> None:
+    write(tmp_path / "schools.parquet", REGISTRY)
+    with pytest.raises(DataError, match=r"^schools\.parquet: файл не читается как Parquet"):
+        load(tmp_path)

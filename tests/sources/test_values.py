@@ -1,0 +1,214 @@
+"""Value parsers: one canonical value or one reject reason per cell, expectations computed by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+import polars as pl
+import pytest
+from sources_helpers import INN_A, INN_D, INN_REGION_01
+
+from adoption_cli.schema import Column, ValueType
+from adoption_cli.sources.values import ParseContext, parse_column, with_stages
+
+TODAY = date(2024, 10, 15)
+
+
+def parse(
+    value_type: ValueType,
+    cells: list[str | None],
+    *,
+    required: bool = True,
+    nullable: bool = False,
+    timezone: str = "Europe/Moscow",
+) -> list[tuple[Any, str | None]]:
+    parsed = parse_column(
+        Column("x", value_type, required=required, nullable=nullable), pl.col("x"), ParseContext(timezone, TODAY)
+    )
+    frame = with_stages(pl.LazyFrame({"x": cells}, schema={"x": pl.String}), [parsed])
+    return list(frame.select(parsed.value, parsed.error.alias("e")).collect().iter_rows())
+
+
+@cache
+def parsed_once(value_type: ValueType, cells: tuple[str | None, ...]) -> dict[str | None, tuple[Any, str | None]]:
+    """Every case of a table in one frame: building the expressions costs more than evaluating them."""
+    return dict(zip(cells, parse(value_type, list(cells)), strict=True))
+
+
+def check(value_type: ValueType, table: Sequence[tuple[str | None, Any]], cell: str | None) -> tuple[Any, str | None]:
+    return parsed_once(value_type, tuple(c for c, _ in table))[cell]
+
+
+INN_CASES = [
+    (INN_A, (INN_A, None)),
+    ("2310031476", (None, "bad_checksum")),  # check digit must be 5
+    (f"'{INN_A}", (INN_A, None)),  # Excel text marker
+    (f"{INN_A}.0", (INN_A, None)),  # Excel number exported as float
+    ("2310 031 475", (INN_A, None)),
+    ("2310\u00a0031\u00a0475", (INN_A, None)),
+    (INN_D, (INN_D, None)),  # sum mod 11 = 10 -> check digit 0
+    ("105012349", (INN_REGION_01, None)),  # Excel dropped the leading zero of region 01
+    ("231003147", (None, "bad_checksum")),  # padded to 0231003147: 8+30+3+12+6+32 = 91, check digit would be 3
+    ("23100314", (None, "invalid_inn")),
+    ("231003147512", (None, "invalid_inn")),  # 12 digits: a person's ИНН, not an organisation's
+    ("ИНН 2310031475", (None, "invalid_inn")),
+    ("", (None, "missing_value")),
+    (None, (None, "missing_value")),
+]
+
+
+@pytest.mark.parametrize(("cell", "expected"), INN_CASES)
+def test_inn(cell: str | None, expected: tuple[str | None, str | None]) -> None:
+    assert check(ValueType.INN, INN_CASES, cell) == expected
+
+
+DATETIME_ACCEPTED = [
+    ("2024-09-30 23:59:59", datetime(2024, 9, 30, 23, 59, 59)),  # naive = Moscow time: stays in September
+    ("2024-09-30T21:00:00Z", datetime(2024, 10, 1, 0, 0)),  # 21:00 UTC = 00:00 Moscow, next month
+    ("2024-09-30T20:59:59+00:00", datetime(2024, 9, 30, 23, 59, 59)),
+    ("2024-09-30T23:00:00+0500", datetime(2024, 9, 30, 21, 0)),  # 18:00 UTC
+    ("2024-09-30 12:00:00-03", datetime(2024, 9, 30, 18, 0)),  # 15:00 UTC
+    ("2024-09-30T10:15", datetime(2024, 9, 30, 10, 15)),
+    ("2024-09-30 10:15:30.250", datetime(2024, 9, 30, 10, 15, 30, 250_000)),
+    ("2024-09-30", datetime(2024, 9, 30)),
+    ("30.09.2024", datetime(2024, 9, 30)),
+    ("30.09.2024 23:59", datetime(2024, 9, 30, 23, 59)),
+    ("1.9.2024 8:05:00", datetime(2024, 9, 1, 8, 5)),
+    ("45565", datetime(2024, 9, 30)),  # Excel serial day: 1899-12-30 + 45565 days
+    ("45565.75", datetime(2024, 9, 30, 18, 0)),
+    ("45565.99998843", datetime(2024, 9, 30, 23, 59, 59)),  # float noise rounds to the second
+    ("2024-10-16 23:59:59", datetime(2024, 10, 16, 23, 59, 59)),  # today + 1 day is still accepted
+]
+
+
+@pytest.mark.parametrize(("cell", "expected"), DATETIME_ACCEPTED)
+def test_datetime_accepted(cell: str, expected: datetime) -> None:
+    assert check(ValueType.DATETIME, DATETIME_ACCEPTED, cell) == (expected, None)
+
+
+DATETIME_REJECTED = [
+    ("31.02.2024", "bad_date"),
+    ("2024-02-30 10:00:00", "bad_date"),
+    ("2024-09-30 24:00:00", "bad_date"),
+    ("2024-13-01", "bad_date"),
+    ("вчера", "bad_date"),
+    ("2024", "bad_date"),  # a bare year is not an Excel serial day
+    ("2024-10-17 00:00:00", "future_date"),  # today (15.10) + 2 days
+    ("01.01.2999", "future_date"),
+]
+
+
+@pytest.mark.parametrize(("cell", "reason"), DATETIME_REJECTED)
+def test_datetime_rejected(cell: str, reason: str) -> None:
+    assert check(ValueType.DATETIME, DATETIME_REJECTED, cell) == (None, reason)
+
+
+def test_datetime_other_timezone() -> None:
+    assert parse(ValueType.DATETIME, ["2024-09-30T21:00:00Z"], timezone="Asia/Yekaterinburg") == [
+        (datetime(2024, 10, 1, 2, 0), None)
+    ]
+
+
+def test_optional_datetime_may_be_empty() -> None:
+    assert parse(ValueType.DATETIME, [None, " "], required=False) == [(None, None), (None, None)]
+
+
+MONTH_CASES = [
+    ("2024-09", (date(2024, 9, 1), None)),
+    ("09.2024", (date(2024, 9, 1), None)),
+    ("9.2024", (date(2024, 9, 1), None)),
+    ("Сентябрь 2024", (date(2024, 9, 1), None)),
+    ("сентябрь 2024 г.", (date(2024, 9, 1), None)),
+    ("2024-09-17", (date(2024, 9, 1), None)),
+    ("17.09.2024", (date(2024, 9, 1), None)),
+    ("2024-10", (date(2024, 10, 1), None)),  # the current month
+    ("2024-13", (None, "bad_date")),
+    ("сентябрш 2024", (None, "bad_date")),
+    ("2024-11", (None, "future_date")),
+]
+
+
+@pytest.mark.parametrize(("cell", "expected"), MONTH_CASES)
+def test_month(cell: str, expected: tuple[date | None, str | None]) -> None:
+    assert check(ValueType.MONTH, MONTH_CASES, cell) == expected
+
+
+COUNT_CASES = [
+    ("12", (12, None)),
+    ("0", (0, None)),
+    ("1 200", (1200, None)),
+    ("1\u00a0200", (1200, None)),  # NBSP thousands separator
+    ("1\u202f234\u202f567", (1234567, None)),  # narrow no-break space
+    ("1\u2009200", (1200, None)),  # thin space
+    ("12.0", (12, None)),  # an Excel number
+    ("12,00", (12, None)),
+    ("12.5", (None, "fractional_number")),
+    ("1,5", (None, "fractional_number")),
+    ("-3", (None, "negative_number")),
+    ("−3", (None, "negative_number")),  # typographic minus
+    ("двенадцать", (None, "bad_number")),
+    ("12 5", (None, "bad_number")),  # not a thousands grouping
+    ("1e3", (None, "bad_number")),
+    ("99999999999999999999", (None, "bad_number")),  # more than Int64 holds
+    (None, (None, "missing_value")),
+]
+
+
+@pytest.mark.parametrize(("cell", "expected"), COUNT_CASES)
+def test_count(cell: str | None, expected: tuple[int | None, str | None]) -> None:
+    assert check(ValueType.COUNT, COUNT_CASES, cell) == expected
+
+
+def test_nullable_count_may_be_empty() -> None:
+    assert parse(ValueType.COUNT, [None, "5"], nullable=True) == [(None, None), (5, None)]
+
+
+def test_roles_unknown_is_other() -> None:
+    cells = ["Учитель", "УЧЕНИК", "Родитель (законный представитель)", "педагогический  работник", "Администратор"]
+    assert parse(ValueType.ROLE, [*cells, None]) == [
+        ("teacher", None),
+        ("student", None),
+        ("parent", None),
+        ("teacher", None),
+        ("other", None),
+        (None, "missing_value"),
+    ]
+
+
+def test_platforms() -> None:
+    cells = ["ФГИС «Моя школа»", 'ФГИС "Моя школа"', " СФЕРУМ ", "ЦПУ", "myschool", "ВКонтакте"]
+    assert parse(ValueType.PLATFORM, cells) == [
+        ("myschool", None),
+        ("myschool", None),
+        ("sferum", None),
+        ("assistant", None),
+        ("myschool", None),
+        (None, "unknown_platform"),
+    ]
+
+
+def test_status_missing_means_active() -> None:
+    assert parse(ValueType.STATUS, ["Заблокирована", "активна", None, "удалена"], required=False) == [
+        ("blocked", None),
+        ("active", None),
+        ("active", None),
+        (None, "unknown_status"),
+    ]
+
+
+def test_ownership_and_content_kind() -> None:
+    assert parse(ValueType.OWNERSHIP, ["Муниципальная", "ГОСУДАРСТВЕННАЯ", "частная", "федеральная"]) == [
+        ("municipal", None),
+        ("state", None),
+        ("private", None),
+        (None, "unknown_ownership"),
+    ]
+    assert parse(ValueType.CONTENT_KIND, ["ЦОК", "видео"]) == [("cok", None), (None, "unknown_content_kind")]
+
+
+def test_text_and_identifiers() -> None:
+    assert parse(ValueType.TEXT, ["  МБОУ   СОШ\u00a0№ 1 "]) == [("МБОУ СОШ № 1", None)]
+    assert parse(ValueType.ID, ["12345.0", "u-7", " 001 "]) == [("12345", None), ("u-7", None), ("001", None)]

@@ -1,0 +1,37 @@
+"""docs/cli.md is generated from the help texts and documents every command and option (as sqlite-utils does)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+
+from adoption_cli.cli.app import app
+from adoption_cli.cli.docs import generate
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
+ROOT = typer.main.get_command(app)
+COMMANDS = sorted(ROOT.commands)  # type: ignore[attr-defined]
+
+
+def _section(name: str) -> str:
+    text = DOCS.read_text(encoding="utf-8")
+    start = text.index(f"\n## adoption {name}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+def test_docs_are_fresh() -> None:
+    assert DOCS.read_text(encoding="utf-8") == generate(), (
+        "docs/cli.md is stale: run `python -m adoption_cli.cli.docs > docs/cli.md`"
+    )
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_is_documented_with_its_options(name: str) -> None:
+    section = _section(name)
+    assert "Пример:" in section
+    for param in ROOT.commands[name].params:  # type: ignore[attr-defined]
+        if param.param_type_name == "option" and param.name not in ("lang", "quiet", "verbose", "no_color", "debug"):
+            assert f"`{param.opts[0]}`" in section, f"{name}: {param.opts[0]} is not documented"
