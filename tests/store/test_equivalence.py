@@ -12,6 +12,7 @@ from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
 from adoption_cli.metrics.indicator import compute_indicator
 from adoption_cli.periods import Period, parse_month, window_period
+from adoption_cli.schema import Kind
 from adoption_cli.sources import load_dataset
 from adoption_cli.store import open_store
 from tests.store.exports import A, B, C
@@ -76,3 +77,15 @@ def test_report_and_rejects_survive_the_store(data_dir: Path, store_dir: Path, s
         assert stored.has(kind)
         columns = raw.frame(kind).collect_schema().names()
         assert stored.frame(kind).collect().sort(columns).equals(raw.frame(kind).collect().sort(columns)), kind
+
+
+def test_each_file_s_own_rows_add_up_to_the_data_set(data_dir: Path, settings: Settings) -> None:
+    raw = load_dataset(data_dir, settings)
+    assert set(raw.by_file) == {f.path for f in raw.report.files}
+    for load in raw.report.files:
+        rows = raw.by_file[load.path]
+        assert rows.rejects.select(pl.len()).collect().item() == load.rejected, load.path
+        kept = load.loaded - load.unknown_school - load.other_role
+        assert rows.valid.select(pl.len()).collect().item() == (load.loaded if load.kind == "schools" else kept)
+    events = pl.concat([raw.by_file[f.path].valid for f in raw.report.files if f.kind == "events"])
+    assert events.collect().sort(pl.all()).equals(raw.frame(Kind.EVENTS).collect().sort(pl.all()))
