@@ -121,6 +121,9 @@ class Dataset:
     )
     # Precomputed daily activity (from the store); None means derive it from events and accounts.
     user_days: pl.LazyFrame | None = None
+    # Precomputed distinct active users per calendar month on user-grain platforms (from the store):
+    # platform, school_id, role, month (its first day), active. None means count them from the activity.
+    monthly_active: pl.LazyFrame | None = None
     # Each loaded file's own rows (path as in the report), for writers that keep files apart: the store
     # replaces a changed file's rows alone. Empty for data sets not read from files.
     by_file: dict[str, FileRows] = field(default_factory=dict)

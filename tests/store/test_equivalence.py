@@ -10,6 +10,7 @@ import pytest
 
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
+from adoption_cli.metrics.activity_base import user_grain_active
 from adoption_cli.metrics.indicator import compute_indicator
 from adoption_cli.periods import Period, parse_month, window_period
 from adoption_cli.schema import Kind
@@ -43,6 +44,17 @@ def test_indicator_from_store_equals_raw(
     raw = replace(loaded, frames={kind: frame.collect().lazy() for kind, frame in loaded.frames.items()})
     for period in PERIODS:
         assert indicator_json(stored, period, rules) == indicator_json(raw, period, rules), period.label
+
+
+def test_monthly_counts_equal_the_counts_from_the_exports(data_dir: Path, store_dir: Path, settings: Settings) -> None:
+    stored = open_store(store_dir, data_dir, settings)
+    assert stored is not None and stored.monthly_active is not None
+    raw = load_dataset(data_dir, settings)
+    order = ["platform", "school_id", "role"]
+    for period in PERIODS[:4]:
+        from_store = user_grain_active(stored, period, ["myschool", "sferum"]).collect().sort(order)
+        assert not from_store.is_empty()
+        assert from_store.equals(user_grain_active(raw, period, ["myschool", "sferum"]).collect().sort(order))
 
 
 def test_daily_activity_is_distinct_and_leaves_blocked_and_unknown_out(

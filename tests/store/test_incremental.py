@@ -42,13 +42,14 @@ def test_one_changed_events_file_rewrites_its_parts_alone(
     assert len(second.unchanged) == 4 and "sferum_events.csv" not in second.unchanged
     after = part_mtimes(store_dir)
     sferum_key = file_key("sferum_events.csv")
+    derived = ("user_days/platform=sferum", "monthly_active/platform=sferum")
     kept = {part for part in before if sferum_key not in part and "platform=sferum" not in part}
     assert kept and all(after.get(part) == before[part] for part in kept)  # untouched, same mtime
     gone = set(before) - set(after)
-    assert gone and all(sferum_key in part or part.startswith("user_days/platform=sferum") for part in gone)
+    assert gone and all(sferum_key in part or part.startswith(derived) for part in gone)
     new = set(after) - set(before)
-    assert any(part.startswith("events/platform=sferum/month=2024-11/") for part in new)
-    assert any(part.startswith("user_days/platform=sferum/month=2024-11/") for part in new)
+    for folder in ("events", *(d.split("/")[0] for d in derived)):
+        assert any(part.startswith(f"{folder}/platform=sferum/month=2024-11/") for part in new), folder
     assert not any("platform=myschool" in part for part in new)
     assert second.user_day_partitions == 3  # sferum 2024-09, -10 (old and new rows), -11 (new)
     _same_as_raw(data_dir, store_dir, settings, "2024-11")
@@ -69,7 +70,11 @@ def test_changed_accounts_recompute_every_month_of_their_platform(
     assert replaced == {
         "accounts/platform=myschool",
         "rejects",  # the file's own (empty) rejects part
-        *(f"user_days/platform=myschool/month={m}" for m in ("2024-08", "2024-09", "2024-10", "2024-11")),
+        *(
+            f"{derived}/platform=myschool/month={m}"
+            for derived in ("user_days", "monthly_active")
+            for m in ("2024-08", "2024-09", "2024-10", "2024-11")
+        ),
     }
     _same_as_raw(data_dir, store_dir, settings, "2024-10")
 

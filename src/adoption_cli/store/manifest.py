@@ -47,6 +47,7 @@ class Manifest(BaseModel):
     branches_merged: list[BranchMerge] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     user_days: dict[str, list[str]] = Field(default_factory=dict)  # "platform/YYYY-MM" -> parts
+    monthly_active: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
 
     def entry(self, path: str) -> SourceEntry | None:
         return next((e for e in self.files if e.path == path), None)
@@ -55,8 +56,8 @@ class Manifest(BaseModel):
         parts = set(self.schools)
         for entry in self.files:
             parts.update(entry.parts, entry.rejects)
-        for day_parts in self.user_days.values():
-            parts.update(day_parts)
+        for derived in (*self.user_days.values(), *self.monthly_active.values()):
+            parts.update(derived)
         return parts
 
 

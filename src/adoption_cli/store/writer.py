@@ -34,10 +34,11 @@ from pydantic import BaseModel
 from adoption_cli.config import Settings, SourceSpec
 from adoption_cli.dataset import Dataset
 from adoption_cli.errors import DataError
-from adoption_cli.metrics.activity_base import activity_records
+from adoption_cli.metrics.activity_base import activity_records, user_grain_active
 from adoption_cli.periods import parse_month
 from adoption_cli.schema import Kind
 from adoption_cli.store.layout import (
+    MONTHLY_ACTIVE,
     PARTITIONS,
     REJECTS,
     SCHOOL_KEY,
@@ -64,7 +65,7 @@ from adoption_cli.store.manifest import (
 CHUNK_ROWS = 4_000_000
 PART_GLOB = "part-*.parquet"
 STAGING_PREFIX = ".staging-"
-DATA_FOLDERS = (*(kind.value for kind in Kind), USER_DAYS, REJECTS)
+DATA_FOLDERS = (*(kind.value for kind in Kind), USER_DAYS, MONTHLY_ACTIVE, REJECTS)
 
 Progress = Callable[[str], None]
 
@@ -215,6 +216,7 @@ class _Run:
             keys = touched.user_day_keys(manifest, self.store_dir)
             self.progress("ежедневная активность")
             manifest.user_days = self._user_days(manifest, keys)
+            manifest.monthly_active = self._monthly_active(manifest, keys)
             write_manifest(self.store_dir, manifest)
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
@@ -277,6 +279,7 @@ class _Run:
             branches_merged=base.branches_merged if base else [],
             warnings=warnings,
             user_days=dict(base.user_days) if base and not rebuilt else {},
+            monthly_active=dict(base.monthly_active) if base and not rebuilt else {},
         )
         if work:
             self.progress(", ".join(spec.path for spec in work))
@@ -431,6 +434,22 @@ class _Run:
         for part in parts:
             user_days.setdefault(_day_key(partition_values(part)), []).append(part)
         return user_days
+
+    def _monthly_active(self, manifest: Manifest, keys: set[str]) -> dict[str, list[str]]:
+        """Distinct active users per school and role of the recomputed platform/months, counted from their
+        daily activity by the metrics' own rule: a month's indicator then reads a few thousand rows."""
+        monthly = {key: parts for key, parts in manifest.monthly_active.items() if key not in keys}
+        staged: list[str] = []
+        for key in sorted(keys & set(manifest.user_days)):
+            platform, month = key.split("/")
+            days = Dataset(data_dir=self.data_dir, user_days=scan(self.store_dir, manifest.user_days[key], USER_DAYS))
+            part = f"{partition_path(MONTHLY_ACTIVE, {'platform': platform, 'month': month})}/part-{self.token}.parquet"
+            counts = user_grain_active(days, parse_month(month), [platform]).drop("platform").sort(SCHOOL_KEY)
+            counts.sink_parquet(self.staging / part, mkdir=True, engine="streaming")
+            monthly[key] = [part]
+            staged.append(part)
+        self._move_into_store(staged)
+        return monthly
 
     def _result(
         self, manifest: Manifest, ingested: list[str], removed: list[str], *, rebuilt: bool, user_day_partitions: int
