@@ -46,7 +46,7 @@ def ensure(reference: ReferenceSet) -> tuple[Path, dict[str, object]]:
     marker = folder / "complete.json"
     if marker.is_file():
         return data_dir(reference), json.loads(marker.read_text())
-    from adoption_cli.sample import generate
+    from adoption_cli.sample.generator import generate
 
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
