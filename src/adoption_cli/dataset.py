@@ -92,6 +92,15 @@ class LoadReport(BaseModel):
         return sum(f.unknown_school for f in self.files)
 
 
+@dataclass(frozen=True)
+class FileRows:
+    """One loaded file's share of a Dataset: its valid rows in the kind's canonical columns (for the
+    registry, before de-duplication and branch merging) and its rejected rows (the columns of `rejects`)."""
+
+    valid: pl.LazyFrame
+    rejects: pl.LazyFrame
+
+
 @dataclass
 class Dataset:
     """Valid canonical rows per kind (lazy), ready for the metrics.
@@ -112,6 +121,12 @@ class Dataset:
     )
     # Precomputed daily activity (from the store); None means derive it from events and accounts.
     user_days: pl.LazyFrame | None = None
+    # Precomputed distinct active users per calendar month on user-grain platforms (from the store):
+    # platform, school_id, role, month (its first day), active. None means count them from the activity.
+    monthly_active: pl.LazyFrame | None = None
+    # Each loaded file's own rows (path as in the report), for writers that keep files apart: the store
+    # replaces a changed file's rows alone. Empty for data sets not read from files.
+    by_file: dict[str, FileRows] = field(default_factory=dict)
 
     def frame(self, kind: Kind) -> pl.LazyFrame:
         return self.frames.get(kind, empty_frame(kind))

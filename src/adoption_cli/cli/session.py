@@ -46,8 +46,12 @@ def read_dataset(
     overrides: Mapping[str, Any] | None = None,
     kinds: Collection[Kind] | None = None,
 ) -> tuple[Settings, Dataset]:
-    """Settings and the data set, with a progress display while loading; says nothing about rejects."""
+    """Settings and the data set — from the Parquet store when it is up to date, else from the exports with
+    a progress display while loading; says nothing about rejects."""
     data_dir, settings = open_settings(data, config=config, overrides=overrides)
+    stored = stored_dataset(data_dir, settings, store)
+    if stored is not None:
+        return settings, stored
     from adoption_cli.render.numbers import fmt_float
     from adoption_cli.sources import load_dataset
 
@@ -72,6 +76,32 @@ def open_dataset(
     settings, dataset = read_dataset(data, config=config, store=store, overrides=overrides, kinds=kinds)
     announce_load(dataset.report, strict=strict)
     return settings, dataset
+
+
+def stored_dataset(data_dir: Path, settings: Settings, store: Path | None) -> Dataset | None:
+    """The data set of the Parquet store (--store, else DATA/.adoption-store) when it is up to date."""
+    from adoption_cli.store import default_store_dir, inspect_store
+
+    env = current()
+    store_dir = store or default_store_dir(data_dir)
+    state = inspect_store(store_dir, data_dir, settings)
+    if state.dataset is not None:
+        env.detail(env.t(f"Данные из хранилища {store_dir}.", f"Reading the store {store_dir}."))
+        return state.dataset
+    why = {
+        "absent": env.t("его нет", "there is none"),
+        "settings": env.t("оно создано с другими настройками", "it was built with other settings"),
+        "added": env.t(f"появился файл {state.path}", f"{state.path} was added"),
+        "removed": env.t(f"удалён файл {state.path}", f"{state.path} was removed"),
+        "changed": env.t(f"изменён файл {state.path}", f"{state.path} has changed"),
+    }[state.reason or "absent"]
+    env.detail(
+        env.t(
+            f"Хранилище {store_dir} не используется ({why}): читаю выгрузки. Обновить: adoption ingest.",
+            f"Not using the store {store_dir} ({why}): reading the exports. Update it: adoption ingest.",
+        )
+    )
+    return None
 
 
 def announce_load(report: LoadReport, *, strict: bool) -> None:

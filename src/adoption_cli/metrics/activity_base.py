@@ -22,7 +22,7 @@ from typing import Literal
 import polars as pl
 
 from adoption_cli.dataset import Dataset, canonical_schema
-from adoption_cli.periods import Period
+from adoption_cli.periods import Period, month_period
 from adoption_cli.schema import ROLE_CODES, Kind
 
 Combination = Literal["max", "union"]
@@ -88,7 +88,8 @@ def for_schools(dataset: Dataset, school_ids: Sequence[str]) -> Dataset:
         if "school_id" in canonical_schema(kind)
     }
     days = None if dataset.user_days is None else dataset.user_days.filter(mine)
-    return replace(dataset, frames=frames, user_days=days)
+    monthly = None if dataset.monthly_active is None else dataset.monthly_active.filter(mine)
+    return replace(dataset, frames=frames, user_days=days, monthly_active=monthly)
 
 
 def with_daily_activity(dataset: Dataset, start: date, end: date) -> Dataset:
@@ -202,13 +203,25 @@ def user_and_school_platforms(dataset: Dataset, platforms: Iterable[str]) -> tup
     )
 
 
+def user_grain_active(dataset: Dataset, period: Period, platforms: Iterable[str]) -> pl.LazyFrame:
+    """(platform, school_id, role, active): distinct active users of user-grain platforms.
+
+    For a calendar month the store's precomputed monthly counts are used when the data set has them.
+    """
+    month = month_period(period.start)
+    if dataset.monthly_active is not None and (period.start, period.end) == (month.start, month.end):
+        return on_platforms(dataset.monthly_active.filter(pl.col("month") == period.start), platforms).select(
+            "platform", "school_id", "role", "active"
+        )
+    users = active_users(dataset, period, platforms=platforms)
+    return users.group_by("platform", "school_id", "role").agg(pl.len().cast(pl.Int64).alias("active"))
+
+
 def active_counts(dataset: Dataset, period: Period, platforms: Iterable[str]) -> pl.LazyFrame:
     """(platform, school_id, role, active) for every counted platform, whatever its grain."""
     user_platforms, school_platforms = user_and_school_platforms(dataset, platforms)
     parts = [
-        active_users(dataset, period, platforms=user_platforms)
-        .group_by("platform", "school_id", "role")
-        .agg(pl.len().cast(pl.Int64).alias("active")),
+        user_grain_active(dataset, period, user_platforms),
         school_grain_active(dataset, period, platforms=school_platforms),
     ]
     return pl.concat(parts, how="vertical")

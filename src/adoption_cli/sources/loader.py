@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from adoption_cli.config import Settings
-from adoption_cli.dataset import BranchMerge, Dataset, FileLoad, LoadReport, RejectExample, canonical_schema
+from adoption_cli.dataset import BranchMerge, Dataset, FileLoad, FileRows, LoadReport, RejectExample, canonical_schema
 from adoption_cli.errors import DataError
 from adoption_cli.schema import OTHER_ROLE, Kind
 from adoption_cli.sources.columns import ColumnMap
@@ -148,7 +148,9 @@ def _total_or_null(name: str) -> pl.Expr:
     return pl.when(pl.col(name).null_count() > 0).then(None).otherwise(pl.col(name).sum()).alias(name)
 
 
-def _load_registry(parts: list[_Parsed], report: LoadReport) -> tuple[pl.LazyFrame, list[pl.LazyFrame]]:
+def _load_registry(
+    parts: list[_Parsed], report: LoadReport, by_file: dict[str, FileRows]
+) -> tuple[pl.LazyFrame, list[pl.LazyFrame]]:
     """One row per organisation; fills the registry files' FileLoads and `branches_merged`."""
     columns = list(canonical_schema(Kind.SCHOOLS))
     loads: list[FileLoad] = []
@@ -159,6 +161,7 @@ def _load_registry(parts: list[_Parsed], report: LoadReport) -> tuple[pl.LazyFra
         loads.append(_count(part, frame.lazy(), pl.lit(True), pl.lit(False)))
         valid.append(frame.filter(_VALID).select(*columns, pl.lit(index).alias("_file")))
         rejects.append(_rejects(part, frame.lazy()))
+        by_file[part.source.display] = FileRows(valid[-1].drop("_file").lazy(), rejects[-1])
     rows = pl.concat(valid).with_columns(_duplicate=~pl.struct(columns).is_first_distinct())
     dropped = dict(rows.group_by("_file").agg(pl.col("_duplicate").sum()).iter_rows())
     for index, load in enumerate(loads):
@@ -195,8 +198,9 @@ def load_dataset(data_dir: Path, settings: Settings, *, kinds: Collection[Kind] 
     frames: dict[Kind, list[pl.LazyFrame]] = {}
     rejects: list[pl.LazyFrame] = []
     school_ids: pl.Series | None = None
+    by_file: dict[str, FileRows] = {}
     if registry:
-        schools, registry_rejects = _load_registry(registry, report)
+        schools, registry_rejects = _load_registry(registry, report, by_file)
         frames[Kind.SCHOOLS] = [schools]
         rejects += registry_rejects
         school_ids = schools.select("school_id").collect().to_series()
@@ -211,11 +215,14 @@ def load_dataset(data_dir: Path, settings: Settings, *, kinds: Collection[Kind] 
         )
         other = pl.col("role") == OTHER_ROLE if "role" in schema else pl.lit(False)
         report.files.append(_count(part, part.frame, known, other))
-        frames.setdefault(part.source.kind, []).append(part.frame.filter(_VALID & known & ~other).select(list(schema)))
-        rejects.append(_rejects(part, part.frame))
+        rows = FileRows(part.frame.filter(_VALID & known & ~other).select(list(schema)), _rejects(part, part.frame))
+        by_file[part.source.display] = rows
+        frames.setdefault(part.source.kind, []).append(rows.valid)
+        rejects.append(rows.rejects)
     return Dataset(
         data_dir=data_dir,
         frames={kind: pl.concat(parts) for kind, parts in frames.items()},
         report=report,
         rejects=pl.concat(rejects) if rejects else pl.LazyFrame(schema=REJECTS_SCHEMA),
+        by_file=by_file,
     )

@@ -239,7 +239,12 @@ def vocabulary_code(text: pl.Expr, value_type: ValueType) -> pl.Expr:
         .str.replace_all(r"\s+", " ")
         .str.strip_chars()
     )
-    return key.replace_strict(index, default=None, return_dtype=pl.String)
+    spellings: dict[str, list[str]] = {}
+    for spelling, code in index.items():
+        spellings.setdefault(code, []).append(spelling)
+    # One is_in per code keeps this elementwise: replace_strict is a whole-column function that the
+    # streaming engine buffers, so memory grew with the file.
+    return pl.coalesce([pl.when(key.is_in(keys)).then(pl.lit(code)) for code, keys in spellings.items()])
 
 
 def _vocabulary(value_type: ValueType, unknown: str | None) -> Callable[[pl.Expr, _Steps, ParseContext], Result]:

@@ -1,0 +1,25 @@
+"""The Parquet store: exports ingested once into an ordinary Hive-partitioned Parquet folder, with daily
+activity precomputed, so that every command reads a month or a school without rescanning raw exports.
+
+    ingest(data_dir, settings, store_dir) -> IngestResult       (adoption ingest)
+    open_store(store_dir, data_dir, settings) -> Dataset | None  (None: absent or stale)
+    inspect_store(...) -> StoreState                             (the same, with the reason it is stale)
+
+Imports Polars: import it inside functions where start-up time matters. Layout: docs/store.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adoption_cli.store.reader import StoreState, inspect_store, open_store
+from adoption_cli.store.writer import IngestResult, ingest
+
+STORE_DIR_NAME = ".adoption-store"
+
+
+def default_store_dir(data_dir: Path) -> Path:
+    return data_dir / STORE_DIR_NAME
+
+
+__all__ = ["STORE_DIR_NAME", "IngestResult", "StoreState", "default_store_dir", "ingest", "inspect_store", "open_store"]

@@ -1,0 +1,144 @@
+"""The store's manifest: which source files it was built from and which Parquet parts hold their rows.
+
+The manifest is the one source of truth of a store. It is written last and atomically, so a reader
+either sees the previous complete store or the new one; parts a crashed ingest left behind are not in it.
+Polars-free: `open_store` reads it before deciding whether to touch any data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from adoption_cli import __version__
+from adoption_cli.config import Settings
+from adoption_cli.dataset import BranchMerge, FileLoad
+from adoption_cli.schema import READABLE_SUFFIXES, Kind
+
+MANIFEST_NAME = "manifest.json"
+# Bumped whenever the layout or the meaning of a stored column changes: older stores are rebuilt.
+FORMAT_VERSION = 1
+
+
+class SourceEntry(BaseModel):
+    """One file of the data folder as it was at ingest."""
+
+    path: str  # relative to the data folder, POSIX separators
+    size: int
+    mtime_ns: int
+    sha256: str
+    load: FileLoad | None = None  # None: the loader did not read this file
+    parts: list[str] = Field(default_factory=list)  # canonical rows, relative to the store
+    rejects: list[str] = Field(default_factory=list)
+
+
+class Manifest(BaseModel):
+    format: int = FORMAT_VERSION
+    fingerprint: dict[str, object]
+    ingested_at: str
+    files: list[SourceEntry] = Field(default_factory=list)
+    kinds: list[Kind] = Field(default_factory=list)  # kinds the loaded data set had frames for
+    schools: list[str] = Field(default_factory=list)  # the registry after de-duplication and branch merging
+    branches_merged: list[BranchMerge] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    user_days: dict[str, list[str]] = Field(default_factory=dict)  # "platform/YYYY-MM" -> parts
+    monthly_active: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
+
+    def entry(self, path: str) -> SourceEntry | None:
+        return next((e for e in self.files if e.path == path), None)
+
+    def all_parts(self) -> set[str]:
+        parts = set(self.schools)
+        for entry in self.files:
+            parts.update(entry.parts, entry.rejects)
+        for derived in (*self.user_days.values(), *self.monthly_active.values()):
+            parts.update(derived)
+        return parts
+
+
+def fingerprint(settings: Settings) -> dict[str, object]:
+    """What, besides the files, decides the stored rows: the loader's rules (version) and the settings
+    that change normalisation (time zone) or which files are what (sources)."""
+    return {
+        "format": FORMAT_VERSION,
+        "version": __version__,
+        "timezone": settings.time.timezone,
+        "sources": [spec.model_dump(mode="json", by_alias=True) for spec in settings.sources],
+    }
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def read_manifest(store_dir: Path) -> Manifest | None:
+    """The manifest, or None when there is none or it cannot be used (damaged, older format)."""
+    try:
+        manifest = Manifest.model_validate_json((store_dir / MANIFEST_NAME).read_bytes())
+    except (OSError, ValidationError):
+        return None
+    return manifest if manifest.format == FORMAT_VERSION else None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a reader sees the old or the new content, never a mix."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    sync_dir(path.parent)
+
+
+def sync_dir(directory: Path) -> None:
+    """Make renames inside `directory` durable (a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_manifest(store_dir: Path, manifest: Manifest) -> None:
+    write_atomic(store_dir / MANIFEST_NAME, json.dumps(manifest.model_dump(mode="json"), ensure_ascii=False).encode())
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def candidate_files(data_dir: Path, store_dir: Path) -> dict[str, os.stat_result]:
+    """Every file the loader could read: readable suffixes, outside hidden folders and the store itself."""
+    store = store_dir.resolve()
+    found: dict[str, os.stat_result] = {}
+    for root, dirs, files in os.walk(data_dir):
+        here = Path(root)
+        dirs[:] = [d for d in dirs if not d.startswith(".") and (here / d).resolve() != store]
+        for name in files:
+            path = here / name
+            if name.startswith(".") or path.suffix.lower() not in READABLE_SUFFIXES:
+                continue
+            found[path.relative_to(data_dir).as_posix()] = path.stat()
+    return found
+
+
+def unchanged(entry: SourceEntry, stat: os.stat_result, path: Path) -> bool:
+    """Same content as at ingest: same size and mtime, or (after a touch or a copy) the same hash."""
+    if stat.st_size != entry.size:
+        return False
+    return stat.st_mtime_ns == entry.mtime_ns or sha256_of(path) == entry.sha256

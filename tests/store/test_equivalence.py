@@ -1,0 +1,103 @@
+"""The store gives exactly what the raw exports give: same indicator JSON, same report, same rejects."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from adoption_cli.config import Settings
+from adoption_cli.dataset import Dataset
+from adoption_cli.metrics.activity_base import user_grain_active
+from adoption_cli.metrics.indicator import compute_indicator
+from adoption_cli.periods import Period, parse_month, window_period
+from adoption_cli.schema import Kind
+from adoption_cli.sources import load_dataset
+from adoption_cli.store import open_store
+from tests.store.exports import A, B, C
+
+PERIODS = [
+    parse_month("2024-08"),
+    parse_month("2024-09"),
+    parse_month("2024-10"),
+    parse_month("2024-11"),
+    window_period("2024-10-05", 10),
+]
+
+
+def indicator_json(dataset: Dataset, period: Period, settings: Settings) -> str:
+    return compute_indicator(dataset, period, settings).model_dump_json()
+
+
+@pytest.mark.parametrize("shared_user_ids", [False, True])
+def test_indicator_from_store_equals_raw(
+    data_dir: Path, store_dir: Path, settings: Settings, shared_user_ids: bool
+) -> None:
+    rules = settings.model_copy(
+        update={"identity": settings.identity.model_copy(update={"shared_user_ids": shared_user_ids})}
+    )
+    stored = open_store(store_dir, data_dir, rules)
+    assert stored is not None and stored.user_days is not None
+    loaded = load_dataset(data_dir, rules)
+    raw = replace(loaded, frames={kind: frame.collect().lazy() for kind, frame in loaded.frames.items()})
+    for period in PERIODS:
+        assert indicator_json(stored, period, rules) == indicator_json(raw, period, rules), period.label
+
+
+def test_monthly_counts_equal_the_counts_from_the_exports(data_dir: Path, store_dir: Path, settings: Settings) -> None:
+    stored = open_store(store_dir, data_dir, settings)
+    assert stored is not None and stored.monthly_active is not None
+    raw = load_dataset(data_dir, settings)
+    order = ["platform", "school_id", "role"]
+    for period in PERIODS[:4]:
+        from_store = user_grain_active(stored, period, ["myschool", "sferum"]).collect().sort(order)
+        assert not from_store.is_empty()
+        assert from_store.equals(user_grain_active(raw, period, ["myschool", "sferum"]).collect().sort(order))
+
+
+def test_daily_activity_is_distinct_and_leaves_blocked_and_unknown_out(
+    data_dir: Path, store_dir: Path, settings: Settings
+) -> None:
+    stored = open_store(store_dir, data_dir, settings)
+    assert stored is not None and stored.user_days is not None
+    days = stored.user_days.filter(pl.col("day").dt.month() == 9).collect()
+    september = set(days.select("platform", "school_id", "user_id", pl.col("day").dt.day()).iter_rows())
+    assert september == {
+        ("myschool", A, "s1", 1),
+        ("myschool", A, "s2", 2),  # two events on one day: one row
+        ("myschool", A, "t1", 3),  # a last login
+        ("myschool", B, "s3", 1),
+        ("myschool", B, "t3", 30),
+        ("sferum", C, "u1", 5),
+        ("sferum", C, "u2", 5),
+        ("sferum", B, "t3", 10),
+        ("sferum", "2300000044", "d1", 10),
+    }  # t2 is blocked; s9's school is not in the registry; x1 is rejected
+
+
+def test_report_and_rejects_survive_the_store(data_dir: Path, store_dir: Path, settings: Settings) -> None:
+    stored = open_store(store_dir, data_dir, settings)
+    raw = load_dataset(data_dir, settings)
+    assert stored is not None
+    assert stored.report == raw.report
+    assert stored.report.rejected >= 1
+    order = ["file", "row", "column", "reason"]
+    assert stored.rejects.collect().sort(order).equals(raw.rejects.collect().sort(order))
+    for kind in raw.frames:
+        assert stored.has(kind)
+        columns = raw.frame(kind).collect_schema().names()
+        assert stored.frame(kind).collect().sort(columns).equals(raw.frame(kind).collect().sort(columns)), kind
+
+
+def test_each_file_s_own_rows_add_up_to_the_data_set(data_dir: Path, settings: Settings) -> None:
+    raw = load_dataset(data_dir, settings)
+    assert set(raw.by_file) == {f.path for f in raw.report.files}
+    for load in raw.report.files:
+        rows = raw.by_file[load.path]
+        assert rows.rejects.select(pl.len()).collect().item() == load.rejected, load.path
+        kept = load.loaded - load.unknown_school - load.other_role
+        assert rows.valid.select(pl.len()).collect().item() == (load.loaded if load.kind == "schools" else kept)
+    events = pl.concat([raw.by_file[f.path].valid for f in raw.report.files if f.kind == "events"])
+    assert events.collect().sort(pl.all()).equals(raw.frame(Kind.EVENTS).collect().sort(pl.all()))

@@ -1,0 +1,119 @@
+"""Re-ingest rewrites only what changed: the changed file's parts and the daily activity it touches."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from adoption_cli.config import Settings
+from adoption_cli.metrics.indicator import compute_indicator
+from adoption_cli.periods import parse_month
+from adoption_cli.sources import load_dataset
+from adoption_cli.store import ingest, open_store
+from adoption_cli.store.manifest import read_manifest
+from adoption_cli.store.writer import file_key
+from tests.store.exports import A, C, append_line, part_mtimes
+
+
+@pytest.fixture
+def before(store_dir: Path) -> dict[str, int]:
+    """The parts of the first, full ingest with their mtimes."""
+    return part_mtimes(store_dir)
+
+
+def _same_as_raw(data_dir: Path, store_dir: Path, settings: Settings, month: str) -> None:
+    stored = open_store(store_dir, data_dir, settings)
+    assert stored is not None
+    period = parse_month(month)
+    raw = load_dataset(data_dir, settings)
+    assert compute_indicator(stored, period, settings) == compute_indicator(raw, period, settings)
+
+
+def test_one_changed_events_file_rewrites_its_parts_alone(
+    data_dir: Path, store_dir: Path, settings: Settings, before: dict[str, int]
+) -> None:
+    append_line(data_dir / "sferum_events.csv", f"sferum,u3,student,{C},2024-11-05 08:00:00")
+
+    second = ingest(data_dir, settings, store_dir)
+
+    assert (second.ingested, second.rebuilt) == (["sferum_events.csv"], False)
+    assert len(second.unchanged) == 4 and "sferum_events.csv" not in second.unchanged
+    after = part_mtimes(store_dir)
+    sferum_key = file_key("sferum_events.csv")
+    derived = ("user_days/platform=sferum", "monthly_active/platform=sferum")
+    kept = {part for part in before if sferum_key not in part and "platform=sferum" not in part}
+    assert kept and all(after.get(part) == before[part] for part in kept)  # untouched, same mtime
+    gone = set(before) - set(after)
+    assert gone and all(sferum_key in part or part.startswith(derived) for part in gone)
+    new = set(after) - set(before)
+    for folder in ("events", *(d.split("/")[0] for d in derived)):
+        assert any(part.startswith(f"{folder}/platform=sferum/month=2024-11/") for part in new), folder
+    assert not any("platform=myschool" in part for part in new)
+    assert second.user_day_partitions == 3  # sferum 2024-09, -10 (old and new rows), -11 (new)
+    _same_as_raw(data_dir, store_dir, settings, "2024-11")
+
+
+def test_changed_accounts_recompute_every_month_of_their_platform(
+    data_dir: Path, store_dir: Path, settings: Settings, before: dict[str, int]
+) -> None:
+    # t1 gets blocked: their September login and October event count nowhere any more
+    text = (data_dir / "myschool_accounts.csv").read_text(encoding="utf-8")
+    (data_dir / "myschool_accounts.csv").write_text(text.replace(f"t1,teacher,{A},active", f"t1,teacher,{A},blocked"))
+
+    result = ingest(data_dir, settings, store_dir)
+
+    assert result.ingested == ["myschool_accounts.csv"]
+    after = part_mtimes(store_dir)
+    replaced = {part.rsplit("/", 1)[0] for part in set(before) - set(after)}
+    assert replaced == {
+        "accounts/platform=myschool",
+        "rejects",  # the file's own (empty) rejects part
+        *(
+            f"{derived}/platform=myschool/month={m}"
+            for derived in ("user_days", "monthly_active")
+            for m in ("2024-08", "2024-09", "2024-10", "2024-11")
+        ),
+    }
+    _same_as_raw(data_dir, store_dir, settings, "2024-10")
+
+
+def test_unchanged_files_are_not_read_again_and_a_touch_is_not_a_change(
+    data_dir: Path, store_dir: Path, settings: Settings, before: dict[str, int]
+) -> None:
+    touched = data_dir / "schools.csv"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 5_000_000_000))
+
+    result = ingest(data_dir, settings, store_dir)
+
+    assert (result.ingested, result.rows) == ([], 0)
+    assert part_mtimes(store_dir) == before
+    manifest = read_manifest(store_dir)
+    assert manifest is not None
+    entry = manifest.entry("schools.csv")
+    assert entry is not None and entry.mtime_ns == touched.stat().st_mtime_ns  # no hashing next time
+    assert open_store(store_dir, data_dir, settings) is not None
+
+
+def test_a_removed_file_takes_its_rows_and_activity_with_it(
+    data_dir: Path, store_dir: Path, settings: Settings, before: dict[str, int]
+) -> None:
+    (data_dir / "myschool_events_2024-10.csv").unlink()
+
+    result = ingest(data_dir, settings, store_dir)
+
+    assert result.removed == ["myschool_events_2024-10.csv"]
+    assert not any(file_key("myschool_events_2024-10.csv") in part for part in part_mtimes(store_dir))
+    _same_as_raw(data_dir, store_dir, settings, "2024-10")
+
+
+def test_a_changed_registry_rebuilds_everything(
+    data_dir: Path, store_dir: Path, settings: Settings, before: dict[str, int]
+) -> None:
+    append_line(data_dir / "schools.csv", "2300000051,Новая школа,Город,municipal,1,1")
+
+    result = ingest(data_dir, settings, store_dir)
+
+    assert result.rebuilt and len(result.ingested) == 5
+    _same_as_raw(data_dir, store_dir, settings, "2024-09")
