@@ -5,7 +5,8 @@
   so a school named `=HYPERLINK(...)` stays a name in a spreadsheet;
 - privacy: no user id (planted as SECRET-USER-4n in good and rejected rows) appears in any table, JSON,
   CSV or message;
-- inputs: every command leaves the export files byte for byte as they were.
+- inputs: every command leaves the export files byte for byte as they were (ingest writes its store into
+  the data folder, .adoption-store, by default: allowed; the exports themselves must not change).
 """
 
 from __future__ import annotations
@@ -43,10 +44,10 @@ COMMAND_ARGS: dict[str, tuple[str, ...]] = {
     "rating": ("--month", "2024-09"),
     "school": ("2310031475", "--month", "2024-09"),  # the school named =HYPERLINK(…)
 }
-# Commands without --format: report (its workbook is checked below), sample (writes generated data),
-# ingest (writes the store; test_faults).
+# Commands without --format: report and ingest (checked below), sample (writes generated data).
 OTHER_COMMANDS = {"sample", "report", "ingest"}
 FORMATS = ("table", "json", "csv")
+STORE = ".adoption-store"  # the default store folder inside the data folder
 
 
 def _formatted_commands() -> list[str]:
@@ -162,3 +163,19 @@ def test_the_report_workbook_has_no_formula_and_no_user_id(
     assert all("<f>" not in xml for name, xml in parts.items() if name.startswith("xl/worksheets/"))
     assert "SUM(1+1)*cmd" in text  # the names are there, as text
     assert tree_digest(hostile) == hostile_digest
+
+
+def test_through_the_store_no_user_id_and_the_exports_unchanged(tmp_path: Path) -> None:
+    data = write_hostile_exports(tmp_path / "data")
+    before = tree_digest(data)
+    result = run("ingest", "--verbose", data=data)
+    assert result.exit_code == 0, result.stderr
+    assert SECRET not in result.stdout + result.stderr
+    assert (data / STORE).is_dir()
+    for command in FORMATTED:
+        for output in ("json", "csv"):
+            done = run(command, *COMMAND_ARGS[command], "--format", output, "--verbose", data=data)
+            assert done.exit_code == 0, done.stderr
+            assert "Данные из хранилища" in done.stderr, "the command did not read the store"
+            assert SECRET not in done.stdout + done.stderr, (command, output)
+    assert tree_digest(data, skip=(STORE,)) == before
