@@ -27,16 +27,22 @@ from tests.properties.test_indicator_properties import SCHOOL_IDS, schools_strat
 SEPT = parse_month("2024-09")
 START = datetime(2024, 7, 25)  # August and September: the month and its previous one for Сферум
 
-events_strategy = st.lists(
-    st.tuples(
-        st.sampled_from(["assistant", "sferum"]),
-        st.integers(0, 9),
-        st.sampled_from(["teacher", "student", "parent"]),
-        st.sampled_from(SCHOOL_IDS),
-        st.integers(0, 70 * 24),
-    ),
-    max_size=40,
-)
+
+def events_on(*platforms: str) -> st.SearchStrategy[list[tuple[str, int, str, str, int]]]:
+    """Events (platform, user number, role, school, hours after START) on these platforms."""
+    return st.lists(
+        st.tuples(
+            st.sampled_from(platforms),
+            st.integers(0, 9),
+            st.sampled_from(["teacher", "student", "parent"]),
+            st.sampled_from(SCHOOL_IDS),
+            st.integers(0, 70 * 24),
+        ),
+        max_size=40,
+    )
+
+
+events_strategy = events_on("assistant", "sferum")
 stats_strategy = st.dictionaries(
     st.tuples(
         st.sampled_from(["assistant", "sferum"]),
@@ -138,16 +144,7 @@ def test_row_order_and_repeated_events_change_neither_metric(schools_spec, event
 
 # --- «Моя школа» activity panels ---
 
-activity_events = st.lists(
-    st.tuples(
-        st.just("myschool"),
-        st.integers(0, 9),
-        st.sampled_from(["teacher", "student", "parent"]),
-        st.sampled_from(SCHOOL_IDS),
-        st.integers(0, 70 * 24),
-    ),
-    max_size=40,
-)
+activity_events = events_on("myschool")
 accounts_strategy = st.lists(
     st.tuples(
         st.integers(0, 9),
