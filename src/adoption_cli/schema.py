@@ -241,6 +241,22 @@ DISCOVERY_PATTERNS: tuple[tuple[str, Kind], ...] = (
 )
 READABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 
+# Month names in the nominative, as exports («Сентябрь 2024») and tables write them.
+RU_MONTHS = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
+
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\ufeff]+")
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from adoption_cli.cli.environment import Lang
-from adoption_cli.schema import PLATFORM_LABELS_RU
+from adoption_cli.schema import PLATFORM_LABELS_RU, RU_MONTHS
 
 _PLATFORMS_EN = {"myschool": "My School", "sferum": "Sferum", "assistant": "Student Assistant"}
 
@@ -34,20 +34,6 @@ _OWNERSHIP = {
     "private": ("частная", "private"),
 }
 
-_MONTHS_RU = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
 _MONTHS_EN = (
     "January",
     "February",
@@ -97,7 +83,7 @@ def fmt_date(day: date, lang: Lang = "ru") -> str:
 
 def month_name(day: date, lang: Lang = "ru") -> str:
     """«сентябрь 2024» / «September 2024»."""
-    names = _MONTHS_EN if lang == "en" else _MONTHS_RU
+    names = _MONTHS_EN if lang == "en" else RU_MONTHS
     return f"{names[day.month - 1]} {day.year}"
 
 

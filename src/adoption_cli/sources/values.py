@@ -14,26 +14,12 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from adoption_cli.config import Settings
-from adoption_cli.schema import DTYPES, OTHER_ROLE, Column, ValueType, normalise_value, vocabulary_index
+from adoption_cli.schema import DTYPES, OTHER_ROLE, RU_MONTHS, Column, ValueType, normalise_value, vocabulary_index
 from adoption_cli.sources import reasons
 
 INN_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 # Excel's day zero (1900 date system, including its phantom 29.02.1900).
 EXCEL_EPOCH = datetime(1899, 12, 30)
-RU_MONTHS = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
 
 _POLARS_DTYPES: dict[str, pl.DataType] = {
     "String": pl.String(),
