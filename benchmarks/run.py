@@ -17,7 +17,7 @@ from pathlib import Path
 from benchmarks.machine import describe_machine
 from benchmarks.process import Measurement, measure
 from benchmarks.sets import CACHE, ReferenceSet, ensure, store_dir
-from benchmarks.tables import DUCKDB, Row, render_docs, render_table, write_docs
+from benchmarks.tables import DUCKDB, Row, render_docs, render_table, save_rows, write_docs
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT_SECONDS = 10  # runs shorter than this are repeated (--repeat) and the best is kept: less noise
@@ -215,16 +215,18 @@ def main() -> None:
     args = parser.parse_args()
     catalogue = QUICK if args.quick else SETS
     CACHE.mkdir(exist_ok=True)
-    rows = [
-        row
-        for name in args.sets.split(",")
-        for reference in catalogue[name.strip()]
-        for row in run_set(reference, args.repeat)
-    ]
-    machine = describe_machine()
+    results = CACHE / ("results-quick.json" if args.quick else "results.json")
+    rows: list[Row] = []
+    for name in args.sets.split(","):
+        for reference in catalogue[name.strip()]:
+            measured = run_set(reference, args.repeat)
+            rows += measured
+            everything = save_rows(results, measured)
     print(render_table(rows))
     if not args.no_docs:
-        write_docs(ROOT / "docs" / "performance.md", render_docs(rows, machine, quick=args.quick))
+        order = [reference.name for references in catalogue.values() for reference in references]
+        everything.sort(key=lambda row: order.index(row.set) if row.set in order else len(order))
+        write_docs(ROOT / "docs" / "performance.md", render_docs(everything, describe_machine(), quick=args.quick))
 
 
 if __name__ == "__main__":
