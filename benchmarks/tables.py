@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,16 @@ class Row:
     returncode: int
     sizes: Any = None  # what the generator wrote
     agreed: bool | None = None  # all comparable contenders of the set gave identical numbers
-    extra: dict[str, str] = field(default_factory=dict)
+    measured: str = field(default_factory=lambda: date.today().isoformat())
+
+
+def save_rows(path: Path, rows: list[Row]) -> list[Row]:
+    """Keep these sets' rows with those of sets measured by earlier runs; returns all of them."""
+    kept = [Row(**row) for row in json.loads(path.read_text())] if path.exists() else []
+    sets = {row.set for row in rows}
+    merged = [row for row in kept if row.set not in sets] + rows
+    path.write_text(json.dumps([asdict(row) for row in merged], ensure_ascii=False, indent=1))
+    return merged
 
 
 def _ratio(value: float, basis: float | None) -> str:
@@ -70,13 +80,19 @@ def _sizes(rows: list[Row]) -> list[str]:
     return lines
 
 
+def _dates(rows: list[Row]) -> str:
+    days = sorted({row.measured for row in rows})
+    return days[0] if len(days) == 1 else f"{days[0]}…{days[-1]}"
+
+
 def render_docs(rows: list[Row], machine: dict[str, str], *, quick: bool) -> str:
     scaling = [r for r in rows if "scaling" in r.set]
     main = [r for r in rows if r not in scaling]
     parts = [
         BEGIN,
-        f"Measured on {date.today().isoformat()} with `python -m benchmarks.run{' --quick' if quick else ''}`; "
-        "every figure is one whole process (interpreter start included), page cache warm.",
+        f"Measured {_dates(rows)} with `python -m benchmarks.run{' --quick' if quick else ''}` (sets run by "
+        "separate invocations are merged); every figure is one whole process (interpreter start included), "
+        "page cache warm; runs under 10 s are the best of three.",
         "",
         "Machine: " + "; ".join(f"{key} {value}" for key, value in machine.items()) + ".",
         "",
@@ -96,9 +112,9 @@ def render_docs(rows: list[Row], machine: dict[str, str], *, quick: bool) -> str
 
 def write_docs(path: Path, section: str) -> None:
     """Replace the generated part of the «Benchmarks» section, keeping everything else in the file."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n\n## Benchmarks\n\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
     if BEGIN in text and END in text:
         text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _m: section, text, flags=re.S)
     else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
+        text = text.rstrip("\n") + "\n\n## Benchmarks\n<!-- owner: store -->\n" + section + "\n"
     path.write_text(text, encoding="utf-8")

@@ -100,12 +100,32 @@ def _text(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     return text.str.replace_all(r"\s+", " "), _NO_ERROR
 
 
+def _only_others(text: pl.Expr, done: pl.Expr) -> pl.Expr:
+    """The cells not `done` by a parser's fast path (null elsewhere): Polars evaluates every branch of an
+    expression on every row, but a string function on a null cell costs next to nothing, so the general
+    rules then run on the few cells that need them instead of on the whole column."""
+    return pl.when(done.fill_null(False)).then(pl.lit(None, pl.String)).otherwise(text)
+
+
 def _identifier(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # An id that passed through Excel as a number arrives as "12345.0".
-    return text.str.replace(r"^(\d+)\.0+$", "${1}"), _NO_ERROR
+    dotted = _only_others(text, ~text.str.contains(".", literal=True))
+    return pl.coalesce(dotted.str.replace(r"^(\d+)\.0+$", "${1}"), text), _NO_ERROR
 
 
 def _inn(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
+    # Fast path: ten plain digits with the right check digit, as most exports write an ИНН.
+    number = text.cast(pl.Int64, strict=False)
+    digit = [number // 10 ** (9 - i) % 10 for i in range(10)]
+    weighted = pl.sum_horizontal(d * weight for d, weight in zip(digit, INN_WEIGHTS, strict=False))
+    # (the cast alone would also take a sign: "-000000000")
+    signed = text.str.starts_with("+") | text.str.starts_with("-")
+    plain = step(((text.str.len_bytes() == 10) & ~signed & (weighted % 11 % 10 == digit[9])).fill_null(False))
+    value, error = _any_inn(_only_others(text, plain), step)
+    return pl.when(plain).then(text).otherwise(value), pl.when(~plain).then(error)
+
+
+def _any_inn(text: pl.Expr, step: _Steps) -> Result:
     digits = step(text.str.replace_all(r"\s+", "").str.strip_prefix("'").str.replace(r"[.,]0*$", ""))
     # An Excel number drops the leading zero of regions 01–09; the check digit still guards the result.
     digits = step(pl.when(digits.str.contains(r"^\d{9}$")).then(pl.lit("0") + digits).otherwise(digits))
@@ -180,7 +200,12 @@ def _checked_date(value: pl.Expr, limit: datetime | date) -> Result:
 
 
 def _datetime(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
-    return _checked_date(datetime_steps(text, step, ctx.timezone), ctx.future_limit)
+    # Fast path: plain ISO timestamps to the second (`T` or a space), as most exports write them.
+    iso = step(text.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S", strict=False))
+    spaced = _only_others(text, iso.is_not_null())
+    plain = step(pl.coalesce(iso, spaced.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)))
+    others = datetime_steps(_only_others(text, plain.is_not_null()), step, ctx.timezone)
+    return _checked_date(pl.coalesce(plain, others), ctx.future_limit)
 
 
 def _month(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
@@ -215,27 +240,43 @@ def _vocabulary_key(text: str) -> str:
     return " ".join(normalise_value(text.translate({ord(q): None for q in _QUOTES})).split())
 
 
-def vocabulary_code(text: pl.Expr, value_type: ValueType) -> pl.Expr:
-    """Canonical code of a vocabulary cell (trim, case, ё/е, quotes and inner spaces insensitive); null if unknown."""
-    index = {_vocabulary_key(spelling): code for spelling, code in vocabulary_index(value_type).items()}
-    key = (
+def vocabulary_spellings(value_type: ValueType) -> dict[str, list[str]]:
+    """Canonical code -> its normalised spellings."""
+    spellings: dict[str, list[str]] = {}
+    for spelling, code in vocabulary_index(value_type).items():
+        spellings.setdefault(code, []).append(_vocabulary_key(spelling))
+    return spellings
+
+
+def code_of(key: pl.Expr, spellings: dict[str, list[str]]) -> pl.Expr:
+    """The code whose spellings contain `key`, null if none. One is_in per code keeps this elementwise:
+    replace_strict is a whole-column function that the streaming engine buffers (memory grew with the file)."""
+    return pl.coalesce([pl.when(key.is_in(keys)).then(pl.lit(code)) for code, keys in spellings.items()])
+
+
+def vocabulary_key(text: pl.Expr) -> pl.Expr:
+    """A cell's comparison key: the same normalisation as `_vocabulary_key`, in Polars."""
+    return (
         text.str.to_lowercase()
         .str.replace_all("ё", "е", literal=True)
         .str.replace_all(f"[{_QUOTES}]", "")
         .str.replace_all(r"\s+", " ")
         .str.strip_chars()
     )
-    spellings: dict[str, list[str]] = {}
-    for spelling, code in index.items():
-        spellings.setdefault(code, []).append(spelling)
-    # One is_in per code keeps this elementwise: replace_strict is a whole-column function that the
-    # streaming engine buffers, so memory grew with the file.
-    return pl.coalesce([pl.when(key.is_in(keys)).then(pl.lit(code)) for code, keys in spellings.items()])
+
+
+def vocabulary_code(text: pl.Expr, value_type: ValueType, step: _Steps) -> pl.Expr:
+    """Canonical code of a vocabulary cell (trim, case, ё/е, quotes and inner spaces insensitive); null if unknown."""
+    spellings = vocabulary_spellings(value_type)
+    # Fast path: a cell that already is a normalised spelling (a canonical code, most often).
+    exact = step(code_of(text, spellings))
+    key = step(vocabulary_key(_only_others(text, exact.is_not_null())))
+    return pl.coalesce(exact, code_of(key, spellings))
 
 
 def _vocabulary(value_type: ValueType, unknown: str | None) -> Callable[[pl.Expr, _Steps, ParseContext], Result]:
     def parse(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
-        code = step(vocabulary_code(text, value_type))
+        code = step(vocabulary_code(text, value_type, step))
         if unknown is None:  # roles: any other role is valid and set aside as "other"
             return code.fill_null(OTHER_ROLE), _NO_ERROR
         return code, _first_reason((code.is_null(), unknown))
