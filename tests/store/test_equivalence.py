@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from adoption_cli.metrics.indicator import compute_indicator
 from adoption_cli.periods import Period, parse_month, window_period
 from adoption_cli.schema import Kind
 from adoption_cli.sources import load_dataset
-from adoption_cli.store import open_store
+from adoption_cli.store import ingest, open_store
 from tests.store.exports import A, B, C
 
 PERIODS = [
@@ -101,3 +102,21 @@ def test_each_file_s_own_rows_add_up_to_the_data_set(data_dir: Path, settings: S
         assert rows.valid.select(pl.len()).collect().item() == (load.loaded if load.kind == "schools" else kept)
     events = pl.concat([raw.by_file[f.path].valid for f in raw.report.files if f.kind == "events"])
     assert events.collect().sort(pl.all()).equals(raw.frame(Kind.EVENTS).collect().sort(pl.all()))
+
+
+def test_partitions_larger_than_memory_allows_are_sorted_in_school_ranges(
+    data_dir: Path, no_store: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("adoption_cli.store.writer.CHUNK_ROWS", 2)  # every partition of the fixture is "large"
+    ingest(data_dir, settings, no_store)
+    stored = open_store(no_store, data_dir, settings)
+    raw = load_dataset(data_dir, settings)
+    assert stored is not None
+    for period in PERIODS:
+        assert indicator_json(stored, period, settings) == indicator_json(raw, period, settings), period.label
+    folder = no_store / "events" / "platform=myschool" / "month=2024-09"
+    ranges = [pl.read_parquet(part)["school_id"] for part in sorted(folder.glob("*.parquet"))]
+    assert len(ranges) > 1 and all(r.is_sorted() for r in ranges)
+    assert all(a.max() < b.min() for a, b in itertools.pairwise(ranges))  # consecutive ranges
+    days = stored.user_days.collect()
+    assert days.height == days.unique().height

@@ -68,3 +68,9 @@ def test_a_damaged_manifest_is_an_absent_store(data_dir: Path, store_dir: Path, 
     assert _reason(store_dir, data_dir, settings) == ("absent", None)
     ingest(data_dir, settings, store_dir)
     assert _reason(store_dir, data_dir, settings) == (None, None)
+
+
+def test_hidden_files_and_excel_lock_files_do_not_count(data_dir: Path, store_dir: Path, settings: Settings) -> None:
+    (data_dir / "~$schools.xlsx").write_bytes(b"lock")
+    (data_dir / ".backup.csv").write_bytes(b"hidden")
+    assert _reason(store_dir, data_dir, settings) == (None, None)

@@ -131,7 +131,8 @@ def candidate_files(data_dir: Path, store_dir: Path) -> dict[str, os.stat_result
         dirs[:] = [d for d in dirs if not d.startswith(".") and (here / d).resolve() != store]
         for name in files:
             path = here / name
-            if name.startswith(".") or path.suffix.lower() not in READABLE_SUFFIXES:
+            # hidden files and the lock files Excel leaves next to an open workbook (~$name.xlsx)
+            if name.startswith((".", "~$")) or path.suffix.lower() not in READABLE_SUFFIXES:
                 continue
             found[path.relative_to(data_dir).as_posix()] = path.stat()
     return found

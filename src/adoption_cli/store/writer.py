@@ -144,9 +144,10 @@ def collect_garbage(store_dir: Path, manifest: Manifest | None) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def school_ranges(frame: pl.LazyFrame, limit: int = CHUNK_ROWS) -> list[tuple[str, str] | None]:
-    """Contiguous school_id ranges of about `limit` rows each, so that sorting or de-duplicating a range
+def school_ranges(frame: pl.LazyFrame) -> list[tuple[str, str] | None]:
+    """Contiguous school_id ranges of about CHUNK_ROWS rows each, so that sorting or de-duplicating a range
     fits in memory; [None] (one pass, no filter) when everything does."""
+    limit = CHUNK_ROWS
     counts = frame.group_by(SCHOOL_KEY).agg(pl.len().alias("rows")).collect(engine="streaming").sort(SCHOOL_KEY)
     if int(counts["rows"].sum()) <= limit:
         return [None]
@@ -345,10 +346,16 @@ class _Run:
                     directory = job.folder if relative == "." else f"{job.folder}/{relative}"
                     staged.append(_Staged(job, Path(sunk.path), directory, sunk.num_rows))
 
-            target: Path | pl.PartitionBy = root / "raw.parquet"
+            target: Path | pl.PartitionBy = root / "raw-0.parquet"
             if keys:
+                # One file per partition however large (Polars would split big ones): the sort below makes
+                # its parts cover consecutive school ranges.
                 target = pl.PartitionBy(
-                    root, key=list(keys), include_key=False, file_path_provider=_partition_file(job.folder, keys)
+                    root,
+                    key=list(keys),
+                    include_key=False,
+                    file_path_provider=_partition_file(job.folder, keys),
+                    approximate_bytes_per_file=None,
                 )
             sinks.append(
                 with_partition_columns(job.frame, job.folder).sink_parquet(
@@ -369,7 +376,8 @@ class _Run:
         batch_rows = 0
         for item in staged:
             source = pl.scan_parquet(item.path)
-            stem = f"{item.directory}/part-{item.job.name}-{self.token}"
+            # the piece of the partition (raw-<n>) keeps part names unique should a partition come in pieces
+            stem = f"{item.directory}/part-{item.job.name}-{self.token}-{item.path.stem.split('-')[1]}"
             has_school = SCHOOL_KEY in source.collect_schema()
             ranges = school_ranges(source) if has_school and item.rows > CHUNK_ROWS else [None]
             for index, bounds in enumerate(ranges):
@@ -481,7 +489,8 @@ def _spec(path: str, kind: Kind, platform: str | None, sheet: str | None, column
 def _partition_file(folder: str, keys: tuple[str, ...]) -> Callable[[pl.io.partition.FileProviderArgs], str]:
     def provider(args: pl.io.partition.FileProviderArgs) -> str:
         values = args.partition_keys.row(0, named=True)
-        return partition_path(folder, {k: str(values[k]) for k in keys}).split("/", 1)[1] + "/raw.parquet"
+        directory = partition_path(folder, {k: str(values[k]) for k in keys}).split("/", 1)[1]
+        return f"{directory}/raw-{args.index_in_partition}.parquet"
 
     return provider
 
