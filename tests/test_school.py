@@ -26,13 +26,22 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from adoption_cli.dataset import Dataset
 from adoption_cli.metrics.activity_base import active_users, activity_records, for_schools
-from adoption_cli.metrics.school import SchoolCard, compute_card, find_schools, latest_activity_month
-from adoption_cli.periods import parse_month
-from tests.builders import Row, account, dataset, event, school, stat
+from adoption_cli.metrics.school import (
+    SchoolCard,
+    card_table,
+    compute_card,
+    find_schools,
+    latest_activity_month,
+    stored_card,
+)
+from adoption_cli.periods import parse_month, resolve_period
+from adoption_cli.schema import Kind
+from tests.builders import Row, account, dataset, event, frame, school, stat
 from tests.cli_support import assert_snapshot, invoke, serve
 from tests.metrics.support import defaults
 
@@ -345,3 +354,80 @@ def test_end_to_end_on_sample_data() -> None:
     assert 1 <= payload["rank"]["rank"] <= payload["rank"]["ranked"] <= payload["rank"]["schools"]
     assert payload["months"][-1]["month"] == "2024-09"
     assert payload["months"][-1]["teacher_share_pct"] == indicator["teacher_share_pct"]
+
+
+def _edges() -> Dataset:
+    """The fixture and the cases a running count of registrations could get wrong."""
+    raw = fixture(
+        extra_events=[
+            event(MS, "t1", "parent", A, _sep(9)),  # t1 is also a parent at A: one user of A for the rank
+            event(MS, "late", "teacher", B, datetime(2024, 10, 1)),  # first day of the next month
+            event(MS, "x", "student", A, datetime(2024, 10, 2)),  # x studies at A and D
+            event(MS, "x", "student", D, datetime(2024, 10, 3)),
+        ]
+    )
+    accounts = raw.frame(Kind.ACCOUNTS).collect()
+    extra = frame(
+        Kind.ACCOUNTS,
+        [
+            account(MS, "t1", "parent", A, registered_at=datetime(2024, 9, 30, 23, 59)),  # on the month's last day
+            account(MS, "late", "teacher", B, registered_at=datetime(2024, 10, 1)),
+            account(MS, "twice", "student", A, registered_at=datetime(2024, 9, 14)),
+            account(MS, "twice", "student", A),  # the same user again, no date: registered from the start
+            account(MS, "x", "student", A, registered_at=datetime(2024, 5, 1)),
+            account(MS, "x", "student", D, registered_at=datetime(2024, 10, 2)),
+            account(MS, "gone", "student", B, registered_at=datetime(2024, 6, 1), status="blocked"),
+        ],
+    ).collect()
+    files = [f.model_copy(update={"latest_activity": "2024-10-03"}) for f in raw.report.files]
+    return replace(
+        raw,
+        frames={**raw.frames, Kind.ACCOUNTS: pl.concat([accounts, extra]).lazy()},
+        report=raw.report.model_copy(update={"files": files}),
+    )
+
+
+def test_precomputed_card_rows_give_the_card_computed_from_the_activity() -> None:
+    raw = _edges()
+    stored = replace(raw, user_days=activity_records(raw).unique().collect().lazy())
+    table = card_table(stored, defaults())
+    assert table is not None
+    with_rows = replace(stored, school_cards=table.lazy())
+    # A card reads seven months of rows: the last six stored months serve a card.
+    for label in ("2024-05", "2024-09", "2024-10"):
+        month = parse_month(label)
+        for school_id in (A, B, C, D, F, G):
+            fast = stored_card(with_rows, school_id, month, defaults())
+            assert fast is not None
+            assert fast == compute_card(raw, school_id, month, defaults()), (label, school_id)
+    assert stored_card(with_rows, A, parse_month("2023-11"), defaults()) is None  # before the stored months
+    assert stored_card(with_rows, A, parse_month("2024-11"), defaults()) is None  # after them
+    window = resolve_period(as_of="2024-09-30", days=30)
+    assert stored_card(with_rows, A, window, defaults()) is None
+
+
+def test_stored_card_figures_of_the_edges() -> None:
+    """Hand-counted: at the end of September A has 5 teachers, 26 students (s1…s25 and «twice»; x from May;
+    so 27) and 3 parents (p1, p2, t1 registered 30.09 23:59); in October D gains x, B gains «late»."""
+    raw = _edges()
+    stored = replace(raw, user_days=activity_records(raw).unique().collect().lazy())
+    table = card_table(stored, defaults())
+    assert table is not None
+    with_rows = replace(stored, school_cards=table.lazy())
+    september = stored_card(with_rows, A, SEPT, defaults())
+    assert september is not None
+    figures = {(f.role, f.platform): (f.registered, f.active) for f in september.figures}
+    assert figures[("teacher", MS)] == (5, 5)
+    assert figures[("student", MS)] == (27, 20)
+    assert figures[("parent", MS)] == (3, 2)
+    # The rank counts people: t1 (teacher and parent) once; 5 + 27 + 2 (p1, p2) = 34 registered.
+    assert (september.rank.registered, september.rank.active) == (34, 26)
+    october_d = stored_card(with_rows, D, parse_month("2024-10"), defaults())
+    assert october_d is not None
+    d_figures = {(f.role, f.platform): (f.registered, f.active) for f in october_d.figures}
+    assert d_figures[("student", MS)] == (1, 1)
+    october_b = stored_card(with_rows, B, parse_month("2024-10"), defaults())
+    assert october_b is not None
+    b_figures = {(f.role, f.platform): (f.registered, f.active) for f in october_b.figures}
+    assert b_figures[("teacher", MS)] == (3, 1)
+    assert b_figures[("student", MS)] == (0, 0)  # «gone» is blocked

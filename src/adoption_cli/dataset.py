@@ -124,6 +124,9 @@ class Dataset:
     # Precomputed distinct active users per calendar month on user-grain platforms (from the store):
     # platform, school_id, role, month (its first day), active. None means count them from the activity.
     monthly_active: pl.LazyFrame | None = None
+    # Precomputed rows of the school card (from the store): metrics.school.card_rows of recent calendar
+    # months, with their `month` (first day). None means compute a card from the activity.
+    school_cards: pl.LazyFrame | None = None
     # Each loaded file's own rows (path as in the report), for writers that keep files apart: the store
     # replaces a changed file's rows alone. Empty for data sets not read from files.
     by_file: dict[str, FileRows] = field(default_factory=dict)

@@ -13,6 +13,7 @@ from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
 from adoption_cli.metrics.activity_base import user_grain_active
 from adoption_cli.metrics.indicator import compute_indicator
+from adoption_cli.metrics.school import compute_card, stored_card
 from adoption_cli.periods import Period, parse_month, window_period
 from adoption_cli.schema import Kind
 from adoption_cli.sources import load_dataset
@@ -120,3 +121,28 @@ def test_partitions_larger_than_memory_allows_are_sorted_in_school_ranges(
     assert all(a.max() < b.min() for a, b in itertools.pairwise(ranges))  # consecutive ranges
     days = stored.user_days.collect()
     assert days.height == days.unique().height
+
+
+def test_school_cards_from_the_store_equal_the_cards_from_the_exports(
+    data_dir: Path, store_dir: Path, settings: Settings
+) -> None:
+    stored = open_store(store_dir, data_dir, settings)
+    assert stored is not None and stored.school_cards is not None
+    raw = load_dataset(data_dir, settings)
+    for school_id, label in itertools.product((A, B, C), ("2024-08", "2024-09", "2024-10", "2024-11")):
+        month = parse_month(label)
+        fast = stored_card(stored, school_id, month, settings)
+        assert fast is not None, (school_id, label)  # read from the precomputed rows
+        assert fast == compute_card(raw, school_id, month, settings), (school_id, label)
+
+
+def test_stored_card_rows_are_not_used_under_other_indicator_rules(
+    data_dir: Path, store_dir: Path, settings: Settings
+) -> None:
+    rules = settings.indicator.model_copy(update={"teacher_threshold_pct": 10.0})
+    stricter = settings.model_copy(update={"indicator": rules})
+    stored = open_store(store_dir, data_dir, stricter)
+    assert stored is not None and stored.school_cards is None  # the rows were computed at 50 %
+    month = parse_month("2024-09")
+    raw = load_dataset(data_dir, stricter)
+    assert compute_card(stored, A, month, stricter) == compute_card(raw, A, month, stricter)

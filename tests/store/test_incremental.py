@@ -43,11 +43,18 @@ def test_one_changed_events_file_rewrites_its_parts_alone(
     after = part_mtimes(store_dir)
     sferum_key = file_key("sferum_events.csv")
     derived = ("user_days/platform=sferum", "monthly_active/platform=sferum")
-    kept = {part for part in before if sferum_key not in part and "platform=sferum" not in part}
+    # the school card's rows depend on every file: they are recomputed whenever anything changes
+    cards = "school_cards/"
+    kept = {
+        part
+        for part in before
+        if sferum_key not in part and "platform=sferum" not in part and not part.startswith(cards)
+    }
     assert kept and all(after.get(part) == before[part] for part in kept)  # untouched, same mtime
     gone = set(before) - set(after)
-    assert gone and all(sferum_key in part or part.startswith(derived) for part in gone)
+    assert gone and all(sferum_key in part or part.startswith((*derived, cards)) for part in gone)
     new = set(after) - set(before)
+    assert any(part.startswith(cards) for part in new)
     for folder in ("events", *(d.split("/")[0] for d in derived)):
         assert any(part.startswith(f"{folder}/platform=sferum/month=2024-11/") for part in new), folder
     assert not any("platform=myschool" in part for part in new)
@@ -70,6 +77,7 @@ def test_changed_accounts_recompute_every_month_of_their_platform(
     assert replaced == {
         "accounts/platform=myschool",
         "rejects",  # the file's own (empty) rejects part
+        "school_cards",
         *(
             f"{derived}/platform=myschool/month={m}"
             for derived in ("user_days", "monthly_active")

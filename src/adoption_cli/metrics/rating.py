@@ -103,8 +103,10 @@ def school_counts(dataset: Dataset, period: Period, platform: str, grain: Grain,
     return counts
 
 
-def ranking(schools: pl.LazyFrame, counts: pl.LazyFrame) -> pl.LazyFrame:
-    """Registry schools with their share and rank, in rating order (unranked last, by name)."""
+def ranking(schools: pl.LazyFrame, counts: pl.LazyFrame, *, within: str | None = None) -> pl.LazyFrame:
+    """Registry schools with their share and rank, in rating order (unranked last, by name); `within` ranks
+    each group of that column (e.g. every municipality) on its own."""
+    position = pl.int_range(1, pl.len() + 1)
     return (
         schools.select("school_id", "name", "municipality")
         .join(counts.with_columns(pl.col("active").fill_null(0)), on="school_id", how="left")
@@ -120,7 +122,10 @@ def ranking(schools: pl.LazyFrame, counts: pl.LazyFrame) -> pl.LazyFrame:
             nulls_last=True,
         )
         .with_columns(
-            pl.when(pl.col("share_pct").is_not_null()).then(pl.int_range(1, pl.len() + 1)).alias("rank"),
+            # Ranked schools come first in every group, so their positions are their ranks.
+            pl.when(pl.col("share_pct").is_not_null())
+            .then(position if within is None else position.over(within))
+            .alias("rank"),
         )
     )
 

@@ -10,10 +10,11 @@ those of the school's municipality, and no more.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 from pydantic import BaseModel
@@ -21,25 +22,32 @@ from pydantic import BaseModel
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset, Grain, LoadReport
 from adoption_cli.errors import DataError
-from adoption_cli.metrics import assistant, indicator, plan, rating, trend
+from adoption_cli.metrics import assistant, indicator, plan, rating
+from adoption_cli.metrics.activity import DEFAULT_PLATFORM
 from adoption_cli.metrics.activity_base import (
     Combination,
     active_counts,
+    activity_records,
+    blocked_accounts,
+    combination_for,
     distinct_users,
     for_schools,
     has_accounts,
     materialised,
+    on_platforms,
     registered_accounts,
     school_grain_registered,
-    share_pct,
     with_daily_activity,
 )
-from adoption_cli.metrics.scopes import PeriodInfo
+from adoption_cli.metrics.scopes import PeriodInfo, pct, platform_grain
 from adoption_cli.periods import Period, month_period
 from adoption_cli.schema import PLATFORMS, ROLE_CODES, Kind
 
 PeriodSource = Literal["option", "latest_activity"]
 TREND_MONTHS = 6
+# Calendar months whose card rows the store precomputes, ending with the latest month with activity: a card
+# of any of the last seven needs no other rows (its own month and the five before it).
+STORED_MONTHS = 12
 RANK_ROLE: rating.RatingRole = "all"
 # Files whose newest date tells up to when the data describe activity.
 _ACTIVITY_KINDS = (Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS)
@@ -200,53 +208,246 @@ def _registry(dataset: Dataset, school_id: str) -> tuple[SchoolInfo, list[str]]:
     return info, neighbours["school_id"].to_list()
 
 
-def _counting(settings: Settings, ownership: str) -> Settings:
-    """The settings with the school's form of ownership counted: on a one-school data set the population is
-    the school itself, whatever the region counts (the card says whether the region counts it)."""
-    rules = settings.indicator.model_copy(update={"ownership": (ownership,)})
+def _all_ownerships(dataset: Dataset) -> tuple[str, ...]:
+    return tuple(dataset.schools.select(pl.col("ownership").unique().sort()).collect()["ownership"].to_list())
+
+
+def _counting(settings: Settings, ownership: tuple[str, ...]) -> Settings:
+    """The settings with these forms of ownership counted: a card judges its school whatever the region
+    counts (and says whether the region counts it)."""
+    rules = settings.indicator.model_copy(update={"ownership": ownership})
     return settings.model_copy(update={"indicator": rules})
 
 
-def _figures(dataset: Dataset, period: Period, info: SchoolInfo) -> list[RolePlatform]:
+def _column(prefix: str, platform: str, role: str) -> str:
+    return f"{prefix}_{platform}_{role}"
+
+
+def _known_platforms(dataset: Dataset) -> list[str]:
+    """User-grain platforms with an accounts export: their registered users are counted from accounts."""
+    grains = dataset.platform_grain()
+    return [p for p in PLATFORMS if grains.get(p) == "user" and has_accounts(dataset, p)]
+
+
+def _figure_columns(
+    dataset: Dataset, period: Period, registered_users: pl.LazyFrame | None = None
+) -> tuple[pl.LazyFrame, list[pl.Expr]]:
+    """Registered and active users per school, platform and role as wide columns
+    (`registered_<platform>_<role>`, `active_<platform>_<role>`), and the expressions that fill them.
+    `registered_users`: (school_id, platform, role, registered) of the known platforms, when already counted."""
     grains = dataset.platform_grain()
     user = [p for p in PLATFORMS if grains.get(p) == "user"]
-    known = [p for p in user if has_accounts(dataset, p)]
+    known = _known_platforms(dataset)
     by_stats = [p for p in PLATFORMS if grains.get(p) == "school"]
+    keys = ["school_id", "platform", "role"]
+    if registered_users is None:
+        registered_users = distinct_users(registered_accounts(dataset, period.end, platforms=known), keys, "registered")
     registered = pl.concat(
         [
-            distinct_users(
-                registered_accounts(dataset, period.end, platforms=known), ["platform", "role"], "registered"
-            ),
-            school_grain_registered(dataset, period, platforms=by_stats).select("platform", "role", "registered"),
+            registered_users.select(*keys, "registered"),
+            school_grain_registered(dataset, period, platforms=by_stats).select(*keys, "registered"),
         ]
     )
-    active = active_counts(dataset, period, [*user, *by_stats]).group_by("platform", "role").agg(pl.col("active").sum())
-    totals = {"teacher": info.teachers_total, "student": info.students_total}
-    grid = pl.LazyFrame(
-        {
-            "role": [role for role in ROLE_CODES for _ in PLATFORMS],
-            "platform": [platform for _ in ROLE_CODES for platform in PLATFORMS],
-            "grain": [grains.get(platform) for _ in ROLE_CODES for platform in PLATFORMS],
-            "total": [totals.get(role) for role in ROLE_CODES for _ in PLATFORMS],
-        },
-        schema={"role": pl.String, "platform": pl.String, "grain": pl.String, "total": pl.Int64},
+    active = active_counts(dataset, period, [*user, *by_stats]).group_by(keys).agg(pl.col("active").sum())
+    long = registered.join(active, on=keys, how="full", coalesce=True)
+    wide = long.group_by("school_id").agg(
+        pl.col(value)
+        .filter((pl.col("platform") == platform) & (pl.col("role") == role))
+        .first()
+        .alias(_column(value, platform, role))
+        for value in ("registered", "active")
+        for platform in PLATFORMS
+        for role in ROLE_CODES
     )
-    keys = ["platform", "role"]
+    fills = [
+        # Counted from accounts, nobody registered is 0; from stats without a figure it stays unknown.
+        *(pl.col(_column("registered", p, r)).fill_null(0) for p in known for r in ROLE_CODES),
+        *(pl.col(_column("active", p, r)).fill_null(0) for p in PLATFORMS if p in grains for r in ROLE_CODES),
+    ]
+    return wide, fills
+
+
+def _ranks(dataset: Dataset, period: Period, counts: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """Each school's place in `adoption rating --role all` within its municipality in the period; `counts`:
+    the rating's (school_id, registered, active) when already counted."""
+    if counts is None:
+        grain = platform_grain(dataset, DEFAULT_PLATFORM) or "user"
+        counts = rating.school_counts(dataset, period, DEFAULT_PLATFORM, grain, RANK_ROLE)
+    return rating.ranking(dataset.schools, counts, within="municipality").select(
+        "school_id",
+        "rank",
+        pl.col("rank").count().over("municipality").cast(pl.Int64).alias("ranked"),
+        pl.len().over("municipality").cast(pl.Int64).alias("schools"),
+        pl.col("registered").alias("rank_registered"),
+        pl.col("active").alias("rank_active"),
+        pl.col("share_pct").alias("rank_share_pct"),
+    )
+
+
+def _rank_change(ranks: pl.LazyFrame, previous: pl.LazyFrame) -> pl.LazyFrame:
+    before = previous.select("school_id", pl.col("rank").alias("previous_rank"))
+    return ranks.join(before, on="school_id", how="left").with_columns(
+        (pl.col("previous_rank") - pl.col("rank")).alias("rank_change")
+    )
+
+
+def card_rows(
+    dataset: Dataset,
+    period: Period,
+    settings: Settings,
+    *,
+    ranks: bool = True,
+    registered_users: pl.LazyFrame | None = None,
+) -> pl.LazyFrame:
+    """One row per registry school of the data set: what its card shows of the period — registered and active
+    users per platform and role, the indicator's figures, flag and needs, the assistant's students, and (with
+    `ranks`) its place in its municipality and the change since the previous period. Every form of
+    ownership is counted.
+
+    The store precomputes these rows for recent calendar months (`adoption ingest`); the card otherwise
+    computes them for its school and, for the rank, its municipality. Either way the card is built from them.
+    """
+    counting = _counting(settings, _all_ownerships(dataset))
+    rules = settings.indicator
+    judged, _ = indicator.schools_frame(dataset, period, counting)
+    flags = judged.select(
+        "school_id",
+        "teachers_active",
+        "teacher_share_pct",
+        _needed("teacher", rules.teacher_threshold_pct),
+        "students_active",
+        "student_share_pct",
+        _needed("student", rules.student_threshold_pct),
+        "flagged",
+    )
+    figures, fills = _figure_columns(dataset, period, registered_users)
+    # `adoption assistant` for the school alone: its students active on the assistant against its ОО-1
+    # denominator; a school without a positive denominator counts 0 of 0.
+    denominator = pl.col(settings.assistant.denominator).fill_null(0)
+    assisted = pl.col(_column("active", assistant.PLATFORM, "student")).fill_null(0)
     rows = (
-        grid.join(registered, on=keys, how="left", maintain_order="left")
-        .join(active, on=keys, how="left", maintain_order="left")
+        dataset.schools.select("school_id", denominator.alias("denominator"))
+        .join(flags, on="school_id", how="left")
+        .join(figures, on="school_id", how="left")
+        .with_columns(*fills)
         .with_columns(
-            # Counted from accounts, nobody registered is 0; from stats without a figure it stays unknown.
-            pl.when(pl.col("platform").is_in(known)).then(pl.col("registered").fill_null(0)).otherwise("registered"),
-            pl.when(pl.col("grain").is_not_null()).then(pl.col("active").fill_null(0)),
+            pl.when(pl.col("denominator") > 0).then(pl.col("denominator")).otherwise(0).alias("assistant_total"),
+            pl.when(pl.col("denominator") > 0).then(assisted).otherwise(0).alias("assistant_active"),
         )
-        .with_columns(
-            share_pct(pl.col("active"), pl.col("registered")).alias("share_of_registered_pct"),
-            share_pct(pl.col("active"), pl.col("total")).alias("share_of_total_pct"),
-        )
-        .collect()
+        .drop("denominator")
     )
-    return [RolePlatform.model_validate(row) for row in rows.iter_rows(named=True)]
+    if ranks:
+        rows = rows.join(_rank_change(_ranks(dataset, period), _ranks(dataset, period.previous())), on="school_id")
+    return rows.with_columns(pl.lit(period.start).alias("month")).sort("school_id")
+
+
+def card_rules(settings: Settings) -> str:
+    """The settings `card_rows` depends on: stored rows computed under other rules are not used."""
+    rules = settings.indicator
+    return json.dumps(
+        {
+            "platforms": list(rules.platforms),
+            "thresholds": [rules.teacher_threshold_pct, rules.student_threshold_pct],
+            "shared_user_ids": settings.identity.shared_user_ids,
+            "assistant_denominator": settings.assistant.denominator,
+        }
+    )
+
+
+def card_table(dataset: Dataset, settings: Settings) -> pl.DataFrame | None:
+    """`card_rows` of the STORED_MONTHS months up to the latest month with activity (None without activity),
+    sorted by school, for the store.
+
+    What every month would read again — the accounts registered by its end, the rating's active users — is
+    counted for all the months in one pass each (`_monthly_registered`, `_monthly_rank_counts`); the rest of
+    a month reads the store's monthly counts.
+    """
+    latest = latest_activity_month(dataset.report)
+    if latest is None:
+        return None
+    months = [month_period(latest)]
+    while len(months) < STORED_MONTHS + 1:  # and the month before the first, for its previous rank
+        months.insert(0, months[0].previous())
+    # Small tables (schools × months), collected once rather than recomputed by every month's plan.
+    registered = (
+        _monthly_registered(dataset, months, ["school_id", "platform", "role"], _known_platforms(dataset))
+        .collect(engine="streaming")
+        .lazy()
+    )
+    counted = _monthly_rank_counts(dataset, months)
+    rank_counts = None if counted is None else counted.collect(engine="streaming").lazy()
+    ranks = [
+        _ranks(dataset, month, None if rank_counts is None else rank_counts.filter(pl.col("month") == month.start))
+        for month in months
+    ]
+    rows = [
+        card_rows(
+            dataset,
+            month,
+            settings,
+            ranks=False,
+            registered_users=registered.filter(pl.col("month") == month.start),
+        ).join(_rank_change(now, before), on="school_id")
+        for month, before, now in zip(months[1:], ranks[:-1], ranks[1:], strict=True)
+    ]
+    return pl.concat(pl.collect_all(rows, engine="streaming"), how="vertical").sort("school_id", "month")
+
+
+def _monthly_registered(dataset: Dataset, months: list[Period], by: list[str], platforms: list[str]) -> pl.LazyFrame:
+    """(*by, month, registered): what `distinct_users(registered_accounts(end of month), by)` gives for every
+    month, in one pass over the accounts: a user counts from the month of their earliest registration on (an
+    empty date counts from the start), so a month's figure is a running sum over the months."""
+    first = pl.lit(months[0].start)
+    accounts = on_platforms(dataset.frame(Kind.ACCOUNTS).filter(pl.col("role").is_in(ROLE_CODES)), platforms)
+    unblocked = accounts.join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti")
+    earliest = pl.col("registered_at").dt.date().fill_null(months[0].start).min()
+    new = (
+        unblocked.group_by(*dict.fromkeys([*by, "platform", "user_id"]))
+        .agg(earliest.alias("day"))
+        # the month of the registration day, counted from the first month (earlier days: the first month)
+        .group_by(*by, pl.max_horizontal(_month_number(pl.col("day")) - _month_number(first), 0).alias("index"))
+        .agg(pl.len().cast(pl.Int64).alias("new"))
+    )
+    grid = pl.LazyFrame(
+        {"index": range(len(months)), "month": [m.start for m in months]}, schema_overrides={"index": pl.Int64}
+    )
+    return (
+        new.select(*by)
+        .unique()
+        .join(grid, how="cross")
+        .join(new, on=[*by, "index"], how="left")
+        .sort("index")
+        .select(*by, "month", pl.col("new").fill_null(0).cum_sum().over(by).alias("registered"))
+    )
+
+
+def _month_number(day: pl.Expr) -> pl.Expr:
+    return day.dt.year().cast(pl.Int64) * 12 + day.dt.month().cast(pl.Int64)
+
+
+def _monthly_rank_counts(dataset: Dataset, months: list[Period]) -> pl.LazyFrame | None:
+    """(school_id, month, registered, active) as `rating.school_counts` gives them for every month (role all),
+    in one pass each over the accounts and the activity; None where the rating's platform is not counted per
+    user (school stats are read per month anyway)."""
+    if platform_grain(dataset, DEFAULT_PLATFORM) not in (None, "user"):
+        return None
+    active = (
+        activity_records(dataset)
+        .filter(
+            (pl.col("platform") == DEFAULT_PLATFORM)
+            & pl.col("role").is_in(ROLE_CODES)
+            & pl.col("day").is_between(months[0].start, months[-1].end)
+        )
+        .group_by("school_id", pl.col("day").dt.month_start().alias("month"))
+        .agg(pl.col("user_id").n_unique().cast(pl.Int64).alias("active"))
+    )
+    registered = _monthly_registered(dataset, months, ["school_id"], [DEFAULT_PLATFORM])
+    counts = registered.join(active, on=["school_id", "month"], how="full", coalesce=True).with_columns(
+        pl.col("registered", "active").fill_null(0)
+    )
+    if not has_accounts(dataset, DEFAULT_PLATFORM):
+        return counts.with_columns(pl.lit(None, pl.Int64).alias("registered"))
+    return counts
 
 
 def _needed(role: str, threshold_pct: float) -> pl.Expr:
@@ -254,16 +455,29 @@ def _needed(role: str, threshold_pct: float) -> pl.Expr:
     return pl.when(total > 0).then(plan.users_needed(active, total, threshold_pct)).alias(f"{role}s_needed")
 
 
-def _indicator(dataset: Dataset, period: Period, settings: Settings, in_population: bool) -> CardIndicator:
-    frame, combination = indicator.schools_frame(dataset, period, settings)
+def _figures(row: dict[str, Any], info: SchoolInfo, grains: dict[str, Grain]) -> list[RolePlatform]:
+    totals = {"teacher": info.teachers_total, "student": info.students_total}
+    figures = []
+    for role in ROLE_CODES:
+        for platform in PLATFORMS:
+            registered, active = row[_column("registered", platform, role)], row[_column("active", platform, role)]
+            figures.append(
+                RolePlatform(
+                    role=role,
+                    platform=platform,
+                    grain=grains.get(platform),
+                    registered=registered,
+                    active=active,
+                    share_of_registered_pct=pct(active, registered),
+                    total=totals.get(role),
+                    share_of_total_pct=pct(active, totals.get(role)),
+                )
+            )
+    return figures
+
+
+def _indicator(row: dict[str, Any], settings: Settings, in_population: bool, combination: Combination) -> CardIndicator:
     rules = settings.indicator
-    row = (
-        frame.with_columns(
-            _needed("teacher", rules.teacher_threshold_pct), _needed("student", rules.student_threshold_pct)
-        )
-        .collect()
-        .row(0, named=True)
-    )
     return CardIndicator.model_validate(
         {
             **row,
@@ -276,46 +490,96 @@ def _indicator(dataset: Dataset, period: Period, settings: Settings, in_populati
     )
 
 
-def _assistant(dataset: Dataset, period: Period, settings: Settings) -> CardAssistant:
-    result = assistant.compute_assistant(dataset, period, settings)
-    return CardAssistant(grain=result.grain, target_pct=result.target_pct, **result.region.model_dump())
-
-
-def _months(dataset: Dataset, months: list[Period], settings: Settings) -> list[CardMonth]:
-    points = trend.compute_trend(dataset, months, settings).region.points
-    return [
-        CardMonth(
-            month=point.month,
-            teacher_share_pct=point.teacher_share_pct,
-            student_share_pct=point.student_share_pct,
-            flagged=point.flagged > 0,
-        )
-        for point in points
-    ]
-
-
-def _rank(dataset: Dataset, period: Period, info: SchoolInfo) -> CardRank:
-    result = rating.compute_rating(dataset, period, role=RANK_ROLE, municipality=info.municipality)
-    (school,) = [s for s in result.schools if s.school_id == info.school_id]
+def _rank(row: dict[str, Any], info: SchoolInfo) -> CardRank:
     return CardRank(
         municipality=info.municipality,
-        platform=result.platform,
-        role=result.role,
+        platform=DEFAULT_PLATFORM,
+        role=RANK_ROLE,
         measure=rating.RULES["share"],
-        rank=school.rank,
-        ranked=result.ranked,
-        schools=result.ranked + result.unranked,
-        previous_rank=school.previous_rank,
-        rank_change=school.rank_change,
-        registered=school.registered,
-        active=school.active,
-        share_pct=school.share_pct,
+        rank=row["rank"],
+        ranked=row["ranked"],
+        schools=row["schools"],
+        previous_rank=row["previous_rank"],
+        rank_change=row["rank_change"],
+        registered=row["rank_registered"],
+        active=row["rank_active"],
+        share_pct=row["rank_share_pct"],
     )
+
+
+def _month(row: dict[str, Any], month: Period) -> CardMonth:
+    return CardMonth(
+        month=month.label,
+        teacher_share_pct=row["teacher_share_pct"],
+        student_share_pct=row["student_share_pct"],
+        flagged=bool(row["flagged"]),
+    )
+
+
+def assemble_card(
+    dataset: Dataset,
+    info: SchoolInfo,
+    period: Period,
+    row: dict[str, Any],
+    month_rows: list[dict[str, Any]],
+    settings: Settings,
+    period_source: PeriodSource,
+) -> SchoolCard:
+    """The card from the school's row of the period and its rows of the six months (see `card_rows`)."""
+    grains = dataset.platform_grain()
+    target = settings.assistant.target_for(period.month_key)
+    combination = combination_for(dataset, settings.indicator.platforms, settings.identity.shared_user_ids)
+    return SchoolCard(
+        period=PeriodInfo.of(period),
+        period_source=period_source,
+        school=info,
+        grains=grains,
+        figures=_figures(row, info, grains),
+        indicator=_indicator(row, settings, info.ownership in settings.indicator.ownership, combination),
+        assistant=CardAssistant(
+            grain=grains.get(assistant.PLATFORM),
+            target_pct=target,
+            **assistant.summarise(row["assistant_total"], row["assistant_active"], target).model_dump(),
+        ),
+        rank=_rank(row, info),
+        months=[_month(r, m) for r, m in zip(month_rows, trend_months(period), strict=True)],
+    )
+
+
+def stored_card(
+    dataset: Dataset, school_id: str, period: Period, settings: Settings, *, period_source: PeriodSource = "option"
+) -> SchoolCard | None:
+    """The card from the store's precomputed rows, or None when they do not cover the period and its months."""
+    if dataset.school_cards is None or period != month_period(period.start):
+        return None
+    months = trend_months(period)
+    rows = (
+        dataset.school_cards.filter(
+            (pl.col("school_id") == school_id) & pl.col("month").is_in([m.start for m in months])
+        )
+        .collect()
+        .sort("month")
+    )
+    if rows.height != len(months):
+        return None
+    info = _school_info(dataset, school_id)
+    by_month = list(rows.iter_rows(named=True))
+    return assemble_card(dataset, info, period, by_month[-1], by_month, settings, period_source)
+
+
+def _school_info(dataset: Dataset, school_id: str) -> SchoolInfo:
+    found = dataset.schools.filter(pl.col("school_id") == school_id).collect()
+    if found.height == 0:
+        raise DataError(f"школы с ИНН {school_id} нет в реестре.")
+    return SchoolInfo.model_validate(found.row(0, named=True))
 
 
 def compute_card(
     dataset: Dataset, school_id: str, period: Period, settings: Settings, *, period_source: PeriodSource = "option"
 ) -> SchoolCard:
+    stored = stored_card(dataset, school_id, period, settings, period_source=period_source)
+    if stored is not None:
+        return stored
     info, neighbours = _registry(dataset, school_id)
     months = trend_months(period)
     card_days = (min(months[0].start, period.start), max(months[-1].end, period.end))
@@ -323,22 +587,19 @@ def compute_card(
     # Exports are parsed whole whatever is kept, so they are read once, over every day the card needs. A store
     # is read by row group: the municipality's activity over the rank's two periods only, and the school's own
     # six months apart (its row groups alone), which keeps the largest municipalities fast.
-    stored = dataset.user_days is not None
-    area_days = rank_days if stored else (min(card_days[0], rank_days[0]), card_days[1])
+    on_store = dataset.user_days is not None
+    area_days = rank_days if on_store else (min(card_days[0], rank_days[0]), card_days[1])
     area = with_daily_activity(materialised(for_schools(dataset, neighbours), _READ_ONCE), *area_days)
     own = materialised(for_schools(area, [school_id]), _READ_ONCE)
-    if stored:
+    if on_store:
         own = replace(own, user_days=for_schools(dataset, [school_id]).user_days)
     school = with_daily_activity(own, *card_days)
-    counting = _counting(settings, info.ownership)
-    return SchoolCard(
-        period=PeriodInfo.of(period),
-        period_source=period_source,
-        school=info,
-        grains=dataset.platform_grain(),
-        figures=_figures(school, period, info),
-        indicator=_indicator(school, period, counting, info.ownership in settings.indicator.ownership),
-        assistant=_assistant(school, period, counting),
-        rank=_rank(area, period, info),
-        months=_months(school, months, counting),
+    mine = pl.col("school_id") == school_id
+    collected = pl.collect_all(
+        [
+            card_rows(area, period, settings).filter(mine),
+            *(card_rows(school, month, settings, ranks=False) for month in months),
+        ]
     )
+    row, *month_rows = (frame.row(0, named=True) for frame in collected)
+    return assemble_card(dataset, info, period, row, month_rows, settings, period_source)

@@ -11,11 +11,23 @@ Imports Polars: import it inside functions where start-up time matters. Layout: 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from adoption_cli.store.reader import StoreState, inspect_store, open_store
-from adoption_cli.store.writer import IngestResult, ingest
+
+if TYPE_CHECKING:
+    from adoption_cli.store.writer import IngestResult, ingest
 
 STORE_DIR_NAME = ".adoption-store"
+
+
+def __getattr__(name: str) -> Any:
+    # Commands that only read the store do not pay for importing the writer.
+    if name in ("IngestResult", "ingest"):
+        from adoption_cli.store import writer
+
+        return getattr(writer, name)
+    raise AttributeError(name)
 
 
 def default_store_dir(data_dir: Path) -> Path:

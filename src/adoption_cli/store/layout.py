@@ -5,6 +5,7 @@
     schools/part-…   content_items/part-…   rejects/part-…
     user_days/platform=myschool/month=2024-09/part-…   (distinct platform, school, role, user, day)
     monthly_active/platform=myschool/month=2024-09/part-…   (distinct active users per school and role)
+    school_cards/part-…   (the school card's rows of recent months: metrics.school.card_table)
 
 Partition columns live only in the folder names (Hive style), so DuckDB, Spark and ClickHouse read the
 same folders; the manifest lists which parts belong to the store.
@@ -21,6 +22,7 @@ from adoption_cli.schema import Kind
 
 USER_DAYS = "user_days"
 MONTHLY_ACTIVE = "monthly_active"
+SCHOOL_CARDS = "school_cards"
 REJECTS = "rejects"
 SCHOOL_KEY = "school_id"
 

@@ -48,6 +48,8 @@ class Manifest(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     user_days: dict[str, list[str]] = Field(default_factory=dict)  # "platform/YYYY-MM" -> parts
     monthly_active: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
+    school_cards: list[str] = Field(default_factory=list)  # empty: cards are computed from the activity
+    school_card_rules: str = ""  # metrics.school.card_rules of the settings the card rows were computed with
 
     def entry(self, path: str) -> SourceEntry | None:
         return next((e for e in self.files if e.path == path), None)
@@ -58,6 +60,7 @@ class Manifest(BaseModel):
             parts.update(entry.parts, entry.rejects)
         for derived in (*self.user_days.values(), *self.monthly_active.values()):
             parts.update(derived)
+        parts.update(self.school_cards)
         return parts
 
 

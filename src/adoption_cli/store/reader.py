@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import polars as pl
+
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset, LoadReport
 from adoption_cli.schema import Kind
@@ -45,7 +47,7 @@ def inspect_store(store_dir: Path, data_dir: Path, settings: Settings) -> StoreS
             return StoreState(None, "removed", entry.path)
         if not unchanged(entry, stat, path):
             return StoreState(None, "changed", entry.path)
-    return StoreState(dataset_of(manifest, store_dir, data_dir))
+    return StoreState(dataset_of(manifest, store_dir, data_dir, settings))
 
 
 def open_store(store_dir: Path, data_dir: Path, settings: Settings) -> Dataset | None:
@@ -53,7 +55,12 @@ def open_store(store_dir: Path, data_dir: Path, settings: Settings) -> Dataset |
     return inspect_store(store_dir, data_dir, settings).dataset
 
 
-def dataset_of(manifest: Manifest, store_dir: Path, data_dir: Path) -> Dataset:
+def dataset_of(manifest: Manifest, store_dir: Path, data_dir: Path, settings: Settings | None = None) -> Dataset:
+    """The stored data set; its precomputed card rows only where they were computed under `settings`' rules
+    (the indicator's thresholds and platforms are not part of the store's fingerprint)."""
+    from adoption_cli.metrics.school import card_rules
+
+    cards = manifest.school_cards if settings and manifest.school_card_rules == card_rules(settings) else []
     parts: dict[str, list[str]] = {}
     for entry in manifest.files:
         if entry.load is not None:
@@ -71,6 +78,7 @@ def dataset_of(manifest: Manifest, store_dir: Path, data_dir: Path) -> Dataset:
         rejects=scan(store_dir, parts.get(REJECTS, []), REJECTS),
         user_days=scan(store_dir, _all(manifest.user_days), USER_DAYS),
         monthly_active=scan(store_dir, _all(manifest.monthly_active), MONTHLY_ACTIVE),
+        school_cards=pl.scan_parquet([store_dir / part for part in cards]) if cards else None,
     )
 
 

@@ -41,6 +41,7 @@ from adoption_cli.store.layout import (
     MONTHLY_ACTIVE,
     PARTITIONS,
     REJECTS,
+    SCHOOL_CARDS,
     SCHOOL_KEY,
     USER_DAYS,
     partition_path,
@@ -65,7 +66,10 @@ from adoption_cli.store.manifest import (
 CHUNK_ROWS = 4_000_000
 PART_GLOB = "part-*.parquet"
 STAGING_PREFIX = ".staging-"
-DATA_FOLDERS = (*(kind.value for kind in Kind), USER_DAYS, MONTHLY_ACTIVE, REJECTS)
+DATA_FOLDERS = (*(kind.value for kind in Kind), USER_DAYS, MONTHLY_ACTIVE, SCHOOL_CARDS, REJECTS)
+
+# Card rows are read a school at a time: small row groups let a read skip the other schools'.
+ROW_GROUP_ROWS = 4_096
 
 Progress = Callable[[str], None]
 
@@ -218,6 +222,8 @@ class _Run:
             self.progress("ежедневная активность")
             manifest.user_days = self._user_days(manifest, keys)
             manifest.monthly_active = self._monthly_active(manifest, keys)
+            self.progress("карточки школ")
+            manifest.school_cards, manifest.school_card_rules = self._school_cards(manifest)
             write_manifest(self.store_dir, manifest)
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
@@ -458,6 +464,22 @@ class _Run:
             staged.append(part)
         self._move_into_store(staged)
         return monthly
+
+    def _school_cards(self, manifest: Manifest) -> tuple[list[str], str]:
+        """The school card's rows of recent months, recomputed whenever anything changed: registrations,
+        activity and the registry all move them, and they cost seconds."""
+        from adoption_cli.metrics.school import card_rules, card_table
+        from adoption_cli.store.reader import dataset_of
+
+        rules = card_rules(self.settings)
+        table = card_table(dataset_of(manifest, self.store_dir, self.data_dir), self.settings)
+        if table is None:
+            return [], rules
+        part = f"{SCHOOL_CARDS}/part-{self.token}.parquet"
+        (self.staging / part).parent.mkdir(parents=True, exist_ok=True)
+        table.write_parquet(self.staging / part, row_group_size=ROW_GROUP_ROWS)
+        self._move_into_store([part])
+        return [part], rules
 
     def _result(
         self, manifest: Manifest, ingested: list[str], removed: list[str], *, rebuilt: bool, user_day_partitions: int
