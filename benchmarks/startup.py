@@ -25,6 +25,12 @@ CASES = {
     "adoption --version": [sys.executable, "-m", "adoption_cli", "--version"],
     "adoption --help": [sys.executable, "-m", "adoption_cli", "--help"],
     "adoption indicator --help": [sys.executable, "-m", "adoption_cli", "indicator", "--help"],
+    # What any command that reads data must import: the floor under `adoption school` from the store.
+    "import typer, polars, pydantic, rich (the floor of a data command)": [
+        sys.executable,
+        "-c",
+        "import typer, polars, pydantic, rich.console, rich.table",
+    ],
 }
 WARM_UP = 3
 
