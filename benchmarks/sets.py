@@ -57,7 +57,7 @@ def ensure(reference: ReferenceSet) -> tuple[Path, dict[str, object]]:
         first_month=reference.first_month,
         last_month=reference.last_month,
         seed=20240901,
-        dialect=reference.dialect,  # type: ignore[arg-type]
+        dialect=reference.dialect,
         scale=reference.scale,
         events_per_user=reference.events_per_user,
     )

@@ -26,10 +26,11 @@ class Row:
 
 
 def save_rows(path: Path, rows: list[Row]) -> list[Row]:
-    """Keep these sets' rows with those of sets measured by earlier runs; returns all of them."""
+    """Keep these rows with those measured by earlier runs (other sets, or contenders skipped this time);
+    returns all of them."""
     kept = [Row(**row) for row in json.loads(path.read_text())] if path.exists() else []
-    sets = {row.set for row in rows}
-    merged = [row for row in kept if row.set not in sets] + rows
+    measured = {(row.set, row.label) for row in rows}
+    merged = [row for row in kept if (row.set, row.label) not in measured] + rows
     path.write_text(json.dumps([asdict(row) for row in merged], ensure_ascii=False, indent=1))
     return merged
 
