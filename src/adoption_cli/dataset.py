@@ -124,6 +124,10 @@ class Dataset:
     # Precomputed distinct active users per calendar month on user-grain platforms (from the store):
     # platform, school_id, role, month (its first day), active. None means count them from the activity.
     monthly_active: pl.LazyFrame | None = None
+    # The store's active users that the monthly counts alone do not describe (platform, school_id, role,
+    # user_id, month, shared, unregistered): active at more than one (school, role) pair of the platform that
+    # month, or without an account at their pair registered by the month's end. None: not precomputed.
+    active_exceptions: pl.LazyFrame | None = None
     # Each loaded file's own rows (path as in the report), for writers that keep files apart: the store
     # replaces a changed file's rows alone. Empty for data sets not read from files.
     by_file: dict[str, FileRows] = field(default_factory=dict)

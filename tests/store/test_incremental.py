@@ -42,7 +42,7 @@ def test_one_changed_events_file_rewrites_its_parts_alone(
     assert len(second.unchanged) == 4 and "sferum_events.csv" not in second.unchanged
     after = part_mtimes(store_dir)
     sferum_key = file_key("sferum_events.csv")
-    derived = ("user_days/platform=sferum", "monthly_active/platform=sferum")
+    derived = ("user_days/platform=sferum", "monthly_active/platform=sferum", "active_exceptions/platform=sferum")
     kept = {part for part in before if sferum_key not in part and "platform=sferum" not in part}
     assert kept and all(after.get(part) == before[part] for part in kept)  # untouched, same mtime
     gone = set(before) - set(after)
@@ -72,7 +72,7 @@ def test_changed_accounts_recompute_every_month_of_their_platform(
         "rejects",  # the file's own (empty) rejects part
         *(
             f"{derived}/platform=myschool/month={m}"
-            for derived in ("user_days", "monthly_active")
+            for derived in ("user_days", "monthly_active", "active_exceptions")
             for m in ("2024-08", "2024-09", "2024-10", "2024-11")
         ),
     }

@@ -18,14 +18,16 @@ from adoption_cli.metrics.activity_base import (
     active_users,
     activity_records,
     blocked_accounts,
+    distinct_active,
     distinct_users,
     has_accounts,
     in_period,
     materialised,
     registered_accounts,
     school_grain_figures,
+    stored_months,
     summed_registered,
-    with_daily_activity,
+    with_activity_for,
 )
 from adoption_cli.metrics.changes import CountChange, ShareChange, compare, compare_share
 from adoption_cli.metrics.scopes import PeriodInfo, Scope, pct, platform_grain, schools_in_scope
@@ -142,22 +144,38 @@ def _by_role(frame: pl.DataFrame, value: str) -> Figures:
     return {f"{role}.{value}": found.get(role, 0) for role in ROLE_CODES}
 
 
+def _unregistered_candidates(request: _Request, period: Period) -> pl.LazyFrame:
+    """Active (platform, school_id, role, user_id) of the scope among whom are those without a registered
+    account in it: every active user, or for a stored month only those without one at their own pair."""
+    dataset, ids = request.dataset, request.schools.select("school_id")
+    if stored_months(dataset, [period]):
+        assert dataset.active_exceptions is not None  # stored_months
+        exceptions = dataset.active_exceptions.filter(
+            (pl.col("month") == period.start) & pl.col("unregistered") & (pl.col("platform") == request.platform)
+        )
+        return exceptions.join(ids, on="school_id", how="semi")
+    return active_users(dataset, period, platforms=[request.platform]).join(ids, on="school_id", how="semi")
+
+
 def _user_grain(request: _Request, period: Period) -> Figures:
     ids = request.schools.select("school_id")
     platforms = [request.platform]
     registered = registered_accounts(request.dataset, period.end, platforms=platforms).join(
         ids, on="school_id", how="semi"
     )
-    active = active_users(request.dataset, period, platforms=platforms).join(ids, on="school_id", how="semi")
+    pairs = ids.join(pl.LazyFrame({"role": ROLE_CODES}), how="cross")
     roles_registered, roles_active, schools = pl.collect_all(
         [
             distinct_users(registered, ["role"], "registered"),
-            distinct_users(active, ["role"], "active"),
+            distinct_active(request.dataset, period, platforms, pairs, ["role"]),
             pl.concat(
                 [
                     registered.select(pl.col("school_id").n_unique().alias("registered")),
-                    active.select(pl.col("school_id").n_unique().alias("active")),
-                    active.join(registered, on=["platform", "role", "user_id"], how="anti")
+                    distinct_active(request.dataset, period, platforms, pairs, ["school_id"]).select(
+                        pl.len().alias("active")
+                    ),
+                    _unregistered_candidates(request, period)
+                    .join(registered, on=["platform", "role", "user_id"], how="anti")
                     .select("platform", "role", "user_id")
                     .unique()
                     .select(pl.len().alias("unregistered")),
@@ -324,7 +342,7 @@ def compute_activity(
 ) -> ActivityResult:
     """The panels for `period` and its previous period; `municipality` is the registry's exact spelling."""
     found = platform_grain(dataset, platform)
-    dataset = with_daily_activity(materialised(dataset, READ_ONCE), period.previous().start, period.end)
+    dataset = with_activity_for(materialised(dataset, READ_ONCE), [period, period.previous()])
     request = _Request(
         dataset=dataset,
         platform=platform,

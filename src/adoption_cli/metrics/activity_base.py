@@ -27,6 +27,7 @@ from adoption_cli.schema import ROLE_CODES, Kind
 
 Combination = Literal["max", "union"]
 ACTIVITY_COLUMNS = ("platform", "school_id", "role", "user_id")
+PAIR = ["school_id", "role"]  # what per-pair counts are counted by
 
 
 def _as_datetime(day: date) -> datetime:
@@ -88,8 +89,29 @@ def for_schools(dataset: Dataset, school_ids: Sequence[str]) -> Dataset:
         if "school_id" in canonical_schema(kind)
     }
     days = None if dataset.user_days is None else dataset.user_days.filter(mine)
-    monthly = None if dataset.monthly_active is None else dataset.monthly_active.filter(mine)
-    return replace(dataset, frames=frames, user_days=days, monthly_active=monthly)
+    monthly, exceptions = (
+        None if frame is None else frame.filter(mine) for frame in (dataset.monthly_active, dataset.active_exceptions)
+    )
+    return replace(dataset, frames=frames, user_days=days, monthly_active=monthly, active_exceptions=exceptions)
+
+
+def stored_months(dataset: Dataset, periods: Iterable[Period]) -> bool:
+    """Whether the store's monthly tables answer for these periods: each a whole calendar month."""
+    return dataset.active_exceptions is not None and all(whole_month(period) for period in periods)
+
+
+def whole_month(period: Period) -> bool:
+    month = month_period(period.start)
+    return (period.start, period.end) == (month.start, month.end)
+
+
+def with_activity_for(dataset: Dataset, periods: Sequence[Period]) -> Dataset:
+    """The data set ready to count these periods: its user-days read once over their days
+    (`with_daily_activity`), unless the store's monthly tables answer for all of them (nothing per user is
+    read then, and collecting the store's user-days would cost more than the figures)."""
+    if stored_months(dataset, periods):
+        return dataset
+    return with_daily_activity(dataset, min(p.start for p in periods), max(p.end for p in periods))
 
 
 def with_daily_activity(dataset: Dataset, start: date, end: date) -> Dataset:
@@ -130,6 +152,25 @@ def registered_accounts(
         .join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti")
         .select(*ACTIVITY_COLUMNS)
         .unique()
+    )
+
+
+def active_exceptions(dataset: Dataset, period: Period, platform: str) -> pl.LazyFrame:
+    """(school_id, role, user_id, shared, unregistered) of the users active in the period on a user-grain
+    platform whom per-pair counts do not describe: `shared` — active at more than one (school, role) pair;
+    `unregistered` — no account at their pair registered by the period's last day. The store keeps them per
+    calendar month (`active_exceptions`); they are few, so distinct counts over groups of pairs and the
+    active users without a registered account are found without reading every user."""
+    users = active_users(dataset, period, platforms=[platform]).drop("platform")
+    registered = registered_accounts(dataset, period.end, platforms=[platform]).select(
+        *PAIR, "user_id", pl.lit(False).alias("unregistered")
+    )
+    pairs = users.group_by("user_id").agg(pl.len().alias("pairs"))
+    return (
+        users.join(pairs, on="user_id")
+        .join(registered, on=[*PAIR, "user_id"], how="left")
+        .select(*PAIR, "user_id", (pl.col("pairs") > 1).alias("shared"), pl.col("unregistered").fill_null(True))
+        .filter(pl.col("shared") | pl.col("unregistered"))
     )
 
 
@@ -208,13 +249,45 @@ def user_grain_active(dataset: Dataset, period: Period, platforms: Iterable[str]
 
     For a calendar month the store's precomputed monthly counts are used when the data set has them.
     """
-    month = month_period(period.start)
-    if dataset.monthly_active is not None and (period.start, period.end) == (month.start, month.end):
+    if dataset.monthly_active is not None and whole_month(period):
         return on_platforms(dataset.monthly_active.filter(pl.col("month") == period.start), platforms).select(
             "platform", "school_id", "role", "active"
         )
     users = active_users(dataset, period, platforms=platforms)
     return users.group_by("platform", "school_id", "role").agg(pl.len().cast(pl.Int64).alias("active"))
+
+
+def distinct_active(
+    dataset: Dataset, period: Period, platforms: Iterable[str], groups: pl.LazyFrame, by: Sequence[str]
+) -> pl.LazyFrame:
+    """(*by, active): distinct (platform, user_id) active in the period at the (school_id, role) pairs that
+    `groups` puts in each group. `groups` has school_id, role and the `by` columns; a pair may be in several
+    groups (its school, its municipality, the region). Groups without an active user have no row.
+
+    For a whole calendar month of a store no user is read: the pairs' monthly counts are summed, less m − 1
+    for each user that the store's `active_exceptions` shows active at m > 1 pairs of one group.
+    """
+    platforms = list(platforms)
+    if not stored_months(dataset, [period]):
+        users = active_users(dataset, period, platforms=platforms).join(groups, on=PAIR)
+        return distinct_users(users, by, "active")
+    assert dataset.active_exceptions is not None  # stored_months
+    summed = (
+        user_grain_active(dataset, period, platforms).join(groups, on=PAIR).group_by(*by).agg(pl.col("active").sum())
+    )
+    shared = on_platforms(
+        dataset.active_exceptions.filter((pl.col("month") == period.start) & pl.col("shared")), platforms
+    )
+    repeats = (
+        shared.join(groups, on=PAIR)
+        .group_by(*by, "platform", "user_id")
+        .agg((pl.len() - 1).alias("repeats"))
+        .group_by(*by)
+        .agg(pl.col("repeats").sum())
+    )
+    return summed.join(repeats, on=list(by), how="left").select(
+        *by, (pl.col("active") - pl.col("repeats").fill_null(0)).cast(pl.Int64).alias("active")
+    )
 
 
 def active_counts(dataset: Dataset, period: Period, platforms: Iterable[str]) -> pl.LazyFrame:

@@ -5,6 +5,7 @@
     schools/part-…   content_items/part-…   rejects/part-…
     user_days/platform=myschool/month=2024-09/part-…   (distinct platform, school, role, user, day)
     monthly_active/platform=myschool/month=2024-09/part-…   (distinct active users per school and role)
+    active_exceptions/platform=myschool/month=2024-09/part-…   (users the monthly counts do not describe)
 
 Partition columns live only in the folder names (Hive style), so DuckDB, Spark and ClickHouse read the
 same folders; the manifest lists which parts belong to the store.
@@ -21,6 +22,7 @@ from adoption_cli.schema import Kind
 
 USER_DAYS = "user_days"
 MONTHLY_ACTIVE = "monthly_active"
+ACTIVE_EXCEPTIONS = "active_exceptions"
 REJECTS = "rejects"
 SCHOOL_KEY = "school_id"
 
@@ -32,6 +34,7 @@ PARTITIONS: dict[str, tuple[str, ...]] = {
     Kind.CONTENT_VIEWS: ("month",),
     USER_DAYS: ("platform", "month"),
     MONTHLY_ACTIVE: ("platform", "month"),
+    ACTIVE_EXCEPTIONS: ("platform", "month"),
 }
 MONTH_OF: dict[str, str] = {Kind.EVENTS: "ts", Kind.CONTENT_VIEWS: "ts", USER_DAYS: "day"}
 
@@ -49,6 +52,15 @@ MONTHLY_ACTIVE_SCHEMA: dict[str, pl.DataType] = {
     "month": pl.Date(),
     "active": pl.Int64(),
 }
+ACTIVE_EXCEPTIONS_SCHEMA: dict[str, pl.DataType] = {
+    "platform": pl.String(),
+    "school_id": pl.String(),
+    "role": pl.String(),
+    "user_id": pl.String(),
+    "month": pl.Date(),
+    "shared": pl.Boolean(),
+    "unregistered": pl.Boolean(),
+}
 REJECTS_SCHEMA: dict[str, pl.DataType] = {
     "file": pl.String(),
     "row": pl.Int64(),
@@ -63,6 +75,8 @@ def schema_of(folder: str) -> dict[str, pl.DataType]:
         return USER_DAYS_SCHEMA
     if folder == MONTHLY_ACTIVE:
         return MONTHLY_ACTIVE_SCHEMA
+    if folder == ACTIVE_EXCEPTIONS:
+        return ACTIVE_EXCEPTIONS_SCHEMA
     if folder == REJECTS:
         return REJECTS_SCHEMA
     return canonical_schema(Kind(folder))

@@ -22,7 +22,7 @@ from adoption_cli.schema import READABLE_SUFFIXES, Kind
 
 MANIFEST_NAME = "manifest.json"
 # Bumped whenever the layout or the meaning of a stored column changes: older stores are rebuilt.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class SourceEntry(BaseModel):
@@ -48,6 +48,7 @@ class Manifest(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     user_days: dict[str, list[str]] = Field(default_factory=dict)  # "platform/YYYY-MM" -> parts
     monthly_active: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
+    active_exceptions: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
 
     def entry(self, path: str) -> SourceEntry | None:
         return next((e for e in self.files if e.path == path), None)
@@ -56,7 +57,7 @@ class Manifest(BaseModel):
         parts = set(self.schools)
         for entry in self.files:
             parts.update(entry.parts, entry.rejects)
-        for derived in (*self.user_days.values(), *self.monthly_active.values()):
+        for derived in (*self.user_days.values(), *self.monthly_active.values(), *self.active_exceptions.values()):
             parts.update(derived)
         return parts
 
