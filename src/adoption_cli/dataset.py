@@ -128,6 +128,9 @@ class Dataset:
     # user_id, month, shared, unregistered): active at more than one (school, role) pair of the platform that
     # month, or without an account at their pair registered by the month's end. None: not precomputed.
     active_exceptions: pl.LazyFrame | None = None
+    # The store's registrations per (school, role) pair and month of the user-grain platforms' accounts
+    # (platform, school_id, role, month, user_id, registered; see activity_base.registrations).
+    registrations: pl.LazyFrame | None = None
     # Each loaded file's own rows (path as in the report), for writers that keep files apart: the store
     # replaces a changed file's rows alone. Empty for data sets not read from files.
     by_file: dict[str, FileRows] = field(default_factory=dict)

@@ -69,6 +69,7 @@ def test_changed_accounts_recompute_every_month_of_their_platform(
     replaced = {part.rsplit("/", 1)[0] for part in set(before) - set(after)}
     assert replaced == {
         "accounts/platform=myschool",
+        "registrations/platform=myschool",
         "rejects",  # the file's own (empty) rejects part
         *(
             f"{derived}/platform=myschool/month={m}"

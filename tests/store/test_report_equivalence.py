@@ -5,7 +5,7 @@ users without a registered account, activity at a month's edges, and periods the
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -53,6 +53,7 @@ FILES = {
         f"myschool,l1,teacher,{B},active,2024-03-01 00:00:00,2024-10-31 23:59:59",
         f"myschool,s1,student,{C},active,,",
         f"myschool,s2,student,{B},active,2024-05-01 00:00:00,",
+        f"myschool,s2,student,{B},active,,",  # a second account at the same pair: registered whatever the date
     ],
     "myschool_events.csv": [
         "platform,user_id,role,school_id,ts",
@@ -133,6 +134,27 @@ def test_the_store_keeps_only_the_users_the_counts_do_not_describe(data_sets: tu
     }  # b1 is blocked; l1 and s2 are registered at their one pair
 
 
+def test_the_store_counts_registrations_by_month_and_lists_people_at_several_pairs(
+    data_sets: tuple[Dataset, Dataset],
+) -> None:
+    stored, _ = data_sets
+    assert stored.registrations is not None
+    rows = stored.registrations.collect()
+    found = {(r["school_id"], r["role"], r["month"], r["user_id"]): r["registered"] for r in rows.iter_rows(named=True)}
+    assert found == {
+        (A, "student", date(2024, 1, 1), "m1"): 1,
+        (B, "student", date(2024, 2, 1), "m1"): 1,
+        (A, "teacher", date(2024, 1, 1), "p1"): 1,
+        (A, "parent", None, "p1"): 1,
+        (A, "student", date(2024, 11, 1), None): 1,  # r1
+        (C, "student", date(2024, 1, 1), None): 1,  # e1
+        (B, "teacher", date(2024, 3, 1), None): 1,  # l1
+        (C, "student", None, None): 1,  # s1
+        (B, "student", None, None): 1,  # s2: one of their accounts has no date
+    }  # b1 is blocked (at C, so at A too); sferum and the assistant have no accounts
+    assert set(rows["platform"]) == {"myschool"}
+
+
 def test_myschool_panels_are_the_same(data_sets: tuple[Dataset, Dataset]) -> None:
     stored, raw = data_sets
     for period in PERIODS:
@@ -143,6 +165,12 @@ def test_myschool_panels_are_the_same(data_sets: tuple[Dataset, Dataset]) -> Non
     # m1, r1, e1, n1: m1 once; p1 a teacher and a parent; b1 blocked; l1 through a last login
     assert (october.students.active.value, october.teachers.active.value, october.parents.active.value) == (4, 2, 1)
     assert october.data_quality.active_not_registered == 2  # r1 (registered later) and n1; not e1 (at C)
+    # m1 once, r1 only from November; p1 a teacher and a parent
+    assert (october.students.registered.value, october.students.registered.previous) == (4, 4)
+    assert compute_activity(stored, parse_month("2024-11")).students.registered.value == 5
+    assert (october.teachers.registered.value, october.parents.registered.value) == (2, 1)
+    town = compute_activity(stored, OCTOBER, municipality="Город")
+    assert town.data_quality.active_not_registered == 2  # r1 and e1, whose account is at C; n1 is active at C
 
 
 @pytest.mark.parametrize("role", ["all", "teacher", "student", "parent"])

@@ -7,7 +7,7 @@ People are counted as distinct (platform, user_id) in the scope: a teacher of tw
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
@@ -19,10 +19,9 @@ from adoption_cli.metrics.activity_base import (
     activity_records,
     blocked_accounts,
     distinct_active,
-    distinct_users,
+    distinct_registered,
     has_accounts,
     in_period,
-    materialised,
     registered_accounts,
     school_grain_figures,
     stored_months,
@@ -121,9 +120,6 @@ class ActivityResult(BaseModel):
     data_quality: ActivityQuality
 
 
-# What the panels query several times: computed once (see activity_base.materialised).
-READ_ONCE = (Kind.SCHOOLS, Kind.ACCOUNTS, Kind.SCHOOL_STATS, Kind.CONTENT_ITEMS, Kind.CONTENT_VIEWS)
-
 Figures = dict[str, int | None]
 _UNKNOWN_REGISTERED: Figures = {
     key: None for key in (*(f"{role}.registered" for role in ROLE_CODES), "schools.registered")
@@ -157,28 +153,39 @@ def _unregistered_candidates(request: _Request, period: Period) -> pl.LazyFrame:
     return active_users(dataset, period, platforms=[request.platform]).join(ids, on="school_id", how="semi")
 
 
-def _user_grain(request: _Request, period: Period) -> Figures:
-    ids = request.schools.select("school_id")
-    platforms = [request.platform]
-    registered = registered_accounts(request.dataset, period.end, platforms=platforms).join(
-        ids, on="school_id", how="semi"
+def _unregistered(request: _Request, period: Period) -> pl.LazyFrame:
+    """The number of distinct (platform, role, user_id) active in the scope without an account registered in
+    it by the period's last day: only the candidates' own accounts are read."""
+    dataset, user = request.dataset, ["platform", "user_id"]
+    candidates = _unregistered_candidates(request, period)
+    own_accounts = dataset.frame(Kind.ACCOUNTS).join(candidates.select(user).unique(), on=user, how="semi")
+    registered = registered_accounts(
+        replace(dataset, frames={**dataset.frames, Kind.ACCOUNTS: own_accounts}),
+        period.end,
+        platforms=[request.platform],
+    ).join(request.schools.select("school_id"), on="school_id", how="semi")
+    return (
+        candidates.join(registered, on=["platform", "role", "user_id"], how="anti")
+        .select("platform", "role", "user_id")
+        .unique()
+        .select(pl.len().alias("unregistered"))
     )
-    pairs = ids.join(pl.LazyFrame({"role": ROLE_CODES}), how="cross")
+
+
+def _user_grain(request: _Request, period: Period) -> Figures:
+    dataset, platforms = request.dataset, [request.platform]
+    pairs = request.schools.select("school_id").join(pl.LazyFrame({"role": ROLE_CODES}), how="cross")
     roles_registered, roles_active, schools = pl.collect_all(
         [
-            distinct_users(registered, ["role"], "registered"),
-            distinct_active(request.dataset, period, platforms, pairs, ["role"]),
+            distinct_registered(dataset, period.end, platforms, pairs, ["role"]),
+            distinct_active(dataset, period, platforms, pairs, ["role"]),
             pl.concat(
                 [
-                    registered.select(pl.col("school_id").n_unique().alias("registered")),
-                    distinct_active(request.dataset, period, platforms, pairs, ["school_id"]).select(
-                        pl.len().alias("active")
+                    distinct_registered(dataset, period.end, platforms, pairs, ["school_id"]).select(
+                        pl.len().alias("registered")
                     ),
-                    _unregistered_candidates(request, period)
-                    .join(registered, on=["platform", "role", "user_id"], how="anti")
-                    .select("platform", "role", "user_id")
-                    .unique()
-                    .select(pl.len().alias("unregistered")),
+                    distinct_active(dataset, period, platforms, pairs, ["school_id"]).select(pl.len().alias("active")),
+                    _unregistered(request, period),
                 ],
                 how="horizontal",
             ),
@@ -342,7 +349,7 @@ def compute_activity(
 ) -> ActivityResult:
     """The panels for `period` and its previous period; `municipality` is the registry's exact spelling."""
     found = platform_grain(dataset, platform)
-    dataset = with_activity_for(materialised(dataset, READ_ONCE), [period, period.previous()])
+    dataset = with_activity_for(dataset, [period, period.previous()])
     request = _Request(
         dataset=dataset,
         platform=platform,

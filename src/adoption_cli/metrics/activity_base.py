@@ -89,10 +89,18 @@ def for_schools(dataset: Dataset, school_ids: Sequence[str]) -> Dataset:
         if "school_id" in canonical_schema(kind)
     }
     days = None if dataset.user_days is None else dataset.user_days.filter(mine)
-    monthly, exceptions = (
-        None if frame is None else frame.filter(mine) for frame in (dataset.monthly_active, dataset.active_exceptions)
+    monthly, exceptions, registrations = (
+        None if frame is None else frame.filter(mine)
+        for frame in (dataset.monthly_active, dataset.active_exceptions, dataset.registrations)
     )
-    return replace(dataset, frames=frames, user_days=days, monthly_active=monthly, active_exceptions=exceptions)
+    return replace(
+        dataset,
+        frames=frames,
+        user_days=days,
+        monthly_active=monthly,
+        active_exceptions=exceptions,
+        registrations=registrations,
+    )
 
 
 def stored_months(dataset: Dataset, periods: Iterable[Period]) -> bool:
@@ -106,11 +114,13 @@ def whole_month(period: Period) -> bool:
 
 
 def with_activity_for(dataset: Dataset, periods: Sequence[Period]) -> Dataset:
-    """The data set ready to count these periods: its user-days read once over their days
-    (`with_daily_activity`), unless the store's monthly tables answer for all of them (nothing per user is
-    read then, and collecting the store's user-days would cost more than the figures)."""
+    """The data set ready to count these periods several times: every frame but the raw events in memory
+    (`materialised`) and its user-days read once over their days (`with_daily_activity`) — unless the store's
+    monthly tables answer for all of them: nothing per user is read then, and collecting the store's accounts
+    and user-days would cost more than the figures (and memory growing with the region)."""
     if stored_months(dataset, periods):
         return dataset
+    dataset = materialised(dataset, [kind for kind in Kind if kind != Kind.EVENTS])
     return with_daily_activity(dataset, min(p.start for p in periods), max(p.end for p in periods))
 
 
@@ -171,6 +181,63 @@ def active_exceptions(dataset: Dataset, period: Period, platform: str) -> pl.Laz
         .join(registered, on=[*PAIR, "user_id"], how="left")
         .select(*PAIR, "user_id", (pl.col("pairs") > 1).alias("shared"), pl.col("unregistered").fill_null(True))
         .filter(pl.col("shared") | pl.col("unregistered"))
+    )
+
+
+def registrations(dataset: Dataset, platform: str) -> pl.LazyFrame:
+    """(school_id, role, month, user_id, registered): a platform's unblocked accounts as the store keeps them
+    (`registrations`), to count registered users as of any month's end without reading an account.
+
+    A user's registration at a (school, role) pair is their earliest account there (month: its first day;
+    null when a registered_at is empty — registered whatever the date). Rows with user_id null count the
+    users registered at the pair in that month; users with accounts at several pairs, who must be counted
+    once over them, have a row of their own at each (registered 1).
+    """
+    accounts = on_platforms(dataset.frame(Kind.ACCOUNTS), [platform]).filter(pl.col("role").is_in(list(ROLE_CODES)))
+    first = pl.col("registered_at").min().dt.date().dt.month_start()
+    per_pair = (
+        accounts.join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti")
+        .group_by(*PAIR, "user_id")
+        .agg(pl.when(pl.col("registered_at").is_null().any()).then(None).otherwise(first).alias("month"))
+    )
+    per_user = per_pair.join(per_pair.group_by("user_id").agg(pl.len().alias("pairs")), on="user_id")
+    counted = (
+        per_user.filter(pl.col("pairs") == 1)
+        .group_by(*PAIR, "month")
+        .agg(pl.lit(None, pl.String).alias("user_id"), pl.len().cast(pl.Int64).alias("registered"))
+    )
+    shared = per_user.filter(pl.col("pairs") > 1).select(
+        *PAIR, "month", "user_id", pl.lit(1, pl.Int64).alias("registered")
+    )
+    return pl.concat([counted, shared])
+
+
+def distinct_registered(
+    dataset: Dataset, as_of: date, platforms: Iterable[str], groups: pl.LazyFrame, by: Sequence[str]
+) -> pl.LazyFrame:
+    """(*by, registered): distinct (platform, user_id) registered on or before `as_of` at the (school_id, role)
+    pairs of each group (`groups` as in `distinct_active`). Groups without a registered user have no row.
+
+    On a month's last day, from the store's `registrations` when the data set has them.
+    """
+    platforms = list(platforms)
+    if dataset.registrations is None or (as_of + timedelta(days=1)).day != 1:
+        users = registered_accounts(dataset, as_of, platforms=platforms).join(groups, on=PAIR)
+        return distinct_users(users, by, "registered")
+    rows = (
+        on_platforms(dataset.registrations, platforms)
+        .filter(pl.col("month").is_null() | (pl.col("month") <= date(as_of.year, as_of.month, 1)))
+        .join(groups, on=PAIR)
+    )
+    return (
+        pl.concat(
+            [
+                rows.filter(pl.col("user_id").is_null()).group_by(*by).agg(pl.col("registered").sum()),
+                distinct_users(rows.filter(pl.col("user_id").is_not_null()), by, "registered"),
+            ]
+        )
+        .group_by(*by)
+        .agg(pl.col("registered").sum().cast(pl.Int64))
     )
 
 

@@ -6,6 +6,7 @@
     user_days/platform=myschool/month=2024-09/part-…   (distinct platform, school, role, user, day)
     monthly_active/platform=myschool/month=2024-09/part-…   (distinct active users per school and role)
     active_exceptions/platform=myschool/month=2024-09/part-…   (users the monthly counts do not describe)
+    registrations/platform=myschool/part-…   (registered users per school, role and month of registration)
 
 Partition columns live only in the folder names (Hive style), so DuckDB, Spark and ClickHouse read the
 same folders; the manifest lists which parts belong to the store.
@@ -23,6 +24,7 @@ from adoption_cli.schema import Kind
 USER_DAYS = "user_days"
 MONTHLY_ACTIVE = "monthly_active"
 ACTIVE_EXCEPTIONS = "active_exceptions"
+REGISTRATIONS = "registrations"
 REJECTS = "rejects"
 SCHOOL_KEY = "school_id"
 
@@ -35,6 +37,7 @@ PARTITIONS: dict[str, tuple[str, ...]] = {
     USER_DAYS: ("platform", "month"),
     MONTHLY_ACTIVE: ("platform", "month"),
     ACTIVE_EXCEPTIONS: ("platform", "month"),
+    REGISTRATIONS: ("platform",),
 }
 MONTH_OF: dict[str, str] = {Kind.EVENTS: "ts", Kind.CONTENT_VIEWS: "ts", USER_DAYS: "day"}
 
@@ -61,6 +64,14 @@ ACTIVE_EXCEPTIONS_SCHEMA: dict[str, pl.DataType] = {
     "shared": pl.Boolean(),
     "unregistered": pl.Boolean(),
 }
+REGISTRATIONS_SCHEMA: dict[str, pl.DataType] = {
+    "platform": pl.String(),
+    "school_id": pl.String(),
+    "role": pl.String(),
+    "month": pl.Date(),
+    "user_id": pl.String(),
+    "registered": pl.Int64(),
+}
 REJECTS_SCHEMA: dict[str, pl.DataType] = {
     "file": pl.String(),
     "row": pl.Int64(),
@@ -77,6 +88,8 @@ def schema_of(folder: str) -> dict[str, pl.DataType]:
         return MONTHLY_ACTIVE_SCHEMA
     if folder == ACTIVE_EXCEPTIONS:
         return ACTIVE_EXCEPTIONS_SCHEMA
+    if folder == REGISTRATIONS:
+        return REGISTRATIONS_SCHEMA
     if folder == REJECTS:
         return REJECTS_SCHEMA
     return canonical_schema(Kind(folder))

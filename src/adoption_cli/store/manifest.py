@@ -49,6 +49,7 @@ class Manifest(BaseModel):
     user_days: dict[str, list[str]] = Field(default_factory=dict)  # "platform/YYYY-MM" -> parts
     monthly_active: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
     active_exceptions: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
+    registrations: dict[str, list[str]] = Field(default_factory=dict)  # platform -> parts
 
     def entry(self, path: str) -> SourceEntry | None:
         return next((e for e in self.files if e.path == path), None)
@@ -57,7 +58,8 @@ class Manifest(BaseModel):
         parts = set(self.schools)
         for entry in self.files:
             parts.update(entry.parts, entry.rejects)
-        for derived in (*self.user_days.values(), *self.monthly_active.values(), *self.active_exceptions.values()):
+        derived_tables = (self.user_days, self.monthly_active, self.active_exceptions, self.registrations)
+        for derived in (parts for table in derived_tables for parts in table.values()):
             parts.update(derived)
         return parts
 

@@ -14,7 +14,7 @@ from typing import Literal
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset, LoadReport
 from adoption_cli.schema import Kind
-from adoption_cli.store.layout import ACTIVE_EXCEPTIONS, MONTHLY_ACTIVE, REJECTS, USER_DAYS, scan
+from adoption_cli.store.layout import ACTIVE_EXCEPTIONS, MONTHLY_ACTIVE, REGISTRATIONS, REJECTS, USER_DAYS, scan
 from adoption_cli.store.manifest import Manifest, candidate_files, fingerprint, read_manifest, unchanged
 
 Staleness = Literal["absent", "settings", "added", "removed", "changed"]
@@ -72,6 +72,7 @@ def dataset_of(manifest: Manifest, store_dir: Path, data_dir: Path) -> Dataset:
         user_days=scan(store_dir, _all(manifest.user_days), USER_DAYS),
         monthly_active=scan(store_dir, _all(manifest.monthly_active), MONTHLY_ACTIVE),
         active_exceptions=scan(store_dir, _all(manifest.active_exceptions), ACTIVE_EXCEPTIONS),
+        registrations=scan(store_dir, _all(manifest.registrations), REGISTRATIONS),
     )
 
 

@@ -37,11 +37,12 @@ from adoption_cli.errors import DataError
 from adoption_cli.metrics.activity_base import activity_records, user_grain_active
 from adoption_cli.periods import parse_month
 from adoption_cli.schema import Kind
-from adoption_cli.store.derived import stage_active_exceptions
+from adoption_cli.store.derived import DerivedTables
 from adoption_cli.store.layout import (
     ACTIVE_EXCEPTIONS,
     MONTHLY_ACTIVE,
     PARTITIONS,
+    REGISTRATIONS,
     REJECTS,
     SCHOOL_KEY,
     USER_DAYS,
@@ -67,7 +68,7 @@ from adoption_cli.store.manifest import (
 CHUNK_ROWS = 4_000_000
 PART_GLOB = "part-*.parquet"
 STAGING_PREFIX = ".staging-"
-DATA_FOLDERS = (*(kind.value for kind in Kind), USER_DAYS, MONTHLY_ACTIVE, ACTIVE_EXCEPTIONS, REJECTS)
+DATA_FOLDERS = (*(kind.value for kind in Kind), USER_DAYS, MONTHLY_ACTIVE, ACTIVE_EXCEPTIONS, REGISTRATIONS, REJECTS)
 
 Progress = Callable[[str], None]
 
@@ -220,10 +221,10 @@ class _Run:
             self.progress("ежедневная активность")
             manifest.user_days = self._user_days(manifest, keys)
             manifest.monthly_active = self._monthly_active(manifest, keys)
-            manifest.active_exceptions, staged = stage_active_exceptions(
-                manifest, keys, self.store_dir, self.staging, self.token, _parts_of(manifest, Kind.ACCOUNTS)
-            )
-            self._move_into_store(staged)
+            derived = DerivedTables(manifest, self.store_dir, self.staging, self.token)
+            manifest.active_exceptions = derived.active_exceptions(keys)
+            manifest.registrations = derived.registrations(touched.account_platforms, everything=touched.everything)
+            self._move_into_store(derived.staged)
             write_manifest(self.store_dir, manifest)
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
@@ -288,6 +289,7 @@ class _Run:
             user_days=dict(base.user_days) if base and not rebuilt else {},
             monthly_active=dict(base.monthly_active) if base and not rebuilt else {},
             active_exceptions=dict(base.active_exceptions) if base and not rebuilt else {},
+            registrations=dict(base.registrations) if base and not rebuilt else {},
         )
         if work:
             self.progress(", ".join(spec.path for spec in work))
