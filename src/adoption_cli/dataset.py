@@ -125,8 +125,9 @@ class Dataset:
     # platform, school_id, role, month (its first day), active. None means count them from the activity.
     monthly_active: pl.LazyFrame | None = None
     # The store's active users that the monthly counts alone do not describe (platform, school_id, role,
-    # user_id, month, shared, unregistered): active at more than one (school, role) pair of the platform that
-    # month, or without an account at their pair registered by the month's end. None: not precomputed.
+    # user_id, month, shared, unregistered, registered_schools; see activity_base.active_exceptions): active
+    # at more than one (school, role) pair of the platform that month, or without an account at their pair
+    # registered by the month's end. None: not precomputed.
     active_exceptions: pl.LazyFrame | None = None
     # The store's registrations per (school, role) pair and month of the user-grain platforms' accounts
     # (platform, school_id, role, month, user_id, registered; see activity_base.registrations).

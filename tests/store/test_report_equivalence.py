@@ -113,24 +113,28 @@ def test_the_store_keeps_only_the_users_the_counts_do_not_describe(data_sets: tu
     assert stored.active_exceptions is not None
     october = stored.active_exceptions.filter(pl.col("month") == OCTOBER.start).collect()
     found = {
-        (r["platform"], r["school_id"], r["role"], r["user_id"]): (r["shared"], r["unregistered"])
+        (r["platform"], r["school_id"], r["role"], r["user_id"]): (
+            r["shared"],
+            r["unregistered"],
+            r["registered_schools"],
+        )
         for r in october.iter_rows(named=True)
     }
     assert found == {
-        ("myschool", A, "student", "m1"): (True, False),
-        ("myschool", B, "student", "m1"): (True, False),
-        ("myschool", A, "teacher", "p1"): (True, False),
-        ("myschool", A, "parent", "p1"): (True, False),
-        ("myschool", A, "student", "r1"): (False, True),
-        ("myschool", B, "student", "e1"): (False, True),
-        ("myschool", C, "student", "n1"): (False, True),
-        ("sferum", A, "teacher", "u1"): (True, True),
-        ("sferum", C, "teacher", "u1"): (True, True),
-        ("sferum", A, "student", "u2"): (True, True),
-        ("sferum", B, "student", "u2"): (True, True),
-        ("assistant", A, "student", "a1"): (True, True),
-        ("assistant", B, "student", "a1"): (True, True),
-        ("assistant", C, "student", "a2"): (False, True),
+        ("myschool", A, "student", "m1"): (True, False, None),
+        ("myschool", B, "student", "m1"): (True, False, None),
+        ("myschool", A, "teacher", "p1"): (True, False, None),
+        ("myschool", A, "parent", "p1"): (True, False, None),
+        ("myschool", A, "student", "r1"): (False, True, None),  # registered on 1 November
+        ("myschool", B, "student", "e1"): (False, True, [C]),
+        ("myschool", C, "student", "n1"): (False, True, None),
+        ("sferum", A, "teacher", "u1"): (True, True, None),
+        ("sferum", C, "teacher", "u1"): (True, True, None),
+        ("sferum", A, "student", "u2"): (True, True, None),
+        ("sferum", B, "student", "u2"): (True, True, None),
+        ("assistant", A, "student", "a1"): (True, True, None),
+        ("assistant", B, "student", "a1"): (True, True, None),
+        ("assistant", C, "student", "a2"): (False, True, None),
     }  # b1 is blocked; l1 and s2 are registered at their one pair
 
 

@@ -7,7 +7,7 @@ People are counted as distinct (platform, user_id) in the scope: a teacher of tw
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -140,33 +140,23 @@ def _by_role(frame: pl.DataFrame, value: str) -> Figures:
     return {f"{role}.{value}": found.get(role, 0) for role in ROLE_CODES}
 
 
-def _unregistered_candidates(request: _Request, period: Period) -> pl.LazyFrame:
-    """Active (platform, school_id, role, user_id) of the scope among whom are those without a registered
-    account in it: every active user, or for a stored month only those without one at their own pair."""
-    dataset, ids = request.dataset, request.schools.select("school_id")
-    if stored_months(dataset, [period]):
-        assert dataset.active_exceptions is not None  # stored_months
-        exceptions = dataset.active_exceptions.filter(
-            (pl.col("month") == period.start) & pl.col("unregistered") & (pl.col("platform") == request.platform)
-        )
-        return exceptions.join(ids, on="school_id", how="semi")
-    return active_users(dataset, period, platforms=[request.platform]).join(ids, on="school_id", how="semi")
-
-
 def _unregistered(request: _Request, period: Period) -> pl.LazyFrame:
     """The number of distinct (platform, role, user_id) active in the scope without an account registered in
-    it by the period's last day: only the candidates' own accounts are read."""
-    dataset, user = request.dataset, ["platform", "user_id"]
-    candidates = _unregistered_candidates(request, period)
-    own_accounts = dataset.frame(Kind.ACCOUNTS).join(candidates.select(user).unique(), on=user, how="semi")
-    registered = registered_accounts(
-        replace(dataset, frames={**dataset.frames, Kind.ACCOUNTS: own_accounts}),
-        period.end,
-        platforms=[request.platform],
-    ).join(request.schools.select("school_id"), on="school_id", how="semi")
+    it by the period's last day. For a stored month only the active users without one at their own pair are
+    candidates, and the schools where they have one come with them: no account is read."""
+    dataset, ids, person = request.dataset, request.schools.select("school_id"), ["platform", "role", "user_id"]
+    if stored_months(dataset, [period]):
+        assert dataset.active_exceptions is not None  # stored_months
+        candidates = dataset.active_exceptions.filter(
+            (pl.col("month") == period.start) & pl.col("unregistered") & (pl.col("platform") == request.platform)
+        ).join(ids, on="school_id", how="semi")
+        registered = candidates.select(*person, pl.col("registered_schools").alias("school_id")).explode("school_id")
+    else:
+        candidates = active_users(dataset, period, platforms=[request.platform]).join(ids, on="school_id", how="semi")
+        registered = registered_accounts(dataset, period.end, platforms=[request.platform])
     return (
-        candidates.join(registered, on=["platform", "role", "user_id"], how="anti")
-        .select("platform", "role", "user_id")
+        candidates.join(registered.join(ids, on="school_id", how="semi"), on=person, how="anti")
+        .select(person)
         .unique()
         .select(pl.len().alias("unregistered"))
     )

@@ -166,22 +166,30 @@ def registered_accounts(
 
 
 def active_exceptions(dataset: Dataset, period: Period, platform: str) -> pl.LazyFrame:
-    """(school_id, role, user_id, shared, unregistered) of the users active in the period on a user-grain
-    platform whom per-pair counts do not describe: `shared` — active at more than one (school, role) pair;
-    `unregistered` — no account at their pair registered by the period's last day. The store keeps them per
-    calendar month (`active_exceptions`); they are few, so distinct counts over groups of pairs and the
-    active users without a registered account are found without reading every user."""
+    """(school_id, role, user_id, shared, unregistered, registered_schools) of the users active in the period
+    on a user-grain platform whom per-pair counts do not describe: `shared` — active at more than one
+    (school, role) pair; `unregistered` — no account at their pair registered by the period's last day;
+    `registered_schools` — for those, the schools where they do have one with that role (null: none).
+
+    The store keeps them per calendar month (`active_exceptions`); they are few, so distinct counts over
+    groups of pairs and the active users without an account registered in a scope are found without
+    reading every user or account."""
     users = active_users(dataset, period, platforms=[platform]).drop("platform")
-    registered = registered_accounts(dataset, period.end, platforms=[platform]).select(
-        *PAIR, "user_id", pl.lit(False).alias("unregistered")
-    )
+    registered = registered_accounts(dataset, period.end, platforms=[platform]).drop("platform")
     pairs = users.group_by("user_id").agg(pl.len().alias("pairs"))
-    return (
+    flagged = (
         users.join(pairs, on="user_id")
-        .join(registered, on=[*PAIR, "user_id"], how="left")
+        .join(registered.with_columns(pl.lit(False).alias("unregistered")), on=[*PAIR, "user_id"], how="left")
         .select(*PAIR, "user_id", (pl.col("pairs") > 1).alias("shared"), pl.col("unregistered").fill_null(True))
         .filter(pl.col("shared") | pl.col("unregistered"))
     )
+    person = ["role", "user_id"]
+    elsewhere = (
+        registered.join(flagged.filter(pl.col("unregistered")).select(person).unique(), on=person, how="semi")
+        .group_by(person)
+        .agg(pl.col("school_id").unique().sort().alias("registered_schools"))
+    )
+    return flagged.join(elsewhere, on=person, how="left")
 
 
 def registrations(dataset: Dataset, platform: str) -> pl.LazyFrame:

@@ -63,6 +63,7 @@ ACTIVE_EXCEPTIONS_SCHEMA: dict[str, pl.DataType] = {
     "month": pl.Date(),
     "shared": pl.Boolean(),
     "unregistered": pl.Boolean(),
+    "registered_schools": pl.List(pl.String()),
 }
 REGISTRATIONS_SCHEMA: dict[str, pl.DataType] = {
     "platform": pl.String(),
