@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from adoption_cli.config import Settings
+from adoption_cli.metrics.activity import compute_activity
 from adoption_cli.metrics.indicator import compute_indicator
+from adoption_cli.metrics.rating import compute_rating
 from adoption_cli.periods import parse_month
 from adoption_cli.sources import load_dataset
 from adoption_cli.store import ingest, open_store
@@ -29,6 +31,9 @@ def _same_as_raw(data_dir: Path, store_dir: Path, settings: Settings, month: str
     period = parse_month(month)
     raw = load_dataset(data_dir, settings)
     assert compute_indicator(stored, period, settings) == compute_indicator(raw, period, settings)
+    # the panels and the rating also read the store's active_exceptions and registrations
+    assert compute_activity(stored, period) == compute_activity(raw, period)
+    assert compute_rating(stored, period) == compute_rating(raw, period)
 
 
 def test_one_changed_events_file_rewrites_its_parts_alone(
@@ -107,6 +112,18 @@ def test_a_removed_file_takes_its_rows_and_activity_with_it(
     assert result.removed == ["myschool_events_2024-10.csv"]
     assert not any(file_key("myschool_events_2024-10.csv") in part for part in part_mtimes(store_dir))
     _same_as_raw(data_dir, store_dir, settings, "2024-10")
+
+
+def test_a_removed_accounts_file_takes_its_registrations_with_it(
+    data_dir: Path, store_dir: Path, settings: Settings, before: dict[str, int]
+) -> None:
+    assert any(part.startswith("registrations/platform=myschool/") for part in before)
+    (data_dir / "myschool_accounts.csv").unlink()
+
+    ingest(data_dir, settings, store_dir)
+
+    assert not any(part.startswith("registrations/") for part in part_mtimes(store_dir))
+    _same_as_raw(data_dir, store_dir, settings, "2024-09")
 
 
 def test_a_changed_registry_rebuilds_everything(
