@@ -133,6 +133,7 @@ class _Request:
     grain: Grain
     schools: pl.LazyFrame  # registry schools in scope
     municipality: str | None
+    blocked: pl.LazyFrame  # user_id of the platform's blocked accounts, read once for both periods
 
 
 def _by_role(frame: pl.DataFrame, value: str) -> Figures:
@@ -228,11 +229,10 @@ def _content(request: _Request, period: Period) -> Figures:
         .select("content_id", "kind")
         .unique()
     )
-    blocked = blocked_accounts(request.dataset).filter(pl.col("platform") == request.platform)
     views = (
         request.dataset.frame(Kind.CONTENT_VIEWS)
         .filter(in_period("ts", period))
-        .join(blocked, on="user_id", how="anti")
+        .join(request.blocked, on="user_id", how="anti")
     )
     if request.municipality is not None:
         on_platform = pl.col("platform") == request.platform
@@ -346,6 +346,7 @@ def compute_activity(
         grain=found or "user",
         schools=schools_in_scope(dataset.schools, municipality),
         municipality=municipality,
+        blocked=blocked_accounts(dataset).filter(pl.col("platform") == platform).select("user_id").collect().lazy(),
     )
     now, before = _figures(request, period), _figures(request, period.previous())
     return ActivityResult(
