@@ -23,6 +23,7 @@ from adoption_cli.periods import parse_month, window_period
 from adoption_cli.render.report import RunParameters, build_sheets, gather
 from adoption_cli.sources import load_dataset
 from adoption_cli.store import ingest, open_store
+from adoption_cli.store.manifest import read_manifest
 
 # ИНН with valid check digits: A and B in one municipality, C in another.
 A, B, C = "2300000012", "2300000020", "2300000037"
@@ -94,14 +95,24 @@ OCTOBER, SEPTEMBER = parse_month("2024-10"), parse_month("2024-09")
 PERIODS = [OCTOBER, SEPTEMBER, parse_month("2024-11"), window_period("2024-10-31", 30)]
 
 
-@pytest.fixture(scope="module")
-def data_sets(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> tuple[Dataset, Dataset]:
-    """(from the store, from the exports) of the files above."""
+@pytest.fixture(scope="module", params=[None, 2], ids=["whole", "school-ranges"])
+def data_sets(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, settings: Settings
+) -> tuple[Dataset, Dataset]:
+    """(from the store, from the exports) of the files above; the store's tables derived in one pass, or a
+    few schools at a time (as for a large region)."""
     data_dir = tmp_path_factory.mktemp("equivalence") / "data"
     data_dir.mkdir()
     for name, lines in FILES.items():
         (data_dir / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    ingest(data_dir, settings, data_dir / ".adoption-store")
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param is not None:
+            patch.setattr("adoption_cli.store.writer.CHUNK_ROWS", request.param)
+        ingest(data_dir, settings, data_dir / ".adoption-store")
+    manifest = read_manifest(data_dir / ".adoption-store")
+    assert manifest is not None
+    pieces = [len(parts) for table in (manifest.active_exceptions, manifest.registrations) for parts in table.values()]
+    assert max(pieces) == (1 if request.param is None else 3)  # three schools
     stored = open_store(data_dir / ".adoption-store", data_dir, settings)
     assert stored is not None and stored.active_exceptions is not None
     loaded = load_dataset(data_dir, settings)
@@ -154,7 +165,7 @@ def test_the_store_counts_registrations_by_month_and_lists_people_at_several_pai
         (C, "student", date(2024, 1, 1), None): 1,  # e1
         (B, "teacher", date(2024, 3, 1), None): 1,  # l1
         (C, "student", None, None): 1,  # s1
-        (B, "student", None, None): 1,  # s2: one of their accounts has no date
+        (B, "student", None, "s2"): 1,  # two accounts (listed on their own); one has no date
     }  # b1 is blocked (at C, so at A too); sferum and the assistant have no accounts
     assert set(rows["platform"]) == {"myschool"}
 

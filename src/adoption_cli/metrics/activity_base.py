@@ -165,7 +165,36 @@ def registered_accounts(
     )
 
 
-def active_exceptions(dataset: Dataset, period: Period, platform: str) -> pl.LazyFrame:
+def user_hashes(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """(user_hash) of every row of `frame`: its user_id hashed, so that users are counted in little memory."""
+    return frame.select(pl.col("user_id").hash().alias("user_hash"))
+
+
+def repeated_users(hashes: pl.LazyFrame) -> pl.LazyFrame:
+    """(user_hash) on more than one row of `hashes` (see `user_hashes`). A collision of two ids only adds a
+    user to the set, whom the tables below then list on their own — counted once all the same, so the
+    figures stay exact."""
+    return hashes.group_by("user_hash").agg(pl.len()).filter(pl.col("len") > 1).select("user_hash")
+
+
+def _marked_repeated(frame: pl.LazyFrame, repeated: pl.LazyFrame) -> pl.LazyFrame:
+    """`frame` with `shared`: whether its user is in `repeated` (see `repeated_users`)."""
+    return (
+        frame.with_columns(pl.col("user_id").hash().alias("user_hash"))
+        .join(repeated.with_columns(pl.lit(True).alias("shared")), on="user_hash", how="left")
+        .with_columns(pl.col("shared").fill_null(False))
+        .drop("user_hash")
+    )
+
+
+def active_exceptions(
+    dataset: Dataset,
+    period: Period,
+    platform: str,
+    *,
+    repeated: pl.LazyFrame | None = None,
+    everywhere: Dataset | None = None,
+) -> pl.LazyFrame:
     """(school_id, role, user_id, shared, unregistered, registered_schools) of the users active in the period
     on a user-grain platform whom per-pair counts do not describe: `shared` — active at more than one
     (school, role) pair; `unregistered` — no account at their pair registered by the period's last day;
@@ -173,51 +202,64 @@ def active_exceptions(dataset: Dataset, period: Period, platform: str) -> pl.Laz
 
     The store keeps them per calendar month (`active_exceptions`); they are few, so distinct counts over
     groups of pairs and the active users without an account registered in a scope are found without
-    reading every user or account."""
+    reading every user or account. The store computes them a range of schools at a time: `dataset` then
+    holds the range, `repeated` the users active at several pairs anywhere (`repeated_users` of the
+    `user_hashes` of every range's `active_users`) and `everywhere` the whole data set (for the schools
+    where a user is registered).
+    """
     users = active_users(dataset, period, platforms=[platform]).drop("platform")
     registered = registered_accounts(dataset, period.end, platforms=[platform]).drop("platform")
-    pairs = users.group_by("user_id").agg(pl.len().alias("pairs"))
     flagged = (
-        users.join(pairs, on="user_id")
+        _marked_repeated(users, repeated_users(user_hashes(users)) if repeated is None else repeated)
         .join(registered.with_columns(pl.lit(False).alias("unregistered")), on=[*PAIR, "user_id"], how="left")
-        .select(*PAIR, "user_id", (pl.col("pairs") > 1).alias("shared"), pl.col("unregistered").fill_null(True))
+        .with_columns(pl.col("unregistered").fill_null(True))
         .filter(pl.col("shared") | pl.col("unregistered"))
     )
+    # only the candidates' own accounts are read from the whole data set
+    every = dataset if everywhere is None else everywhere
+    candidates = flagged.filter(pl.col("unregistered")).select("user_id").unique()
+    theirs = every.frame(Kind.ACCOUNTS).join(candidates, on="user_id", how="semi")
     person = ["role", "user_id"]
     elsewhere = (
-        registered.join(flagged.filter(pl.col("unregistered")).select(person).unique(), on=person, how="semi")
+        registered_accounts(replace(every, frames={Kind.ACCOUNTS: theirs}), period.end, platforms=[platform])
         .group_by(person)
         .agg(pl.col("school_id").unique().sort().alias("registered_schools"))
     )
-    return flagged.join(elsewhere, on=person, how="left")
+    return flagged.join(elsewhere, on=person, how="left").select(
+        *PAIR, "user_id", "shared", "unregistered", "registered_schools"
+    )
 
 
-def registrations(dataset: Dataset, platform: str) -> pl.LazyFrame:
+def unblocked_accounts(dataset: Dataset, platform: str) -> pl.LazyFrame:
+    """The platform's accounts of counted roles whose user is not blocked."""
+    accounts = on_platforms(dataset.frame(Kind.ACCOUNTS), [platform]).filter(pl.col("role").is_in(list(ROLE_CODES)))
+    return accounts.join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti")
+
+
+def registrations(dataset: Dataset, platform: str, *, repeated: pl.LazyFrame | None = None) -> pl.LazyFrame:
     """(school_id, role, month, user_id, registered): a platform's unblocked accounts as the store keeps them
     (`registrations`), to count registered users as of any month's end without reading an account.
 
     A user's registration at a (school, role) pair is their earliest account there (month: its first day;
     null when a registered_at is empty — registered whatever the date). Rows with user_id null count the
-    users registered at the pair in that month; users with accounts at several pairs, who must be counted
-    once over them, have a row of their own at each (registered 1).
+    users registered at the pair in that month; users with more than one account (at several pairs, who
+    must be counted once over them) have a row of their own at each pair (registered 1). `repeated`: those
+    users (`repeated_users` of the `user_hashes` of `unblocked_accounts`) when `dataset` holds a range of
+    schools only.
     """
-    accounts = on_platforms(dataset.frame(Kind.ACCOUNTS), [platform]).filter(pl.col("role").is_in(list(ROLE_CODES)))
+    accounts = unblocked_accounts(dataset, platform)
     first = pl.col("registered_at").min().dt.date().dt.month_start()
-    per_pair = (
-        accounts.join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti")
-        .group_by(*PAIR, "user_id")
-        .agg(pl.when(pl.col("registered_at").is_null().any()).then(None).otherwise(first).alias("month"))
+    per_pair = accounts.group_by(*PAIR, "user_id").agg(
+        pl.when(pl.col("registered_at").is_null().any()).then(None).otherwise(first).alias("month")
     )
-    per_user = per_pair.join(per_pair.group_by("user_id").agg(pl.len().alias("pairs")), on="user_id")
+    marked = _marked_repeated(per_pair, repeated_users(user_hashes(accounts)) if repeated is None else repeated)
     counted = (
-        per_user.filter(pl.col("pairs") == 1)
+        marked.filter(~pl.col("shared"))
         .group_by(*PAIR, "month")
         .agg(pl.lit(None, pl.String).alias("user_id"), pl.len().cast(pl.Int64).alias("registered"))
     )
-    shared = per_user.filter(pl.col("pairs") > 1).select(
-        *PAIR, "month", "user_id", pl.lit(1, pl.Int64).alias("registered")
-    )
-    return pl.concat([counted, shared])
+    listed = marked.filter(pl.col("shared")).select(*PAIR, "month", "user_id", pl.lit(1, pl.Int64).alias("registered"))
+    return pl.concat([counted, listed])
 
 
 def distinct_registered(

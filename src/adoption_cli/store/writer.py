@@ -221,7 +221,7 @@ class _Run:
             self.progress("ежедневная активность")
             manifest.user_days = self._user_days(manifest, keys)
             manifest.monthly_active = self._monthly_active(manifest, keys)
-            derived = DerivedTables(manifest, self.store_dir, self.staging, self.token)
+            derived = DerivedTables(manifest, self.store_dir, self.staging, self.token, school_ranges)
             manifest.active_exceptions = derived.active_exceptions(keys)
             manifest.registrations = derived.registrations(touched.account_platforms, everything=touched.everything)
             self._move_into_store(derived.staged)
