@@ -207,13 +207,20 @@ def active_exceptions(
     `user_hashes` of every range's `active_users`) and `everywhere` the whole data set (for the schools
     where a user is registered).
     """
-    users = active_users(dataset, period, platforms=[platform]).drop("platform")
-    registered = registered_accounts(dataset, period.end, platforms=[platform]).drop("platform")
+    # The users are read once (a range of schools at most: bounded), then matched several times.
+    users = active_users(dataset, period, platforms=[platform]).drop("platform").collect(engine="streaming").lazy()
+    # their own accounts only (blocked ones included): a month of a few last logins reads few
+    own = dataset.frame(Kind.ACCOUNTS).join(users.select("user_id").unique(), on="user_id", how="semi")
+    registered = registered_accounts(
+        replace(dataset, frames={**dataset.frames, Kind.ACCOUNTS: own}), period.end, platforms=[platform]
+    ).drop("platform")
     flagged = (
         _marked_repeated(users, repeated_users(user_hashes(users)) if repeated is None else repeated)
         .join(registered.with_columns(pl.lit(False).alias("unregistered")), on=[*PAIR, "user_id"], how="left")
         .with_columns(pl.col("unregistered").fill_null(True))
         .filter(pl.col("shared") | pl.col("unregistered"))
+        .collect(engine="streaming")
+        .lazy()
     )
     # only the candidates' own accounts are read from the whole data set
     every = dataset if everywhere is None else everywhere

@@ -68,13 +68,15 @@ class DerivedTables:
             days = scan(self.store_dir, self.manifest.user_days[key], USER_DAYS)
             everywhere = self._accounts(platform, user_days=days)
             ranges = _by_range(everywhere, self.ranges(days))
-            # a user's pairs are within their schools, so each range's distinct pairs are exact; their hashes
-            # from every range then show who is active at several pairs
-            hashes = [
-                user_hashes(active_users(part, period, platforms=[platform])).collect(engine="streaming")
-                for part in ranges
-            ]
-            repeated = repeated_users(pl.concat(hashes).lazy()).collect().lazy()
+            repeated = None  # one range: found along the way
+            if len(ranges) > 1:
+                # a user's pairs are within their schools, so each range's distinct pairs are exact; their
+                # hashes from every range then show who is active at several pairs
+                hashes = [
+                    user_hashes(active_users(part, period, platforms=[platform])).collect(engine="streaming")
+                    for part in ranges
+                ]
+                repeated = repeated_users(pl.concat(hashes).lazy()).collect().lazy()
             mapping[key] = [
                 self._stage(
                     active_exceptions(part, period, platform, repeated=repeated, everywhere=everywhere),
