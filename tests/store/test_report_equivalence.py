@@ -210,8 +210,14 @@ def test_sferum_assistant_and_trend_are_the_same(data_sets: tuple[Dataset, Datas
     assert (town.teachers_active, town.students_active) == (1, 1)
 
 
-def test_the_workbook_is_the_same(data_sets: tuple[Dataset, Dataset], settings: Settings) -> None:
+@pytest.mark.parametrize("shared_user_ids", [False, True])
+def test_the_workbook_is_the_same(
+    data_sets: tuple[Dataset, Dataset], settings: Settings, shared_user_ids: bool
+) -> None:
     stored, raw = data_sets
+    settings = settings.model_copy(
+        update={"identity": settings.identity.model_copy(update={"shared_user_ids": shared_user_ids})}
+    )
     assert stored_months(stored, [OCTOBER, SEPTEMBER]) and not stored_months(raw, [OCTOBER])
     run = RunParameters(
         data_dir=Path("data"),
