@@ -127,6 +127,14 @@ class Dataset:
     # Precomputed rows of the school card (from the store): metrics.school.card_rows of recent calendar
     # months, with their `month` (first day). None means compute a card from the activity.
     school_cards: pl.LazyFrame | None = None
+    # The store's active users that the monthly counts alone do not describe (platform, school_id, role,
+    # user_id, month, shared, unregistered, registered_schools; see activity_base.active_exceptions): active
+    # at more than one (school, role) pair of the platform that month, or without an account at their pair
+    # registered by the month's end. None: not precomputed.
+    active_exceptions: pl.LazyFrame | None = None
+    # The store's registrations per (school, role) pair and month of the user-grain platforms' accounts
+    # (platform, school_id, role, month, user_id, registered; see activity_base.registrations).
+    registrations: pl.LazyFrame | None = None
     # Each loaded file's own rows (path as in the report), for writers that keep files apart: the store
     # replaces a changed file's rows alone. Empty for data sets not read from files.
     by_file: dict[str, FileRows] = field(default_factory=dict)

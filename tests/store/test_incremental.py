@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from adoption_cli.config import Settings
+from adoption_cli.metrics.activity import compute_activity
 from adoption_cli.metrics.indicator import compute_indicator
+from adoption_cli.metrics.rating import compute_rating
 from adoption_cli.periods import parse_month
 from adoption_cli.sources import load_dataset
 from adoption_cli.store import ingest, open_store
@@ -29,6 +31,9 @@ def _same_as_raw(data_dir: Path, store_dir: Path, settings: Settings, month: str
     period = parse_month(month)
     raw = load_dataset(data_dir, settings)
     assert compute_indicator(stored, period, settings) == compute_indicator(raw, period, settings)
+    # the panels and the rating also read the store's active_exceptions and registrations
+    assert compute_activity(stored, period) == compute_activity(raw, period)
+    assert compute_rating(stored, period) == compute_rating(raw, period)
 
 
 def test_one_changed_events_file_rewrites_its_parts_alone(
@@ -42,7 +47,7 @@ def test_one_changed_events_file_rewrites_its_parts_alone(
     assert len(second.unchanged) == 4 and "sferum_events.csv" not in second.unchanged
     after = part_mtimes(store_dir)
     sferum_key = file_key("sferum_events.csv")
-    derived = ("user_days/platform=sferum", "monthly_active/platform=sferum")
+    derived = ("user_days/platform=sferum", "monthly_active/platform=sferum", "active_exceptions/platform=sferum")
     # the school card's rows depend on every file: they are recomputed whenever anything changes
     cards = "school_cards/"
     kept = {
@@ -76,11 +81,12 @@ def test_changed_accounts_recompute_every_month_of_their_platform(
     replaced = {part.rsplit("/", 1)[0] for part in set(before) - set(after)}
     assert replaced == {
         "accounts/platform=myschool",
+        "registrations/platform=myschool",
         "rejects",  # the file's own (empty) rejects part
         "school_cards",
         *(
             f"{derived}/platform=myschool/month={m}"
-            for derived in ("user_days", "monthly_active")
+            for derived in ("user_days", "monthly_active", "active_exceptions")
             for m in ("2024-08", "2024-09", "2024-10", "2024-11")
         ),
     }
@@ -114,6 +120,18 @@ def test_a_removed_file_takes_its_rows_and_activity_with_it(
     assert result.removed == ["myschool_events_2024-10.csv"]
     assert not any(file_key("myschool_events_2024-10.csv") in part for part in part_mtimes(store_dir))
     _same_as_raw(data_dir, store_dir, settings, "2024-10")
+
+
+def test_a_removed_accounts_file_takes_its_registrations_with_it(
+    data_dir: Path, store_dir: Path, settings: Settings, before: dict[str, int]
+) -> None:
+    assert any(part.startswith("registrations/platform=myschool/") for part in before)
+    (data_dir / "myschool_accounts.csv").unlink()
+
+    ingest(data_dir, settings, store_dir)
+
+    assert not any(part.startswith("registrations/") for part in part_mtimes(store_dir))
+    _same_as_raw(data_dir, store_dir, settings, "2024-09")
 
 
 def test_a_changed_registry_rebuilds_everything(

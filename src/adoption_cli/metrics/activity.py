@@ -18,14 +18,15 @@ from adoption_cli.metrics.activity_base import (
     active_users,
     activity_records,
     blocked_accounts,
-    distinct_users,
+    distinct_active,
+    distinct_registered,
     has_accounts,
     in_period,
-    materialised,
     registered_accounts,
     school_grain_figures,
+    stored_months,
     summed_registered,
-    with_daily_activity,
+    with_activity_for,
 )
 from adoption_cli.metrics.changes import CountChange, ShareChange, compare, compare_share
 from adoption_cli.metrics.scopes import PeriodInfo, Scope, pct, platform_grain, schools_in_scope
@@ -119,9 +120,6 @@ class ActivityResult(BaseModel):
     data_quality: ActivityQuality
 
 
-# What the panels query several times: computed once (see activity_base.materialised).
-READ_ONCE = (Kind.SCHOOLS, Kind.ACCOUNTS, Kind.SCHOOL_STATS, Kind.CONTENT_ITEMS, Kind.CONTENT_VIEWS)
-
 Figures = dict[str, int | None]
 _UNKNOWN_REGISTERED: Figures = {
     key: None for key in (*(f"{role}.registered" for role in ROLE_CODES), "schools.registered")
@@ -135,6 +133,7 @@ class _Request:
     grain: Grain
     schools: pl.LazyFrame  # registry schools in scope
     municipality: str | None
+    blocked: pl.LazyFrame  # user_id of the platform's blocked accounts, read once for both periods
 
 
 def _by_role(frame: pl.DataFrame, value: str) -> Figures:
@@ -142,25 +141,42 @@ def _by_role(frame: pl.DataFrame, value: str) -> Figures:
     return {f"{role}.{value}": found.get(role, 0) for role in ROLE_CODES}
 
 
-def _user_grain(request: _Request, period: Period) -> Figures:
-    ids = request.schools.select("school_id")
-    platforms = [request.platform]
-    registered = registered_accounts(request.dataset, period.end, platforms=platforms).join(
-        ids, on="school_id", how="semi"
+def _unregistered(request: _Request, period: Period) -> pl.LazyFrame:
+    """The number of distinct (platform, role, user_id) active in the scope without an account registered in
+    it by the period's last day. For a stored month only the active users without one at their own pair are
+    candidates, and the schools where they have one come with them: no account is read."""
+    dataset, ids, person = request.dataset, request.schools.select("school_id"), ["platform", "role", "user_id"]
+    if stored_months(dataset, [period]):
+        assert dataset.active_exceptions is not None  # stored_months
+        candidates = dataset.active_exceptions.filter(
+            (pl.col("month") == period.start) & pl.col("unregistered") & (pl.col("platform") == request.platform)
+        ).join(ids, on="school_id", how="semi")
+        registered = candidates.select(*person, pl.col("registered_schools").alias("school_id")).explode("school_id")
+    else:
+        candidates = active_users(dataset, period, platforms=[request.platform]).join(ids, on="school_id", how="semi")
+        registered = registered_accounts(dataset, period.end, platforms=[request.platform])
+    return (
+        candidates.join(registered.join(ids, on="school_id", how="semi"), on=person, how="anti")
+        .select(person)
+        .unique()
+        .select(pl.len().alias("unregistered"))
     )
-    active = active_users(request.dataset, period, platforms=platforms).join(ids, on="school_id", how="semi")
+
+
+def _user_grain(request: _Request, period: Period) -> Figures:
+    dataset, platforms = request.dataset, [request.platform]
+    pairs = request.schools.select("school_id").join(pl.LazyFrame({"role": ROLE_CODES}), how="cross")
     roles_registered, roles_active, schools = pl.collect_all(
         [
-            distinct_users(registered, ["role"], "registered"),
-            distinct_users(active, ["role"], "active"),
+            distinct_registered(dataset, period.end, platforms, pairs, ["role"]),
+            distinct_active(dataset, period, platforms, pairs, ["role"]),
             pl.concat(
                 [
-                    registered.select(pl.col("school_id").n_unique().alias("registered")),
-                    active.select(pl.col("school_id").n_unique().alias("active")),
-                    active.join(registered, on=["platform", "role", "user_id"], how="anti")
-                    .select("platform", "role", "user_id")
-                    .unique()
-                    .select(pl.len().alias("unregistered")),
+                    distinct_registered(dataset, period.end, platforms, pairs, ["school_id"]).select(
+                        pl.len().alias("registered")
+                    ),
+                    distinct_active(dataset, period, platforms, pairs, ["school_id"]).select(pl.len().alias("active")),
+                    _unregistered(request, period),
                 ],
                 how="horizontal",
             ),
@@ -213,11 +229,10 @@ def _content(request: _Request, period: Period) -> Figures:
         .select("content_id", "kind")
         .unique()
     )
-    blocked = blocked_accounts(request.dataset).filter(pl.col("platform") == request.platform)
     views = (
         request.dataset.frame(Kind.CONTENT_VIEWS)
         .filter(in_period("ts", period))
-        .join(blocked, on="user_id", how="anti")
+        .join(request.blocked, on="user_id", how="anti")
     )
     if request.municipality is not None:
         on_platform = pl.col("platform") == request.platform
@@ -324,13 +339,14 @@ def compute_activity(
 ) -> ActivityResult:
     """The panels for `period` and its previous period; `municipality` is the registry's exact spelling."""
     found = platform_grain(dataset, platform)
-    dataset = with_daily_activity(materialised(dataset, READ_ONCE), period.previous().start, period.end)
+    dataset = with_activity_for(dataset, [period, period.previous()])
     request = _Request(
         dataset=dataset,
         platform=platform,
         grain=found or "user",
         schools=schools_in_scope(dataset.schools, municipality),
         municipality=municipality,
+        blocked=blocked_accounts(dataset).filter(pl.col("platform") == platform).select("user_id").collect().lazy(),
     )
     now, before = _figures(request, period), _figures(request, period.previous())
     return ActivityResult(

@@ -27,6 +27,7 @@ from adoption_cli.schema import ROLE_CODES, Kind
 
 Combination = Literal["max", "union"]
 ACTIVITY_COLUMNS = ("platform", "school_id", "role", "user_id")
+PAIR = ["school_id", "role"]  # what per-pair counts are counted by
 
 
 def _as_datetime(day: date) -> datetime:
@@ -88,8 +89,39 @@ def for_schools(dataset: Dataset, school_ids: Sequence[str]) -> Dataset:
         if "school_id" in canonical_schema(kind)
     }
     days = None if dataset.user_days is None else dataset.user_days.filter(mine)
-    monthly = None if dataset.monthly_active is None else dataset.monthly_active.filter(mine)
-    return replace(dataset, frames=frames, user_days=days, monthly_active=monthly)
+    monthly, exceptions, registrations = (
+        None if frame is None else frame.filter(mine)
+        for frame in (dataset.monthly_active, dataset.active_exceptions, dataset.registrations)
+    )
+    return replace(
+        dataset,
+        frames=frames,
+        user_days=days,
+        monthly_active=monthly,
+        active_exceptions=exceptions,
+        registrations=registrations,
+    )
+
+
+def stored_months(dataset: Dataset, periods: Iterable[Period]) -> bool:
+    """Whether the store's monthly tables answer for these periods: each a whole calendar month."""
+    return dataset.active_exceptions is not None and all(whole_month(period) for period in periods)
+
+
+def whole_month(period: Period) -> bool:
+    month = month_period(period.start)
+    return (period.start, period.end) == (month.start, month.end)
+
+
+def with_activity_for(dataset: Dataset, periods: Sequence[Period]) -> Dataset:
+    """The data set ready to count these periods several times: every frame but the raw events in memory
+    (`materialised`) and its user-days read once over their days (`with_daily_activity`) — unless the store's
+    monthly tables answer for all of them: nothing per user is read then, and collecting the store's accounts
+    and user-days would cost more than the figures (and memory growing with the region)."""
+    if stored_months(dataset, periods):
+        return dataset
+    dataset = materialised(dataset, [kind for kind in Kind if kind != Kind.EVENTS])
+    return with_daily_activity(dataset, min(p.start for p in periods), max(p.end for p in periods))
 
 
 def with_daily_activity(dataset: Dataset, start: date, end: date) -> Dataset:
@@ -130,6 +162,139 @@ def registered_accounts(
         .join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti")
         .select(*ACTIVITY_COLUMNS)
         .unique()
+    )
+
+
+def user_hashes(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """(user_hash) of every row of `frame`: its user_id hashed, so that users are counted in little memory."""
+    return frame.select(pl.col("user_id").hash().alias("user_hash"))
+
+
+def repeated_users(hashes: pl.LazyFrame) -> pl.LazyFrame:
+    """(user_hash) on more than one row of `hashes` (see `user_hashes`). A collision of two ids only adds a
+    user to the set, whom the tables below then list on their own — counted once all the same, so the
+    figures stay exact."""
+    return hashes.group_by("user_hash").agg(pl.len()).filter(pl.col("len") > 1).select("user_hash")
+
+
+def _marked_repeated(frame: pl.LazyFrame, repeated: pl.LazyFrame) -> pl.LazyFrame:
+    """`frame` with `shared`: whether its user is in `repeated` (see `repeated_users`)."""
+    return (
+        frame.with_columns(pl.col("user_id").hash().alias("user_hash"))
+        .join(repeated.with_columns(pl.lit(True).alias("shared")), on="user_hash", how="left")
+        .with_columns(pl.col("shared").fill_null(False))
+        .drop("user_hash")
+    )
+
+
+def active_exceptions(
+    dataset: Dataset,
+    period: Period,
+    platform: str,
+    *,
+    repeated: pl.LazyFrame | None = None,
+    everywhere: Dataset | None = None,
+) -> pl.LazyFrame:
+    """(school_id, role, user_id, shared, unregistered, registered_schools) of the users active in the period
+    on a user-grain platform whom per-pair counts do not describe: `shared` — active at more than one
+    (school, role) pair; `unregistered` — no account at their pair registered by the period's last day;
+    `registered_schools` — for those, the schools where they do have one with that role (null: none).
+
+    The store keeps them per calendar month (`active_exceptions`); they are few, so distinct counts over
+    groups of pairs and the active users without an account registered in a scope are found without
+    reading every user or account. The store computes them a range of schools at a time: `dataset` then
+    holds the range, `repeated` the users active at several pairs anywhere (`repeated_users` of the
+    `user_hashes` of every range's `active_users`) and `everywhere` the whole data set (for the schools
+    where a user is registered).
+    """
+    # The users are read once (a range of schools at most: bounded), then matched several times.
+    users = active_users(dataset, period, platforms=[platform]).drop("platform").collect(engine="streaming").lazy()
+    # their own accounts only (blocked ones included): a month of a few last logins reads few
+    own = dataset.frame(Kind.ACCOUNTS).join(users.select("user_id").unique(), on="user_id", how="semi")
+    registered = registered_accounts(
+        replace(dataset, frames={**dataset.frames, Kind.ACCOUNTS: own}), period.end, platforms=[platform]
+    ).drop("platform")
+    flagged = (
+        _marked_repeated(users, repeated_users(user_hashes(users)) if repeated is None else repeated)
+        .join(registered.with_columns(pl.lit(False).alias("unregistered")), on=[*PAIR, "user_id"], how="left")
+        .with_columns(pl.col("unregistered").fill_null(True))
+        .filter(pl.col("shared") | pl.col("unregistered"))
+        .collect(engine="streaming")
+        .lazy()
+    )
+    # only the candidates' own accounts are read from the whole data set
+    every = dataset if everywhere is None else everywhere
+    candidates = flagged.filter(pl.col("unregistered")).select("user_id").unique()
+    theirs = every.frame(Kind.ACCOUNTS).join(candidates, on="user_id", how="semi")
+    person = ["role", "user_id"]
+    elsewhere = (
+        registered_accounts(replace(every, frames={Kind.ACCOUNTS: theirs}), period.end, platforms=[platform])
+        .group_by(person)
+        .agg(pl.col("school_id").unique().sort().alias("registered_schools"))
+    )
+    return flagged.join(elsewhere, on=person, how="left").select(
+        *PAIR, "user_id", "shared", "unregistered", "registered_schools"
+    )
+
+
+def unblocked_accounts(dataset: Dataset, platform: str) -> pl.LazyFrame:
+    """The platform's accounts of counted roles whose user is not blocked."""
+    accounts = on_platforms(dataset.frame(Kind.ACCOUNTS), [platform]).filter(pl.col("role").is_in(list(ROLE_CODES)))
+    return accounts.join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti")
+
+
+def registrations(dataset: Dataset, platform: str, *, repeated: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """(school_id, role, month, user_id, registered): a platform's unblocked accounts as the store keeps them
+    (`registrations`), to count registered users as of any month's end without reading an account.
+
+    A user's registration at a (school, role) pair is their earliest account there (month: its first day;
+    null when a registered_at is empty — registered whatever the date). Rows with user_id null count the
+    users registered at the pair in that month; users with more than one account (at several pairs, who
+    must be counted once over them) have a row of their own at each pair (registered 1). `repeated`: those
+    users (`repeated_users` of the `user_hashes` of `unblocked_accounts`) when `dataset` holds a range of
+    schools only.
+    """
+    accounts = unblocked_accounts(dataset, platform)
+    first = pl.col("registered_at").min().dt.date().dt.month_start()
+    per_pair = accounts.group_by(*PAIR, "user_id").agg(
+        pl.when(pl.col("registered_at").is_null().any()).then(None).otherwise(first).alias("month")
+    )
+    marked = _marked_repeated(per_pair, repeated_users(user_hashes(accounts)) if repeated is None else repeated)
+    counted = (
+        marked.filter(~pl.col("shared"))
+        .group_by(*PAIR, "month")
+        .agg(pl.lit(None, pl.String).alias("user_id"), pl.len().cast(pl.Int64).alias("registered"))
+    )
+    listed = marked.filter(pl.col("shared")).select(*PAIR, "month", "user_id", pl.lit(1, pl.Int64).alias("registered"))
+    return pl.concat([counted, listed])
+
+
+def distinct_registered(
+    dataset: Dataset, as_of: date, platforms: Iterable[str], groups: pl.LazyFrame, by: Sequence[str]
+) -> pl.LazyFrame:
+    """(*by, registered): distinct (platform, user_id) registered on or before `as_of` at the (school_id, role)
+    pairs of each group (`groups` as in `distinct_active`). Groups without a registered user have no row.
+
+    On a month's last day, from the store's `registrations` when the data set has them.
+    """
+    platforms = list(platforms)
+    if dataset.registrations is None or (as_of + timedelta(days=1)).day != 1:
+        users = registered_accounts(dataset, as_of, platforms=platforms).join(groups, on=PAIR)
+        return distinct_users(users, by, "registered")
+    rows = (
+        on_platforms(dataset.registrations, platforms)
+        .filter(pl.col("month").is_null() | (pl.col("month") <= date(as_of.year, as_of.month, 1)))
+        .join(groups, on=PAIR)
+    )
+    return (
+        pl.concat(
+            [
+                rows.filter(pl.col("user_id").is_null()).group_by(*by).agg(pl.col("registered").sum()),
+                distinct_users(rows.filter(pl.col("user_id").is_not_null()), by, "registered"),
+            ]
+        )
+        .group_by(*by)
+        .agg(pl.col("registered").sum().cast(pl.Int64))
     )
 
 
@@ -208,13 +373,45 @@ def user_grain_active(dataset: Dataset, period: Period, platforms: Iterable[str]
 
     For a calendar month the store's precomputed monthly counts are used when the data set has them.
     """
-    month = month_period(period.start)
-    if dataset.monthly_active is not None and (period.start, period.end) == (month.start, month.end):
+    if dataset.monthly_active is not None and whole_month(period):
         return on_platforms(dataset.monthly_active.filter(pl.col("month") == period.start), platforms).select(
             "platform", "school_id", "role", "active"
         )
     users = active_users(dataset, period, platforms=platforms)
     return users.group_by("platform", "school_id", "role").agg(pl.len().cast(pl.Int64).alias("active"))
+
+
+def distinct_active(
+    dataset: Dataset, period: Period, platforms: Iterable[str], groups: pl.LazyFrame, by: Sequence[str]
+) -> pl.LazyFrame:
+    """(*by, active): distinct (platform, user_id) active in the period at the (school_id, role) pairs that
+    `groups` puts in each group. `groups` has school_id, role and the `by` columns; a pair may be in several
+    groups (its school, its municipality, the region). Groups without an active user have no row.
+
+    For a whole calendar month of a store no user is read: the pairs' monthly counts are summed, less m − 1
+    for each user that the store's `active_exceptions` shows active at m > 1 pairs of one group.
+    """
+    platforms = list(platforms)
+    if not stored_months(dataset, [period]):
+        users = active_users(dataset, period, platforms=platforms).join(groups, on=PAIR)
+        return distinct_users(users, by, "active")
+    assert dataset.active_exceptions is not None  # stored_months
+    summed = (
+        user_grain_active(dataset, period, platforms).join(groups, on=PAIR).group_by(*by).agg(pl.col("active").sum())
+    )
+    shared = on_platforms(
+        dataset.active_exceptions.filter((pl.col("month") == period.start) & pl.col("shared")), platforms
+    )
+    repeats = (
+        shared.join(groups, on=PAIR)
+        .group_by(*by, "platform", "user_id")
+        .agg((pl.len() - 1).alias("repeats"))
+        .group_by(*by)
+        .agg(pl.col("repeats").sum())
+    )
+    return summed.join(repeats, on=list(by), how="left").select(
+        *by, (pl.col("active") - pl.col("repeats").fill_null(0)).cast(pl.Int64).alias("active")
+    )
 
 
 def active_counts(dataset: Dataset, period: Period, platforms: Iterable[str]) -> pl.LazyFrame:

@@ -14,17 +14,15 @@ import polars as pl
 from pydantic import BaseModel
 
 from adoption_cli.dataset import Dataset, Grain
-from adoption_cli.metrics.activity import DEFAULT_PLATFORM, NOTE_REGISTERED_UNKNOWN, READ_ONCE, platform_notes
+from adoption_cli.metrics.activity import DEFAULT_PLATFORM, NOTE_REGISTERED_UNKNOWN, platform_notes
 from adoption_cli.metrics.activity_base import (
-    active_users,
-    distinct_users,
+    distinct_active,
+    distinct_registered,
     has_accounts,
-    materialised,
-    registered_accounts,
     school_grain_figures,
     share_pct,
     summed_registered,
-    with_daily_activity,
+    with_activity_for,
 )
 from adoption_cli.metrics.scopes import PeriodInfo, Scope, platform_grain, schools_in_scope
 from adoption_cli.periods import Period
@@ -91,10 +89,9 @@ def school_counts(dataset: Dataset, period: Period, platform: str, grain: Grain,
             .agg(summed_registered(), pl.col("active").sum())
         )
     # A person with two roles at one school (a teacher who is also a parent) is one user of that school.
-    registered = distinct_users(
-        registered_accounts(dataset, period.end, platforms=platforms, roles=roles), ["school_id"], "registered"
-    )
-    active = distinct_users(active_users(dataset, period, platforms=platforms, roles=roles), ["school_id"], "active")
+    pairs = dataset.schools.select("school_id").join(pl.LazyFrame({"role": roles}), how="cross")
+    registered = distinct_registered(dataset, period.end, platforms, pairs, ["school_id"])
+    active = distinct_active(dataset, period, platforms, pairs, ["school_id"])
     counts = registered.join(active, on="school_id", how="full", coalesce=True).with_columns(
         pl.col("registered", "active").fill_null(0)
     )
@@ -141,7 +138,7 @@ def compute_rating(
 ) -> RatingResult:
     """Ranks within the scope (the region or one municipality, registry spelling); `top` keeps ranks ≤ top."""
     found = platform_grain(dataset, platform)
-    dataset = with_daily_activity(materialised(dataset, READ_ONCE), period.previous().start, period.end)
+    dataset = with_activity_for(dataset, [period, period.previous()])
     grain: Grain = found or "user"
     schools = schools_in_scope(dataset.schools, municipality)
     previous = ranking(schools, school_counts(dataset, period.previous(), platform, grain, role)).select(

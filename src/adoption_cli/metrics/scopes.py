@@ -17,7 +17,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from adoption_cli.dataset import Dataset, Grain
-from adoption_cli.metrics.activity_base import active_users, population, school_grain_active
+from adoption_cli.metrics.activity_base import distinct_active, population, school_grain_active
 from adoption_cli.periods import Period
 
 Level = Literal["school", "municipality", "region"]
@@ -52,14 +52,27 @@ class PeriodInfo(BaseModel):
         return cls(**period.to_json())
 
 
+_LEVELS = (("school", pl.col("school_id")), ("municipality", pl.col("municipality")), ("region", pl.lit(REGION_KEY)))
+
+
 def _by_level(frame: pl.LazyFrame, value: pl.Expr) -> pl.LazyFrame:
     """(school_id, municipality, role, …) -> (level, key, role, value) at the three levels."""
-    levels = (("school", pl.col("school_id")), ("municipality", pl.col("municipality")), ("region", None))
-    parts = []
-    for level, key in levels:
-        keyed = frame.with_columns((key if key is not None else pl.lit(REGION_KEY)).alias("key"))
-        parts.append(keyed.group_by("key", "role").agg(value).with_columns(pl.lit(level).alias("level")))
+    parts = [
+        frame.with_columns(key.alias("key"))
+        .group_by("key", "role")
+        .agg(value)
+        .with_columns(pl.lit(level).alias("level"))
+        for level, key in _LEVELS
+    ]
     return pl.concat(parts, how="diagonal")
+
+
+def _level_groups(pairs: pl.LazyFrame) -> pl.LazyFrame:
+    """(school_id, municipality, role) -> (school_id, role, level, key): each pair in its school, its
+    municipality and the region."""
+    return pl.concat(
+        [pairs.select("school_id", "role", pl.lit(level).alias("level"), key.alias("key")) for level, key in _LEVELS]
+    )
 
 
 def role_totals(schools: pl.LazyFrame, total_columns: Mapping[str, str]) -> pl.LazyFrame:
@@ -80,12 +93,8 @@ def scope_counts(
     maps each counted role to its ОО-1 column. Rows exist for every level/key/role with a positive total.
     """
     totals = role_totals(schools, total_columns)
-    roles = list(total_columns)
     if platform_grain(dataset, platform) == "user":
-        users = active_users(dataset, period, platforms=[platform], roles=roles).join(
-            totals.select("school_id", "municipality", "role"), on=["school_id", "role"], how="inner"
-        )
-        active = _by_level(users, pl.col("user_id").n_unique().cast(pl.Int64).alias("active"))
+        active = distinct_active(dataset, period, [platform], _level_groups(totals), _KEYS)
     else:
         per_school = school_grain_active(dataset, period, platforms=[platform]).join(
             totals.select("school_id", "municipality", "role"), on=["school_id", "role"], how="inner"

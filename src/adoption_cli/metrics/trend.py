@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
 from adoption_cli.metrics import assistant, indicator
-from adoption_cli.metrics.activity_base import Combination, combination_for, population, with_daily_activity
+from adoption_cli.metrics.activity_base import Combination, combination_for, population, with_activity_for
 from adoption_cli.metrics.scopes import REGION_KEY, pct
 from adoption_cli.periods import Period
 
@@ -88,7 +88,7 @@ def _indicator_by_scope(schools: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def compute_trend(dataset: Dataset, months: list[Period], settings: Settings) -> TrendResult:
-    dataset = with_daily_activity(dataset, months[0].start, months[-1].end)
+    dataset = with_activity_for(dataset, months)
     plans: list[pl.LazyFrame] = []
     for month in months:
         frame, _ = indicator.schools_frame(dataset, month, settings)

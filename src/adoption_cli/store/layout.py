@@ -6,6 +6,8 @@
     user_days/platform=myschool/month=2024-09/part-…   (distinct platform, school, role, user, day)
     monthly_active/platform=myschool/month=2024-09/part-…   (distinct active users per school and role)
     school_cards/part-…   (the school card's rows of recent months: metrics.school.card_table)
+    active_exceptions/platform=myschool/month=2024-09/part-…   (users the monthly counts do not describe)
+    registrations/platform=myschool/part-…   (registered users per school, role and month of registration)
 
 Partition columns live only in the folder names (Hive style), so DuckDB, Spark and ClickHouse read the
 same folders; the manifest lists which parts belong to the store.
@@ -23,6 +25,8 @@ from adoption_cli.schema import Kind
 USER_DAYS = "user_days"
 MONTHLY_ACTIVE = "monthly_active"
 SCHOOL_CARDS = "school_cards"
+ACTIVE_EXCEPTIONS = "active_exceptions"
+REGISTRATIONS = "registrations"
 REJECTS = "rejects"
 SCHOOL_KEY = "school_id"
 
@@ -34,6 +38,8 @@ PARTITIONS: dict[str, tuple[str, ...]] = {
     Kind.CONTENT_VIEWS: ("month",),
     USER_DAYS: ("platform", "month"),
     MONTHLY_ACTIVE: ("platform", "month"),
+    ACTIVE_EXCEPTIONS: ("platform", "month"),
+    REGISTRATIONS: ("platform",),
 }
 MONTH_OF: dict[str, str] = {Kind.EVENTS: "ts", Kind.CONTENT_VIEWS: "ts", USER_DAYS: "day"}
 
@@ -51,6 +57,24 @@ MONTHLY_ACTIVE_SCHEMA: dict[str, pl.DataType] = {
     "month": pl.Date(),
     "active": pl.Int64(),
 }
+ACTIVE_EXCEPTIONS_SCHEMA: dict[str, pl.DataType] = {
+    "platform": pl.String(),
+    "school_id": pl.String(),
+    "role": pl.String(),
+    "user_id": pl.String(),
+    "month": pl.Date(),
+    "shared": pl.Boolean(),
+    "unregistered": pl.Boolean(),
+    "registered_schools": pl.List(pl.String()),
+}
+REGISTRATIONS_SCHEMA: dict[str, pl.DataType] = {
+    "platform": pl.String(),
+    "school_id": pl.String(),
+    "role": pl.String(),
+    "month": pl.Date(),
+    "user_id": pl.String(),
+    "registered": pl.Int64(),
+}
 REJECTS_SCHEMA: dict[str, pl.DataType] = {
     "file": pl.String(),
     "row": pl.Int64(),
@@ -65,6 +89,10 @@ def schema_of(folder: str) -> dict[str, pl.DataType]:
         return USER_DAYS_SCHEMA
     if folder == MONTHLY_ACTIVE:
         return MONTHLY_ACTIVE_SCHEMA
+    if folder == ACTIVE_EXCEPTIONS:
+        return ACTIVE_EXCEPTIONS_SCHEMA
+    if folder == REGISTRATIONS:
+        return REGISTRATIONS_SCHEMA
     if folder == REJECTS:
         return REJECTS_SCHEMA
     return canonical_schema(Kind(folder))

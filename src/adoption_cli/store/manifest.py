@@ -22,7 +22,7 @@ from adoption_cli.schema import READABLE_SUFFIXES, Kind
 
 MANIFEST_NAME = "manifest.json"
 # Bumped whenever the layout or the meaning of a stored column changes: older stores are rebuilt.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class SourceEntry(BaseModel):
@@ -50,6 +50,8 @@ class Manifest(BaseModel):
     monthly_active: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
     school_cards: list[str] = Field(default_factory=list)  # empty: cards are computed from the activity
     school_card_rules: str = ""  # metrics.school.card_rules of the settings the card rows were computed with
+    active_exceptions: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
+    registrations: dict[str, list[str]] = Field(default_factory=dict)  # platform -> parts
 
     def entry(self, path: str) -> SourceEntry | None:
         return next((e for e in self.files if e.path == path), None)
@@ -58,7 +60,8 @@ class Manifest(BaseModel):
         parts = set(self.schools)
         for entry in self.files:
             parts.update(entry.parts, entry.rejects)
-        for derived in (*self.user_days.values(), *self.monthly_active.values()):
+        derived_tables = (self.user_days, self.monthly_active, self.active_exceptions, self.registrations)
+        for derived in (parts for table in derived_tables for parts in table.values()):
             parts.update(derived)
         parts.update(self.school_cards)
         return parts

@@ -16,7 +16,7 @@ import polars as pl
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset, LoadReport
 from adoption_cli.schema import Kind
-from adoption_cli.store.layout import MONTHLY_ACTIVE, REJECTS, USER_DAYS, scan
+from adoption_cli.store.layout import ACTIVE_EXCEPTIONS, MONTHLY_ACTIVE, REGISTRATIONS, REJECTS, USER_DAYS, scan
 from adoption_cli.store.manifest import Manifest, candidate_files, fingerprint, read_manifest, unchanged
 
 Staleness = Literal["absent", "settings", "added", "removed", "changed"]
@@ -79,6 +79,8 @@ def dataset_of(manifest: Manifest, store_dir: Path, data_dir: Path, settings: Se
         user_days=scan(store_dir, _all(manifest.user_days), USER_DAYS),
         monthly_active=scan(store_dir, _all(manifest.monthly_active), MONTHLY_ACTIVE),
         school_cards=pl.scan_parquet([store_dir / part for part in cards]) if cards else None,
+        active_exceptions=scan(store_dir, _all(manifest.active_exceptions), ACTIVE_EXCEPTIONS),
+        registrations=scan(store_dir, _all(manifest.registrations), REGISTRATIONS),
     )
 
 

@@ -37,9 +37,12 @@ from adoption_cli.errors import DataError
 from adoption_cli.metrics.activity_base import activity_records, user_grain_active
 from adoption_cli.periods import parse_month
 from adoption_cli.schema import Kind
+from adoption_cli.store.derived import DerivedTables
 from adoption_cli.store.layout import (
+    ACTIVE_EXCEPTIONS,
     MONTHLY_ACTIVE,
     PARTITIONS,
+    REGISTRATIONS,
     REJECTS,
     SCHOOL_CARDS,
     SCHOOL_KEY,
@@ -66,7 +69,15 @@ from adoption_cli.store.manifest import (
 CHUNK_ROWS = 4_000_000
 PART_GLOB = "part-*.parquet"
 STAGING_PREFIX = ".staging-"
-DATA_FOLDERS = (*(kind.value for kind in Kind), USER_DAYS, MONTHLY_ACTIVE, SCHOOL_CARDS, REJECTS)
+DATA_FOLDERS = (
+    *(kind.value for kind in Kind),
+    USER_DAYS,
+    MONTHLY_ACTIVE,
+    ACTIVE_EXCEPTIONS,
+    REGISTRATIONS,
+    SCHOOL_CARDS,
+    REJECTS,
+)
 
 # Card rows are read a school at a time: small row groups let a read skip the other schools'.
 ROW_GROUP_ROWS = 4_096
@@ -222,6 +233,10 @@ class _Run:
             self.progress("ежедневная активность")
             manifest.user_days = self._user_days(manifest, keys)
             manifest.monthly_active = self._monthly_active(manifest, keys)
+            derived = DerivedTables(manifest, self.store_dir, self.staging, self.token, school_ranges)
+            manifest.active_exceptions = derived.active_exceptions(keys)
+            manifest.registrations = derived.registrations(touched.account_platforms, everything=touched.everything)
+            self._move_into_store(derived.staged)
             self.progress("карточки школ")
             manifest.school_cards, manifest.school_card_rules = self._school_cards(manifest)
             write_manifest(self.store_dir, manifest)
@@ -287,6 +302,8 @@ class _Run:
             warnings=warnings,
             user_days=dict(base.user_days) if base and not rebuilt else {},
             monthly_active=dict(base.monthly_active) if base and not rebuilt else {},
+            active_exceptions=dict(base.active_exceptions) if base and not rebuilt else {},
+            registrations=dict(base.registrations) if base and not rebuilt else {},
         )
         if work:
             self.progress(", ".join(spec.path for spec in work))

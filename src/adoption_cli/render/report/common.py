@@ -80,12 +80,13 @@ def gather(dataset: Dataset, period: Period, settings: Settings, run: RunParamet
     """Call the metric functions for the month: each figure comes from the function behind its command.
 
     The export files are parsed once: every frame but the raw events is kept in memory, and the events
-    become distinct user-days over the months the workbook covers (the store's `user_days` mechanism).
+    become distinct user-days over the months the workbook covers (the store's `user_days` mechanism). A
+    store's monthly tables are read as they are: its figures for whole months need no user-level rows.
     """
     import polars as pl
 
     from adoption_cli.metrics.activity import compute_activity
-    from adoption_cli.metrics.activity_base import materialised, with_daily_activity
+    from adoption_cli.metrics.activity_base import with_activity_for
     from adoption_cli.metrics.assistant import compute_assistant
     from adoption_cli.metrics.indicator import build_result, schools_frame
     from adoption_cli.metrics.plan import candidates_frame, compute_plan
@@ -99,9 +100,7 @@ def gather(dataset: Dataset, period: Period, settings: Settings, run: RunParamet
     covered = coverage_start(dataset)
     first = max(last - TREND_MONTHS + 1, covered.year * 12 + covered.month - 1 if covered else 0)
     months = [month_period(date(index // 12, index % 12 + 1, 1)) for index in range(min(first, last), last + 1)]
-    dataset = materialised(dataset, [kind for kind in Kind if kind != Kind.EVENTS])
-    if dataset.user_days is None:
-        dataset = with_daily_activity(dataset, min(months[0].start, period.previous().start), period.end)
+    dataset = with_activity_for(dataset, [*months, period.previous()])
 
     frame, combination = schools_frame(dataset, period, settings)
     needs = candidates_frame(frame, settings).select("school_id", "teachers_needed", "students_needed")
