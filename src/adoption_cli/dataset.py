@@ -7,6 +7,7 @@ pure metric functions. Canonical frames are documented in docs/data-formats.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -121,6 +122,9 @@ class Dataset:
     )
     # Precomputed daily activity (from the store); None means derive it from events and accounts.
     user_days: pl.LazyFrame | None = None
+    # The days `user_days` covers when the loader gathered it for one command's period (its rows are then
+    # activity records of those days, not necessarily distinct); None when it covers every day of the data.
+    activity_window: tuple[date, date] | None = None
     # Precomputed distinct active users per calendar month on user-grain platforms (from the store):
     # platform, school_id, role, month (its first day), active. None means count them from the activity.
     monthly_active: pl.LazyFrame | None = None
