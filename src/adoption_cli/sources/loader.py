@@ -236,13 +236,16 @@ def load_dataset(
             else pl.lit(True)
         )
         other = pl.col("role") == OTHER_ROLE if "role" in schema else pl.lit(False)
-        rows = FileRows(part.frame.filter(_VALID & known & ~other).select(list(schema)), _rejects(part, part.frame))
+        # Every query of the file's pass reads one parse: Polars finds the shared part of two queries by
+        # itself, but with more it may parse the file once for some of them and again for the others.
+        frame = part.frame.cache()
+        rows = FileRows(frame.filter(_VALID & known & ~other).select(list(schema)), _rejects(part, frame))
         also = (
             _activity_queries(kind, rows.valid, window)
             if window is not None and kind in (Kind.EVENTS, Kind.ACCOUNTS)
             else []
         )
-        load, gathered = _count(part, part.frame, known, other, also)
+        load, gathered = _count(part, frame, known, other, also)
         report.files.append(load)
         if gathered:
             activity.append(gathered[0])
