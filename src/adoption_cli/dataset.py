@@ -122,8 +122,9 @@ class Dataset:
     )
     # Precomputed daily activity (from the store); None means derive it from events and accounts.
     user_days: pl.LazyFrame | None = None
-    # The days `user_days` covers when the loader gathered it for one command's period (its rows are then
-    # activity records of those days, not necessarily distinct); None when it covers every day of the data.
+    # The period (first, last day) `user_days` answers for when the loader gathered it for one command: it
+    # then holds who was active in those days, each with their first day of activity, and nothing else.
+    # None when `user_days` covers every day of the data.
     activity_window: tuple[date, date] | None = None
     # Precomputed distinct active users per calendar month on user-grain platforms (from the store):
     # platform, school_id, role, month (its first day), active. None means count them from the activity.

@@ -1,5 +1,5 @@
-"""A load told the command's window of days counts and rejects exactly as a plain load, and the activity it
-gathers in that pass gives every metric the same numbers as the events read again."""
+"""A load told the command's period (a window of days) counts and rejects exactly as a plain load, and who
+was active in it, gathered in that same pass, gives the metrics the same numbers as the events read again."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import polars as pl
 import pytest
 from tests.store.exports import A, B, C, D, write_exports
 
@@ -63,41 +62,47 @@ def test_same_report_and_indicator_as_a_plain_load(
         assert users(gathered, period) == users(plain, period), month
 
 
-def test_activity_of_the_window_leaves_blocked_unknown_and_rejected_rows_out(exports: Path) -> None:
-    dataset = windowed(exports, load_settings(None, environ={}), parse_month("2024-09"))
+def first_days(dataset: Dataset) -> set[tuple[str, str, str, date]]:
     assert dataset.user_days is not None
-    days = dataset.user_days.select("platform", "school_id", "user_id", pl.col("day").dt.day()).collect()
-    assert sorted(days.iter_rows()) == sorted(
-        [
-            ("myschool", A, "s1", 1),
-            ("myschool", A, "s2", 2),
-            ("myschool", A, "s2", 2),  # two events on one day: records, not distinct user-days
-            ("myschool", A, "t1", 3),  # a last login
-            ("myschool", B, "s3", 1),  # (its 2024-10-01 00:00 event is the next month's)
-            ("myschool", B, "t3", 30),  # 23:59:59 on the last day
-            ("sferum", C, "u1", 5),
-            ("sferum", C, "u2", 5),
-            ("sferum", B, "t3", 10),
-            ("sferum", D, "d1", 10),
-        ]
-    )  # t2 is blocked; s9's school is not in the registry; x1 is rejected; s1's August login is outside
+    return set(dataset.user_days.select("platform", "school_id", "user_id", "day").collect().iter_rows())
+
+
+def test_who_was_active_in_the_window_leaves_blocked_unknown_and_rejected_rows_out(exports: Path) -> None:
+    settings = load_settings(None, environ={})
+    september = windowed(exports, settings, parse_month("2024-09"))
+    assert september.user_days is not None and september.user_days.collect().height == 9  # one row per user
+    assert first_days(september) == {
+        ("myschool", A, "s1", date(2024, 9, 1)),  # (its August last login is outside)
+        ("myschool", A, "s2", date(2024, 9, 2)),  # two events that day
+        ("myschool", A, "t1", date(2024, 9, 3)),  # a last login
+        ("myschool", B, "s3", date(2024, 9, 1)),  # (its 2024-10-01 00:00 event is the next month's)
+        ("myschool", B, "t3", date(2024, 9, 30)),  # 23:59:59 on the last day
+        ("sferum", C, "u1", date(2024, 9, 5)),
+        ("sferum", C, "u2", date(2024, 9, 5)),
+        ("sferum", B, "t3", date(2024, 9, 10)),
+        ("sferum", D, "d1", date(2024, 9, 10)),
+    }  # t2 is blocked; s9's school is not in the registry; x1 is rejected
+    autumn = load_dataset(exports, settings, window=(date(2024, 9, 1), date(2024, 10, 31)))
+    days = {(school, user): day for platform, school, user, day in first_days(autumn) if platform == "myschool"}
+    assert days[(B, "s3")] == date(2024, 9, 1)  # and 1 October: the first day is kept
+    assert days[(A, "t1")] == date(2024, 9, 3)  # a login on 3 September, an event on 1 October
 
 
 @pytest.mark.parametrize(
-    "period",
+    ("period", "unguarded_differs"),
     [
-        window_period("2024-09-10", 6),  # inside the window: filtered from the gathered activity
-        window_period("2024-10-03", 10),  # across its end: read from the frames
-        parse_month("2024-10"),  # outside it
+        (window_period("2024-09-10", 6), False),  # inside the window
+        (window_period("2024-10-03", 10), True),  # across its end
+        (parse_month("2024-10"), True),  # outside it
     ],
     ids=["inside", "across", "outside"],
 )
-def test_periods_other_than_the_window_give_the_events_own_answer(exports: Path, period: Period) -> None:
+def test_periods_other_than_the_window_read_the_events(exports: Path, period: Period, unguarded_differs: bool) -> None:
     settings = load_settings(None, environ={})
     gathered = windowed(exports, settings, parse_month("2024-09"))
     expected = users(load_dataset(exports, settings), period)
     assert expected
     assert users(gathered, period) == expected
-    # Without the window's guard the gathered September would answer for October too.
+    # Without the guard, who was active in September would answer for these periods too.
     unguarded = users(replace(gathered, activity_window=None), period)
-    assert (unguarded == expected) == (period.end <= date(2024, 9, 30))
+    assert (unguarded != expected) == unguarded_differs

@@ -63,8 +63,8 @@ def dated_activity(dataset: Dataset) -> pl.LazyFrame:
 def activity_records(dataset: Dataset) -> pl.LazyFrame:
     """Every dated sign of activity: (platform, school_id, role, user_id, day) from events and last logins.
 
-    When the store precomputed daily activity, or the loader gathered it for the command's days, that is
-    used instead of the raw events.
+    When the store precomputed daily activity, or the loader gathered who was active in the command's
+    period, that is used instead of the raw events.
     """
     if dataset.user_days is not None:
         return dataset.user_days
@@ -116,9 +116,8 @@ def active_users(
     roles: Sequence[str] = ROLE_CODES,
 ) -> pl.LazyFrame:
     """Distinct (platform, school_id, role, user_id) active in the period on user-grain platforms."""
-    window = dataset.activity_window
-    if window is not None and not window[0] <= period.start <= period.end <= window[1]:
-        # The activity gathered for another period says nothing about this one: read the events instead.
+    if dataset.activity_window not in (None, (period.start, period.end)):
+        # Who was active in another period says nothing about this one: read the events instead.
         dataset = replace(dataset, user_days=None, activity_window=None)
     records = activity_records(dataset).filter(
         pl.col("day").is_between(period.start, period.end, closed="both") & pl.col("role").is_in(list(roles))

@@ -16,7 +16,13 @@ import polars as pl
 from adoption_cli.config import Settings
 from adoption_cli.dataset import BranchMerge, Dataset, FileLoad, FileRows, LoadReport, RejectExample, canonical_schema
 from adoption_cli.errors import DataError
-from adoption_cli.metrics.activity_base import activity_records, blocked_accounts, dated_activity, without_blocked
+from adoption_cli.metrics import activity_base
+from adoption_cli.metrics.activity_base import (
+    activity_records,
+    blocked_accounts,
+    dated_activity,
+    without_blocked,
+)
 from adoption_cli.schema import OTHER_ROLE, Kind
 from adoption_cli.sources.columns import ColumnMap
 from adoption_cli.sources.discovery import SourceFile, discover
@@ -191,10 +197,16 @@ def _load_registry(
 Window = tuple[date, date]
 
 
+def _first_days(records: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per (platform, school_id, role, user_id): the first day it was active. A month of a federal
+    export holds a hundred million events but a few tens of millions of users."""
+    return records.group_by(*activity_base.ACTIVITY_COLUMNS).agg(pl.col("day").min())
+
+
 def _activity_queries(kind: Kind, rows: pl.LazyFrame, window: Window) -> list[pl.LazyFrame]:
-    """One file's activity records inside the window and its blocked accounts (see `activity_records`)."""
+    """Who in one file was active in the window (see `activity_records`), and its blocked accounts."""
     single = Dataset(data_dir=Path(), frames={kind: rows})
-    return [dated_activity(single).filter(pl.col("day").is_between(*window)), blocked_accounts(single)]
+    return [_first_days(dated_activity(single).filter(pl.col("day").is_between(*window))), blocked_accounts(single)]
 
 
 def load_dataset(
@@ -206,8 +218,9 @@ def load_dataset(
     and kept out of the frames, as are rows of roles outside teacher/student/parent.
 
     A `window` of local days [first, last] (a command's period) also gathers, in the same pass that counts
-    each events and accounts file, the activity records of those days into `Dataset.user_days`, so that
-    the metrics never parse those files again; periods outside the window still read the frames.
+    each events and accounts file, who was active in those days into `Dataset.user_days` (one row per user
+    and the first day of activity), so that the metrics never parse those files again for that period;
+    any other period still reads the frames.
     """
     ctx = ParseContext.from_settings(settings)
     found = discover(data_dir, settings, list(Kind) if kinds is None else kinds)
@@ -269,6 +282,6 @@ def load_dataset(
 
 def _gathered_activity(dataset: Dataset, activity: list[pl.DataFrame], blocked: list[pl.DataFrame]) -> pl.LazyFrame:
     if not activity:  # no events or accounts file: the same empty records the frames give
-        return activity_records(dataset).collect().lazy()
+        return _first_days(activity_records(dataset)).collect().lazy()
     records = without_blocked(pl.concat(activity).lazy(), pl.concat(blocked).lazy().unique())
-    return records.collect().lazy()
+    return _first_days(records).collect().lazy()
