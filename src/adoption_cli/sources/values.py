@@ -115,7 +115,7 @@ def _identifier(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
 
 def _inn(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # Fast path: ten plain digits with the right check digit, as most exports write an ИНН.
-    number = text.cast(pl.Int64, strict=False)
+    number = step(text.cast(pl.Int64, strict=False))
     digit = [number // 10 ** (9 - i) % 10 for i in range(10)]
     weighted = pl.sum_horizontal(d * weight for d, weight in zip(digit, INN_WEIGHTS, strict=False))
     # (the cast alone would also take a sign: "-000000000")
@@ -204,8 +204,8 @@ def _datetime(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     iso = step(text.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S", strict=False))
     spaced = _only_others(text, iso.is_not_null())
     plain = step(pl.coalesce(iso, spaced.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)))
-    others = datetime_steps(_only_others(text, plain.is_not_null()), step, ctx.timezone)
-    return _checked_date(pl.coalesce(plain, others), ctx.future_limit)
+    others = datetime_steps(step(_only_others(text, plain.is_not_null())), step, ctx.timezone)
+    return _checked_date(step(pl.coalesce(plain, others)), ctx.future_limit)
 
 
 def _month(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
@@ -309,7 +309,8 @@ def parse_column(column: Column, raw: pl.Expr, ctx: ParseContext) -> Parsed:
     Apply `Parsed.stages` (see `with_stages`) before selecting `value` and `error`.
     """
     step = _Steps(f"_s_{column.name}_")
-    stripped = raw.str.strip_chars()
+    # (a stage of its own: an expression read twice inside when/then is computed twice)
+    stripped = step(raw.str.strip_chars())
     text = step(pl.when(stripped.str.len_bytes() > 0).then(stripped))
     value, error = _PARSERS[column.type](text, step, ctx)
     dtype = polars_dtype(column.type)
