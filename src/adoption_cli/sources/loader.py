@@ -16,7 +16,7 @@ import polars as pl
 from adoption_cli.config import Settings
 from adoption_cli.dataset import BranchMerge, Dataset, FileLoad, FileRows, LoadReport, RejectExample, canonical_schema
 from adoption_cli.errors import DataError
-from adoption_cli.metrics import activity_base
+from adoption_cli.metrics.activity_base import ACTIVITY_COLUMNS as USER_COLUMNS
 from adoption_cli.metrics.activity_base import (
     activity_records,
     blocked_accounts,
@@ -200,7 +200,7 @@ Window = tuple[date, date]
 def _first_days(records: pl.LazyFrame) -> pl.LazyFrame:
     """One row per (platform, school_id, role, user_id): the first day it was active. A month of a federal
     export holds a hundred million events but a few tens of millions of users."""
-    return records.group_by(*activity_base.ACTIVITY_COLUMNS).agg(pl.col("day").min())
+    return records.group_by(*USER_COLUMNS).agg(pl.col("day").min())
 
 
 def _activity_queries(kind: Kind, rows: pl.LazyFrame, window: Window) -> list[pl.LazyFrame]:
