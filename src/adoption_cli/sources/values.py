@@ -113,14 +113,26 @@ def _identifier(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     return pl.coalesce(dotted.str.replace(r"^(\d+)\.0+$", "${1}"), text), _NO_ERROR
 
 
+def _quotient_weights() -> dict[int, int]:
+    """The ИНН check sum Σ wᵢ·dᵢ of a number n < 10¹⁰ over its quotients qⱼ = n // 10ʲ instead of its digits
+    (dᵢ = q₉₋ᵢ − 10·q₁₀₋ᵢ, q₁₀ = 0), weights taken mod 11: nine divisions instead of ten and ten remainders."""
+    weights: dict[int, int] = {}
+    for i, weight in enumerate(INN_WEIGHTS):
+        weights[9 - i] = weights.get(9 - i, 0) + weight
+        weights[10 - i] = weights.get(10 - i, 0) - 10 * weight
+    return {power: weight % 11 for power, weight in weights.items() if power < 10 and weight % 11}
+
+
+_QUOTIENT_WEIGHTS = _quotient_weights()
+
+
 def _inn(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # Fast path: ten plain digits with the right check digit, as most exports write an ИНН.
     number = step(text.cast(pl.Int64, strict=False))
-    digit = [number // 10 ** (9 - i) % 10 for i in range(10)]
-    weighted = pl.sum_horizontal(d * weight for d, weight in zip(digit, INN_WEIGHTS, strict=False))
+    weighted = pl.sum_horizontal(number // 10**power * weight for power, weight in _QUOTIENT_WEIGHTS.items())
     # (the cast alone would also take a sign: "-000000000")
     signed = text.str.starts_with("+") | text.str.starts_with("-")
-    plain = step(((text.str.len_bytes() == 10) & ~signed & (weighted % 11 % 10 == digit[9])).fill_null(False))
+    plain = step(((text.str.len_bytes() == 10) & ~signed & (weighted % 11 % 10 == number % 10)).fill_null(False))
     value, error = _any_inn(_only_others(text, plain), step)
     return pl.when(plain).then(text).otherwise(value), pl.when(~plain).then(error)
 
