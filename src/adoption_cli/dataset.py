@@ -7,6 +7,7 @@ pure metric functions. Canonical frames are documented in docs/data-formats.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -121,6 +122,10 @@ class Dataset:
     )
     # Precomputed daily activity (from the store); None means derive it from events and accounts.
     user_days: pl.LazyFrame | None = None
+    # The period (first, last day) `user_days` answers for when the loader gathered it for one command: it
+    # then holds who was active in those days, each with their first day of activity, and nothing else.
+    # None when `user_days` covers every day of the data.
+    activity_window: tuple[date, date] | None = None
     # Precomputed distinct active users per calendar month on user-grain platforms (from the store):
     # platform, school_id, role, month (its first day), active. None means count them from the activity.
     monthly_active: pl.LazyFrame | None = None

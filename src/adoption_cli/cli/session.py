@@ -45,9 +45,11 @@ def read_dataset(
     store: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
     kinds: Collection[Kind] | None = None,
+    window: Period | None = None,
 ) -> tuple[Settings, Dataset]:
     """Settings and the data set — from the Parquet store when it is up to date, else from the exports with
-    a progress display while loading; says nothing about rejects."""
+    a progress display while loading; says nothing about rejects. A command that asks about one `window`
+    of days only says so: reading the exports then gathers that activity in the pass that checks them."""
     data_dir, settings = open_settings(data, config=config, overrides=overrides)
     stored = stored_dataset(data_dir, settings, store)
     if stored is not None:
@@ -58,7 +60,8 @@ def read_dataset(
     env = current()
     started = time.perf_counter()
     with delayed_status(env.t(f"Чтение выгрузок из «{data_dir}»…", f"Reading exports from «{data_dir}»…")):
-        dataset = load_dataset(data_dir, settings, kinds=kinds)
+        days = None if window is None else (window.start, window.end)
+        dataset = load_dataset(data_dir, settings, kinds=kinds, window=days)
     seconds = fmt_float(time.perf_counter() - started, env.lang, 2)
     env.detail(env.t(f"Данные загружены за {seconds} с.", f"Data loaded in {seconds} s."))
     return settings, dataset
@@ -72,8 +75,9 @@ def open_dataset(
     strict: bool = False,
     overrides: Mapping[str, Any] | None = None,
     kinds: Collection[Kind] | None = None,
+    window: Period | None = None,
 ) -> tuple[Settings, Dataset]:
-    settings, dataset = read_dataset(data, config=config, store=store, overrides=overrides, kinds=kinds)
+    settings, dataset = read_dataset(data, config=config, store=store, overrides=overrides, kinds=kinds, window=window)
     announce_load(dataset.report, strict=strict)
     return settings, dataset
 

@@ -49,23 +49,32 @@ def blocked_accounts(dataset: Dataset) -> pl.LazyFrame:
     return dataset.frame(Kind.ACCOUNTS).filter(pl.col("status") == "blocked").select("platform", "user_id").unique()
 
 
-def activity_records(dataset: Dataset) -> pl.LazyFrame:
-    """Every dated sign of activity: (platform, school_id, role, user_id, day) from events and last logins.
-
-    When the store precomputed daily activity, that is used instead of the raw events.
-    """
-    if dataset.user_days is not None:
-        return dataset.user_days
-    events = dataset.frame(Kind.EVENTS).select(*ACTIVITY_COLUMNS, pl.col("ts").alias("at"))
+def dated_activity(dataset: Dataset) -> pl.LazyFrame:
+    """Events and last logins as (platform, school_id, role, user_id, day), blocked accounts not yet removed:
+    the loader gathers them file by file and removes the blocked ones once every file is read."""
+    events = dataset.frame(Kind.EVENTS).select(*ACTIVITY_COLUMNS, pl.col("ts").dt.date().alias("day"))
     last_logins = (
         dataset.frame(Kind.ACCOUNTS)
         .filter(pl.col("last_login_at").is_not_null())
-        .select(*ACTIVITY_COLUMNS, pl.col("last_login_at").alias("at"))
+        .select(*ACTIVITY_COLUMNS, pl.col("last_login_at").dt.date().alias("day"))
     )
-    records = pl.concat([events, last_logins], how="vertical")
-    return records.join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti").select(
-        *ACTIVITY_COLUMNS, pl.col("at").dt.date().alias("day")
-    )
+    return pl.concat([events, last_logins], how="vertical")
+
+
+def activity_records(dataset: Dataset) -> pl.LazyFrame:
+    """Every dated sign of activity: (platform, school_id, role, user_id, day) from events and last logins.
+
+    When the store precomputed daily activity, or the loader gathered who was active in the command's
+    period, that is used instead of the raw events.
+    """
+    if dataset.user_days is not None:
+        return dataset.user_days
+    return without_blocked(dated_activity(dataset), blocked_accounts(dataset))
+
+
+def without_blocked(records: pl.LazyFrame, blocked: pl.LazyFrame) -> pl.LazyFrame:
+    """Activity records of accounts not blocked on that platform."""
+    return records.join(blocked, on=["platform", "user_id"], how="anti")
 
 
 def materialised(dataset: Dataset, kinds: Iterable[Kind]) -> Dataset:
@@ -139,6 +148,9 @@ def active_users(
     roles: Sequence[str] = ROLE_CODES,
 ) -> pl.LazyFrame:
     """Distinct (platform, school_id, role, user_id) active in the period on user-grain platforms."""
+    if dataset.activity_window not in (None, (period.start, period.end)):
+        # Who was active in another period says nothing about this one: read the events instead.
+        dataset = replace(dataset, user_days=None, activity_window=None)
     records = activity_records(dataset).filter(
         pl.col("day").is_between(period.start, period.end, closed="both") & pl.col("role").is_in(list(roles))
     )
@@ -158,10 +170,7 @@ def registered_accounts(
         & pl.col("role").is_in(list(roles))
     )
     return (
-        on_platforms(accounts, platforms)
-        .join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti")
-        .select(*ACTIVITY_COLUMNS)
-        .unique()
+        without_blocked(on_platforms(accounts, platforms), blocked_accounts(dataset)).select(*ACTIVITY_COLUMNS).unique()
     )
 
 

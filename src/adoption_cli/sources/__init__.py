@@ -6,6 +6,7 @@ Importing this package is cheap; Polars loads with the first `load_dataset` call
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,8 +18,14 @@ if TYPE_CHECKING:
 __all__ = ["load_dataset"]
 
 
-def load_dataset(data_dir: Path, settings: Settings, *, kinds: Collection[Kind] | None = None) -> Dataset:
+def load_dataset(
+    data_dir: Path,
+    settings: Settings,
+    *,
+    kinds: Collection[Kind] | None = None,
+    window: tuple[date, date] | None = None,
+) -> Dataset:
     """Read every export in `data_dir` into canonical frames plus the load report (see sources.loader)."""
     from adoption_cli.sources.loader import load_dataset as load
 
-    return load(data_dir, settings, kinds=kinds)
+    return load(data_dir, settings, kinds=kinds, window=window)

@@ -6,7 +6,7 @@ is small and is materialised: exact duplicates dropped, branches with one ИНН
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +16,13 @@ import polars as pl
 from adoption_cli.config import Settings
 from adoption_cli.dataset import BranchMerge, Dataset, FileLoad, FileRows, LoadReport, RejectExample, canonical_schema
 from adoption_cli.errors import DataError
+from adoption_cli.metrics.activity_base import ACTIVITY_COLUMNS as USER_COLUMNS
+from adoption_cli.metrics.activity_base import (
+    activity_records,
+    blocked_accounts,
+    dated_activity,
+    without_blocked,
+)
 from adoption_cli.schema import OTHER_ROLE, Kind
 from adoption_cli.sources.columns import ColumnMap
 from adoption_cli.sources.discovery import SourceFile, discover
@@ -80,8 +87,10 @@ def _iso_day(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _count(parsed: _Parsed, frame: pl.LazyFrame, known: pl.Expr, other: pl.Expr) -> FileLoad:
-    """Every figure of one file in a single pass over it."""
+def _count(
+    parsed: _Parsed, frame: pl.LazyFrame, known: pl.Expr, other: pl.Expr, also: Sequence[pl.LazyFrame] = ()
+) -> tuple[FileLoad, list[pl.DataFrame]]:
+    """Every figure of one file in a single pass over it, and the queries `also` computed in that pass."""
     source, table = parsed.source, parsed.table
     kept = _VALID & known & ~other
     activity = ACTIVITY_COLUMNS.get(source.kind)
@@ -102,7 +111,7 @@ def _count(parsed: _Parsed, frame: pl.LazyFrame, known: pl.Expr, other: pl.Expr)
         .group_by(REASON)
         .agg(pl.len(), pl.struct(ROW, COLUMN, VALUE).bottom_k_by(ROW, EXAMPLES_PER_REASON).alias("examples"))
     )
-    totals, reasons = _collect(source.display, [summary, by_reason])
+    totals, reasons, *gathered = _collect(source.display, [summary, by_reason, *also])
     figures = totals.row(0, named=True)
     examples = sorted(
         (
@@ -112,7 +121,7 @@ def _count(parsed: _Parsed, frame: pl.LazyFrame, known: pl.Expr, other: pl.Expr)
         ),
         key=lambda ex: (ex.row, ex.reason),
     )
-    return FileLoad(
+    load = FileLoad(
         path=source.display,
         kind=source.kind,
         platform=source.platform,
@@ -131,6 +140,7 @@ def _count(parsed: _Parsed, frame: pl.LazyFrame, known: pl.Expr, other: pl.Expr)
         examples=examples,
         latest_activity=_iso_day(figures["latest"]),
     )
+    return load, gathered
 
 
 def _rejects(parsed: _Parsed, frame: pl.LazyFrame) -> pl.LazyFrame:
@@ -158,7 +168,7 @@ def _load_registry(
     rejects: list[pl.LazyFrame] = []
     for index, part in enumerate(parts):
         (frame,) = _collect(part.source.display, [part.frame])
-        loads.append(_count(part, frame.lazy(), pl.lit(True), pl.lit(False)))
+        loads.append(_count(part, frame.lazy(), pl.lit(True), pl.lit(False))[0])
         valid.append(frame.filter(_VALID).select(*columns, pl.lit(index).alias("_file")))
         rejects.append(_rejects(part, frame.lazy()))
         by_file[part.source.display] = FileRows(valid[-1].drop("_file").lazy(), rejects[-1])
@@ -184,11 +194,33 @@ def _load_registry(
     return merged.select(columns).lazy(), rejects
 
 
-def load_dataset(data_dir: Path, settings: Settings, *, kinds: Collection[Kind] | None = None) -> Dataset:
+Window = tuple[date, date]
+
+
+def _first_days(records: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per (platform, school_id, role, user_id): the first day it was active. A month of a federal
+    export holds a hundred million events but a few tens of millions of users."""
+    return records.group_by(*USER_COLUMNS).agg(pl.col("day").min())
+
+
+def _activity_queries(kind: Kind, rows: pl.LazyFrame, window: Window) -> list[pl.LazyFrame]:
+    """Who in one file was active in the window (see `activity_records`), and its blocked accounts."""
+    single = Dataset(data_dir=Path(), frames={kind: rows})
+    return [_first_days(dated_activity(single).filter(pl.col("day").is_between(*window))), blocked_accounts(single)]
+
+
+def load_dataset(
+    data_dir: Path, settings: Settings, *, kinds: Collection[Kind] | None = None, window: Window | None = None
+) -> Dataset:
     """Read every export of the requested kinds (all by default) into canonical frames and a load report.
 
     The registry is always read when a requested kind names schools: rows of unknown schools are counted
     and kept out of the frames, as are rows of roles outside teacher/student/parent.
+
+    A `window` of local days [first, last] (a command's period) also gathers, in the same pass that counts
+    each events and accounts file, who was active in those days into `Dataset.user_days` (one row per user
+    and the first day of activity), so that the metrics never parse those files again for that period;
+    any other period still reads the frames.
     """
     ctx = ParseContext.from_settings(settings)
     found = discover(data_dir, settings, list(Kind) if kinds is None else kinds)
@@ -199,30 +231,57 @@ def load_dataset(data_dir: Path, settings: Settings, *, kinds: Collection[Kind] 
     rejects: list[pl.LazyFrame] = []
     school_ids: pl.Series | None = None
     by_file: dict[str, FileRows] = {}
+    activity: list[pl.DataFrame] = []
+    blocked: list[pl.DataFrame] = []
     if registry:
         schools, registry_rejects = _load_registry(registry, report, by_file)
         frames[Kind.SCHOOLS] = [schools]
         rejects += registry_rejects
         school_ids = schools.select("school_id").collect().to_series()
     for part in parsed:
-        if part.source.kind == Kind.SCHOOLS:
+        kind = part.source.kind
+        if kind == Kind.SCHOOLS:
             continue
-        schema = canonical_schema(part.source.kind)
+        schema = canonical_schema(kind)
         known = (
             pl.col("school_id").is_in(school_ids.implode())
             if "school_id" in schema and school_ids is not None
             else pl.lit(True)
         )
         other = pl.col("role") == OTHER_ROLE if "role" in schema else pl.lit(False)
-        report.files.append(_count(part, part.frame, known, other))
-        rows = FileRows(part.frame.filter(_VALID & known & ~other).select(list(schema)), _rejects(part, part.frame))
+        # Every query of the file's pass reads one parse: Polars finds the shared part of two queries by
+        # itself, but with more it may parse the file once for some of them and again for the others.
+        frame = part.frame.cache()
+        rows = FileRows(frame.filter(_VALID & known & ~other).select(list(schema)), _rejects(part, frame))
+        also = (
+            _activity_queries(kind, rows.valid, window)
+            if window is not None and kind in (Kind.EVENTS, Kind.ACCOUNTS)
+            else []
+        )
+        load, gathered = _count(part, frame, known, other, also)
+        report.files.append(load)
+        if gathered:
+            activity.append(gathered[0])
+            blocked.append(gathered[1])
         by_file[part.source.display] = rows
-        frames.setdefault(part.source.kind, []).append(rows.valid)
+        frames.setdefault(kind, []).append(rows.valid)
         rejects.append(rows.rejects)
-    return Dataset(
+    dataset = Dataset(
         data_dir=data_dir,
         frames={kind: pl.concat(parts) for kind, parts in frames.items()},
         report=report,
         rejects=pl.concat(rejects) if rejects else pl.LazyFrame(schema=REJECTS_SCHEMA),
         by_file=by_file,
     )
+    if window is None:
+        return dataset
+    dataset.activity_window = window
+    dataset.user_days = _gathered_activity(dataset, activity, blocked)
+    return dataset
+
+
+def _gathered_activity(dataset: Dataset, activity: list[pl.DataFrame], blocked: list[pl.DataFrame]) -> pl.LazyFrame:
+    if not activity:  # no events or accounts file: the same empty records the frames give
+        return _first_days(activity_records(dataset)).collect().lazy()
+    records = without_blocked(pl.concat(activity).lazy(), pl.concat(blocked).lazy().unique())
+    return _first_days(records).collect().lazy()

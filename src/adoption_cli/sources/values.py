@@ -113,14 +113,26 @@ def _identifier(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     return pl.coalesce(dotted.str.replace(r"^(\d+)\.0+$", "${1}"), text), _NO_ERROR
 
 
+def _quotient_weights() -> dict[int, int]:
+    """The ИНН check sum Σ wᵢ·dᵢ of a number n < 10¹⁰ over its quotients qⱼ = n // 10ʲ instead of its digits
+    (dᵢ = q₉₋ᵢ − 10·q₁₀₋ᵢ, q₁₀ = 0), weights taken mod 11: nine divisions instead of ten and ten remainders."""
+    weights: dict[int, int] = {}
+    for i, weight in enumerate(INN_WEIGHTS):
+        weights[9 - i] = weights.get(9 - i, 0) + weight
+        weights[10 - i] = weights.get(10 - i, 0) - 10 * weight
+    return {power: weight % 11 for power, weight in weights.items() if power < 10 and weight % 11}
+
+
+_QUOTIENT_WEIGHTS = _quotient_weights()
+
+
 def _inn(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # Fast path: ten plain digits with the right check digit, as most exports write an ИНН.
-    number = text.cast(pl.Int64, strict=False)
-    digit = [number // 10 ** (9 - i) % 10 for i in range(10)]
-    weighted = pl.sum_horizontal(d * weight for d, weight in zip(digit, INN_WEIGHTS, strict=False))
+    number = step(text.cast(pl.Int64, strict=False))
+    weighted = pl.sum_horizontal(number // 10**power * weight for power, weight in _QUOTIENT_WEIGHTS.items())
     # (the cast alone would also take a sign: "-000000000")
     signed = text.str.starts_with("+") | text.str.starts_with("-")
-    plain = step(((text.str.len_bytes() == 10) & ~signed & (weighted % 11 % 10 == digit[9])).fill_null(False))
+    plain = step(((text.str.len_bytes() == 10) & ~signed & (weighted % 11 % 10 == number % 10)).fill_null(False))
     value, error = _any_inn(_only_others(text, plain), step)
     return pl.when(plain).then(text).otherwise(value), pl.when(~plain).then(error)
 
@@ -171,8 +183,10 @@ def datetime_steps(text: pl.Expr, step: _Steps, timezone: str) -> pl.Expr:
     micros = pl.when(fraction.str.contains(r"^\d{1,9}$")).then(
         fraction.str.slice(0, 6).str.pad_end(6, "0").cast(pl.Int64)
     )
-    seconds = pl.concat_str(iso_day, whole, separator=" ").str.strptime(
-        pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False
+    seconds = step(
+        pl.concat_str(iso_day, whole, separator=" ").str.strptime(
+            pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False, cache=False
+        )
     )
     naive = step(pl.when(fraction.is_null()).then(seconds).otherwise(seconds + pl.duration(microseconds=micros)))
     offset_digits = step(zone.str.replace_all(r"\D", ""))
@@ -201,11 +215,13 @@ def _checked_date(value: pl.Expr, limit: datetime | date) -> Result:
 
 def _datetime(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # Fast path: plain ISO timestamps to the second (`T` or a space), as most exports write them.
-    iso = step(text.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S", strict=False))
+    # (cache=False: timestamps rarely repeat, and looking each one up in the cache doubled the parse)
+    iso = step(text.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S", strict=False, cache=False))
     spaced = _only_others(text, iso.is_not_null())
-    plain = step(pl.coalesce(iso, spaced.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)))
-    others = datetime_steps(_only_others(text, plain.is_not_null()), step, ctx.timezone)
-    return _checked_date(pl.coalesce(plain, others), ctx.future_limit)
+    spaced_seconds = spaced.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False, cache=False)
+    plain = step(pl.coalesce(iso, spaced_seconds))
+    others = datetime_steps(step(_only_others(text, plain.is_not_null())), step, ctx.timezone)
+    return _checked_date(step(pl.coalesce(plain, others)), ctx.future_limit)
 
 
 def _month(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
@@ -309,7 +325,8 @@ def parse_column(column: Column, raw: pl.Expr, ctx: ParseContext) -> Parsed:
     Apply `Parsed.stages` (see `with_stages`) before selecting `value` and `error`.
     """
     step = _Steps(f"_s_{column.name}_")
-    stripped = raw.str.strip_chars()
+    # (a stage of its own: an expression read twice inside when/then is computed twice)
+    stripped = step(raw.str.strip_chars())
     text = step(pl.when(stripped.str.len_bytes() > 0).then(stripped))
     value, error = _PARSERS[column.type](text, step, ctx)
     dtype = polars_dtype(column.type)

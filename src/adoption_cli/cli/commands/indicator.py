@@ -106,6 +106,7 @@ def command(
         strict=strict,
         overrides=overrides,
         kinds=(Kind.SCHOOLS, Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS),
+        window=period,
     )
     frame, combination = schools_frame(dataset, period, settings)
     with delayed_status(env.t("Расчёт индикатора…", "Computing the indicator…")):
