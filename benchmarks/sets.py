@@ -23,7 +23,7 @@ class ReferenceSet:
     events_per_user: float = 1.0
     pandas: bool = False  # the pandas script runs on regional-sized sets only
     competitors: bool = True  # DuckDB reads canonical CSV only
-    report: bool = True  # the workbook's memory grows with the schools: off where it would not fit in RAM
+    report: bool = True  # time the workbook from the store too
 
     @property
     def key(self) -> str:
