@@ -10,7 +10,6 @@ those of the school's municipality, and no more.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from datetime import date
@@ -339,19 +338,6 @@ def card_rows(
     if ranks:
         rows = rows.join(_rank_change(_ranks(dataset, period), _ranks(dataset, period.previous())), on="school_id")
     return rows.with_columns(pl.lit(period.start).alias("month")).sort("school_id")
-
-
-def card_rules(settings: Settings) -> str:
-    """The settings `card_rows` depends on: stored rows computed under other rules are not used."""
-    rules = settings.indicator
-    return json.dumps(
-        {
-            "platforms": list(rules.platforms),
-            "thresholds": [rules.teacher_threshold_pct, rules.student_threshold_pct],
-            "shared_user_ids": settings.identity.shared_user_ids,
-            "assistant_denominator": settings.assistant.denominator,
-        }
-    )
 
 
 def card_table(dataset: Dataset, settings: Settings) -> pl.DataFrame | None:

@@ -49,7 +49,7 @@ class Manifest(BaseModel):
     user_days: dict[str, list[str]] = Field(default_factory=dict)  # "platform/YYYY-MM" -> parts
     monthly_active: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
     school_cards: list[str] = Field(default_factory=list)  # empty: cards are computed from the activity
-    school_card_rules: str = ""  # metrics.school.card_rules of the settings the card rows were computed with
+    school_card_rules: str = ""  # metrics.card_rules of the settings the card rows were computed with
     active_exceptions: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
     registrations: dict[str, list[str]] = Field(default_factory=dict)  # platform -> parts
 

@@ -58,7 +58,7 @@ def open_store(store_dir: Path, data_dir: Path, settings: Settings) -> Dataset |
 def dataset_of(manifest: Manifest, store_dir: Path, data_dir: Path, settings: Settings | None = None) -> Dataset:
     """The stored data set; its precomputed card rows only where they were computed under `settings`' rules
     (the indicator's thresholds and platforms are not part of the store's fingerprint)."""
-    from adoption_cli.metrics.school import card_rules
+    from adoption_cli.metrics.card_rules import card_rules
 
     cards = manifest.school_cards if settings and manifest.school_card_rules == card_rules(settings) else []
     parts: dict[str, list[str]] = {}

@@ -485,7 +485,8 @@ class _Run:
     def _school_cards(self, manifest: Manifest) -> tuple[list[str], str]:
         """The school card's rows of recent months, recomputed whenever anything changed: registrations,
         activity and the registry all move them, and they cost seconds."""
-        from adoption_cli.metrics.school import card_rules, card_table
+        from adoption_cli.metrics.card_rules import card_rules
+        from adoption_cli.metrics.school import card_table
         from adoption_cli.store.reader import dataset_of
 
         rules = card_rules(self.settings)
