@@ -11,7 +11,6 @@ those of the school's municipality, and no more.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date
 from typing import Any, Literal
 
@@ -26,17 +25,12 @@ from adoption_cli.metrics.activity import DEFAULT_PLATFORM
 from adoption_cli.metrics.activity_base import (
     Combination,
     active_counts,
-    activity_records,
-    blocked_accounts,
     combination_for,
-    distinct_users,
+    distinct_registered,
     for_schools,
     has_accounts,
-    materialised,
-    on_platforms,
-    registered_accounts,
     school_grain_registered,
-    with_daily_activity,
+    with_activity_for,
 )
 from adoption_cli.metrics.scopes import PeriodInfo, pct, platform_grain
 from adoption_cli.periods import Period, month_period
@@ -50,8 +44,6 @@ STORED_MONTHS = 12
 RANK_ROLE: rating.RatingRole = "all"
 # Files whose newest date tells up to when the data describe activity.
 _ACTIVITY_KINDS = (Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS)
-# What the card's figures query several times: read once (see activity_base.materialised).
-_READ_ONCE = (Kind.SCHOOLS, Kind.ACCOUNTS, Kind.SCHOOL_STATS)
 _TOTAL_COLUMNS = {"teacher": "teachers_total", "student": "students_total"}
 _QUOTES = "[«»\"'„“”`]"
 
@@ -200,11 +192,7 @@ def _registry(dataset: Dataset, school_id: str) -> tuple[SchoolInfo, list[str]]:
     """The school and the ИНН of every registry school of its municipality (itself included)."""
     own_municipality = pl.col("municipality").filter(pl.col("school_id") == school_id).first()
     neighbours = dataset.schools.filter(pl.col("municipality") == own_municipality).collect()
-    found = neighbours.filter(pl.col("school_id") == school_id)
-    if found.height == 0:
-        raise DataError(f"школы с ИНН {school_id} нет в реестре.")
-    info = SchoolInfo.model_validate(found.row(0, named=True))
-    return info, neighbours["school_id"].to_list()
+    return _school_info(neighbours.lazy(), school_id), neighbours["school_id"].to_list()
 
 
 def _all_ownerships(dataset: Dataset) -> tuple[str, ...]:
@@ -228,19 +216,16 @@ def _known_platforms(dataset: Dataset) -> list[str]:
     return [p for p in PLATFORMS if grains.get(p) == "user" and has_accounts(dataset, p)]
 
 
-def _figure_columns(
-    dataset: Dataset, period: Period, registered_users: pl.LazyFrame | None = None
-) -> tuple[pl.LazyFrame, list[pl.Expr]]:
+def _figure_columns(dataset: Dataset, period: Period) -> tuple[pl.LazyFrame, list[pl.Expr]]:
     """Registered and active users per school, platform and role as wide columns
-    (`registered_<platform>_<role>`, `active_<platform>_<role>`), and the expressions that fill them.
-    `registered_users`: (school_id, platform, role, registered) of the known platforms, when already counted."""
+    (`registered_<platform>_<role>`, `active_<platform>_<role>`), and the expressions that fill them."""
     grains = dataset.platform_grain()
     user = [p for p in PLATFORMS if grains.get(p) == "user"]
     known = _known_platforms(dataset)
     by_stats = [p for p in PLATFORMS if grains.get(p) == "school"]
     keys = ["school_id", "platform", "role"]
-    if registered_users is None:
-        registered_users = distinct_users(registered_accounts(dataset, period.end, platforms=known), keys, "registered")
+    pairs = dataset.schools.select("school_id").join(pl.LazyFrame({"role": list(ROLE_CODES)}), how="cross")
+    registered_users = distinct_registered(dataset, period.end, known, pairs, keys)
     registered = pl.concat(
         [
             registered_users.select(*keys, "registered"),
@@ -266,12 +251,10 @@ def _figure_columns(
     return wide, fills
 
 
-def _ranks(dataset: Dataset, period: Period, counts: pl.LazyFrame | None = None) -> pl.LazyFrame:
-    """Each school's place in `adoption rating --role all` within its municipality in the period; `counts`:
-    the rating's (school_id, registered, active) when already counted."""
-    if counts is None:
-        grain = platform_grain(dataset, DEFAULT_PLATFORM) or "user"
-        counts = rating.school_counts(dataset, period, DEFAULT_PLATFORM, grain, RANK_ROLE)
+def _ranks(dataset: Dataset, period: Period) -> pl.LazyFrame:
+    """Each school's place in `adoption rating --role all` within its municipality in the period."""
+    grain = platform_grain(dataset, DEFAULT_PLATFORM) or "user"
+    counts = rating.school_counts(dataset, period, DEFAULT_PLATFORM, grain, RANK_ROLE)
     return rating.ranking(dataset.schools, counts, within="municipality").select(
         "school_id",
         "rank",
@@ -296,7 +279,6 @@ def card_rows(
     settings: Settings,
     *,
     ranks: bool = True,
-    registered_users: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """One row per registry school of the data set: what its card shows of the period — registered and active
     users per platform and role, the indicator's figures, flag and needs, the assistant's students, and (with
@@ -319,7 +301,7 @@ def card_rows(
         _needed("student", rules.student_threshold_pct),
         "flagged",
     )
-    figures, fills = _figure_columns(dataset, period, registered_users)
+    figures, fills = _figure_columns(dataset, period)
     # `adoption assistant` for the school alone: its students active on the assistant against its ОО-1
     # denominator; a school without a positive denominator counts 0 of 0.
     denominator = pl.col(settings.assistant.denominator).fill_null(0)
@@ -342,98 +324,16 @@ def card_rows(
 
 def card_table(dataset: Dataset, settings: Settings) -> pl.DataFrame | None:
     """`card_rows` of the STORED_MONTHS months up to the latest month with activity (None without activity),
-    sorted by school, for the store.
-
-    What every month would read again — the accounts registered by its end, the rating's active users — is
-    counted for all the months in one pass each (`_monthly_registered`, `_monthly_rank_counts`); the rest of
-    a month reads the store's monthly counts.
-    """
+    sorted by school, for the store. Computed at ingest from the store's monthly tables (`monthly_active`,
+    `active_exceptions`, `registrations`), which answer every whole month without reading a user."""
     latest = latest_activity_month(dataset.report)
     if latest is None:
         return None
     months = [month_period(latest)]
-    while len(months) < STORED_MONTHS + 1:  # and the month before the first, for its previous rank
+    while len(months) < STORED_MONTHS:
         months.insert(0, months[0].previous())
-    # Small tables (schools × months), collected once rather than recomputed by every month's plan.
-    registered = (
-        _monthly_registered(dataset, months, ["school_id", "platform", "role"], _known_platforms(dataset))
-        .collect(engine="streaming")
-        .lazy()
-    )
-    counted = _monthly_rank_counts(dataset, months)
-    rank_counts = None if counted is None else counted.collect(engine="streaming").lazy()
-    ranks = [
-        _ranks(dataset, month, None if rank_counts is None else rank_counts.filter(pl.col("month") == month.start))
-        for month in months
-    ]
-    rows = [
-        card_rows(
-            dataset,
-            month,
-            settings,
-            ranks=False,
-            registered_users=registered.filter(pl.col("month") == month.start),
-        ).join(_rank_change(now, before), on="school_id")
-        for month, before, now in zip(months[1:], ranks[:-1], ranks[1:], strict=True)
-    ]
-    return pl.concat(pl.collect_all(rows, engine="streaming"), how="vertical").sort("school_id", "month")
-
-
-def _monthly_registered(dataset: Dataset, months: list[Period], by: list[str], platforms: list[str]) -> pl.LazyFrame:
-    """(*by, month, registered): what `distinct_users(registered_accounts(end of month), by)` gives for every
-    month, in one pass over the accounts: a user counts from the month of their earliest registration on (an
-    empty date counts from the start), so a month's figure is a running sum over the months."""
-    first = pl.lit(months[0].start)
-    accounts = on_platforms(dataset.frame(Kind.ACCOUNTS).filter(pl.col("role").is_in(ROLE_CODES)), platforms)
-    unblocked = accounts.join(blocked_accounts(dataset), on=["platform", "user_id"], how="anti")
-    earliest = pl.col("registered_at").dt.date().fill_null(months[0].start).min()
-    new = (
-        unblocked.group_by(*dict.fromkeys([*by, "platform", "user_id"]))
-        .agg(earliest.alias("day"))
-        # the month of the registration day, counted from the first month (earlier days: the first month)
-        .group_by(*by, pl.max_horizontal(_month_number(pl.col("day")) - _month_number(first), 0).alias("index"))
-        .agg(pl.len().cast(pl.Int64).alias("new"))
-    )
-    grid = pl.LazyFrame(
-        {"index": range(len(months)), "month": [m.start for m in months]}, schema_overrides={"index": pl.Int64}
-    )
-    return (
-        new.select(*by)
-        .unique()
-        .join(grid, how="cross")
-        .join(new, on=[*by, "index"], how="left")
-        .sort("index")
-        .select(*by, "month", pl.col("new").fill_null(0).cum_sum().over(by).alias("registered"))
-    )
-
-
-def _month_number(day: pl.Expr) -> pl.Expr:
-    return day.dt.year().cast(pl.Int64) * 12 + day.dt.month().cast(pl.Int64)
-
-
-def _monthly_rank_counts(dataset: Dataset, months: list[Period]) -> pl.LazyFrame | None:
-    """(school_id, month, registered, active) as `rating.school_counts` gives them for every month (role all),
-    in one pass each over the accounts and the activity; None where the rating's platform is not counted per
-    user (school stats are read per month anyway)."""
-    if platform_grain(dataset, DEFAULT_PLATFORM) not in (None, "user"):
-        return None
-    active = (
-        activity_records(dataset)
-        .filter(
-            (pl.col("platform") == DEFAULT_PLATFORM)
-            & pl.col("role").is_in(ROLE_CODES)
-            & pl.col("day").is_between(months[0].start, months[-1].end)
-        )
-        .group_by("school_id", pl.col("day").dt.month_start().alias("month"))
-        .agg(pl.col("user_id").n_unique().cast(pl.Int64).alias("active"))
-    )
-    registered = _monthly_registered(dataset, months, ["school_id"], [DEFAULT_PLATFORM])
-    counts = registered.join(active, on=["school_id", "month"], how="full", coalesce=True).with_columns(
-        pl.col("registered", "active").fill_null(0)
-    )
-    if not has_accounts(dataset, DEFAULT_PLATFORM):
-        return counts.with_columns(pl.lit(None, pl.Int64).alias("registered"))
-    return counts
+    rows = pl.collect_all([card_rows(dataset, month, settings) for month in months], engine="streaming")
+    return pl.concat(rows, how="vertical").sort("school_id", "month")
 
 
 def _needed(role: str, threshold_pct: float) -> pl.Expr:
@@ -548,13 +448,13 @@ def stored_card(
     )
     if rows.height != len(months):
         return None
-    info = _school_info(dataset, school_id)
+    info = _school_info(dataset.schools, school_id)
     by_month = list(rows.iter_rows(named=True))
     return assemble_card(dataset, info, period, by_month[-1], by_month, settings, period_source)
 
 
-def _school_info(dataset: Dataset, school_id: str) -> SchoolInfo:
-    found = dataset.schools.filter(pl.col("school_id") == school_id).collect()
+def _school_info(schools: pl.LazyFrame, school_id: str) -> SchoolInfo:
+    found = schools.filter(pl.col("school_id") == school_id).collect()
     if found.height == 0:
         raise DataError(f"школы с ИНН {school_id} нет в реестре.")
     return SchoolInfo.model_validate(found.row(0, named=True))
@@ -568,18 +468,9 @@ def compute_card(
         return stored
     info, neighbours = _registry(dataset, school_id)
     months = trend_months(period)
-    card_days = (min(months[0].start, period.start), max(months[-1].end, period.end))
-    rank_days = (period.previous().start, period.end)
-    # Exports are parsed whole whatever is kept, so they are read once, over every day the card needs. A store
-    # is read by row group: the municipality's activity over the rank's two periods only, and the school's own
-    # six months apart (its row groups alone), which keeps the largest municipalities fast.
-    on_store = dataset.user_days is not None
-    area_days = rank_days if on_store else (min(card_days[0], rank_days[0]), card_days[1])
-    area = with_daily_activity(materialised(for_schools(dataset, neighbours), _READ_ONCE), *area_days)
-    own = materialised(for_schools(area, [school_id]), _READ_ONCE)
-    if on_store:
-        own = replace(own, user_days=for_schools(dataset, [school_id]).user_days)
-    school = with_daily_activity(own, *card_days)
+    # The rank looks at the municipality over the period and the one before; the six months at the school.
+    area = with_activity_for(for_schools(dataset, neighbours), [period.previous(), period, *months])
+    school = for_schools(area, [school_id])
     mine = pl.col("school_id") == school_id
     collected = pl.collect_all(
         [
