@@ -27,6 +27,8 @@ from adoption_cli.schema import ROLE_CODES, Kind
 
 Combination = Literal["max", "union"]
 ACTIVITY_COLUMNS = ("platform", "school_id", "role", "user_id")
+# The timestamp that dates a sign of activity: an event, an account's last login.
+DATED_ACTIVITY = {Kind.EVENTS: "ts", Kind.ACCOUNTS: "last_login_at"}
 PAIR = ["school_id", "role"]  # what per-pair counts are counted by
 
 
@@ -52,13 +54,15 @@ def blocked_accounts(dataset: Dataset) -> pl.LazyFrame:
 def dated_activity(dataset: Dataset) -> pl.LazyFrame:
     """Events and last logins as (platform, school_id, role, user_id, day), blocked accounts not yet removed:
     the loader gathers them file by file and removes the blocked ones once every file is read."""
-    events = dataset.frame(Kind.EVENTS).select(*ACTIVITY_COLUMNS, pl.col("ts").dt.date().alias("day"))
-    last_logins = (
-        dataset.frame(Kind.ACCOUNTS)
-        .filter(pl.col("last_login_at").is_not_null())
-        .select(*ACTIVITY_COLUMNS, pl.col("last_login_at").dt.date().alias("day"))
+    return pl.concat(
+        [
+            dataset.frame(kind)
+            .filter(pl.col(column).is_not_null())
+            .select(*ACTIVITY_COLUMNS, pl.col(column).dt.date().alias("day"))
+            for kind, column in DATED_ACTIVITY.items()
+        ],
+        how="vertical",
     )
-    return pl.concat([events, last_logins], how="vertical")
 
 
 def activity_records(dataset: Dataset) -> pl.LazyFrame:

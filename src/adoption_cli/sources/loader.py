@@ -6,8 +6,8 @@ is small and is materialised: exact duplicates dropped, branches with one ИНН
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,12 +17,7 @@ from adoption_cli.config import Settings
 from adoption_cli.dataset import BranchMerge, Dataset, FileLoad, FileRows, LoadReport, RejectExample, canonical_schema
 from adoption_cli.errors import DataError
 from adoption_cli.metrics.activity_base import ACTIVITY_COLUMNS as USER_COLUMNS
-from adoption_cli.metrics.activity_base import (
-    activity_records,
-    blocked_accounts,
-    dated_activity,
-    without_blocked,
-)
+from adoption_cli.metrics.activity_base import DATED_ACTIVITY, activity_records, without_blocked
 from adoption_cli.schema import OTHER_ROLE, Kind
 from adoption_cli.sources.columns import ColumnMap
 from adoption_cli.sources.discovery import SourceFile, discover
@@ -31,6 +26,9 @@ from adoption_cli.sources.readers import ROW, SPARE_COLUMNS, RawTable, read_tabl
 from adoption_cli.sources.values import ParseContext
 
 EXAMPLES_PER_REASON = 3
+# Rejected rows among a file's first rows are each an example candidate; later ones are grouped by reason
+# and column (their first row stands for them), so that a file of nothing but bad rows stays small.
+EXAMPLE_ROWS = 100_000
 # The column whose newest value says how fresh a file is.
 ACTIVITY_COLUMNS = {
     Kind.ACCOUNTS: "last_login_at",
@@ -40,6 +38,14 @@ ACTIVITY_COLUMNS = {
 }
 REJECTS_SCHEMA = {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
 _VALID = pl.col(REASON).is_null()
+
+
+@dataclass(frozen=True, slots=True)
+class _Gathered:
+    """Who in one file was active in the window (one row per user, first day) and its blocked accounts."""
+
+    active: pl.DataFrame
+    blocked: pl.DataFrame
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,59 +94,101 @@ def _iso_day(value: date | datetime | None) -> str | None:
 
 
 def _count(
-    parsed: _Parsed, frame: pl.LazyFrame, known: pl.Expr, other: pl.Expr, also: Sequence[pl.LazyFrame] = ()
-) -> tuple[FileLoad, list[pl.DataFrame]]:
-    """Every figure of one file in a single pass over it, and the queries `also` computed in that pass."""
+    parsed: _Parsed, frame: pl.LazyFrame, known: pl.Expr, other: pl.Expr, window: Window | None = None
+) -> tuple[FileLoad, _Gathered | None]:
+    """Every figure of one file, and (given a `window`) who in it was active then and which of its
+    accounts are blocked, from one group_by over the file.
+
+    One query, not one per figure: Polars shares the parse between queries of one `collect_all` only in
+    part, and each further query cost nearly a whole parse again. The groups are few but for one per
+    user active in the window (what the metrics need anyway) and one per rejected row among the first
+    `EXAMPLE_ROWS` (candidates for the examples; later rejected rows are grouped by reason and column).
+    """
     source, table = parsed.source, parsed.table
-    kept = _VALID & known & ~other
-    activity = ACTIVITY_COLUMNS.get(source.kind)
-    summary = frame.select(
-        pl.len().alias("rows"),
-        _VALID.sum().alias("loaded"),
-        (_VALID & ~known).sum().alias("unknown_school"),
-        (_VALID & known & other).sum().alias("other_role"),
-        (pl.col(activity).filter(_VALID).max() if activity else pl.lit(None)).alias("latest"),
-        (
-            pl.col("platform").filter(kept).drop_nulls().unique().sort().implode()
-            if "platform" in canonical_schema(source.kind)
-            else pl.lit([], pl.List(pl.String))
-        ).alias("platforms"),
-    )
-    by_reason = (
-        frame.filter(~_VALID)
-        .group_by(REASON)
-        .agg(pl.len(), pl.struct(ROW, COLUMN, VALUE).bottom_k_by(ROW, EXAMPLES_PER_REASON).alias("examples"))
-    )
-    totals, reasons, *gathered = _collect(source.display, [summary, by_reason, *also])
-    figures = totals.row(0, named=True)
+    kind = source.kind
+    schema = canonical_schema(kind)
+    rejected = ~_VALID
+    keys = [
+        pl.col(REASON),
+        pl.when(rejected).then(pl.col(COLUMN)).alias(COLUMN),
+        pl.when(rejected & (pl.col(ROW) <= EXAMPLE_ROWS)).then(pl.col(ROW)).alias("_example"),
+        pl.when(_VALID).then(known).alias("_known"),
+        pl.when(_VALID).then(other).alias("_other"),
+        (pl.when(_VALID).then(pl.col("platform")) if "platform" in schema else pl.lit(None, pl.String)).alias(
+            "platform"
+        ),
+    ]
+    aggs = [pl.len().alias("rows"), pl.when(rejected).then(_row_and_value()).min().alias(FIRST)]
+    activity = ACTIVITY_COLUMNS.get(kind)
+    if activity:
+        aggs.append(pl.col(activity).max().alias("latest"))
+    gathering = window is not None and kind in DATED_ACTIVITY
+    if gathering:
+        assert window is not None
+        kept = _VALID & known & ~other
+        day = pl.col(DATED_ACTIVITY[kind]).dt.date()
+        active = (kept & day.is_between(*window)).fill_null(False)
+        blocked = (kept & (pl.col("status") == "blocked")).fill_null(False) if kind == Kind.ACCOUNTS else pl.lit(False)
+        keys += [active.alias("_active"), blocked.alias("_blocked")]
+        keys += [
+            pl.when(active | blocked).then(pl.col(name)).alias(name) for name in USER_COLUMNS if name != "platform"
+        ]
+        aggs.append(day.min().alias("day"))
+    (groups,) = _collect(source.display, [frame.group_by(keys).agg(aggs)])
+    valid = groups.filter(pl.col(REASON).is_null())
+    bad = groups.filter(pl.col(REASON).is_not_null())
+    reasons = bad.group_by(REASON).agg(pl.col("rows").sum()).sort(REASON)
+    firsts = bad.sort(FIRST).group_by(REASON, maintain_order=True).head(EXAMPLES_PER_REASON)
     examples = sorted(
         (
-            RejectExample(row=ex[ROW], column=ex[COLUMN], value=ex[VALUE], reason=reason)
-            for reason, examples_of in zip(reasons[REASON], reasons["examples"], strict=True)
-            for ex in examples_of
+            RejectExample(row=row, column=ex[COLUMN], value=value, reason=ex[REASON])
+            for ex in firsts.iter_rows(named=True)
+            for row, value in [_split_row_and_value(ex[FIRST])]
         ),
         key=lambda ex: (ex.row, ex.reason),
     )
+    loaded = int(valid["rows"].sum())
+    rows = int(groups["rows"].sum())
     load = FileLoad(
         path=source.display,
-        kind=source.kind,
+        kind=kind,
         platform=source.platform,
-        platforms=list(figures["platforms"]),
+        platforms=sorted(valid.filter(pl.col("_known") & ~pl.col("_other"))["platform"].drop_nulls().unique()),
         size_bytes=table.fingerprint.size_bytes,
         sha256=table.fingerprint.sha256,
         encoding=table.encoding,
         separator=table.separator,
         sheet=table.sheet,
-        rows=figures["rows"],
-        loaded=figures["loaded"],
-        rejected=figures["rows"] - figures["loaded"],
-        unknown_school=figures["unknown_school"],
-        other_role=figures["other_role"],
-        rejected_by_reason=dict(sorted(zip(reasons[REASON], reasons["len"], strict=True))),
+        rows=rows,
+        loaded=loaded,
+        rejected=rows - loaded,
+        unknown_school=int(valid.filter(~pl.col("_known"))["rows"].sum()),
+        other_role=int(valid.filter(pl.col("_known") & pl.col("_other"))["rows"].sum()),
+        rejected_by_reason=dict(zip(reasons[REASON], reasons["rows"], strict=True)),
         examples=examples,
-        latest_activity=_iso_day(figures["latest"]),
+        latest_activity=_iso_day(valid["latest"].max() if activity else None),  # type: ignore[arg-type]
     )
-    return load, gathered
+    if not gathering:
+        return load, None
+    active_users = _first_days(groups.lazy().filter(pl.col("_active")).select(*USER_COLUMNS, "day")).collect()
+    blocked_users = groups.filter(pl.col("_blocked")).select("platform", "user_id").unique()
+    return load, _Gathered(active_users, blocked_users)
+
+
+FIRST = "_first"
+_ROW_DIGITS = 19  # an Int64 row number, zero-padded so that text order is number order
+
+
+def _row_and_value() -> pl.Expr:
+    """A rejected row's number and shown value as one string, so that the smallest string of a group is
+    its first row with that row's value (a group_by has no order-preserving `first` in streaming)."""
+    value = pl.when(pl.col(VALUE).is_null()).then(pl.lit("-")).otherwise(pl.lit("=") + pl.col(VALUE))
+    return pl.col(ROW).cast(pl.String).str.zfill(_ROW_DIGITS) + value
+
+
+def _split_row_and_value(text: str) -> tuple[int, str | None]:
+    row, marker, value = text[:_ROW_DIGITS], text[_ROW_DIGITS], text[_ROW_DIGITS + 1 :]
+    return int(row), value if marker == "=" else None
 
 
 def _rejects(parsed: _Parsed, frame: pl.LazyFrame) -> pl.LazyFrame:
@@ -203,12 +251,6 @@ def _first_days(records: pl.LazyFrame) -> pl.LazyFrame:
     return records.group_by(*USER_COLUMNS).agg(pl.col("day").min())
 
 
-def _activity_queries(kind: Kind, rows: pl.LazyFrame, window: Window) -> list[pl.LazyFrame]:
-    """Who in one file was active in the window (see `activity_records`), and its blocked accounts."""
-    single = Dataset(data_dir=Path(), frames={kind: rows})
-    return [_first_days(dated_activity(single).filter(pl.col("day").is_between(*window))), blocked_accounts(single)]
-
-
 def load_dataset(
     data_dir: Path, settings: Settings, *, kinds: Collection[Kind] | None = None, window: Window | None = None
 ) -> Dataset:
@@ -225,8 +267,7 @@ def load_dataset(
     ctx = ParseContext.from_settings(settings)
     found = discover(data_dir, settings, list(Kind) if kinds is None else kinds)
     report = LoadReport(warnings=list(found.warnings))
-    parsed = [_parse(source, ctx) for source in found.files]
-    registry = [p for p in parsed if p.source.kind == Kind.SCHOOLS]
+    registry = [_parse(source, ctx) for source in found.files if source.kind == Kind.SCHOOLS]
     frames: dict[Kind, list[pl.LazyFrame]] = {}
     rejects: list[pl.LazyFrame] = []
     school_ids: pl.Series | None = None
@@ -238,10 +279,12 @@ def load_dataset(
         frames[Kind.SCHOOLS] = [schools]
         rejects += registry_rejects
         school_ids = schools.select("school_id").collect().to_series()
-    for part in parsed:
-        kind = part.source.kind
+        ctx = replace(ctx, school_ids=school_ids)
+    for source in found.files:
+        kind = source.kind
         if kind == Kind.SCHOOLS:
             continue
+        part = _parse(source, ctx)
         schema = canonical_schema(kind)
         known = (
             pl.col("school_id").is_in(school_ids.implode())
@@ -249,20 +292,13 @@ def load_dataset(
             else pl.lit(True)
         )
         other = pl.col("role") == OTHER_ROLE if "role" in schema else pl.lit(False)
-        # Every query of the file's pass reads one parse: Polars finds the shared part of two queries by
-        # itself, but with more it may parse the file once for some of them and again for the others.
-        frame = part.frame.cache()
+        frame = part.frame
         rows = FileRows(frame.filter(_VALID & known & ~other).select(list(schema)), _rejects(part, frame))
-        also = (
-            _activity_queries(kind, rows.valid, window)
-            if window is not None and kind in (Kind.EVENTS, Kind.ACCOUNTS)
-            else []
-        )
-        load, gathered = _count(part, frame, known, other, also)
+        load, gathered = _count(part, part.frame, known, other, window)
         report.files.append(load)
-        if gathered:
-            activity.append(gathered[0])
-            blocked.append(gathered[1])
+        if gathered is not None:
+            activity.append(gathered.active)
+            blocked.append(gathered.blocked)
         by_file[part.source.display] = rows
         frames.setdefault(kind, []).append(rows.valid)
         rejects.append(rows.rejects)

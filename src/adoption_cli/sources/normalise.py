@@ -3,16 +3,19 @@
 Output columns: every canonical column of the kind (absent optional ones null or defaulted), `_row`,
 `_reason` (null for a valid row), `_column` and `_value` (the raw cell that failed; null for user ids).
 A row is rejected for its first failing column in canonical order; a ragged row is rejected as a whole.
+
+Rows whose every cell is in a form the file is known to use (see `sources.fast_rows`) take a short cut:
+their values are read by a lookup or one fixed format, and only the other rows run the general parsers.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 from adoption_cli.dataset import canonical_schema
-from adoption_cli.schema import COLUMNS, Kind
+from adoption_cli.schema import COLUMNS, Column, Kind
 from adoption_cli.sources import reasons
 from adoption_cli.sources.readers import RAGGED, ROW, RawTable
 from adoption_cli.sources.values import DEFAULTS, ParseContext, Parsed, parse_column, with_stages
@@ -26,8 +29,14 @@ PRIVATE_COLUMNS = frozenset({"user_id"})
 MAX_VALUE_CHARS = 200
 
 
-def _error_of(name: str) -> pl.Expr:
-    return pl.col(f"_e_{name}")
+def value_of(name: str) -> str:
+    """The column holding a parsed value in `ColumnParser.parse`'s output."""
+    return f"_v_{name}"
+
+
+def error_of(name: str) -> str:
+    """The column holding a cell's reject reason (null when valid) in `ColumnParser.parse`'s output."""
+    return f"_e_{name}"
 
 
 def _shown(name: str) -> pl.Expr:
@@ -37,44 +46,106 @@ def _shown(name: str) -> pl.Expr:
     return pl.when(raw.str.len_chars() > MAX_VALUE_CHARS).then(raw.str.slice(0, MAX_VALUE_CHARS) + "…").otherwise(raw)
 
 
+@dataclass(frozen=True, slots=True)
+class ColumnParser:
+    """The general parsers of one file: which columns it has, and the platform its name gives."""
+
+    kind: Kind
+    present: frozenset[str]
+    ctx: ParseContext
+    platform: str | None
+
+    def spec(self, column: Column) -> Column:
+        # A platform given by the file name may be left out of a row.
+        return replace(column, required=False) if column.name == "platform" and self.platform else column
+
+    def fill(self, column: Column) -> pl.Expr:
+        """The value of a canonical column the file does not have."""
+        fill = self.platform if column.name == "platform" else DEFAULTS.get(column.type)
+        return pl.lit(fill, canonical_schema(self.kind)[column.name])
+
+    def parse(self, frame: pl.LazyFrame) -> tuple[pl.LazyFrame, list[tuple[str, pl.Expr]]]:
+        """`frame` plus `value_of(c)` for every canonical column and `error_of(c)` for each present one;
+        the checks (column, reason) in priority order."""
+        parsed: list[pl.Expr] = []
+        staged: list[Parsed] = []
+        checks: list[tuple[str, pl.Expr]] = []
+        for column in COLUMNS[self.kind]:
+            if column.name not in self.present:
+                parsed.append(self.fill(column).alias(value_of(column.name)))
+                continue
+            result = parse_column(self.spec(column), pl.col(column.name), self.ctx)
+            staged.append(result)
+            value, error = result.value, result.error
+            if column.name == "platform" and self.platform:
+                mismatch = value.is_not_null() & (value != pl.lit(self.platform))
+                error = pl.when(mismatch).then(pl.lit(reasons.PLATFORM_MISMATCH)).otherwise(error)
+                value = value.fill_null(pl.lit(self.platform))
+            parsed += [value.alias(value_of(column.name)), error.alias(error_of(column.name))]
+            checks.append((column.name, pl.col(error_of(column.name))))
+        frame = with_stages(frame, staged).with_columns(parsed)
+        if self.kind == Kind.SCHOOL_STATS and "registered" in self.present:
+            over = pl.col(value_of("active")) > pl.col(value_of("registered"))
+            frame = frame.with_columns(_e_rule=pl.when(over).then(pl.lit(reasons.ACTIVE_GT_REGISTERED)))
+            checks.append(("active", pl.col("_e_rule")))
+        return frame, checks
+
+    def normalise(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        """The module's output frame, every row through the general parsers."""
+        frame, checks = self.parse(frame)
+        ragged = pl.col(RAGGED)
+        reason = pl.when(ragged).then(pl.lit(reasons.RAGGED_ROW)).otherwise(pl.coalesce([e for _, e in checks]))
+        failed = pl.coalesce(
+            pl.when(ragged).then(pl.lit(WHOLE_ROW)),
+            *(pl.when(error.is_not_null()).then(pl.lit(name)) for name, error in checks),
+        )
+        frame = frame.with_columns(reason.cast(pl.String).alias(REASON), failed.alias(COLUMN))
+        shown = pl.coalesce([pl.when(pl.col(COLUMN) == name).then(_shown(name)) for name, _ in checks])
+        return frame.select(
+            *(pl.col(value_of(name)).alias(name) for name in canonical_schema(self.kind)),
+            pl.col(ROW),
+            pl.col(REASON),
+            pl.col(COLUMN),
+            shown.alias(VALUE),
+        )
+
+
+FAST_OK = "_fast"
+
+
+def _fast_value(name: str) -> str:
+    return f"_f_{name}"
+
+
 def normalise(table: RawTable, kind: Kind, ctx: ParseContext, *, platform: str | None) -> pl.LazyFrame:
     """Parse every column of `table`; `platform` fills (and must agree with) the platform column."""
-    schema = canonical_schema(kind)
-    parsed: list[pl.Expr] = []
-    staged: list[Parsed] = []
-    checks: list[tuple[str, pl.Expr]] = []  # (column, reason expr) in priority order
-    for column in COLUMNS[kind]:
-        if column.name not in table.columns:
-            fill = platform if column.name == "platform" else DEFAULTS.get(column.type)
-            parsed.append(pl.lit(fill, schema[column.name]).alias(f"_v_{column.name}"))
-            continue
-        spec = replace(column, required=False) if column.name == "platform" and platform else column
-        result = parse_column(spec, pl.col(column.name), ctx)
-        staged.append(result)
-        value, error = result.value, result.error
-        if column.name == "platform" and platform:
-            mismatch = value.is_not_null() & (value != pl.lit(platform))
-            error = pl.when(mismatch).then(pl.lit(reasons.PLATFORM_MISMATCH)).otherwise(error)
-            value = value.fill_null(pl.lit(platform))
-        parsed += [value.alias(f"_v_{column.name}"), error.alias(f"_e_{column.name}")]
-        checks.append((column.name, _error_of(column.name)))
-    frame = with_stages(table.frame, staged).with_columns(parsed)
-    if kind == Kind.SCHOOL_STATS and "registered" in table.columns:
-        over = pl.col("_v_active") > pl.col("_v_registered")
-        frame = frame.with_columns(_e_rule=pl.when(over).then(pl.lit(reasons.ACTIVE_GT_REGISTERED)))
-        checks.append(("active", pl.col("_e_rule")))
-    ragged = pl.col(RAGGED)
-    reason = pl.when(ragged).then(pl.lit(reasons.RAGGED_ROW)).otherwise(pl.coalesce([e for _, e in checks]))
-    failed = pl.coalesce(
-        pl.when(ragged).then(pl.lit(WHOLE_ROW)),
-        *(pl.when(error.is_not_null()).then(pl.lit(name)) for name, error in checks),
+    from adoption_cli.sources.fast_rows import plan
+
+    parser = ColumnParser(kind, table.columns, ctx, platform)
+    fast = plan(table, parser)
+    if fast is None:
+        return parser.normalise(table.frame)
+    staged = table.frame.with_columns(value.alias(_fast_value(name)) for name, value in fast.values.items())
+    # An empty cell is accepted when the general parser accepts it; its value is then in `values`.
+    ok = pl.all_horizontal(
+        ~pl.col(RAGGED),
+        *(
+            pl.when(pl.col(name).is_null()).then(pl.lit(empty_ok)).otherwise(pl.col(_fast_value(name)).is_not_null())
+            for name, empty_ok in fast.empty_ok.items()
+        ),
     )
-    frame = frame.with_columns(reason.cast(pl.String).alias(REASON), failed.alias(COLUMN))
-    shown = pl.coalesce([pl.when(pl.col(COLUMN) == name).then(_shown(name)) for name, _ in checks])
-    return frame.select(
-        *(pl.col(f"_v_{name}").alias(name) for name in schema),
+    staged = staged.with_columns(ok.alias(FAST_OK))
+    accepted = staged.filter(pl.col(FAST_OK)).select(
+        *(
+            pl.col(_fast_value(column.name)).alias(column.name)
+            if column.name in fast.values
+            else parser.fill(column).alias(column.name)
+            for column in COLUMNS[kind]
+        ),
         pl.col(ROW),
-        pl.col(REASON),
-        pl.col(COLUMN),
-        shown.alias(VALUE),
+        *(pl.lit(None, pl.String).alias(name) for name in (REASON, COLUMN, VALUE)),
     )
+    rest = parser.normalise(staged.filter(~pl.col(FAST_OK)).drop(FAST_OK, *map(_fast_value, fast.values)))
+    # (unordered: an ordered union would hold every row for `rest` until `accepted` is done)
+    combined: pl.LazyFrame = pl.union([accepted, rest], how="vertical")
+    return combined

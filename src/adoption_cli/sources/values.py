@@ -7,7 +7,7 @@ cell, the reason expression names why. Cells are compared after trimming; an emp
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,8 @@ _COUNT = r"^(?<sign>[-−]?)\s*(?<int>\d+|\d{1,3}(?: \d{3})+)(?:[.,](?<frac>\d+)
 class ParseContext:
     timezone: str
     today: date  # local calendar date of the run: values after today + 1 day are rejected as future
+    # The registry's ИНН (canonical), once it is read: a cell spelled exactly so is valid as it is.
+    school_ids: pl.Series | None = field(default=None, compare=False, hash=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ParseContext:
@@ -206,6 +208,13 @@ def datetime_steps(text: pl.Expr, step: _Steps, timezone: str) -> pl.Expr:
     return step(pl.coalesce(pl.when(zone.is_null()).then(naive).otherwise(converted), excel))
 
 
+def fixed_format(text: pl.Expr, fmt: str) -> pl.Expr:
+    """A timestamp written exactly in `fmt` with every field zero-padded (null for any other cell)."""
+    width = len(datetime(2000, 1, 1).strftime(fmt))
+    parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False, cache=False)
+    return pl.when(text.str.len_bytes() == width).then(parsed)
+
+
 def _checked_date(value: pl.Expr, limit: datetime | date) -> Result:
     future = value >= pl.lit(limit)
     return pl.when(~future).then(value), _first_reason(
@@ -216,9 +225,9 @@ def _checked_date(value: pl.Expr, limit: datetime | date) -> Result:
 def _datetime(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # Fast path: plain ISO timestamps to the second (`T` or a space), as most exports write them.
     # (cache=False: timestamps rarely repeat, and looking each one up in the cache doubled the parse)
-    iso = step(text.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S", strict=False, cache=False))
-    spaced = _only_others(text, iso.is_not_null())
-    spaced_seconds = spaced.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False, cache=False)
+    # (only cells of the format's exact width: strptime also takes unpadded fields and extra spaces)
+    iso = step(fixed_format(text, "%Y-%m-%dT%H:%M:%S"))
+    spaced_seconds = fixed_format(_only_others(text, iso.is_not_null()), "%Y-%m-%d %H:%M:%S")
     plain = step(pl.coalesce(iso, spaced_seconds))
     others = datetime_steps(step(_only_others(text, plain.is_not_null())), step, ctx.timezone)
     return _checked_date(step(pl.coalesce(plain, others)), ctx.future_limit)

@@ -1,0 +1,165 @@
+"""Rows that skip the general parsers because every cell is in a form the file is known to use.
+
+Polars evaluates every branch of an expression on every row, so the general parsers (trimming, case,
+quotes, zones, Excel serials, …) cost as much on a clean cell as on a messy one: on a month of a federal
+export that was most of the reading time. But an export writes each column one way. So, per file:
+
+- a column of few distinct values (platform, role, status, content kind, ownership, ИНН) gets a dictionary:
+  each spelling seen in the file's first rows mapped to what the general parser made of it (for ИНН also
+  the registry's ids, already canonical). A lookup is then the general parser, exactly, on those spellings;
+- an identifier of letters, digits, `-` and `_` is taken as it is (the general parser only trims it and
+  drops an Excel `.0`);
+- a timestamp is read with the one fixed format of `FORMATS` that reads the first rows as the general
+  parser does; tests/sources/test_fast_rows.py checks that each format agrees with the general parser on
+  every cell it accepts.
+
+A row whose every cell is accepted is valid with those values; every other row goes through the general
+parsers, so each row comes out as the general parsers alone would give it (the tests compare both whole).
+Where fewer than half of the first rows would be accepted, the file is read the general way only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from adoption_cli.dataset import canonical_schema
+from adoption_cli.schema import COLUMNS, Column, ValueType
+from adoption_cli.sources.normalise import ColumnParser, error_of, value_of
+from adoption_cli.sources.readers import RAGGED, ROW, RawTable
+from adoption_cli.sources.values import fixed_format
+
+SAMPLE_ROWS = 20_000
+MIN_SHARE = 0.5
+DICTIONARY_TYPES = frozenset(
+    {
+        ValueType.PLATFORM,
+        ValueType.ROLE,
+        ValueType.STATUS,
+        ValueType.CONTENT_KIND,
+        ValueType.OWNERSHIP,
+        ValueType.INN,
+    }
+)
+# Most common first: on a tie the earlier format is taken.
+FORMATS = (
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+)
+PLAIN_ID = r"^[0-9A-Za-z_-]+$"
+# More values spelled otherwise than this (ИНН written as numbers, say) are left to the general parser.
+MAX_RESPELLED = 8
+LEARNABLE = DICTIONARY_TYPES | {ValueType.ID, ValueType.DATETIME}
+
+
+@dataclass(frozen=True, slots=True)
+class FastRows:
+    """Per column of the file: the value of a cell in a known form or empty (null otherwise), and whether
+    an empty cell is valid."""
+
+    values: dict[str, pl.Expr]
+    empty_ok: dict[str, bool]
+
+
+def timestamp(raw: pl.Expr, fmt: str, parser: ColumnParser) -> pl.Expr:
+    """A cell in `fmt` as the general parser reads it (null if it is not in `fmt`, or is in the future)."""
+    value = fixed_format(raw, fmt)
+    return pl.when(value < pl.lit(parser.ctx.future_limit)).then(value)
+
+
+def plain_id(raw: pl.Expr) -> pl.Expr:
+    return pl.when(raw.str.contains(PLAIN_ID)).then(raw)
+
+
+def plan(table: RawTable, parser: ColumnParser) -> FastRows | None:
+    """The short cut for one file, learned from its first rows; None when it would not pay."""
+    columns = [c for c in COLUMNS[parser.kind] if c.name in parser.present]
+    if not columns or any(c.type not in LEARNABLE for c in columns):
+        return None  # the registry and the monthly statistics: small files
+    try:
+        head = table.frame.head(SAMPLE_ROWS).collect()
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException):
+        return None  # the full pass reports what is wrong with the file
+    if head.is_empty():
+        return None
+    # One more row, every cell empty: how the general parser takes an empty cell.
+    empty = pl.DataFrame({name: [None] for name in head.columns}, schema=head.schema).with_columns(
+        pl.lit(False).alias(RAGGED), pl.lit(0, pl.Int64).alias(ROW)
+    )
+    frame, _ = parser.parse(pl.concat([head, empty]).lazy())
+    parsed = frame.collect()
+    cells, empty_row = parsed.head(head.height), parsed.row(head.height, named=True)
+    values: dict[str, pl.Expr] = {}
+    empty_ok: dict[str, bool] = {}
+    for column in columns:
+        dtype = canonical_schema(parser.kind)[column.name]
+        raw = pl.col(column.name)
+        values[column.name] = (
+            pl.when(raw.is_null())
+            .then(pl.lit(empty_row[value_of(column.name)], dtype))
+            .otherwise(_cell_value(column, cells, parser))
+        )
+        empty_ok[column.name] = empty_row[error_of(column.name)] is None
+    fast = FastRows(values, empty_ok)
+    accepted = head.lazy().select(
+        pl.all_horizontal(
+            ~pl.col(RAGGED),
+            *(
+                pl.when(pl.col(n).is_null()).then(pl.lit(ok)).otherwise(values[n].is_not_null())
+                for n, ok in empty_ok.items()
+            ),
+        ).mean()
+    )
+    return fast if accepted.collect().item() >= MIN_SHARE else None
+
+
+def _cell_value(column: Column, cells: pl.DataFrame, parser: ColumnParser) -> pl.Expr:
+    """The value of a non-empty cell in a form this column uses (null for any other cell)."""
+    raw = pl.col(column.name)
+    dtype = canonical_schema(parser.kind)[column.name]
+    if column.type in DICTIONARY_TYPES:
+        return _dictionary(column, cells, parser)
+    candidates = [plain_id(raw)] if column.type == ValueType.ID else [timestamp(raw, fmt, parser) for fmt in FORMATS]
+    hits = _agreeing_hits(candidates, column, cells)
+    # The form reading the most first-row cells as the general parser does (the earliest on a tie).
+    best = max(range(len(hits)), key=lambda i: hits[i])
+    return candidates[best] if hits[best] > 0 else pl.lit(None, dtype)
+
+
+def _dictionary(column: Column, cells: pl.DataFrame, parser: ColumnParser) -> pl.Expr:
+    """The spellings of the first rows, looked up with `is_in` (elementwise: `replace_strict` is a
+    whole-column function, which the streaming engine would hold in memory for the whole file)."""
+    raw = pl.col(column.name)
+    seen = (
+        cells.filter(raw.is_not_null() & pl.col(error_of(column.name)).is_null())
+        .select(raw.alias("raw"), pl.col(value_of(column.name)).alias("value"))
+        .unique("raw")
+    )
+    same = seen.filter(pl.col("raw") == pl.col("value"))["raw"]
+    if column.type == ValueType.INN and parser.ctx.school_ids is not None:
+        same = pl.concat([same, parser.ctx.school_ids]).unique()
+    # Other spellings (e.g. «Ученик» for student), one lookup per value they stand for.
+    respelled = seen.filter(pl.col("raw") != pl.col("value")).group_by("value").agg("raw").sort("value")
+    lookups = [pl.when(raw.is_in(same.implode())).then(raw)]
+    if respelled.height <= MAX_RESPELLED:
+        lookups += [pl.when(raw.is_in(spellings)).then(pl.lit(value)) for value, spellings in respelled.iter_rows()]
+    return pl.coalesce(lookups)
+
+
+def _agreeing_hits(candidates: list[pl.Expr], column: Column, cells: pl.DataFrame) -> list[int]:
+    """How many first-row cells each candidate reads; 0 for one that reads any cell otherwise than the
+    general parser (another value, or a value where the general parser rejects the cell)."""
+    general, rejected = pl.col(value_of(column.name)), pl.col(error_of(column.name)).is_not_null()
+    counts = cells.select(
+        pl.struct(
+            value.is_not_null().sum().alias("hits"),
+            (value.is_not_null() & (rejected | (value != general).fill_null(True))).sum().alias("wrong"),
+        ).alias(str(i))
+        for i, value in enumerate(candidates)
+    ).row(0)
+    return [0 if count["wrong"] else count["hits"] for count in counts]

@@ -1,0 +1,185 @@
+"""The short cut for rows in a file's usual forms (sources.fast_rows) gives, row for row, what the general
+parsers give: on every export of the test corpus and sample_data/, on a file mixing clean and messy rows,
+and, per timestamp format, on any cell the format accepts (property test)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sources_helpers import INN_A, INN_B, write, write_registry
+
+from adoption_cli.config import load_settings
+from adoption_cli.errors import AdoptionError
+from adoption_cli.schema import Column, Kind, ValueType
+from adoption_cli.sources import fast_rows, loader
+from adoption_cli.sources.columns import ColumnMap
+from adoption_cli.sources.discovery import discover
+from adoption_cli.sources.normalise import ROW, ColumnParser, normalise
+from adoption_cli.sources.readers import read_table
+from adoption_cli.sources.values import ParseContext, parse_column, with_stages
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTEXT = ParseContext("Europe/Moscow", date(2025, 6, 1))
+FOLDERS = [ROOT / "sample_data", *sorted(p for p in (ROOT / "tests" / "corpus").iterdir() if p.is_dir())]
+
+
+def _both_ways(data_dir: Path, ctx: ParseContext = CONTEXT) -> list[tuple[str, bool, pl.DataFrame, pl.DataFrame]]:
+    """(file, short cut taken, normalised with it, normalised by the general parsers), every file."""
+    found = discover(data_dir, load_settings(data_dir=data_dir), list(Kind))
+    results = []
+    for source in found.files:
+        table = read_table(
+            source.path,
+            source.display,
+            ColumnMap(source.kind, source.columns),
+            platform_given=source.platform is not None,
+            timezone=ctx.timezone,
+            sheet=source.sheet,
+        )
+        parser = ColumnParser(source.kind, table.columns, ctx, source.platform)
+        taken = fast_rows.plan(table, parser) is not None
+        fast = normalise(table, source.kind, ctx, platform=source.platform).collect().sort(ROW)
+        general = parser.normalise(table.frame).collect().sort(ROW)
+        results.append((source.display, taken, fast, general))
+    return results
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_every_export_reads_the_same_with_the_short_cut(folder: Path) -> None:
+    try:
+        results = _both_ways(folder)
+    except (AdoptionError, pl.exceptions.PolarsError):
+        pytest.skip("a folder the loader refuses as a whole (tests/test_quality.py checks how)")
+    for display, _, fast, general in results:
+        assert fast.equals(general), display
+
+
+def test_the_short_cut_is_taken_on_the_sample_exports() -> None:
+    taken = {display: was for display, was, _, _ in _both_ways(ROOT / "sample_data")}
+    assert taken["myschool_events_2024-09.csv"]
+    assert taken["myschool_accounts.csv"]
+    assert taken["sferum_events.tsv"]  # Russian headers, roles and dd.mm.yyyy timestamps
+    assert not taken["schools.xlsx"]  # the registry has text and counts: always the general parsers
+
+
+MIXED = f"""Платформа;ID пользователя;Роль;ИНН;Дата и время входа
+Сферум;1001;Ученик;{INN_A};02.09.2024 08:00
+Сферум;1002;Ученик;{INN_A};02.09.2024 08:05
+Сферум;1003;Учитель;{INN_B};02.09.2024 09:00
+Сферум;1004;учитель ;{INN_B};02.09.2024 09:10
+сферум;1005.0;Ученик;'{INN_A};2024-09-02T10:00:00Z
+Сферум; 1006 ;администратор;{INN_A};45537.5
+Сферум;1007;Ученик;2310031476;02.09.2024 11:00
+Сферум;1008;Ученик;{INN_A};31.09.2024 11:00
+Сферум;;Ученик;{INN_A};02.09.2024 12:00
+Моя школа;1009;Ученик;{INN_A};02.09.2024 12:00
+Сферум;1010;Ученик;{INN_A};02.09.2030 12:00
+Сферум;1011;Ученик;{INN_A};02.09.2024 12:00;лишнее
+Сферум;1012;Ученик;{INN_A};
+Сферум;1013;Ученик;7707083893;02.09.2024 13:00
+"""
+
+
+def test_clean_and_messy_rows_of_one_file(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    clean = "".join(f"Сферум;{2000 + i};Ученик;{INN_A};03.09.2024 08:{i:02d}\n" for i in range(20))
+    write(tmp_path / "sferum_events.csv", MIXED + clean, encoding="cp1251")
+    results = {display: (taken, fast, general) for display, taken, fast, general in _both_ways(tmp_path)}
+    taken, fast, general = results["sferum_events.csv"]
+    assert taken  # most rows are in the file's usual forms; the others go through the general parsers
+    assert fast.equals(general)
+    assert fast.filter(pl.col("_reason").is_null())["role"].to_list()[:4] == [
+        "student",
+        "student",
+        "teacher",
+        "teacher",
+    ]
+
+
+def test_registry_ids_are_known_spellings(tmp_path: Path) -> None:
+    """A school that is not among the first rows is still read by the short cut: its id is in the registry."""
+    registry = pl.Series("school_id", [INN_A, INN_B])
+    table_dir = tmp_path
+    write_registry(table_dir)
+    rows = "\n".join(f"sferum,{i},student,{INN_A},2024-09-02T08:00:00" for i in range(30))
+    write(
+        table_dir / "sferum_events.csv",
+        f"platform,user_id,role,school_id,ts\n{rows}\nsferum,99,student,{INN_B},2024-09-02T08:00:00\n",
+    )
+    source = next(s for s in discover(table_dir, load_settings(data_dir=table_dir), [Kind.EVENTS]).files)
+    table = read_table(
+        source.path,
+        source.display,
+        ColumnMap(source.kind, source.columns),
+        platform_given=True,
+        timezone="Europe/Moscow",
+    )
+    ctx = ParseContext("Europe/Moscow", date(2025, 6, 1), school_ids=registry)
+    fast = fast_rows.plan(table, ColumnParser(Kind.EVENTS, table.columns, ctx, "sferum"))
+    assert fast is not None
+    accepted = table.frame.select(fast.values["school_id"]).collect().to_series()
+    assert accepted.to_list()[-1] == INN_B
+
+
+def test_examples_after_the_first_rows_name_their_own_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond EXAMPLE_ROWS rejected rows are grouped: the example is still the first such row, with its value."""
+    monkeypatch.setattr(loader, "EXAMPLE_ROWS", 5)
+    write_registry(tmp_path)
+    good = [f"sferum,{i},student,{INN_A},2024-09-02T08:00:00" for i in range(200_000)]
+    good[1] = f"sferum,1,student,{INN_A},not-a-date-1"  # file row 3
+    good[150_000] = f"sferum,2,student,{INN_A},not-a-date-2"  # row 150 002
+    good[150_010] = f"sferum,3,student,{INN_A},not-a-date-3"
+    good[190_000] = f"sferum,4,student,{INN_A},not-a-date-4"
+    write(tmp_path / "sferum_events.csv", "platform,user_id,role,school_id,ts\n" + "\n".join(good) + "\n")
+    from adoption_cli.sources import load_dataset
+
+    dataset = load_dataset(tmp_path, load_settings(data_dir=tmp_path))
+    load = next(f for f in dataset.report.files if f.path == "sferum_events.csv")
+    assert load.rejected == 4
+    assert [(ex.row, ex.value) for ex in load.examples] == [(3, "not-a-date-1"), (150_002, "not-a-date-2")]
+
+
+# Date-like cells: digits of any width, the separators of every format, optional seconds and zones.
+_part = st.text(alphabet="0123456789", min_size=1, max_size=4)
+_cells = st.builds(
+    lambda y, mo, d, h, mi, s, date_sep, mid, zone, dotted, pad: (
+        (f"{d}.{mo}.{y}" if dotted else f"{y}{date_sep}{mo}{date_sep}{d}")
+        + (f"{mid}{h}:{mi}" + (f":{s}" if s else "") if h else "")
+        + zone
+        + pad
+    ),
+    _part,
+    _part,
+    _part,
+    st.one_of(st.just(""), _part),
+    _part,
+    st.one_of(st.just(""), _part),
+    st.sampled_from(["-", ".", "/"]),
+    st.sampled_from(["T", " ", "  ", "t"]),
+    st.sampled_from(["", "Z", "+03:00", " UTC"]),
+    st.booleans(),
+    st.sampled_from(["", " "]),
+)
+
+
+@pytest.mark.parametrize("fmt", fast_rows.FORMATS)
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(_cells, min_size=1, max_size=40))
+def test_a_timestamp_format_reads_what_the_general_parser_reads(fmt: str, cells: list[str]) -> None:
+    column = Column("ts", ValueType.DATETIME)
+    parser = ColumnParser(Kind.EVENTS, frozenset({"ts"}), CONTEXT, None)
+    general = parse_column(column, pl.col("ts"), CONTEXT)
+    frame = with_stages(pl.LazyFrame({"ts": cells}, schema={"ts": pl.String}), [general])
+    out = frame.select(
+        "ts",
+        fast_rows.timestamp(pl.col("ts"), fmt, parser).alias("fast"),
+        general.value.alias("value"),
+        general.error.alias("error"),
+    ).collect()
+    taken = out.filter(pl.col("fast").is_not_null())
+    assert taken.filter(pl.col("error").is_not_null() | (pl.col("fast") != pl.col("value"))).is_empty(), taken
