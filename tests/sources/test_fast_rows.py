@@ -19,7 +19,7 @@ from adoption_cli.schema import Column, Kind, ValueType
 from adoption_cli.sources import fast_rows, loader
 from adoption_cli.sources.columns import ColumnMap
 from adoption_cli.sources.discovery import discover
-from adoption_cli.sources.normalise import ROW, ColumnParser, normalise
+from adoption_cli.sources.normalise import ROW, ColumnParser
 from adoption_cli.sources.readers import read_table
 from adoption_cli.sources.values import ParseContext, parse_column, with_stages
 
@@ -33,18 +33,11 @@ def _both_ways(data_dir: Path, ctx: ParseContext = CONTEXT) -> list[tuple[str, b
     found = discover(data_dir, load_settings(data_dir=data_dir), list(Kind))
     results = []
     for source in found.files:
-        table = read_table(
-            source.path,
-            source.display,
-            ColumnMap(source.kind, source.columns),
-            platform_given=source.platform is not None,
-            timezone=ctx.timezone,
-            sheet=source.sheet,
-        )
-        parser = ColumnParser(source.kind, table.columns, ctx, source.platform)
-        taken = fast_rows.plan(table, parser) is not None
-        fast = normalise(table, source.kind, ctx, platform=source.platform).collect().sort(ROW)
-        general = parser.normalise(table.frame).collect().sort(ROW)
+        part = loader._parse(source, ctx)
+        parser = ColumnParser(source.kind, part.table.columns, ctx, source.platform)
+        taken = fast_rows.plan(part.table, parser) is not None
+        fast = part.frame.collect().sort(ROW)
+        general = parser.normalise(part.table.frame).collect().sort(ROW)
         results.append((source.display, taken, fast, general))
     return results
 
