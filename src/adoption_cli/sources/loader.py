@@ -18,12 +18,13 @@ from adoption_cli.dataset import BranchMerge, Dataset, FileLoad, FileRows, LoadR
 from adoption_cli.errors import DataError
 from adoption_cli.metrics.activity_base import ACTIVITY_COLUMNS as USER_COLUMNS
 from adoption_cli.metrics.activity_base import DATED_ACTIVITY, activity_records, without_blocked
-from adoption_cli.schema import OTHER_ROLE, Kind
+from adoption_cli.schema import OTHER_ROLE, Kind, ValueType
 from adoption_cli.sources.columns import ColumnMap
 from adoption_cli.sources.discovery import SourceFile, discover
-from adoption_cli.sources.normalise import COLUMN, REASON, VALUE, normalise
+from adoption_cli.sources.normalise import COLUMN, REASON, VALUE, WHOLE_ROW, normalise
 from adoption_cli.sources.readers import ROW, SPARE_COLUMNS, RawTable, read_table
-from adoption_cli.sources.values import ParseContext
+from adoption_cli.sources.reasons import REASONS
+from adoption_cli.sources.values import ParseContext, vocabulary_spellings
 
 EXAMPLES_PER_REASON = 3
 # Rejected rows among a file's first rows are each an example candidate; later ones are grouped by reason
@@ -93,8 +94,18 @@ def _iso_day(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _codes(value_type: ValueType) -> pl.Enum:
+    codes = list(vocabulary_spellings(value_type))
+    return pl.Enum([*codes, OTHER_ROLE] if value_type == ValueType.ROLE else codes)
+
+
 def _count(
-    parsed: _Parsed, frame: pl.LazyFrame, known: pl.Expr, other: pl.Expr, window: Window | None = None
+    parsed: _Parsed,
+    frame: pl.LazyFrame,
+    known: pl.Expr,
+    other: pl.Expr,
+    window: Window | None = None,
+    schools: pl.DataType = pl.String(),
 ) -> tuple[FileLoad, _Gathered | None]:
     """Every figure of one file, and (given a `window`) who in it was active then and which of its
     accounts are blocked, from one group_by over the file.
@@ -103,20 +114,23 @@ def _count(
     part, and each further query cost nearly a whole parse again. The groups are few but for one per
     user active in the window (what the metrics need anyway) and one per rejected row among the first
     `EXAMPLE_ROWS` (candidates for the examples; later rejected rows are grouped by reason and column).
+    `schools` is the dtype of an active user's school in the groups: an enum of the registry's ИНН.
     """
     source, table = parsed.source, parsed.table
     kind = source.kind
     schema = canonical_schema(kind)
     rejected = ~_VALID
+    # Keys of known values are enums (a few bytes a group, not a 16-byte string): a federal month has tens
+    # of millions of groups, one per active user.
     keys = [
-        pl.col(REASON),
-        pl.when(rejected).then(pl.col(COLUMN)).alias(COLUMN),
-        pl.when(rejected & (pl.col(ROW) <= EXAMPLE_ROWS)).then(pl.col(ROW)).alias("_example"),
+        pl.col(REASON).cast(pl.Enum(list(REASONS))),
+        pl.when(rejected).then(pl.col(COLUMN)).cast(pl.Enum([WHOLE_ROW, *schema])).alias(COLUMN),
+        pl.when(rejected & (pl.col(ROW) <= EXAMPLE_ROWS)).then(pl.col(ROW)).cast(pl.Int32).alias("_example"),
         pl.when(_VALID).then(known).alias("_known"),
         pl.when(_VALID).then(other).alias("_other"),
-        (pl.when(_VALID).then(pl.col("platform")) if "platform" in schema else pl.lit(None, pl.String)).alias(
-            "platform"
-        ),
+        (pl.when(_VALID).then(pl.col("platform")) if "platform" in schema else pl.lit(None, pl.String))
+        .cast(_codes(ValueType.PLATFORM))
+        .alias("platform"),
     ]
     aggs = [pl.len().alias("rows"), pl.when(rejected).then(_row_and_value()).min().alias(FIRST)]
     activity = ACTIVITY_COLUMNS.get(kind)
@@ -130,11 +144,15 @@ def _count(
         active = (kept & day.is_between(*window)).fill_null(False)
         blocked = (kept & (pl.col("status") == "blocked")).fill_null(False) if kind == Kind.ACCOUNTS else pl.lit(False)
         keys += [active.alias("_active"), blocked.alias("_blocked")]
+        user = active | blocked
         keys += [
-            pl.when(active | blocked).then(pl.col(name)).alias(name) for name in USER_COLUMNS if name != "platform"
+            pl.when(user).then(pl.col("school_id")).cast(schools).alias("school_id"),
+            pl.when(user).then(pl.col("role")).cast(_codes(ValueType.ROLE)).alias("role"),
+            pl.when(user).then(pl.col("user_id")).alias("user_id"),
         ]
         aggs.append(day.min().alias("day"))
     (groups,) = _collect(source.display, [frame.group_by(keys).agg(aggs)])
+    groups = groups.with_columns(pl.col(REASON, COLUMN).cast(pl.String))
     valid = groups.filter(pl.col(REASON).is_null())
     bad = groups.filter(pl.col(REASON).is_not_null())
     reasons = bad.group_by(REASON).agg(pl.col("rows").sum()).sort(REASON)
@@ -153,7 +171,9 @@ def _count(
         path=source.display,
         kind=kind,
         platform=source.platform,
-        platforms=sorted(valid.filter(pl.col("_known") & ~pl.col("_other"))["platform"].drop_nulls().unique()),
+        platforms=sorted(
+            valid.filter(pl.col("_known") & ~pl.col("_other"))["platform"].drop_nulls().unique().cast(pl.String)
+        ),
         size_bytes=table.fingerprint.size_bytes,
         sha256=table.fingerprint.sha256,
         encoding=table.encoding,
@@ -271,6 +291,7 @@ def load_dataset(
     frames: dict[Kind, list[pl.LazyFrame]] = {}
     rejects: list[pl.LazyFrame] = []
     school_ids: pl.Series | None = None
+    school_dtype: pl.DataType = pl.String()
     by_file: dict[str, FileRows] = {}
     activity: list[pl.DataFrame] = []
     blocked: list[pl.DataFrame] = []
@@ -280,6 +301,7 @@ def load_dataset(
         rejects += registry_rejects
         school_ids = schools.select("school_id").collect().to_series()
         ctx = replace(ctx, school_ids=school_ids)
+        school_dtype = pl.Enum(school_ids.unique().sort())
     for source in found.files:
         kind = source.kind
         if kind == Kind.SCHOOLS:
@@ -294,7 +316,7 @@ def load_dataset(
         other = pl.col("role") == OTHER_ROLE if "role" in schema else pl.lit(False)
         frame = part.frame
         rows = FileRows(frame.filter(_VALID & known & ~other).select(list(schema)), _rejects(part, frame))
-        load, gathered = _count(part, part.frame, known, other, window)
+        load, gathered = _count(part, part.frame, known, other, window, school_dtype)
         report.files.append(load)
         if gathered is not None:
             activity.append(gathered.active)
@@ -320,4 +342,6 @@ def _gathered_activity(dataset: Dataset, activity: list[pl.DataFrame], blocked: 
     if not activity:  # no events or accounts file: the same empty records the frames give
         return _first_days(activity_records(dataset)).collect().lazy()
     records = without_blocked(pl.concat(activity).lazy(), pl.concat(blocked).lazy().unique())
-    return _first_days(records).collect().lazy()
+    # (the metrics compare these with the frames' strings)
+    strings = pl.col("platform", "school_id", "role").cast(pl.String)
+    return _first_days(records).with_columns(strings).collect().lazy()
