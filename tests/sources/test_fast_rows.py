@@ -184,3 +184,18 @@ def test_a_timestamp_format_reads_what_the_general_parser_reads(fmt: str, cells:
     ).collect()
     taken = out.filter(pl.col("fast").is_not_null())
     assert taken.filter(pl.col("error").is_not_null() | (pl.col("fast") != pl.col("value"))).is_empty(), taken
+
+
+def test_validate_lists_rejects_in_file_order(tmp_path: Path) -> None:
+    """Rows read by the short cut and rows read the general way come back in no set order: the CSV of
+    rejects is sorted by file (report order) and row."""
+    from tests.cli_support import invoke
+
+    write_registry(tmp_path)
+    rows = [f"sferum,{i},student,{INN_A},2024-09-02T08:00:00" for i in range(60_000)]
+    for index in range(0, 60_000, 997):
+        rows[index] = f"sferum,{index},student,{INN_A},bad-{index}"
+    write(tmp_path / "sferum_events.csv", "platform,user_id,role,school_id,ts\n" + "\n".join(rows) + "\n")
+    result = invoke("validate", "--data", str(tmp_path), "--format", "csv")
+    listed = pl.read_csv(result.stdout.encode(), infer_schema=False).filter(pl.col("file") == "sferum_events.csv")
+    assert listed["row"].cast(pl.Int64).to_list() == [index + 2 for index in range(0, 60_000, 997)]

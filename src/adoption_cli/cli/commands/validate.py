@@ -40,7 +40,11 @@ def command(
     if output is OutputFormat.JSON:
         write_json(validate_payload(report))
     elif output is OutputFormat.CSV:
-        write_csv(dataset.rejects.collect())
+        # Files in the report's order, rows in file order: reading a file splits its rows in two streams
+        # (sources.fast_rows), which keep no order between them.
+        order = {load.path: index for index, load in enumerate(report.files)}
+        rejects = dataset.rejects.collect()
+        write_csv(rejects.sort(rejects["file"].replace_strict(order, default=len(order)), "row"))
     else:
         title = env.t(f"Проверка выгрузок в «{dataset.data_dir}»", f"Exports in «{dataset.data_dir}»")
         write_renderable(validate_view(report, title, reason_label))
