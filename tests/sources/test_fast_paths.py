@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 import polars as pl
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from adoption_cli.schema import ValueType, vocabulary_index
@@ -114,6 +114,8 @@ def test_inn_fast_path_matches_the_general_rules_on_every_check_digit() -> None:
 
 @settings(max_examples=80, deadline=None)
 @given(stripped(timestamps))
+# Found by this test: strptime takes a doubled space and an unpadded field, the general rules do not.
+@example(["2024-10-01  00:00:21", "2024-10-01  00:5:21", "2024-10-01T0:05:21", "1.10.2024 00:05"])
 def test_datetime_fast_path_matches_the_general_rules(cells: list[str]) -> None:
     general = _run(lambda t, s: _no_error(datetime_steps(t, s, CONTEXT.timezone)), cells)
     fast = _run(lambda t, s: _datetime(t, s, CONTEXT), cells)

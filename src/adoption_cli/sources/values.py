@@ -6,6 +6,7 @@ cell, the reason expression names why. Cells are compared after trimming; an emp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -208,11 +209,20 @@ def datetime_steps(text: pl.Expr, step: _Steps, timezone: str) -> pl.Expr:
     return step(pl.coalesce(pl.when(zone.is_null()).then(naive).otherwise(converted), excel))
 
 
+_FIELD_DIGITS = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2}
+
+
+def format_shape(fmt: str) -> str:
+    """The regex of a cell written exactly in `fmt`: each field zero-padded, each separator once."""
+    parts = re.split(r"(%[YmdHMS])", fmt)
+    return "^" + "".join(f"[0-9]{{{_FIELD_DIGITS[p]}}}" if p in _FIELD_DIGITS else re.escape(p) for p in parts) + "$"
+
+
 def fixed_format(text: pl.Expr, fmt: str) -> pl.Expr:
-    """A timestamp written exactly in `fmt` with every field zero-padded (null for any other cell)."""
-    width = len(datetime(2000, 1, 1).strftime(fmt))
+    """A timestamp written exactly in `fmt` (null for any other cell). The shape is checked first:
+    `strptime` alone also takes unpadded fields and doubled spaces, which the general rules read otherwise."""
     parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False, cache=False)
-    return pl.when(text.str.len_bytes() == width).then(parsed)
+    return pl.when(text.str.contains(format_shape(fmt))).then(parsed)
 
 
 def _checked_date(value: pl.Expr, limit: datetime | date) -> Result:
@@ -225,7 +235,6 @@ def _checked_date(value: pl.Expr, limit: datetime | date) -> Result:
 def _datetime(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # Fast path: plain ISO timestamps to the second (`T` or a space), as most exports write them.
     # (cache=False: timestamps rarely repeat, and looking each one up in the cache doubled the parse)
-    # (only cells of the format's exact width: strptime also takes unpadded fields and extra spaces)
     iso = step(fixed_format(text, "%Y-%m-%dT%H:%M:%S"))
     spaced_seconds = fixed_format(_only_others(text, iso.is_not_null()), "%Y-%m-%d %H:%M:%S")
     plain = step(pl.coalesce(iso, spaced_seconds))
