@@ -20,6 +20,7 @@ Where fewer than half of the first rows would be accepted, the file is read the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -28,7 +29,7 @@ from adoption_cli.dataset import canonical_schema
 from adoption_cli.schema import COLUMNS, Column, ValueType
 from adoption_cli.sources.normalise import ColumnParser, error_of, value_of
 from adoption_cli.sources.readers import RAGGED, ROW, RawTable
-from adoption_cli.sources.values import fixed_format
+from adoption_cli.sources.values import code_of, fixed_format
 
 SAMPLE_ROWS = 20_000
 MIN_SHARE = 0.5
@@ -64,6 +65,17 @@ class FastRows:
 
     values: dict[str, pl.Expr]
     empty_ok: dict[str, bool]
+
+    def accepted(self, value: Callable[[str], pl.Expr]) -> pl.Expr:
+        """Whether a row takes the short cut: not ragged, and each cell either in a known form (`value(name)`,
+        that column's value, is not null) or empty where the general parser accepts an empty cell."""
+        return pl.all_horizontal(
+            ~pl.col(RAGGED),
+            *(
+                pl.when(pl.col(name).is_null()).then(pl.lit(empty_ok)).otherwise(value(name).is_not_null())
+                for name, empty_ok in self.empty_ok.items()
+            ),
+        )
 
 
 def timestamp(raw: pl.Expr, fmt: str, parser: ColumnParser) -> pl.Expr:
@@ -106,16 +118,8 @@ def plan(table: RawTable, parser: ColumnParser) -> FastRows | None:
         )
         empty_ok[column.name] = empty_row[error_of(column.name)] is None
     fast = FastRows(values, empty_ok)
-    accepted = head.lazy().select(
-        pl.all_horizontal(
-            ~pl.col(RAGGED),
-            *(
-                pl.when(pl.col(n).is_null()).then(pl.lit(ok)).otherwise(values[n].is_not_null())
-                for n, ok in empty_ok.items()
-            ),
-        ).mean()
-    )
-    return fast if accepted.collect().item() >= MIN_SHARE else None
+    share = head.select(fast.accepted(values.__getitem__).mean()).item()
+    return fast if share >= MIN_SHARE else None
 
 
 def _cell_value(column: Column, cells: pl.DataFrame, parser: ColumnParser) -> pl.Expr:
@@ -145,10 +149,10 @@ def _dictionary(column: Column, cells: pl.DataFrame, parser: ColumnParser) -> pl
         same = pl.concat([same, parser.ctx.school_ids]).unique()
     # Other spellings (e.g. «Ученик» for student), one lookup per value they stand for.
     respelled = seen.filter(pl.col("raw") != pl.col("value")).group_by("value").agg("raw").sort("value")
-    lookups = [pl.when(raw.is_in(same.implode())).then(raw)]
-    if respelled.height <= MAX_RESPELLED:
-        lookups += [pl.when(raw.is_in(spellings)).then(pl.lit(value)) for value, spellings in respelled.iter_rows()]
-    return pl.coalesce(lookups)
+    as_written = pl.when(raw.is_in(same.implode())).then(raw)
+    if respelled.is_empty() or respelled.height > MAX_RESPELLED:
+        return as_written
+    return pl.coalesce(as_written, code_of(raw, dict(respelled.iter_rows())))
 
 
 def _agreeing_hits(candidates: list[pl.Expr], column: Column, cells: pl.DataFrame) -> list[int]:

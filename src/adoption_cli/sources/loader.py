@@ -314,8 +314,7 @@ def load_dataset(
             else pl.lit(True)
         )
         other = pl.col("role") == OTHER_ROLE if "role" in schema else pl.lit(False)
-        frame = part.frame
-        rows = FileRows(frame.filter(_VALID & known & ~other).select(list(schema)), _rejects(part, frame))
+        rows = FileRows(part.frame.filter(_VALID & known & ~other).select(list(schema)), _rejects(part, part.frame))
         load, gathered = _count(part, part.frame, known, other, window, school_dtype)
         report.files.append(load)
         if gathered is not None:

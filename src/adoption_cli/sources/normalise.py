@@ -119,22 +119,14 @@ def _fast_value(name: str) -> str:
 
 def normalise(table: RawTable, kind: Kind, ctx: ParseContext, *, platform: str | None) -> pl.LazyFrame:
     """Parse every column of `table`; `platform` fills (and must agree with) the platform column."""
-    from adoption_cli.sources.fast_rows import plan
+    from adoption_cli.sources.fast_rows import plan  # (it builds on ColumnParser: imported here, not above)
 
     parser = ColumnParser(kind, table.columns, ctx, platform)
     fast = plan(table, parser)
     if fast is None:
         return parser.normalise(table.frame)
     staged = table.frame.with_columns(value.alias(_fast_value(name)) for name, value in fast.values.items())
-    # An empty cell is accepted when the general parser accepts it; its value is then in `values`.
-    ok = pl.all_horizontal(
-        ~pl.col(RAGGED),
-        *(
-            pl.when(pl.col(name).is_null()).then(pl.lit(empty_ok)).otherwise(pl.col(_fast_value(name)).is_not_null())
-            for name, empty_ok in fast.empty_ok.items()
-        ),
-    )
-    staged = staged.with_columns(ok.alias(FAST_OK))
+    staged = staged.with_columns(fast.accepted(lambda name: pl.col(_fast_value(name))).alias(FAST_OK))
     accepted = staged.filter(pl.col(FAST_OK)).select(
         *(
             pl.col(_fast_value(column.name)).alias(column.name)
