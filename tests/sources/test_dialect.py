@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,24 @@ def test_fingerprint_fields(tmp_path: Path) -> None:
     import hashlib
 
     path = write_registry(tmp_path)
-    loaded = file_load(load(tmp_path), "schools.csv")
+    loaded = file_load(load(tmp_path, file_hashes=True), "schools.csv")
     assert loaded.size_bytes == path.stat().st_size
     assert loaded.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    # the hash costs a pass over the bytes: only the commands that show it ask for it
+    unhashed = file_load(load(tmp_path), "schools.csv")
+    assert (unhashed.size_bytes, unhashed.sha256) == (loaded.size_bytes, "")
+
+
+@pytest.mark.parametrize("digest", [True, False])
+def test_utf8_check_across_ascii_chunks(tmp_path: Path, digest: bool) -> None:
+    """The ASCII short cut must not skip a character split across chunks, nor cp1251 bytes after ASCII."""
+    from adoption_cli.sources import dialect
+
+    split = b"a" * (dialect.CHUNK_BYTES - 1) + "ж".encode() + b"b" * dialect.CHUNK_BYTES + b"\n"
+    (tmp_path / "split.csv").write_bytes(split)
+    assert inspect_text(tmp_path / "split.csv", "split.csv", digest=digest).encoding == "utf-8"
+    late = b"a,b\n" * (dialect.CHUNK_BYTES // 2) + "ж,ы\n".encode("cp1251")
+    (tmp_path / "late.csv").write_bytes(late)
+    found = inspect_text(tmp_path / "late.csv", "late.csv", digest=digest)
+    assert found.encoding == "cp1251"
+    assert found.fingerprint.sha256 == (hashlib.sha256(late).hexdigest() if digest else "")

@@ -81,7 +81,7 @@ def test_daily_activity_is_distinct_and_leaves_blocked_and_unknown_out(
 
 def test_report_and_rejects_survive_the_store(data_dir: Path, store_dir: Path, settings: Settings) -> None:
     stored = open_store(store_dir, data_dir, settings)
-    raw = load_dataset(data_dir, settings)
+    raw = load_dataset(data_dir, settings, file_hashes=True)  # the store keeps every file's SHA-256
     assert stored is not None
     assert stored.report == raw.report
     assert stored.report.rejected >= 1

@@ -115,7 +115,7 @@ def data_sets(
     assert max(pieces) == (1 if request.param is None else 3)  # three schools
     stored = open_store(data_dir / ".adoption-store", data_dir, settings)
     assert stored is not None and stored.active_exceptions is not None
-    loaded = load_dataset(data_dir, settings)
+    loaded = load_dataset(data_dir, settings, file_hashes=True)  # as `adoption report` reads
     return stored, replace(loaded, frames={kind: frame.collect().lazy() for kind, frame in loaded.frames.items()})
 
 

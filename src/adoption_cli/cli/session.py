@@ -46,10 +46,12 @@ def read_dataset(
     overrides: Mapping[str, Any] | None = None,
     kinds: Collection[Kind] | None = None,
     window: Period | None = None,
+    file_hashes: bool = False,
 ) -> tuple[Settings, Dataset]:
     """Settings and the data set — from the Parquet store when it is up to date, else from the exports with
     a progress display while loading; says nothing about rejects. A command that asks about one `window`
-    of days only says so: reading the exports then gathers that activity in the pass that checks them."""
+    of days only says so: reading the exports then gathers that activity in the pass that checks them.
+    `file_hashes`: the load report carries each file's SHA-256 (for the commands that show it)."""
     data_dir, settings = open_settings(data, config=config, overrides=overrides)
     stored = stored_dataset(data_dir, settings, store)
     if stored is not None:
@@ -61,7 +63,7 @@ def read_dataset(
     started = time.perf_counter()
     with delayed_status(env.t(f"Чтение выгрузок из «{data_dir}»…", f"Reading exports from «{data_dir}»…")):
         days = None if window is None else (window.start, window.end)
-        dataset = load_dataset(data_dir, settings, kinds=kinds, window=days)
+        dataset = load_dataset(data_dir, settings, kinds=kinds, window=days, file_hashes=file_hashes)
     seconds = fmt_float(time.perf_counter() - started, env.lang, 2)
     env.detail(env.t(f"Данные загружены за {seconds} с.", f"Data loaded in {seconds} s."))
     return settings, dataset
@@ -76,8 +78,11 @@ def open_dataset(
     overrides: Mapping[str, Any] | None = None,
     kinds: Collection[Kind] | None = None,
     window: Period | None = None,
+    file_hashes: bool = False,
 ) -> tuple[Settings, Dataset]:
-    settings, dataset = read_dataset(data, config=config, store=store, overrides=overrides, kinds=kinds, window=window)
+    settings, dataset = read_dataset(
+        data, config=config, store=store, overrides=overrides, kinds=kinds, window=window, file_hashes=file_hashes
+    )
     announce_load(dataset.report, strict=strict)
     return settings, dataset
 

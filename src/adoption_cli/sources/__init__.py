@@ -24,8 +24,9 @@ def load_dataset(
     *,
     kinds: Collection[Kind] | None = None,
     window: tuple[date, date] | None = None,
+    file_hashes: bool = False,
 ) -> Dataset:
     """Read every export in `data_dir` into canonical frames plus the load report (see sources.loader)."""
     from adoption_cli.sources.loader import load_dataset as load
 
-    return load(data_dir, settings, kinds=kinds, window=window)
+    return load(data_dir, settings, kinds=kinds, window=window, file_hashes=file_hashes)

@@ -42,7 +42,7 @@ _scratch: Path | None = None
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     size_bytes: int
-    sha256: str
+    sha256: str  # "" when the caller did not ask for it (hashing costs ~1 s per GB, and few commands show it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,19 +88,24 @@ def _read_chunks(handle: BinaryIO, display: str) -> Iterator[bytes]:
         yield chunk
 
 
-def fingerprint(path: Path, display: str) -> Fingerprint:
-    digest = hashlib.sha256()
+def fingerprint(path: Path, display: str, *, digest: bool = True) -> Fingerprint:
+    """Size and (when `digest`) SHA-256 of a file; opening it either way, so that errors are the same."""
+    with open_input(path, display) as handle:
+        if not digest:
+            return Fingerprint(os.fstat(handle.fileno()).st_size, "")
+    sha = hashlib.sha256()
     size = 0
     with open_input(path, display) as handle:
         for chunk in _read_chunks(handle, display):
-            digest.update(chunk)
+            sha.update(chunk)
             size += len(chunk)
-    return Fingerprint(size, digest.hexdigest())
+    return Fingerprint(size, sha.hexdigest())
 
 
-def inspect_text(path: Path, display: str) -> TextFile:
-    """One pass over a delimited text file: size, SHA-256, encoding; binary and empty files are errors."""
-    digest = hashlib.sha256()
+def inspect_text(path: Path, display: str, *, digest: bool = True) -> TextFile:
+    """One pass over a delimited text file: size, SHA-256 (when `digest`), encoding; binary and empty files
+    are errors."""
+    sha = hashlib.sha256() if digest else None
     size = 0
     decoder = codecs.getincrementaldecoder(UTF8)()
     utf8_ok = True
@@ -113,7 +118,8 @@ def inspect_text(path: Path, display: str) -> TextFile:
                     encoding = UTF16
                 elif chunk.startswith(codecs.BOM_UTF8):
                     encoding = UTF8_BOM
-            digest.update(chunk)
+            if sha is not None:
+                sha.update(chunk)
             size += len(chunk)
             if encoding == UTF16:
                 continue
@@ -126,7 +132,8 @@ def inspect_text(path: Path, display: str) -> TextFile:
                     )
                 hint = " (похоже на xlsx: дайте файлу расширение .xlsx)" if first and chunk[:2] == b"PK" else ""
                 raise DataError(f"{display}: это не текстовая таблица, а двоичный файл{hint}; выгрузите его в CSV.")
-            if utf8_ok:
+            if utf8_ok and not (chunk.isascii() and not decoder.getstate()[0]):
+                # ASCII after a whole character is valid UTF-8: `isascii` checks it ~10× faster than a decode
                 try:
                     text = decoder.decode(chunk)
                     utf8_chars += len(chunk) - len(text)
@@ -147,7 +154,7 @@ def inspect_text(path: Path, display: str) -> TextFile:
                 f"{display}: файл в смешанной кодировке (начало в UTF-8, дальше нет); пересохраните его в UTF-8."
             )
         encoding = CP1251
-    return TextFile(Fingerprint(size, digest.hexdigest()), encoding)
+    return TextFile(Fingerprint(size, sha.hexdigest() if sha is not None else ""), encoding)
 
 
 def _looks_utf16(head: bytes) -> bool:

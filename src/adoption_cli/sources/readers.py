@@ -56,15 +56,17 @@ def read_table(
     platform_given: bool,
     timezone: str,
     sheet: str | None = None,
+    digest: bool = True,
 ) -> RawTable:
-    """Dispatch on the file suffix; `display` (path relative to the data folder) names the file in errors."""
+    """Dispatch on the file suffix; `display` (path relative to the data folder) names the file in errors;
+    `digest`: whether the fingerprint includes the file's SHA-256."""
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return _read_delimited(path, display, columns, platform_given=platform_given)
+        return _read_delimited(path, display, columns, platform_given=platform_given, digest=digest)
     if suffix in SPREADSHEET_SUFFIXES:
-        return _read_spreadsheet(path, display, columns, platform_given=platform_given, sheet=sheet)
+        return _read_spreadsheet(path, display, columns, platform_given=platform_given, sheet=sheet, digest=digest)
     if suffix in PARQUET_SUFFIXES:
-        return _read_parquet(path, display, columns, platform_given=platform_given, timezone=timezone)
+        return _read_parquet(path, display, columns, platform_given=platform_given, timezone=timezone, digest=digest)
     supported = ", ".join(TEXT_SUFFIXES + SPREADSHEET_SUFFIXES + PARQUET_SUFFIXES)
     raise DataError(f"{display}: формат «{suffix or 'без расширения'}» не поддерживается; нужны {supported}.")
 
@@ -87,8 +89,8 @@ def _select(frame: pl.LazyFrame, sources: dict[str, str], extra: Sequence[pl.Exp
     return frame.select(pl.col(ROW).cast(pl.Int64), *extra, *(pl.col(src).alias(name) for name, src in sources.items()))
 
 
-def _read_delimited(path: Path, display: str, columns: ColumnMap, *, platform_given: bool) -> RawTable:
-    text = inspect_text(path, display)
+def _read_delimited(path: Path, display: str, columns: ColumnMap, *, platform_given: bool, digest: bool) -> RawTable:
+    text = inspect_text(path, display, digest=digest)
     source = utf8_source(path, text.encoding, display)
     sample = read_sample(source, display)
     default = "\t" if path.suffix.lower() == ".tsv" else ","
@@ -158,11 +160,11 @@ def _damaged_book(display: str, exc: Exception) -> DataError:
 
 
 def _read_spreadsheet(
-    path: Path, display: str, columns: ColumnMap, *, platform_given: bool, sheet: str | None
+    path: Path, display: str, columns: ColumnMap, *, platform_given: bool, sheet: str | None, digest: bool
 ) -> RawTable:
     import fastexcel
 
-    digest = fingerprint(path, display)
+    facts = fingerprint(path, display, digest=digest)
     try:
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
@@ -199,11 +201,13 @@ def _read_spreadsheet(
         .filter(pl.any_horizontal(pl.col(fields).is_not_null()))
     )
     frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, [pl.lit(False).alias(RAGGED)])
-    return RawTable(frame, frozenset(positions), digest, sheet=chosen)
+    return RawTable(frame, frozenset(positions), facts, sheet=chosen)
 
 
-def _read_parquet(path: Path, display: str, columns: ColumnMap, *, platform_given: bool, timezone: str) -> RawTable:
-    digest = fingerprint(path, display)
+def _read_parquet(
+    path: Path, display: str, columns: ColumnMap, *, platform_given: bool, timezone: str, digest: bool
+) -> RawTable:
+    facts = fingerprint(path, display, digest=digest)
     try:
         frame = pl.scan_parquet(path, glob=False)
         schema = frame.collect_schema()
@@ -222,4 +226,4 @@ def _read_parquet(path: Path, display: str, columns: ColumnMap, *, platform_give
         casts.append(column.cast(pl.String).alias(name))
     # Parquet has no header line: rows are numbered from 1, as a table viewer shows them.
     frame = frame.with_row_index(ROW, offset=1).select(pl.col(ROW).cast(pl.Int64), pl.lit(False).alias(RAGGED), *casts)
-    return RawTable(frame, frozenset(positions), digest)
+    return RawTable(frame, frozenset(positions), facts)

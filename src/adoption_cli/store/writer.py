@@ -309,7 +309,10 @@ class _Run:
             self.progress(", ".join(spec.path for spec in work))
             dataset = self._load([*registry, *(spec for spec in work if spec.kind != Kind.SCHOOLS)])
             report = dataset.report
-            loads.update({load.path: load for load in report.files})
+            # each file's SHA-256 was taken when it was compared with the store: no second pass to hash it
+            loads.update(
+                {load.path: load.model_copy(update={"sha256": entries[load.path].sha256}) for load in report.files}
+            )
             manifest.branches_merged = report.branches_merged
             parts = self._write_files(dataset, work, rebuilt)
             for spec in work:

@@ -96,7 +96,8 @@ def command(
     t = Texts(env.lang)
     period = resolve_period(month=month, default_month=previous_month(today()))
     target = target_path(out, period.label)
-    settings, dataset = open_dataset(data, config=config, store=store, strict=strict)
+    # file_hashes: the «О отчёте» sheet lists each file's SHA-256
+    settings, dataset = open_dataset(data, config=config, store=store, strict=strict, file_hashes=True)
     run = RunParameters(
         data_dir=dataset.data_dir,
         config_file=config,

@@ -32,7 +32,7 @@ def command(
     from adoption_cli.sources.reasons import reason_label
 
     env = current()
-    _, dataset = read_dataset(data, config=config)
+    _, dataset = read_dataset(data, config=config, file_hashes=True)  # --format json lists them
     report = dataset.report
     for warning in report.warnings:
         env.warn(warning)
