@@ -133,16 +133,17 @@ def test_examples_after_the_first_rows_name_their_own_row(tmp_path: Path, monkey
     write_registry(tmp_path)
     good = [f"sferum,{i},student,{INN_A},2024-09-02T08:00:00" for i in range(200_000)]
     good[1] = f"sferum,1,student,{INN_A},not-a-date-1"  # file row 3
-    good[150_000] = f"sferum,2,student,{INN_A},not-a-date-2"  # row 150 002
-    good[150_010] = f"sferum,3,student,{INN_A},not-a-date-3"
-    good[190_000] = f"sferum,4,student,{INN_A},not-a-date-4"
+    # later rows have smaller values: the example's value must be its own row's, not the group's smallest
+    good[150_000] = f"sferum,2,student,{INN_A},z-not-a-date"  # row 150 002
+    good[150_010] = f"sferum,3,student,{INN_A},b-not-a-date"
+    good[190_000] = f"sferum,4,student,{INN_A},a-not-a-date"
     write(tmp_path / "sferum_events.csv", "platform,user_id,role,school_id,ts\n" + "\n".join(good) + "\n")
     from adoption_cli.sources import load_dataset
 
     dataset = load_dataset(tmp_path, load_settings(data_dir=tmp_path))
     load = next(f for f in dataset.report.files if f.path == "sferum_events.csv")
     assert load.rejected == 4
-    assert [(ex.row, ex.value) for ex in load.examples] == [(3, "not-a-date-1"), (150_002, "not-a-date-2")]
+    assert [(ex.row, ex.value) for ex in load.examples] == [(3, "not-a-date-1"), (150_002, "z-not-a-date")]
 
 
 # Date-like cells: digits of any width, the separators of every format, optional seconds and zones.

@@ -133,7 +133,14 @@ def _count(
         .cast(_codes(ValueType.PLATFORM))
         .alias("platform"),
     ]
-    aggs = [pl.len().alias("rows"), pl.when(rejected).then(_row_and_value()).min().alias(FIRST)]
+    # A rejected group's first row and that row's value (null where it is not shown). Not a string of the
+    # two (min of «zero-padded row + value»): building it cost ~1 s CPU per 16 M rows, valid ones included.
+    first_row = pl.when(rejected).then(pl.col(ROW))
+    aggs = [
+        pl.len().alias("rows"),
+        first_row.min().alias(FIRST),
+        pl.col(VALUE).min_by(first_row).alias(FIRST_VALUE),
+    ]
     activity = ACTIVITY_COLUMNS.get(kind)
     if activity:
         aggs.append(pl.col(activity).max().alias("latest"))
@@ -160,9 +167,8 @@ def _count(
     firsts = bad.sort(FIRST).group_by(REASON, maintain_order=True).head(EXAMPLES_PER_REASON)
     examples = sorted(
         (
-            RejectExample(row=row, column=ex[COLUMN], value=value, reason=ex[REASON])
+            RejectExample(row=ex[FIRST], column=ex[COLUMN], value=ex[FIRST_VALUE], reason=ex[REASON])
             for ex in firsts.iter_rows(named=True)
-            for row, value in [_split_row_and_value(ex[FIRST])]
         ),
         key=lambda ex: (ex.row, ex.reason),
     )
@@ -197,19 +203,7 @@ def _count(
 
 
 FIRST = "_first"
-_ROW_DIGITS = 19  # an Int64 row number, zero-padded so that text order is number order
-
-
-def _row_and_value() -> pl.Expr:
-    """A rejected row's number and shown value as one string, so that the smallest string of a group is
-    its first row with that row's value (a group_by has no order-preserving `first` in streaming)."""
-    value = pl.when(pl.col(VALUE).is_null()).then(pl.lit("-")).otherwise(pl.lit("=") + pl.col(VALUE))
-    return pl.col(ROW).cast(pl.String).str.zfill(_ROW_DIGITS) + value
-
-
-def _split_row_and_value(text: str) -> tuple[int, str | None]:
-    row, marker, value = text[:_ROW_DIGITS], text[_ROW_DIGITS], text[_ROW_DIGITS + 1 :]
-    return int(row), value if marker == "=" else None
+FIRST_VALUE = "_first_value"
 
 
 def _rejects(parsed: _Parsed, frame: pl.LazyFrame) -> pl.LazyFrame:
