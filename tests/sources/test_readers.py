@@ -277,3 +277,69 @@ def test_damaged_parquet(tmp_path: Path) -> None:
     write(tmp_path / "schools.parquet", REGISTRY)
     with pytest.raises(DataError, match=r"^schools\.parquet: файл не читается как Parquet"):
         load(tmp_path)
+
+
+# Events files are read without spare columns unless their first lines need them (readers.SPARE_COLUMNS):
+# a longer row past the sniffed sample makes the loader read the file again, with the same outcome.
+_EVENTS_HEADER = "platform,user_id,role,school_id,ts"
+_PAST_THE_SAMPLE = 10_000  # rows of ~50 bytes: well past the 256 KiB the reader sniffs
+
+
+def _events(tmp_path: Path, late_row: str | None = None, early_row: str | None = None) -> None:
+    write_registry(tmp_path)
+    rows = [f"sferum,{i},student,{INN_A},2024-09-02T08:00:00" for i in range(_PAST_THE_SAMPLE)]
+    if early_row is not None:
+        rows[2] = early_row  # file row 4
+    if late_row is not None:
+        rows[-2] = late_row  # file row _PAST_THE_SAMPLE
+    write(tmp_path / "sferum_events.csv", "\n".join([_EVENTS_HEADER, *rows]) + "\n")
+
+
+def _spare_columns_read(tmp_path: Path) -> list[int | None]:
+    """The spare_columns of every read of the events file (the loader may read it twice)."""
+    from adoption_cli.sources import loader
+
+    seen: list[int | None] = []
+    real = loader.read_table
+
+    def spy(*args: object, **kwargs: object) -> object:
+        table = real(*args, **kwargs)  # type: ignore[arg-type]
+        if str(args[1]) == "sferum_events.csv":
+            seen.append(table.spare_columns)
+        return table
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "read_table", spy)
+        load(tmp_path)
+    return seen
+
+
+def test_a_long_row_past_the_sample_is_rejected_after_a_second_read(tmp_path: Path) -> None:
+    _events(tmp_path, late_row=f"sferum,7,student,{INN_A},2024-09-02T08:00:00,лишнее")
+    assert _spare_columns_read(tmp_path) == [0, 8]
+    loaded = file_load(load(tmp_path), "sferum_events.csv")
+    assert (loaded.rows, loaded.loaded, loaded.rejected) == (_PAST_THE_SAMPLE, _PAST_THE_SAMPLE - 1, 1)
+    assert rejects(tmp_path) == [("sferum_events.csv", _PAST_THE_SAMPLE, "*", None, "ragged_row")]
+
+
+def test_trailing_empty_fields_past_the_sample_lose_nothing(tmp_path: Path) -> None:
+    _events(tmp_path, late_row=f"sferum,7,student,{INN_A},2024-09-02T08:00:00,,")
+    loaded = file_load(load(tmp_path), "sferum_events.csv")
+    assert (loaded.rows, loaded.loaded, loaded.rejected) == (_PAST_THE_SAMPLE, _PAST_THE_SAMPLE, 0)
+
+
+def test_a_long_row_in_the_first_lines_needs_one_read(tmp_path: Path) -> None:
+    _events(tmp_path, early_row=f"sferum,7,student,{INN_A},2024-09-02T08:00:00,лишнее")
+    assert _spare_columns_read(tmp_path) == [8]
+    assert rejects(tmp_path) == [("sferum_events.csv", 4, "*", None, "ragged_row")]
+
+
+def test_a_plain_file_is_read_once_without_spare_columns(tmp_path: Path) -> None:
+    _events(tmp_path)
+    assert _spare_columns_read(tmp_path) == [0]
+
+
+def test_a_row_far_too_long_past_the_sample_still_fails_loudly(tmp_path: Path) -> None:
+    _events(tmp_path, late_row=f"sferum,7,student,{INN_A},2024-09-02T08:00:00{',x' * 12}")
+    with pytest.raises(DataError, match=r"^sferum_events\.csv: в строке больше чем на 8 полей больше"):
+        load(tmp_path)

@@ -56,7 +56,7 @@ class _Parsed:
     frame: pl.LazyFrame  # normalise() output
 
 
-def _parse(source: SourceFile, ctx: ParseContext, *, digest: bool) -> _Parsed:
+def _parse(source: SourceFile, ctx: ParseContext, *, digest: bool, spare_columns: int | None = None) -> _Parsed:
     table = read_table(
         source.path,
         source.display,
@@ -65,8 +65,13 @@ def _parse(source: SourceFile, ctx: ParseContext, *, digest: bool) -> _Parsed:
         timezone=ctx.timezone,
         sheet=source.sheet,
         digest=digest,
+        spare_columns=spare_columns,
     )
     return _Parsed(source, table, normalise(table, source.kind, ctx, platform=source.platform))
+
+
+class RaggedError(DataError):
+    """A row has more fields than the file was read with (its header's, plus any spare columns)."""
 
 
 def _unparseable(display: str, exc: Exception) -> DataError:
@@ -76,6 +81,7 @@ def _unparseable(display: str, exc: Exception) -> DataError:
         what = "незакрытая или лишняя кавычка в поле; исправьте кавычки или сохраните файл заново"
     elif "more fields than" in text or "not specified in schema" in text:  # later rows / the first row
         what = f"в строке больше чем на {SPARE_COLUMNS} полей больше, чем в заголовке; проверьте разделитель"
+        return RaggedError(f"{display}: {what}.")
     else:
         what = f"файл не удаётся разобрать как таблицу ({type(exc).__name__}); проверьте его формат"
     return DataError(f"{display}: {what}.")
@@ -221,6 +227,27 @@ def _total_or_null(name: str) -> pl.Expr:
     return pl.when(pl.col(name).null_count() > 0).then(None).otherwise(pl.col(name).sum()).alias(name)
 
 
+def _parsed_and_counted(
+    source: SourceFile,
+    ctx: ParseContext,
+    digest: bool,
+    known: pl.Expr,
+    other: pl.Expr,
+    window: Window | None,
+    schools: pl.DataType,
+) -> tuple[_Parsed, FileLoad, _Gathered | None]:
+    """A file parsed and counted (`_count`). One read without spare columns (its first lines are no longer
+    than its header) that has a longer row further on is read again with them (readers.SPARE_COLUMNS)."""
+    part = _parse(source, ctx, digest=digest)
+    try:
+        return part, *_count(part, part.frame, known, other, window, schools)
+    except RaggedError:
+        if part.table.spare_columns:
+            raise
+    part = _parse(source, ctx, digest=digest, spare_columns=SPARE_COLUMNS)
+    return part, *_count(part, part.frame, known, other, window, schools)
+
+
 def _load_registry(
     parts: list[_Parsed], report: LoadReport, by_file: dict[str, FileRows]
 ) -> tuple[pl.LazyFrame, list[pl.LazyFrame]]:
@@ -290,7 +317,11 @@ def load_dataset(
     ctx = ParseContext.from_settings(settings)
     found = discover(data_dir, settings, list(Kind) if kinds is None else kinds)
     report = LoadReport(warnings=list(found.warnings))
-    registry = [_parse(source, ctx, digest=file_hashes) for source in found.files if source.kind == Kind.SCHOOLS]
+    registry = [
+        _parse(source, ctx, digest=file_hashes, spare_columns=SPARE_COLUMNS)  # small files: read once, as they are
+        for source in found.files
+        if source.kind == Kind.SCHOOLS
+    ]
     frames: dict[Kind, list[pl.LazyFrame]] = {}
     rejects: list[pl.LazyFrame] = []
     school_ids: pl.Series | None = None
@@ -309,7 +340,6 @@ def load_dataset(
         kind = source.kind
         if kind == Kind.SCHOOLS:
             continue
-        part = _parse(source, ctx, digest=file_hashes)
         schema = canonical_schema(kind)
         known = (
             pl.col("school_id").is_in(school_ids.implode())
@@ -317,8 +347,8 @@ def load_dataset(
             else pl.lit(True)
         )
         other = pl.col("role") == OTHER_ROLE if "role" in schema else pl.lit(False)
+        part, load, gathered = _parsed_and_counted(source, ctx, file_hashes, known, other, window, school_dtype)
         rows = FileRows(part.frame.filter(_VALID & known & ~other).select(list(schema)), _rejects(part, part.frame))
-        load, gathered = _count(part, part.frame, known, other, window, school_dtype)
         report.files.append(load)
         if gathered is not None:
             activity.append(gathered.active)

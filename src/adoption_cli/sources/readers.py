@@ -32,7 +32,10 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 SPREADSHEET_SUFFIXES = (".xlsx",)
 PARQUET_SUFFIXES = (".parquet",)
 # A row with more fields than the header is rejected, not truncated: the reader keeps this many spare
-# columns to see the extra values; a row longer still fails the whole file loudly.
+# columns to see the extra values; a row longer still fails the whole file loudly. The spare columns cost
+# ~30 % of reading a file, so a file is first read without them unless its first lines need them
+# (`spare_columns=None`); a longer row further on fails that read with `RaggedError`, and the loader reads
+# the file again with them.
 SPARE_COLUMNS = 8
 ROW = "_row"
 RAGGED = "_ragged"
@@ -46,6 +49,7 @@ class RawTable:
     encoding: str | None = None
     separator: str | None = None
     sheet: str | None = None
+    spare_columns: int = 0  # delimited text: columns read past the header's width (see SPARE_COLUMNS)
 
 
 def read_table(
@@ -57,12 +61,16 @@ def read_table(
     timezone: str,
     sheet: str | None = None,
     digest: bool = True,
+    spare_columns: int | None = SPARE_COLUMNS,
 ) -> RawTable:
     """Dispatch on the file suffix; `display` (path relative to the data folder) names the file in errors;
-    `digest`: whether the fingerprint includes the file's SHA-256."""
+    `digest`: whether the fingerprint includes the file's SHA-256; `spare_columns`: for delimited text, how
+    many columns past the header to read (None: SPARE_COLUMNS if the first lines have longer rows, else 0)."""
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return _read_delimited(path, display, columns, platform_given=platform_given, digest=digest)
+        return _read_delimited(
+            path, display, columns, platform_given=platform_given, digest=digest, spare_columns=spare_columns
+        )
     if suffix in SPREADSHEET_SUFFIXES:
         return _read_spreadsheet(path, display, columns, platform_given=platform_given, sheet=sheet, digest=digest)
     if suffix in PARQUET_SUFFIXES:
@@ -89,13 +97,16 @@ def _select(frame: pl.LazyFrame, sources: dict[str, str], extra: Sequence[pl.Exp
     return frame.select(pl.col(ROW).cast(pl.Int64), *extra, *(pl.col(src).alias(name) for name, src in sources.items()))
 
 
-def _read_delimited(path: Path, display: str, columns: ColumnMap, *, platform_given: bool, digest: bool) -> RawTable:
+def _read_delimited(
+    path: Path, display: str, columns: ColumnMap, *, platform_given: bool, digest: bool, spare_columns: int | None
+) -> RawTable:
     text = inspect_text(path, display, digest=digest)
     source = utf8_source(path, text.encoding, display)
     sample = read_sample(source, display)
     default = "\t" if path.suffix.lower() == ".tsv" else ","
     separator = sniff_separator(sample, columns.best_header_matches, default)
-    header = columns.find_header(split_records(sample, separator))
+    records = split_records(sample, separator)
+    header = columns.find_header(records)
     if header is None:
         raise _no_header(display)
     if text.encoding == CP1251:
@@ -107,7 +118,9 @@ def _read_delimited(path: Path, display: str, columns: ColumnMap, *, platform_gi
         )
     positions = columns.resolve(header.names, display, platform_given=platform_given)
     width = len(header.names)
-    fields = [f"_c{i}" for i in range(width + SPARE_COLUMNS)]
+    if spare_columns is None:
+        spare_columns = SPARE_COLUMNS if any(len(r) > width for r in records[header.data_start :]) else 0
+    fields = [f"_c{i}" for i in range(width + spare_columns)]
     frame = (
         pl.scan_csv(
             source,
@@ -125,9 +138,16 @@ def _read_delimited(path: Path, display: str, columns: ColumnMap, *, platform_gi
         .with_row_index(ROW, offset=header.data_start + 1)
         .filter(pl.any_horizontal(pl.col(fields).is_not_null()))  # blank lines carry no data
     )
-    ragged = pl.any_horizontal(pl.col(fields[width:]).is_not_null()).alias(RAGGED)
-    frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, [ragged])
-    return RawTable(frame, frozenset(positions), text.fingerprint, encoding=text.encoding, separator=separator)
+    ragged = pl.any_horizontal(pl.col(fields[width:]).is_not_null()) if spare_columns else pl.lit(False)
+    frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, [ragged.alias(RAGGED)])
+    return RawTable(
+        frame,
+        frozenset(positions),
+        text.fingerprint,
+        encoding=text.encoding,
+        separator=separator,
+        spare_columns=spare_columns,
+    )
 
 
 def _cell_text(value: Any) -> Cell:
