@@ -343,3 +343,19 @@ def test_a_row_far_too_long_past_the_sample_still_fails_loudly(tmp_path: Path) -
     _events(tmp_path, late_row=f"sferum,7,student,{INN_A},2024-09-02T08:00:00{',x' * 12}")
     with pytest.raises(DataError, match=r"^sferum_events\.csv: в строке больше чем на 8 полей больше"):
         load(tmp_path)
+
+
+def test_first_rows_are_the_frame_s_first_rows(tmp_path: Path) -> None:
+    """The cheap sample read (RawTable.head: the CSV reader stops after N lines) gives exactly the full
+    frame's first rows, title lines above the header and row numbers included."""
+    from adoption_cli.schema import Kind
+    from adoption_cli.sources.columns import ColumnMap
+    from adoption_cli.sources.readers import read_table
+
+    rows = "\n".join(f"sferum,{i},student,{INN_A},2024-09-02T08:{i % 60:02d}:00" for i in range(500))
+    write(tmp_path / "e.csv", f"Выгрузка за сентябрь\n\nplatform,user_id,role,school_id,ts\n{rows}\n")
+    table = read_table(tmp_path / "e.csv", "e.csv", ColumnMap(Kind.EVENTS), platform_given=False, timezone="UTC")
+    assert table.first_rows is not None
+    for limit in (1, 7, 499, 500, 600):
+        assert table.head(limit).collect().equals(table.frame.head(limit).collect()), limit
+    assert table.head(3).collect()["_row"].to_list() == [4, 5, 6]

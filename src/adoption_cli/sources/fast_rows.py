@@ -94,7 +94,7 @@ def plan(table: RawTable, parser: ColumnParser) -> FastRows | None:
     if not columns or any(c.type not in LEARNABLE for c in columns):
         return None  # the registry and the monthly statistics: small files
     try:
-        head = table.frame.head(SAMPLE_ROWS).collect()
+        head = table.head(SAMPLE_ROWS).collect()
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException):
         return None  # the full pass reports what is wrong with the file
     if head.is_empty():

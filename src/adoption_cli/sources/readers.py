@@ -6,7 +6,7 @@ and `_ragged` (Boolean: the row has values beyond the header). Values are parsed
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,13 @@ class RawTable:
     separator: str | None = None
     sheet: str | None = None
     spare_columns: int = 0  # delimited text: columns read past the header's width (see SPARE_COLUMNS)
+    # delimited text: the frame over the first N lines only. `frame.head(N)` reads far past them (the filter
+    # of blank lines keeps the limit from reaching the CSV reader): 0.1 s instead of 0.04 s per file.
+    first_rows: Callable[[int], pl.LazyFrame] | None = None
+
+    def head(self, rows: int) -> pl.LazyFrame:
+        """At most the first `rows` rows of `frame`."""
+        return (self.first_rows(rows) if self.first_rows else self.frame).head(rows)
 
 
 def read_table(
@@ -121,25 +128,30 @@ def _read_delimited(
     if spare_columns is None:
         spare_columns = SPARE_COLUMNS if any(len(r) > width for r in records[header.data_start :]) else 0
     fields = [f"_c{i}" for i in range(width + spare_columns)]
-    frame = (
-        pl.scan_csv(
-            source,
-            has_header=False,
-            separator=separator,
-            quote_char='"',
-            eol_char=line_end(sample),
-            skip_rows=header.data_start,
-            schema=dict.fromkeys(fields, pl.String),
-            missing_columns="insert",
-            truncate_ragged_lines=False,
-            raise_if_empty=False,
-            glob=False,
-        )
-        .with_row_index(ROW, offset=header.data_start + 1)
-        .filter(pl.any_horizontal(pl.col(fields).is_not_null()))  # blank lines carry no data
-    )
     ragged = pl.any_horizontal(pl.col(fields[width:]).is_not_null()) if spare_columns else pl.lit(False)
-    frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, [ragged.alias(RAGGED)])
+
+    def rows(limit: int | None) -> pl.LazyFrame:
+        frame = (
+            pl.scan_csv(
+                source,
+                has_header=False,
+                separator=separator,
+                quote_char='"',
+                eol_char=line_end(sample),
+                skip_rows=header.data_start,
+                n_rows=limit,
+                schema=dict.fromkeys(fields, pl.String),
+                missing_columns="insert",
+                truncate_ragged_lines=False,
+                raise_if_empty=False,
+                glob=False,
+            )
+            .with_row_index(ROW, offset=header.data_start + 1)
+            .filter(pl.any_horizontal(pl.col(fields).is_not_null()))  # blank lines carry no data
+        )
+        return _select(frame, {name: fields[pos] for name, pos in positions.items()}, [ragged.alias(RAGGED)])
+
+    frame = rows(None)
     return RawTable(
         frame,
         frozenset(positions),
@@ -147,6 +159,7 @@ def _read_delimited(
         encoding=text.encoding,
         separator=separator,
         spare_columns=spare_columns,
+        first_rows=rows,
     )
 
 
