@@ -133,8 +133,6 @@ def _count(
         pl.col(REASON).cast(pl.Enum(list(REASONS))),
         pl.when(rejected).then(pl.col(COLUMN)).cast(pl.Enum([WHOLE_ROW, *schema])).alias(COLUMN),
         pl.when(rejected & (pl.col(ROW) <= EXAMPLE_ROWS)).then(pl.col(ROW)).cast(pl.Int32).alias("_example"),
-        pl.when(_VALID).then(known).alias("_known"),
-        pl.when(_VALID).then(other).alias("_other"),
         (pl.when(_VALID).then(pl.col("platform")) if "platform" in schema else pl.lit(None, pl.String))
         .cast(_codes(ValueType.PLATFORM))
         .alias("platform"),
@@ -151,22 +149,33 @@ def _count(
     if activity:
         aggs.append(pl.col(activity).max().alias("latest"))
     gathering = window is not None and kind in DATED_ACTIVITY
+    # A valid row's four yes/no facts are one small key (a group_by pays for every key column it hashes):
+    # of a known school, of another role, active in the window, a blocked account.
+    flags = {"_known": _VALID & known, "_other": _VALID & other}
     if gathering:
         assert window is not None
         kept = _VALID & known & ~other
         day = pl.col(DATED_ACTIVITY[kind]).dt.date()
-        active = (kept & day.is_between(*window)).fill_null(False)
-        blocked = (kept & (pl.col("status") == "blocked")).fill_null(False) if kind == Kind.ACCOUNTS else pl.lit(False)
-        keys += [active.alias("_active"), blocked.alias("_blocked")]
-        user = active | blocked
+        flags["_active"] = kept & day.is_between(*window)
+        if kind == Kind.ACCOUNTS:
+            flags["_blocked"] = kept & (pl.col("status") == "blocked")
+        user = pl.any_horizontal(flags.get("_active", pl.lit(False)), flags.get("_blocked", pl.lit(False)))
         keys += [
             pl.when(user).then(pl.col("school_id")).cast(schools).alias("school_id"),
             pl.when(user).then(pl.col("role")).cast(_codes(ValueType.ROLE)).alias("role"),
             pl.when(user).then(pl.col("user_id")).alias("user_id"),
         ]
         aggs.append(day.min().alias("day"))
+    bits = (
+        fact.fill_null(False).cast(pl.UInt8) * pl.lit(1 << bit, pl.UInt8) for bit, fact in enumerate(flags.values())
+    )
+    keys.append(pl.sum_horizontal(bits).cast(pl.UInt8).alias(FLAGS))
     (groups,) = _collect(source.display, [frame.group_by(keys).agg(aggs)])
-    groups = groups.with_columns(pl.col(REASON, COLUMN).cast(pl.String))
+    groups = groups.with_columns(
+        pl.col(REASON, COLUMN).cast(pl.String),
+        *(((pl.col(FLAGS) // (1 << bit)) % 2 == 1).alias(name) for bit, name in enumerate(flags)),
+        *(pl.lit(False).alias(name) for name in ("_active", "_blocked") if name not in flags),
+    )
     valid = groups.filter(pl.col(REASON).is_null())
     bad = groups.filter(pl.col(REASON).is_not_null())
     reasons = bad.group_by(REASON).agg(pl.col("rows").sum()).sort(REASON)
@@ -210,6 +219,7 @@ def _count(
 
 FIRST = "_first"
 FIRST_VALUE = "_first_value"
+FLAGS = "_flags"
 
 
 def _rejects(parsed: _Parsed, frame: pl.LazyFrame) -> pl.LazyFrame:
