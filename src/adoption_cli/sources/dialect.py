@@ -93,9 +93,8 @@ def fingerprint(path: Path, display: str, *, digest: bool = True) -> Fingerprint
     with open_input(path, display) as handle:
         if not digest:
             return Fingerprint(os.fstat(handle.fileno()).st_size, "")
-    sha = hashlib.sha256()
-    size = 0
-    with open_input(path, display) as handle:
+        sha = hashlib.sha256()
+        size = 0
         for chunk in _read_chunks(handle, display):
             sha.update(chunk)
             size += len(chunk)

@@ -159,7 +159,7 @@ def _count(
         flags["_active"] = kept & day.is_between(*window)
         if kind == Kind.ACCOUNTS:
             flags["_blocked"] = kept & (pl.col("status") == "blocked")
-        user = pl.any_horizontal(flags.get("_active", pl.lit(False)), flags.get("_blocked", pl.lit(False)))
+        user = pl.any_horizontal([flags[name] for name in _USER_FLAGS if name in flags])
         keys += [
             pl.when(user).then(pl.col("school_id")).cast(schools).alias("school_id"),
             pl.when(user).then(pl.col("role")).cast(_codes(ValueType.ROLE)).alias("role"),
@@ -174,7 +174,7 @@ def _count(
     groups = groups.with_columns(
         pl.col(REASON, COLUMN).cast(pl.String),
         *(((pl.col(FLAGS) // (1 << bit)) % 2 == 1).alias(name) for bit, name in enumerate(flags)),
-        *(pl.lit(False).alias(name) for name in ("_active", "_blocked") if name not in flags),
+        *(pl.lit(False).alias(name) for name in _USER_FLAGS if name not in flags),
     )
     valid = groups.filter(pl.col(REASON).is_null())
     bad = groups.filter(pl.col(REASON).is_not_null())
@@ -220,6 +220,7 @@ def _count(
 FIRST = "_first"
 FIRST_VALUE = "_first_value"
 FLAGS = "_flags"
+_USER_FLAGS = ("_active", "_blocked")  # the flags that make a row's user one of the gathered ones
 
 
 def _rejects(parsed: _Parsed, frame: pl.LazyFrame) -> pl.LazyFrame:
