@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from adoption_cli.config import load_settings
-from adoption_cli.metrics.indicator import compute_indicator, schools_needed
+from adoption_cli.metrics.common import schools_needed
+from adoption_cli.metrics.indicator import compute_indicator
 from adoption_cli.periods import parse_month
 from tests.builders import account, dataset, event, school
 

@@ -28,19 +28,23 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adoption_cli.dataset import Dataset
 from adoption_cli.metrics.activity_base import active_users, activity_records, for_schools
 from adoption_cli.metrics.school import (
-    SchoolCard,
-    card_table,
+    card_records,
     compute_card,
     find_schools,
-    latest_activity_month,
+    registry_keys,
+    search_key,
     stored_card,
 )
+from adoption_cli.metrics.school_card import SchoolCard, latest_activity_month, search_text
 from adoption_cli.periods import parse_month, resolve_period
 from adoption_cli.schema import Kind
+from adoption_cli.store.cards import write_cards
 from tests.builders import Row, account, dataset, event, frame, school, stat
 from tests.cli_support import assert_snapshot, invoke, serve
 from tests.metrics.support import defaults
@@ -229,7 +233,7 @@ def test_for_schools_keeps_a_block_made_at_another_school() -> None:
 
 
 def _found(query: str) -> list[str]:
-    return find_schools(fixture().schools, query)["school_id"].to_list()
+    return [match.school_id for match in find_schools(fixture().schools, query)]
 
 
 def test_search_by_inn_name_words_case_yo_and_quotes() -> None:
@@ -387,12 +391,18 @@ def _edges() -> Dataset:
     )
 
 
-def test_precomputed_card_rows_give_the_card_computed_from_the_activity() -> None:
-    raw = _edges()
+def _with_card_rows(raw: Dataset, store_dir: Path) -> Dataset:
+    """The data set with its card rows precomputed and written as the store keeps them."""
     stored = replace(raw, user_days=activity_records(raw).unique().collect().lazy())
-    table = card_table(stored, defaults())
-    assert table is not None
-    with_rows = replace(stored, school_cards=table.lazy())
+    records = card_records(stored, defaults())
+    assert records is not None
+    cards = write_cards(records, registry_keys(stored.schools).collect(), store_dir, "test")
+    return replace(stored, school_cards=cards)
+
+
+def test_precomputed_card_rows_give_the_card_computed_from_the_activity(tmp_path: Path) -> None:
+    raw = _edges()
+    with_rows = _with_card_rows(raw, tmp_path)
     # A card reads seven months of rows: the last six stored months serve a card.
     for label in ("2024-05", "2024-09", "2024-10"):
         month = parse_month(label)
@@ -406,14 +416,10 @@ def test_precomputed_card_rows_give_the_card_computed_from_the_activity() -> Non
     assert stored_card(with_rows, A, window, defaults()) is None
 
 
-def test_stored_card_figures_of_the_edges() -> None:
+def test_stored_card_figures_of_the_edges(tmp_path: Path) -> None:
     """Hand-counted: at the end of September A has 5 teachers, 26 students (s1…s25 and «twice»; x from May;
     so 27) and 3 parents (p1, p2, t1 registered 30.09 23:59); in October D gains x, B gains «late»."""
-    raw = _edges()
-    stored = replace(raw, user_days=activity_records(raw).unique().collect().lazy())
-    table = card_table(stored, defaults())
-    assert table is not None
-    with_rows = replace(stored, school_cards=table.lazy())
+    with_rows = _with_card_rows(_edges(), tmp_path)
     september = stored_card(with_rows, A, SEPT, defaults())
     assert september is not None
     figures = {(f.role, f.platform): (f.registered, f.active) for f in september.figures}
@@ -431,3 +437,10 @@ def test_stored_card_figures_of_the_edges() -> None:
     b_figures = {(f.role, f.platform): (f.registered, f.active) for f in october_b.figures}
     assert b_figures[("teacher", MS)] == (3, 1)
     assert b_figures[("student", MS)] == (0, 0)  # «gone» is blocked
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("АаБбЁёЕеЙйЯяNnoO09 \t\u00a0«»\"'„“”`№-.,"), max_size=40))
+def test_the_query_key_is_the_registry_key_of_the_same_text(text: str) -> None:
+    """Names are keyed by Polars (search_key), the query by Python (search_text): typing a name must give its key."""
+    assert search_text(text) == pl.select(search_key(pl.lit(text))).item()

@@ -1,7 +1,8 @@
 """The loaded data set: canonical frames of valid rows plus the load report.
 
 Produced by `adoption_cli.sources.load_dataset` (raw exports) or by the Parquet store; consumed by the
-pure metric functions. Canonical frames are documented in docs/data-formats.md.
+pure metric functions. Canonical frames are documented in docs/data-formats.md. Polars is imported where a
+frame is made: the load report alone (a store's manifest, `adoption school` from the store) does without it.
 """
 
 from __future__ import annotations
@@ -9,18 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import polars as pl
 from pydantic import BaseModel, Field
 
 from adoption_cli.schema import COLUMNS, DTYPES, Kind
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from adoption_cli.store.cards import StoredCards
 
 Grain = Literal["user", "school"]
 
 
 def canonical_schema(kind: Kind) -> dict[str, pl.DataType]:
     """Canonical Polars schema of a kind: every column (optional ones too), in definition order."""
+    import polars as pl
+
     dtypes: dict[str, pl.DataType] = {
         "String": pl.String(),
         "Datetime": pl.Datetime("us"),
@@ -31,7 +38,17 @@ def canonical_schema(kind: Kind) -> dict[str, pl.DataType]:
 
 
 def empty_frame(kind: Kind) -> pl.LazyFrame:
+    import polars as pl
+
     return pl.LazyFrame(schema=canonical_schema(kind))
+
+
+def _empty_rejects() -> pl.LazyFrame:
+    import polars as pl
+
+    return pl.LazyFrame(
+        schema={"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
+    )
 
 
 class RejectExample(BaseModel):
@@ -92,6 +109,17 @@ class LoadReport(BaseModel):
     def unknown_school(self) -> int:
         return sum(f.unknown_school for f in self.files)
 
+    def platform_grain(self) -> dict[str, Grain]:
+        """Which platforms the data describes and at which grain: user-level files win over school stats."""
+        grain: dict[str, Grain] = {}
+        for f in self.files:
+            for platform in f.platforms:
+                if f.kind in (Kind.ACCOUNTS, Kind.EVENTS):
+                    grain[platform] = "user"
+                elif f.kind == Kind.SCHOOL_STATS:
+                    grain.setdefault(platform, "school")
+        return grain
+
 
 @dataclass(frozen=True)
 class FileRows:
@@ -115,11 +143,7 @@ class Dataset:
     frames: dict[Kind, pl.LazyFrame] = field(default_factory=dict)
     report: LoadReport = field(default_factory=LoadReport)
     # Rejected rows of every file: file, row, column, value, reason (value null for user identifiers).
-    rejects: pl.LazyFrame = field(
-        default_factory=lambda: pl.LazyFrame(
-            schema={"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
-        )
-    )
+    rejects: pl.LazyFrame = field(default_factory=_empty_rejects)
     # Precomputed daily activity (from the store); None means derive it from events and accounts.
     user_days: pl.LazyFrame | None = None
     # The period (first, last day) `user_days` answers for when the loader gathered it for one command: it
@@ -130,8 +154,8 @@ class Dataset:
     # platform, school_id, role, month (its first day), active. None means count them from the activity.
     monthly_active: pl.LazyFrame | None = None
     # Precomputed rows of the school card (from the store): metrics.school.card_rows of recent calendar
-    # months, with their `month` (first day). None means compute a card from the activity.
-    school_cards: pl.LazyFrame | None = None
+    # months. None means compute a card from the activity.
+    school_cards: StoredCards | None = None
     # The store's active users that the monthly counts alone do not describe (platform, school_id, role,
     # user_id, month, shared, unregistered, registered_schools; see activity_base.active_exceptions): active
     # at more than one (school, role) pair of the platform that month, or without an account at their pair
@@ -155,12 +179,4 @@ class Dataset:
         return self.frame(Kind.SCHOOLS)
 
     def platform_grain(self) -> dict[str, Grain]:
-        """Which platforms the data describes and at which grain: user-level files win over school stats."""
-        grain: dict[str, Grain] = {}
-        for f in self.report.files:
-            for platform in f.platforms:
-                if f.kind in (Kind.ACCOUNTS, Kind.EVENTS):
-                    grain[platform] = "user"
-                elif f.kind == Kind.SCHOOL_STATS:
-                    grain.setdefault(platform, "school")
-        return grain
+        return self.report.platform_grain()

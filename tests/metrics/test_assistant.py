@@ -11,7 +11,8 @@ import pytest
 
 from adoption_cli.config import load_settings
 from adoption_cli.dataset import Dataset
-from adoption_cli.metrics.assistant import AssistantSummary, compute_assistant
+from adoption_cli.metrics.assistant import compute_assistant
+from adoption_cli.metrics.common import AssistantSummary
 from adoption_cli.periods import parse_month, parse_quarter, window_period
 from tests.builders import Row, account, dataset, event, school, stat
 from tests.metrics.support import defaults, invoke, invoke_json, plain

@@ -15,7 +15,7 @@ from adoption_cli.metrics.assistant import compute_assistant
 from adoption_cli.metrics.indicator import compute_indicator
 from adoption_cli.metrics.trend import compute_trend
 from adoption_cli.periods import month_range
-from adoption_cli.render.trend import sparkline
+from adoption_cli.render.numbers import sparkline
 from tests.builders import Row, dataset, school, stat
 from tests.metrics.support import invoke, invoke_json, plain
 

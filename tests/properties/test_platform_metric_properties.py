@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from adoption_cli.config import load_settings
 from adoption_cli.metrics.activity import ActivityResult, compute_activity
-from adoption_cli.metrics.assistant import AssistantSummary, compute_assistant
+from adoption_cli.metrics.assistant import compute_assistant
 from adoption_cli.metrics.changes import CountChange, ShareChange
+from adoption_cli.metrics.common import AssistantSummary
 from adoption_cli.metrics.sferum import SferumSummary, compute_sferum
 from adoption_cli.periods import parse_month
 from tests.builders import account, content_item, content_view, dataset, event, school, stat

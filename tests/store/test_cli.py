@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli_support import invoke
-from tests.store.exports import C, append_line
+import pytest
+from typer.testing import Result
+
+from tests.cli_support import imported_modules, invoke
+from tests.store.exports import A, B, C, D, append_line
 
 
 def test_ingest_says_what_it_read_then_that_nothing_changed(data_dir: Path, no_store: Path) -> None:
@@ -45,3 +48,47 @@ def test_commands_read_a_fresh_store_and_the_exports_once_a_file_changed(data_di
 
 def _students_active(output: str, school_id: str) -> int:
     return next(s["students_active"] for s in json.loads(output)["schools"] if s["school_id"] == school_id)
+
+
+def _card(data_dir: Path, store: Path | None, *args: str) -> Result:
+    where = ["--store", str(store)] if store is not None else []
+    result = invoke("school", *args, "--data", str(data_dir), *where)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.mark.parametrize("output", ["json", "table", "csv"])
+@pytest.mark.parametrize("query", [A, "школа 1", "лицей район"])
+def test_a_card_from_the_store_equals_the_card_from_the_exports(
+    data_dir: Path, tmp_path: Path, query: str, output: str
+) -> None:
+    for month in (["--month", "2024-09"], ["--month", "2024-11"], []):  # [] = the latest month with activity
+        args = [query, *month, "--format", output]
+        stored, raw = _card(data_dir, None, *args), _card(data_dir, tmp_path / "none", *args)
+        assert stored.stdout == raw.stdout, (query, month)
+
+
+def test_a_card_from_the_store_imports_no_polars(data_dir: Path) -> None:
+    """The card's rows are kept as JSON (store.cards) so that a card starts fast; the same card computed from
+    the exports (a window that is not a calendar month) does import Polars, so the probe can tell."""
+    stored = imported_modules("school", A, "--month", "2024-09", "--data", str(data_dir))
+    assert "polars" not in stored and "rich" in stored
+    by_name = imported_modules("school", "лицей", "--month", "2024-09", "--data", str(data_dir))
+    assert "polars" not in by_name
+    window = imported_modules("school", A, "--as-of", "2024-09-30", "--data", str(data_dir))
+    assert "polars" in window
+
+
+def test_a_card_outside_the_stored_months_is_computed_and_says_its_rejects_once(data_dir: Path, tmp_path: Path) -> None:
+    args = [A, "--as-of", "2024-09-30", "--format", "json"]
+    stored, raw = _card(data_dir, None, *args), _card(data_dir, tmp_path / "none", *args)
+    assert stored.stdout == raw.stdout
+    assert stored.stderr.count("отклонено строк") == 1
+
+
+def test_the_store_card_lists_several_matches_like_the_exports(data_dir: Path, tmp_path: Path) -> None:
+    stored = invoke("school", "школа", "--month", "2024-09", "--data", str(data_dir))
+    raw = invoke("school", "школа", "--month", "2024-09", "--data", str(data_dir), "--store", str(tmp_path / "none"))
+    assert stored.exit_code == raw.exit_code == 2
+    assert stored.stderr.splitlines()[1:] == raw.stderr.splitlines()[1:]  # the first line: rejects, counted apart
+    assert A in stored.stderr and B in stored.stderr and D in stored.stderr

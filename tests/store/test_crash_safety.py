@@ -59,7 +59,7 @@ m.ingest(data_dir, load_settings(None, environ={}), store_dir)
 def _no_leftovers(store_dir: Path) -> None:
     manifest = read_manifest(store_dir)
     assert manifest is not None
-    on_disk = {p.relative_to(store_dir).as_posix() for p in store_dir.rglob("*.parquet")}
+    on_disk = {p.relative_to(store_dir).as_posix() for p in store_dir.rglob("part-*")}
     assert on_disk == manifest.all_parts()
     assert not list(store_dir.glob(".staging-*")) and not list(store_dir.glob(".*.tmp"))
 

@@ -12,7 +12,7 @@ from tests.store.exports import append_line
 
 def _reason(store_dir: Path, data_dir: Path, settings: Settings) -> tuple[str | None, str | None]:
     state = inspect_store(store_dir, data_dir, settings)
-    assert (state.dataset is None) == (state.reason is not None)
+    assert (state.store is None) == (state.reason is not None)
     return state.reason, state.path
 
 

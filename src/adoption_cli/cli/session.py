@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from adoption_cli.dataset import Dataset, LoadReport
     from adoption_cli.periods import Period
     from adoption_cli.schema import Kind
+    from adoption_cli.store.reader import FreshStore
 
 
 def resolve_data_dir(data: Path | None) -> Path:
@@ -53,9 +54,21 @@ def read_dataset(
     of days only says so: reading the exports then gathers that activity in the pass that checks them.
     `file_hashes`: the load report carries each file's SHA-256 (for the commands that show it)."""
     data_dir, settings = open_settings(data, config=config, overrides=overrides)
-    stored = stored_dataset(data_dir, settings, store)
-    if stored is not None:
-        return settings, stored
+    fresh = fresh_store(data_dir, settings, store)
+    if fresh is not None:
+        return settings, fresh.dataset()
+    return settings, load_exports(data_dir, settings, kinds=kinds, window=window, file_hashes=file_hashes)
+
+
+def load_exports(
+    data_dir: Path,
+    settings: Settings,
+    *,
+    kinds: Collection[Kind] | None = None,
+    window: Period | None = None,
+    file_hashes: bool = False,
+) -> Dataset:
+    """The data set read from the exports themselves, with a progress display while loading."""
     from adoption_cli.render.numbers import fmt_float
     from adoption_cli.sources import load_dataset
 
@@ -66,7 +79,7 @@ def read_dataset(
         dataset = load_dataset(data_dir, settings, kinds=kinds, window=days, file_hashes=file_hashes)
     seconds = fmt_float(time.perf_counter() - started, env.lang, 2)
     env.detail(env.t(f"Данные загружены за {seconds} с.", f"Data loaded in {seconds} s."))
-    return settings, dataset
+    return dataset
 
 
 def open_dataset(
@@ -87,16 +100,17 @@ def open_dataset(
     return settings, dataset
 
 
-def stored_dataset(data_dir: Path, settings: Settings, store: Path | None) -> Dataset | None:
-    """The data set of the Parquet store (--store, else DATA/.adoption-store) when it is up to date."""
+def fresh_store(data_dir: Path, settings: Settings, store: Path | None) -> FreshStore | None:
+    """The Parquet store (--store, else DATA/.adoption-store) when it is up to date; says which it reads or
+    why it does not. Polars-free: nothing of the store but its manifest is read."""
     from adoption_cli.store import default_store_dir, inspect_store
 
     env = current()
     store_dir = store or default_store_dir(data_dir)
     state = inspect_store(store_dir, data_dir, settings)
-    if state.dataset is not None:
+    if state.store is not None:
         env.detail(env.t(f"Данные из хранилища {store_dir}.", f"Reading the store {store_dir}."))
-        return state.dataset
+        return state.store
     why = {
         "absent": env.t("его нет", "there is none"),
         "settings": env.t("оно создано с другими настройками", "it was built with other settings"),

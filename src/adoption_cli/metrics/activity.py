@@ -29,11 +29,10 @@ from adoption_cli.metrics.activity_base import (
     with_activity_for,
 )
 from adoption_cli.metrics.changes import CountChange, ShareChange, compare, compare_share
-from adoption_cli.metrics.scopes import PeriodInfo, Scope, pct, platform_grain, schools_in_scope
+from adoption_cli.metrics.common import DEFAULT_PLATFORM, PeriodInfo, pct
+from adoption_cli.metrics.scopes import Scope, platform_grain, schools_in_scope
 from adoption_cli.periods import Period
 from adoption_cli.schema import CONTENT_KINDS, ROLE_CODES, Kind
-
-DEFAULT_PLATFORM = "myschool"
 
 # Notes a reader must see next to the figures (machine codes; the renderer words them).
 NOTE_SCHOOL_GRAIN = "school_grain"  # only school stats: no distinct-user dedup across schools

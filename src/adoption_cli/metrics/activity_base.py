@@ -17,15 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Literal
 
 import polars as pl
 
 from adoption_cli.dataset import Dataset, canonical_schema
+from adoption_cli.metrics.common import Combination, combination_of
 from adoption_cli.periods import Period, month_period
 from adoption_cli.schema import ROLE_CODES, Kind
 
-Combination = Literal["max", "union"]
 ACTIVITY_COLUMNS = ("platform", "school_id", "role", "user_id")
 # The timestamp that dates a sign of activity: an event, an account's last login.
 DATED_ACTIVITY = {Kind.EVENTS: "ts", Kind.ACCOUNTS: "last_login_at"}
@@ -438,9 +437,7 @@ def active_counts(dataset: Dataset, period: Period, platforms: Iterable[str]) ->
 
 
 def combination_for(dataset: Dataset, platforms: Iterable[str], shared_user_ids: bool) -> Combination:
-    """Union only where it is exact: shared identities and no school-grain platform among those counted."""
-    _, school_platforms = user_and_school_platforms(dataset, platforms)
-    return "union" if shared_user_ids and not school_platforms else "max"
+    return combination_of(dataset.platform_grain(), platforms, shared_user_ids)
 
 
 def active_any_platform(

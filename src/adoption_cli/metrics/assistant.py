@@ -15,25 +15,18 @@ from pydantic import BaseModel
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset, Grain
 from adoption_cli.metrics.activity_base import population
-from adoption_cli.metrics.indicator import schools_needed
-from adoption_cli.metrics.scopes import REGION_KEY, PeriodInfo, pct, platform_grain, reaches_pct, scope_counts
+from adoption_cli.metrics.common import ASSISTANT_PLATFORM, AssistantSummary, PeriodInfo, pct
+from adoption_cli.metrics.common import summarise_assistant as summarise
+from adoption_cli.metrics.scopes import REGION_KEY, platform_grain, scope_counts
 from adoption_cli.periods import Period
 
-PLATFORM = "assistant"
+PLATFORM = ASSISTANT_PLATFORM
 ACTIVE_RULES: dict[Grain, str] = {
     "user": "distinct students with >= 1 assistant activity (event or last login) in the period; "
     "blocked accounts excluded; a student active in two schools counts once per municipality and region",
     "school": "school_stats `active` of the assistant (quarter: the largest month; window: the month of its "
     "last day); municipality and region are sums over schools",
 }
-
-
-class AssistantSummary(BaseModel):
-    students_total: int
-    students_active: int
-    share_pct: float | None
-    target_met: bool
-    students_needed: int
 
 
 class MunicipalityAssistant(AssistantSummary):
@@ -65,17 +58,6 @@ class AssistantResult(BaseModel):
     municipalities: list[MunicipalityAssistant]
     schools: list[SchoolAssistant]
     data_quality: AssistantQuality
-
-
-def summarise(total: int, active: int, target_pct: float) -> AssistantSummary:
-    return AssistantSummary(
-        students_total=total,
-        students_active=active,
-        share_pct=pct(active, total),
-        target_met=reaches_pct(active, total, target_pct),
-        # The indicator's exact max(0, ⌈target × n⌉ − have) serves students as it serves schools.
-        students_needed=schools_needed(total, active, target_pct),
-    )
 
 
 def assistant_frames(dataset: Dataset, period: Period, settings: Settings) -> tuple[pl.LazyFrame, pl.LazyFrame]:

@@ -15,13 +15,13 @@ from pydantic import BaseModel
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
 from adoption_cli.metrics.activity_base import (
-    Combination,
     active_any_platform,
     combination_for,
     population,
     share_pct,
     wide_by_role,
 )
+from adoption_cli.metrics.common import Combination, schools_needed
 from adoption_cli.periods import Period
 
 
@@ -124,13 +124,6 @@ def schools_frame(dataset: Dataset, period: Period, settings: Settings) -> tuple
         .sort("municipality", "name", "school_id")
     )
     return frame, combination
-
-
-def schools_needed(schools: int, flagged: int, target_pct: float) -> int:
-    """max(0, ⌈target × schools⌉ − flagged), with the target taken exactly as written (33.0 → 33/100)."""
-    required = Fraction(str(target_pct)) * schools / 100
-    ceiling = -(-required.numerator // required.denominator)
-    return max(0, ceiling - flagged)
 
 
 def summarise(schools: int, flagged: int, target_pct: float) -> IndicatorSummary:

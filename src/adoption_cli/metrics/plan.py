@@ -13,9 +13,8 @@ from pydantic import BaseModel
 
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
-from adoption_cli.metrics.activity_base import Combination
-from adoption_cli.metrics.indicator import schools_frame, schools_needed
-from adoption_cli.metrics.scopes import PeriodInfo
+from adoption_cli.metrics.common import Combination, PeriodInfo, schools_needed
+from adoption_cli.metrics.indicator import schools_frame
 from adoption_cli.periods import Period
 
 ACTIVE_RULE = (

@@ -8,13 +8,11 @@ Schools with no registered user have no share: they are listed after the ranked 
 
 from __future__ import annotations
 
-from typing import Literal
-
 import polars as pl
 from pydantic import BaseModel
 
 from adoption_cli.dataset import Dataset, Grain
-from adoption_cli.metrics.activity import DEFAULT_PLATFORM, NOTE_REGISTERED_UNKNOWN, platform_notes
+from adoption_cli.metrics.activity import NOTE_REGISTERED_UNKNOWN, platform_notes
 from adoption_cli.metrics.activity_base import (
     distinct_active,
     distinct_registered,
@@ -24,15 +22,15 @@ from adoption_cli.metrics.activity_base import (
     summed_registered,
     with_activity_for,
 )
-from adoption_cli.metrics.scopes import PeriodInfo, Scope, platform_grain, schools_in_scope
+from adoption_cli.metrics.common import DEFAULT_PLATFORM, SHARE_RULE, PeriodInfo, RatingRole
+from adoption_cli.metrics.scopes import Scope, platform_grain, schools_in_scope
 from adoption_cli.periods import Period
 from adoption_cli.schema import ROLE_CODES
 
-RatingRole = Literal["all", "teacher", "student", "parent"]
 RATING_ROLES: tuple[RatingRole, ...] = ("all", "teacher", "student", "parent")
 
 RULES = {
-    "share": "active / registered x 100 for the role (all = teachers + students + parents), capped at 100",
+    "share": SHARE_RULE,
     "active": (
         "user grain: distinct users of the school with >= 1 event or last login on the platform in the period, "
         "account not blocked; school grain: the school stats' active"

@@ -1,6 +1,7 @@
 """The single-school card (docs/metrics.md, «School card»): one school's registered and active users per role
 and platform, its indicator flag and what it lacks, its assistant share, its rank in its municipality and its
-last six months. Pure functions.
+last six months. Pure functions. The card's model and its assembly from these rows are Polars-free, in
+metrics.school_card.
 
 Every figure is the metric that defines it (indicator, plan, assistant, rating, trend, activity_base) run on
 the data set restricted to the school (activity_base.for_schools): a school's own figures depend on no other
@@ -10,126 +11,41 @@ those of the school's municipality, and no more.
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from typing import Any, Literal
-
 import polars as pl
-from pydantic import BaseModel
 
 from adoption_cli.config import Settings
-from adoption_cli.dataset import Dataset, Grain, LoadReport
+from adoption_cli.dataset import Dataset
 from adoption_cli.errors import DataError
 from adoption_cli.metrics import assistant, indicator, plan, rating
-from adoption_cli.metrics.activity import DEFAULT_PLATFORM
 from adoption_cli.metrics.activity_base import (
-    Combination,
     active_counts,
-    combination_for,
     distinct_registered,
     for_schools,
     has_accounts,
     school_grain_registered,
     with_activity_for,
 )
-from adoption_cli.metrics.scopes import PeriodInfo, pct, platform_grain
+from adoption_cli.metrics.common import DEFAULT_PLATFORM
+from adoption_cli.metrics.school_card import (
+    RANK_ROLE,
+    STORED_MONTHS,
+    PeriodSource,
+    SchoolCard,
+    SchoolInfo,
+    SchoolMatch,
+    assemble_card,
+    card_column,
+    card_from_record,
+    latest_activity_month,
+    match_schools,
+    trend_months,
+)
+from adoption_cli.metrics.scopes import platform_grain
 from adoption_cli.periods import Period, month_period
-from adoption_cli.schema import PLATFORMS, ROLE_CODES, Kind
+from adoption_cli.schema import PLATFORMS, ROLE_CODES
 
-PeriodSource = Literal["option", "latest_activity"]
-TREND_MONTHS = 6
-# Calendar months whose card rows the store precomputes, ending with the latest month with activity: a card
-# of any of the last seven needs no other rows (its own month and the five before it).
-STORED_MONTHS = 12
-RANK_ROLE: rating.RatingRole = "all"
-# Files whose newest date tells up to when the data describe activity.
-_ACTIVITY_KINDS = (Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS)
 _TOTAL_COLUMNS = {"teacher": "teachers_total", "student": "students_total"}
 _QUOTES = "[«»\"'„“”`]"
-
-
-class SchoolInfo(BaseModel):
-    school_id: str
-    name: str
-    municipality: str
-    ownership: str
-    teachers_total: int | None  # ОО-1
-    students_total: int | None
-
-
-class RolePlatform(BaseModel):
-    """One role on one platform in the period."""
-
-    role: str
-    platform: str
-    grain: Grain | None  # None: the data hold nothing about this platform
-    registered: int | None  # None: unknown (no accounts export, or school stats without `registered`)
-    active: int | None  # None: no data about this platform
-    share_of_registered_pct: float | None
-    total: int | None  # the ОО-1 total of the role (parents have none)
-    share_of_total_pct: float | None
-
-
-class CardIndicator(BaseModel):
-    """The school's row of `adoption indicator`, with its needs as `adoption plan` computes them."""
-
-    in_population: bool  # False: its form of ownership is not counted; figures show where it would stand
-    platforms: list[str]
-    combination: Combination
-    teacher_threshold_pct: float
-    student_threshold_pct: float
-    teachers_active: int
-    teacher_share_pct: float | None
-    teachers_needed: int | None  # extra active teachers to reach the threshold; None without an ОО-1 total
-    students_active: int
-    student_share_pct: float | None
-    students_needed: int | None
-    flagged: bool
-
-
-class CardAssistant(assistant.AssistantSummary):
-    """The school as `adoption assistant` sees it (a school without an ОО-1 student total counts 0 of 0)."""
-
-    grain: Grain | None
-    target_pct: float
-
-
-class CardRank(BaseModel):
-    """The school's place in `adoption rating --municipality <its municipality> --role all`."""
-
-    municipality: str
-    platform: str
-    role: rating.RatingRole
-    measure: str
-    rank: int | None  # None: nobody registered, so no share and no place
-    ranked: int  # schools of the municipality with a place
-    schools: int  # registry schools of the municipality
-    previous_rank: int | None
-    rank_change: int | None
-    registered: int | None
-    active: int
-    share_pct: float | None
-
-
-class CardMonth(BaseModel):
-    """One month of `adoption trend` for this school alone."""
-
-    month: str
-    teacher_share_pct: float | None
-    student_share_pct: float | None
-    flagged: bool
-
-
-class SchoolCard(BaseModel):
-    period: PeriodInfo
-    period_source: PeriodSource  # latest_activity: no period was given, the latest month with activity is shown
-    school: SchoolInfo
-    grains: dict[str, Grain]
-    figures: list[RolePlatform]
-    indicator: CardIndicator
-    assistant: CardAssistant
-    rank: CardRank
-    months: list[CardMonth]
 
 
 def search_key(text: pl.Expr) -> pl.Expr:
@@ -144,48 +60,21 @@ def search_key(text: pl.Expr) -> pl.Expr:
     )
 
 
-def find_schools(schools: pl.LazyFrame, query: str) -> pl.DataFrame:
-    """(school_id, name, municipality) of the registry schools the query names, by municipality and name.
-
-    An ИНН names its school. Otherwise a school matches when every word of the query is part of its name or
-    municipality; a school whose whole name is the query wins over schools that merely contain it.
-    """
-    registry = schools.select("school_id", "name", "municipality")
-    inn = re.sub(r"\s+", "", query)
-    if inn.isdigit():
-        by_inn = registry.filter(pl.col("school_id") == inn).collect()
-        if by_inn.height:
-            return by_inn
-    key = pl.select(search_key(pl.lit(query))).item()
-    words = key.split()
-    if not words:
-        return registry.head(0).collect()
-    text = pl.concat_str(search_key(pl.col("name")), search_key(pl.col("municipality")), separator=" ")
-    matches = (
-        registry.filter(pl.all_horizontal(text.str.contains(word, literal=True) for word in words))
-        .with_columns((search_key(pl.col("name")) == key).alias("exact"))
-        .sort(search_key(pl.col("municipality")), search_key(pl.col("name")), "school_id")
-        .collect()
-    )
-    exact = matches.filter("exact")
-    return (exact if exact.height else matches).drop("exact")
+def registry_keys(schools: pl.LazyFrame) -> pl.LazyFrame:
+    """The registry as the name search reads it (metrics.school_card.match_schools): school_id, name,
+    municipality, `search` and `name_key`, in the order a list of matches is shown."""
+    return schools.select(
+        "school_id",
+        "name",
+        "municipality",
+        pl.concat_str(search_key(pl.col("name")), search_key(pl.col("municipality")), separator=" ").alias("search"),
+        search_key(pl.col("name")).alias("name_key"),
+    ).sort(search_key(pl.col("municipality")), "name_key", "school_id")
 
 
-def latest_activity_month(report: LoadReport) -> date | None:
-    """The first day of the latest month with any activity in the loaded files (None when they have none)."""
-    days = [f.latest_activity for f in report.files if f.kind in _ACTIVITY_KINDS and f.latest_activity]
-    if not days:
-        return None
-    latest = date.fromisoformat(max(days))
-    return date(latest.year, latest.month, 1)
-
-
-def trend_months(period: Period) -> list[Period]:
-    """The six calendar months ending with the month of the period's last day."""
-    months = [month_period(period.end)]
-    while len(months) < TREND_MONTHS:
-        months.insert(0, months[0].previous())
-    return months
+def find_schools(schools: pl.LazyFrame, query: str) -> list[SchoolMatch]:
+    """The registry schools the query names (metrics.school_card.match_schools)."""
+    return match_schools(registry_keys(schools).collect().iter_rows(named=True), query)
 
 
 def _registry(dataset: Dataset, school_id: str) -> tuple[SchoolInfo, list[str]]:
@@ -204,10 +93,6 @@ def _counting(settings: Settings, ownership: tuple[str, ...]) -> Settings:
     counts (and says whether the region counts it)."""
     rules = settings.indicator.model_copy(update={"ownership": ownership})
     return settings.model_copy(update={"indicator": rules})
-
-
-def _column(prefix: str, platform: str, role: str) -> str:
-    return f"{prefix}_{platform}_{role}"
 
 
 def _known_platforms(dataset: Dataset) -> list[str]:
@@ -238,15 +123,15 @@ def _figure_columns(dataset: Dataset, period: Period) -> tuple[pl.LazyFrame, lis
         pl.col(value)
         .filter((pl.col("platform") == platform) & (pl.col("role") == role))
         .first()
-        .alias(_column(value, platform, role))
+        .alias(card_column(value, platform, role))
         for value in ("registered", "active")
         for platform in PLATFORMS
         for role in ROLE_CODES
     )
     fills = [
         # Counted from accounts, nobody registered is 0; from stats without a figure it stays unknown.
-        *(pl.col(_column("registered", p, r)).fill_null(0) for p in known for r in ROLE_CODES),
-        *(pl.col(_column("active", p, r)).fill_null(0) for p in PLATFORMS if p in grains for r in ROLE_CODES),
+        *(pl.col(card_column("registered", p, r)).fill_null(0) for p in known for r in ROLE_CODES),
+        *(pl.col(card_column("active", p, r)).fill_null(0) for p in PLATFORMS if p in grains for r in ROLE_CODES),
     ]
     return wide, fills
 
@@ -305,7 +190,7 @@ def card_rows(
     # `adoption assistant` for the school alone: its students active on the assistant against its ОО-1
     # denominator; a school without a positive denominator counts 0 of 0.
     denominator = pl.col(settings.assistant.denominator).fill_null(0)
-    assisted = pl.col(_column("active", assistant.PLATFORM, "student")).fill_null(0)
+    assisted = pl.col(card_column("active", assistant.PLATFORM, "student")).fill_null(0)
     rows = (
         dataset.schools.select("school_id", denominator.alias("denominator"))
         .join(flags, on="school_id", how="left")
@@ -336,121 +221,34 @@ def card_table(dataset: Dataset, settings: Settings) -> pl.DataFrame | None:
     return pl.concat(rows, how="vertical").sort("school_id", "month")
 
 
+def card_records(dataset: Dataset, settings: Settings) -> pl.DataFrame | None:
+    """What the store keeps for the card (store.cards): one row per registry school, sorted by ИНН, with its
+    registry row (SchoolInfo) and `rows`, its `card_table` rows with `month` as ISO text."""
+    table = card_table(dataset, settings)
+    if table is None:
+        return None
+    rows = (
+        table.with_columns(pl.col("month").cast(pl.String))
+        .group_by("school_id")
+        .agg(pl.struct(pl.exclude("school_id")).alias("rows"))
+    )
+    info = dataset.schools.select(*SchoolInfo.model_fields).collect()
+    return info.join(rows, on="school_id", how="left").sort("school_id")
+
+
 def _needed(role: str, threshold_pct: float) -> pl.Expr:
     active, total = pl.col(f"{role}s_active"), pl.col(f"{role}s_total")
     return pl.when(total > 0).then(plan.users_needed(active, total, threshold_pct)).alias(f"{role}s_needed")
-
-
-def _figures(row: dict[str, Any], info: SchoolInfo, grains: dict[str, Grain]) -> list[RolePlatform]:
-    totals = {"teacher": info.teachers_total, "student": info.students_total}
-    figures = []
-    for role in ROLE_CODES:
-        for platform in PLATFORMS:
-            registered, active = row[_column("registered", platform, role)], row[_column("active", platform, role)]
-            figures.append(
-                RolePlatform(
-                    role=role,
-                    platform=platform,
-                    grain=grains.get(platform),
-                    registered=registered,
-                    active=active,
-                    share_of_registered_pct=pct(active, registered),
-                    total=totals.get(role),
-                    share_of_total_pct=pct(active, totals.get(role)),
-                )
-            )
-    return figures
-
-
-def _indicator(row: dict[str, Any], settings: Settings, in_population: bool, combination: Combination) -> CardIndicator:
-    rules = settings.indicator
-    return CardIndicator.model_validate(
-        {
-            **row,
-            "in_population": in_population,
-            "platforms": list(rules.platforms),
-            "combination": combination,
-            "teacher_threshold_pct": rules.teacher_threshold_pct,
-            "student_threshold_pct": rules.student_threshold_pct,
-        }
-    )
-
-
-def _rank(row: dict[str, Any], info: SchoolInfo) -> CardRank:
-    return CardRank(
-        municipality=info.municipality,
-        platform=DEFAULT_PLATFORM,
-        role=RANK_ROLE,
-        measure=rating.RULES["share"],
-        rank=row["rank"],
-        ranked=row["ranked"],
-        schools=row["schools"],
-        previous_rank=row["previous_rank"],
-        rank_change=row["rank_change"],
-        registered=row["rank_registered"],
-        active=row["rank_active"],
-        share_pct=row["rank_share_pct"],
-    )
-
-
-def _month(row: dict[str, Any], month: Period) -> CardMonth:
-    return CardMonth(
-        month=month.label,
-        teacher_share_pct=row["teacher_share_pct"],
-        student_share_pct=row["student_share_pct"],
-        flagged=bool(row["flagged"]),
-    )
-
-
-def assemble_card(
-    dataset: Dataset,
-    info: SchoolInfo,
-    period: Period,
-    row: dict[str, Any],
-    month_rows: list[dict[str, Any]],
-    settings: Settings,
-    period_source: PeriodSource,
-) -> SchoolCard:
-    """The card from the school's row of the period and its rows of the six months (see `card_rows`)."""
-    grains = dataset.platform_grain()
-    target = settings.assistant.target_for(period.month_key)
-    combination = combination_for(dataset, settings.indicator.platforms, settings.identity.shared_user_ids)
-    return SchoolCard(
-        period=PeriodInfo.of(period),
-        period_source=period_source,
-        school=info,
-        grains=grains,
-        figures=_figures(row, info, grains),
-        indicator=_indicator(row, settings, info.ownership in settings.indicator.ownership, combination),
-        assistant=CardAssistant(
-            grain=grains.get(assistant.PLATFORM),
-            target_pct=target,
-            **assistant.summarise(row["assistant_total"], row["assistant_active"], target).model_dump(),
-        ),
-        rank=_rank(row, info),
-        months=[_month(r, m) for r, m in zip(month_rows, trend_months(period), strict=True)],
-    )
 
 
 def stored_card(
     dataset: Dataset, school_id: str, period: Period, settings: Settings, *, period_source: PeriodSource = "option"
 ) -> SchoolCard | None:
     """The card from the store's precomputed rows, or None when they do not cover the period and its months."""
-    if dataset.school_cards is None or period != month_period(period.start):
+    record = dataset.school_cards.record(school_id) if dataset.school_cards is not None else None
+    if record is None:
         return None
-    months = trend_months(period)
-    rows = (
-        dataset.school_cards.filter(
-            (pl.col("school_id") == school_id) & pl.col("month").is_in([m.start for m in months])
-        )
-        .collect()
-        .sort("month")
-    )
-    if rows.height != len(months):
-        return None
-    info = _school_info(dataset.schools, school_id)
-    by_month = list(rows.iter_rows(named=True))
-    return assemble_card(dataset, info, period, by_month[-1], by_month, settings, period_source)
+    return card_from_record(record, period, settings, dataset.platform_grain(), period_source)
 
 
 def _school_info(schools: pl.LazyFrame, school_id: str) -> SchoolInfo:
@@ -479,4 +277,4 @@ def compute_card(
         ]
     )
     row, *month_rows = (frame.row(0, named=True) for frame in collected)
-    return assemble_card(dataset, info, period, row, month_rows, settings, period_source)
+    return assemble_card(info, period, row, month_rows, settings, dataset.platform_grain(), period_source)

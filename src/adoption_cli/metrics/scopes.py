@@ -10,7 +10,6 @@ the denominator: a school without a total cannot be judged, and its users would 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 from typing import Literal
 
 import polars as pl
@@ -39,17 +38,6 @@ class Scope(BaseModel):
 def schools_in_scope(schools: pl.LazyFrame, municipality: str | None) -> pl.LazyFrame:
     """Registry schools of the municipality, or all of them."""
     return schools if municipality is None else schools.filter(pl.col("municipality") == municipality)
-
-
-class PeriodInfo(BaseModel):
-    kind: str
-    label: str
-    start: str
-    end: str
-
-    @classmethod
-    def of(cls, period: Period) -> PeriodInfo:
-        return cls(**period.to_json())
 
 
 _LEVELS = (("school", pl.col("school_id")), ("municipality", pl.col("municipality")), ("region", pl.lit(REGION_KEY)))
@@ -111,19 +99,6 @@ def scope_counts(
 def platform_grain(dataset: Dataset, platform: str) -> Grain | None:
     """The platform's grain in this data set, None when the data set has nothing about it."""
     return dataset.platform_grain().get(platform)
-
-
-def pct(active: int | None, total: int | None) -> float | None:
-    """active / total × 100 capped at 100 (None without a total or a count): the scalar twin of
-    activity_base.share_pct."""
-    if active is None or total is None or total <= 0:
-        return None
-    return min(active * 100 / total, 100.0)
-
-
-def reaches_pct(active: int, total: int, threshold_pct: float) -> bool:
-    """active / total ≥ threshold exactly (the threshold taken as written: 84.9 → 849/10); False without a total."""
-    return total > 0 and Fraction(active * 100, total) >= Fraction(str(threshold_pct))
 
 
 def municipality_names(dataset: Dataset, ownership: Sequence[str] | None = None) -> list[str]:

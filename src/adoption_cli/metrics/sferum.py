@@ -15,14 +15,8 @@ from adoption_cli.config import Settings, SferumLevel
 from adoption_cli.dataset import Dataset, Grain
 from adoption_cli.metrics.activity_base import population
 from adoption_cli.metrics.changes import change_pct, change_pp
-from adoption_cli.metrics.scopes import (
-    REGION_KEY,
-    PeriodInfo,
-    pct,
-    platform_grain,
-    reaches_pct,
-    scope_counts,
-)
+from adoption_cli.metrics.common import PeriodInfo, pct, reaches_pct
+from adoption_cli.metrics.scopes import REGION_KEY, platform_grain, scope_counts
 from adoption_cli.periods import Period
 
 PLATFORM = "sferum"

@@ -16,8 +16,9 @@ from pydantic import BaseModel
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
 from adoption_cli.metrics import assistant, indicator
-from adoption_cli.metrics.activity_base import Combination, combination_for, population, with_activity_for
-from adoption_cli.metrics.scopes import REGION_KEY, pct
+from adoption_cli.metrics.activity_base import combination_for, population, with_activity_for
+from adoption_cli.metrics.common import Combination, pct
+from adoption_cli.metrics.scopes import REGION_KEY
 from adoption_cli.periods import Period
 
 SERIES = ("indicator_pct", "assistant_pct", "teacher_share_pct", "student_share_pct")

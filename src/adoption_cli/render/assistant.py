@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from adoption_cli.cli.environment import current
-from adoption_cli.metrics.assistant import AssistantResult, AssistantSummary
+from adoption_cli.metrics.assistant import AssistantResult
+from adoption_cli.metrics.common import AssistantSummary
 from adoption_cli.render.captions import caption, ownership_text, period_text
 from adoption_cli.render.emit import scope_records
 from adoption_cli.render.numbers import fmt_int, fmt_pct

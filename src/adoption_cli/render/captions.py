@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from adoption_cli.cli.environment import current
-from adoption_cli.metrics.scopes import PeriodInfo
+from adoption_cli.metrics.common import PeriodInfo
 from adoption_cli.render.labels import ownership_name
 
 _KINDS_RU = {"month": "месяц", "quarter": "квартал", "window": "скользящее окно"}

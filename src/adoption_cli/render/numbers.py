@@ -5,6 +5,8 @@ Machine formats (JSON, CSV) never go through here: they keep raw numbers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from adoption_cli.cli.environment import Lang
 
 THIN_SPACE = "\u202f"  # narrow no-break space: a thousands separator that never wraps
@@ -63,3 +65,22 @@ def plural(count: int, one: str, few: str, many: str) -> str:
     if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
         return few
     return many
+
+
+BARS = "▁▂▃▄▅▆▇█"
+GAP = "·"  # a month whose value is undefined
+
+
+def sparkline(values: Sequence[float | None]) -> str:
+    """One bar per value, scaled from the row's minimum to its maximum; a flat row by its level on 0–100."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return GAP * len(values)
+    low, high = min(known), max(known)
+    top = len(BARS) - 1
+
+    def bar(value: float) -> str:
+        position = (value - low) / (high - low) if high > low else min(max(value, 0.0), 100.0) / 100
+        return BARS[round(position * top)]
+
+    return "".join(GAP if v is None else bar(v) for v in values)

@@ -1,24 +1,23 @@
 """`adoption school`: the card of one school as a Rich panel, and its role × platform figures as CSV rows.
 
-The JSON output is the `SchoolCard` model itself.
+The JSON output is the `SchoolCard` model itself. Polars is imported for the CSV alone: a card read from the
+store is shown without it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import polars as pl
-
 from adoption_cli.cli.environment import current
-from adoption_cli.metrics.school import CardIndicator, SchoolCard
+from adoption_cli.metrics.school_card import CardIndicator, SchoolCard
 from adoption_cli.render.captions import period_text
 from adoption_cli.render.changes import rank_change_cell
 from adoption_cli.render.labels import ownership_name, platform_label, platforms_label
-from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_setting, plural
+from adoption_cli.render.numbers import GAP, fmt_int, fmt_pct, fmt_pct_setting, plural, sparkline
 from adoption_cli.render.tables import MET, NOT_MET, Col, make_table, status_cell, text_cell
-from adoption_cli.render.trend import GAP, sparkline
 
 if TYPE_CHECKING:
+    import polars as pl
     from rich.console import RenderableType
 
 ROLES = {
@@ -36,16 +35,6 @@ FIGURE_COLUMNS = (
     Col("% зарег.", "% of reg."),
     Col("% ОО-1", "% of OO-1"),
 )
-_FIGURE_SCHEMA = {
-    "role": pl.String,
-    "platform": pl.String,
-    "grain": pl.String,
-    "registered": pl.Int64,
-    "active": pl.Int64,
-    "share_of_registered_pct": pl.Float64,
-    "total": pl.Int64,
-    "share_of_total_pct": pl.Float64,
-}
 INDICATOR_COLUMNS = (
     Col("", "", "left"),
     Col("Активны", "Active"),
@@ -325,7 +314,19 @@ def school_card(card: SchoolCard) -> RenderableType:
 
 def school_csv(card: SchoolCard) -> pl.DataFrame:
     """One row per role × platform, with the school and the period in front."""
-    figures = pl.DataFrame([figure.model_dump() for figure in card.figures], schema=_FIGURE_SCHEMA, orient="row")
+    import polars as pl
+
+    figure_schema = {
+        "role": pl.String,
+        "platform": pl.String,
+        "grain": pl.String,
+        "registered": pl.Int64,
+        "active": pl.Int64,
+        "share_of_registered_pct": pl.Float64,
+        "total": pl.Int64,
+        "share_of_total_pct": pl.Float64,
+    }
+    figures = pl.DataFrame([figure.model_dump() for figure in card.figures], schema=figure_schema, orient="row")
     return figures.select(
         pl.lit(card.school.school_id).alias("school_id"),
         pl.lit(card.school.name).alias("name"),

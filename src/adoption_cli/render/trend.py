@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -10,14 +9,12 @@ import polars as pl
 from adoption_cli.cli.environment import current
 from adoption_cli.metrics.trend import SERIES, TrendResult, TrendSeries
 from adoption_cli.render.captions import caption, ownership_text
-from adoption_cli.render.numbers import fmt_pct, fmt_pp
+from adoption_cli.render.numbers import BARS, GAP, fmt_pct, fmt_pp, sparkline
 from adoption_cli.render.tables import Col, make_table, status_cell
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-BARS = "▁▂▃▄▅▆▇█"
-GAP = "·"  # a month whose value is undefined
 TITLES = {
     "indicator_pct": ("Индикатор 33 %: доля школ", "Indicator: share of schools"),
     "assistant_pct": ("ЦПУ: доля активных обучающихся", "Assistant: share of active students"),
@@ -25,21 +22,6 @@ TITLES = {
     "student_share_pct": ("Доля активных обучающихся", "Share of active students"),
 }
 TARGETS = {"indicator_pct": "indicator", "assistant_pct": "assistant"}
-
-
-def sparkline(values: Sequence[float | None]) -> str:
-    """One bar per value, scaled from the row's minimum to its maximum; a flat row by its level on 0–100."""
-    known = [v for v in values if v is not None]
-    if not known:
-        return GAP * len(values)
-    low, high = min(known), max(known)
-    top = len(BARS) - 1
-
-    def bar(value: float) -> str:
-        position = (value - low) / (high - low) if high > low else min(max(value, 0.0), 100.0) / 100
-        return BARS[round(position * top)]
-
-    return "".join(GAP if v is None else bar(v) for v in values)
 
 
 def _row(name: str, series: TrendSeries, metric: str) -> list[str]:

@@ -5,7 +5,7 @@
     schools/part-…   content_items/part-…   rejects/part-…
     user_days/platform=myschool/month=2024-09/part-…   (distinct platform, school, role, user, day)
     monthly_active/platform=myschool/month=2024-09/part-…   (distinct active users per school and role)
-    school_cards/part-…   (the school card's rows of recent months: metrics.school.card_table)
+    school_cards/part-….json   (the school card's rows of recent months, JSON: store.cards)
     active_exceptions/platform=myschool/month=2024-09/part-…   (users the monthly counts do not describe)
     registrations/platform=myschool/part-…   (registered users per school, role and month of registration)
 
@@ -24,7 +24,6 @@ from adoption_cli.schema import Kind
 
 USER_DAYS = "user_days"
 MONTHLY_ACTIVE = "monthly_active"
-SCHOOL_CARDS = "school_cards"
 ACTIVE_EXCEPTIONS = "active_exceptions"
 REGISTRATIONS = "registrations"
 REJECTS = "rejects"

@@ -19,10 +19,11 @@ from adoption_cli import __version__
 from adoption_cli.config import Settings
 from adoption_cli.dataset import BranchMerge, FileLoad
 from adoption_cli.schema import READABLE_SUFFIXES, Kind
+from adoption_cli.store.cards import CardShard
 
 MANIFEST_NAME = "manifest.json"
 # Bumped whenever the layout or the meaning of a stored column changes: older stores are rebuilt.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 class SourceEntry(BaseModel):
@@ -48,7 +49,8 @@ class Manifest(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     user_days: dict[str, list[str]] = Field(default_factory=dict)  # "platform/YYYY-MM" -> parts
     monthly_active: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
-    school_cards: list[str] = Field(default_factory=list)  # empty: cards are computed from the activity
+    school_cards: list[CardShard] = Field(default_factory=list)  # the card rows in shards (store.cards)
+    school_card_registry: str = ""  # the registry the card's name search reads; "": cards are computed
     school_card_rules: str = ""  # metrics.card_rules of the settings the card rows were computed with
     active_exceptions: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
     registrations: dict[str, list[str]] = Field(default_factory=dict)  # platform -> parts
@@ -63,7 +65,9 @@ class Manifest(BaseModel):
         derived_tables = (self.user_days, self.monthly_active, self.active_exceptions, self.registrations)
         for derived in (parts for table in derived_tables for parts in table.values()):
             parts.update(derived)
-        parts.update(self.school_cards)
+        parts.update(shard.part for shard in self.school_cards)
+        if self.school_card_registry:
+            parts.add(self.school_card_registry)
         return parts
 
 

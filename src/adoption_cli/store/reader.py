@@ -1,30 +1,57 @@
-"""`open_store`: the Dataset of an up-to-date store, or None when it is absent or stale.
+"""`inspect_store`: whether a store is there and up to date, and the Dataset it holds.
 
 Fresh means: same settings fingerprint, the same set of source files, and every file with the size and
 mtime (or, after a touch or a copy, the sha256) it had at ingest. Only the manifest and file metadata are
-read to decide; the data stay lazy Parquet scans.
+read to decide, without importing Polars; the data stay lazy Parquet scans until a metric collects them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-import polars as pl
+from typing import TYPE_CHECKING, Literal
 
 from adoption_cli.config import Settings
-from adoption_cli.dataset import Dataset, LoadReport
-from adoption_cli.schema import Kind
-from adoption_cli.store.layout import ACTIVE_EXCEPTIONS, MONTHLY_ACTIVE, REGISTRATIONS, REJECTS, USER_DAYS, scan
+from adoption_cli.dataset import LoadReport
+from adoption_cli.store.cards import StoredCards
 from adoption_cli.store.manifest import Manifest, candidate_files, fingerprint, read_manifest, unchanged
+
+if TYPE_CHECKING:
+    from adoption_cli.dataset import Dataset
 
 Staleness = Literal["absent", "settings", "added", "removed", "changed"]
 
 
 @dataclass(frozen=True)
+class FreshStore:
+    """An up-to-date store, before any of its Parquet is read."""
+
+    manifest: Manifest
+    store_dir: Path
+    data_dir: Path
+    settings: Settings
+
+    @property
+    def report(self) -> LoadReport:
+        return report_of(self.manifest)
+
+    def cards(self) -> StoredCards | None:
+        """The card rows, where they were computed under these settings' rules (the indicator's thresholds
+        and platforms are not part of the store's fingerprint)."""
+        from adoption_cli.metrics.card_rules import card_rules
+
+        manifest = self.manifest
+        if not manifest.school_card_registry or manifest.school_card_rules != card_rules(self.settings):
+            return None
+        return StoredCards(self.store_dir, manifest.school_cards, manifest.school_card_registry)
+
+    def dataset(self) -> Dataset:
+        return dataset_of(self.manifest, self.store_dir, self.data_dir, self.cards())
+
+
+@dataclass(frozen=True)
 class StoreState:
-    dataset: Dataset | None
+    store: FreshStore | None
     reason: Staleness | None = None  # why the store cannot be used
     path: str | None = None  # the source file that made it stale
 
@@ -47,20 +74,36 @@ def inspect_store(store_dir: Path, data_dir: Path, settings: Settings) -> StoreS
             return StoreState(None, "removed", entry.path)
         if not unchanged(entry, stat, path):
             return StoreState(None, "changed", entry.path)
-    return StoreState(dataset_of(manifest, store_dir, data_dir, settings))
+    return StoreState(FreshStore(manifest, store_dir, data_dir, settings))
 
 
 def open_store(store_dir: Path, data_dir: Path, settings: Settings) -> Dataset | None:
     """The stored data set when the store is there and up to date with `data_dir`, else None."""
-    return inspect_store(store_dir, data_dir, settings).dataset
+    fresh = inspect_store(store_dir, data_dir, settings).store
+    return fresh.dataset() if fresh is not None else None
 
 
-def dataset_of(manifest: Manifest, store_dir: Path, data_dir: Path, settings: Settings | None = None) -> Dataset:
-    """The stored data set; its precomputed card rows only where they were computed under `settings`' rules
-    (the indicator's thresholds and platforms are not part of the store's fingerprint)."""
-    from adoption_cli.metrics.card_rules import card_rules
+def report_of(manifest: Manifest) -> LoadReport:
+    return LoadReport(
+        files=[entry.load for entry in manifest.files if entry.load is not None],
+        branches_merged=manifest.branches_merged,
+        warnings=manifest.warnings,
+    )
 
-    cards = manifest.school_cards if settings and manifest.school_card_rules == card_rules(settings) else []
+
+def dataset_of(manifest: Manifest, store_dir: Path, data_dir: Path, cards: StoredCards | None = None) -> Dataset:
+    """The stored data set (lazy Parquet scans), with the card rows `cards` (None: cards are computed)."""
+    from adoption_cli.dataset import Dataset
+    from adoption_cli.schema import Kind
+    from adoption_cli.store.layout import (
+        ACTIVE_EXCEPTIONS,
+        MONTHLY_ACTIVE,
+        REGISTRATIONS,
+        REJECTS,
+        USER_DAYS,
+        scan,
+    )
+
     parts: dict[str, list[str]] = {}
     for entry in manifest.files:
         if entry.load is not None:
@@ -70,15 +113,11 @@ def dataset_of(manifest: Manifest, store_dir: Path, data_dir: Path, settings: Se
     return Dataset(
         data_dir=data_dir,
         frames={kind: scan(store_dir, parts.get(kind.value, []), kind.value) for kind in manifest.kinds},
-        report=LoadReport(
-            files=[entry.load for entry in manifest.files if entry.load is not None],
-            branches_merged=manifest.branches_merged,
-            warnings=manifest.warnings,
-        ),
+        report=report_of(manifest),
         rejects=scan(store_dir, parts.get(REJECTS, []), REJECTS),
         user_days=scan(store_dir, _all(manifest.user_days), USER_DAYS),
         monthly_active=scan(store_dir, _all(manifest.monthly_active), MONTHLY_ACTIVE),
-        school_cards=pl.scan_parquet([store_dir / part for part in cards]) if cards else None,
+        school_cards=cards,
         active_exceptions=scan(store_dir, _all(manifest.active_exceptions), ACTIVE_EXCEPTIONS),
         registrations=scan(store_dir, _all(manifest.registrations), REGISTRATIONS),
     )

@@ -37,6 +37,7 @@ from adoption_cli.errors import DataError
 from adoption_cli.metrics.activity_base import activity_records, user_grain_active
 from adoption_cli.periods import parse_month
 from adoption_cli.schema import Kind
+from adoption_cli.store.cards import SCHOOL_CARDS, write_cards
 from adoption_cli.store.derived import DerivedTables
 from adoption_cli.store.layout import (
     ACTIVE_EXCEPTIONS,
@@ -44,7 +45,6 @@ from adoption_cli.store.layout import (
     PARTITIONS,
     REGISTRATIONS,
     REJECTS,
-    SCHOOL_CARDS,
     SCHOOL_KEY,
     USER_DAYS,
     partition_path,
@@ -67,7 +67,7 @@ from adoption_cli.store.manifest import (
 
 # Rows sorted or de-duplicated in memory at once; larger partitions are processed in school_id ranges.
 CHUNK_ROWS = 4_000_000
-PART_GLOB = "part-*.parquet"
+PART_GLOB = "part-*"  # Parquet parts, and the card rows' JSON (store.cards)
 STAGING_PREFIX = ".staging-"
 DATA_FOLDERS = (
     *(kind.value for kind in Kind),
@@ -78,9 +78,6 @@ DATA_FOLDERS = (
     SCHOOL_CARDS,
     REJECTS,
 )
-
-# Card rows are read a school at a time: small row groups let a read skip the other schools'.
-ROW_GROUP_ROWS = 4_096
 
 Progress = Callable[[str], None]
 
@@ -238,7 +235,7 @@ class _Run:
             manifest.registrations = derived.registrations(touched.account_platforms, everything=touched.everything)
             self._move_into_store(derived.staged)
             self.progress("карточки школ")
-            manifest.school_cards, manifest.school_card_rules = self._school_cards(manifest)
+            self._school_cards(manifest)
             write_manifest(self.store_dir, manifest)
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
@@ -485,22 +482,22 @@ class _Run:
         self._move_into_store(staged)
         return monthly
 
-    def _school_cards(self, manifest: Manifest) -> tuple[list[str], str]:
+    def _school_cards(self, manifest: Manifest) -> None:
         """The school card's rows of recent months, recomputed whenever anything changed: registrations,
         activity and the registry all move them, and they cost seconds."""
         from adoption_cli.metrics.card_rules import card_rules
-        from adoption_cli.metrics.school import card_table
+        from adoption_cli.metrics.school import card_records, registry_keys
         from adoption_cli.store.reader import dataset_of
 
-        rules = card_rules(self.settings)
-        table = card_table(dataset_of(manifest, self.store_dir, self.data_dir), self.settings)
-        if table is None:
-            return [], rules
-        part = f"{SCHOOL_CARDS}/part-{self.token}.parquet"
-        (self.staging / part).parent.mkdir(parents=True, exist_ok=True)
-        table.write_parquet(self.staging / part, row_group_size=ROW_GROUP_ROWS)
-        self._move_into_store([part])
-        return [part], rules
+        dataset = dataset_of(manifest, self.store_dir, self.data_dir)
+        manifest.school_card_rules = card_rules(self.settings)
+        records = card_records(dataset, self.settings)
+        if records is None:
+            manifest.school_cards, manifest.school_card_registry = [], ""
+            return
+        cards = write_cards(records, registry_keys(dataset.schools).collect(), self.staging, self.token)
+        self._move_into_store(cards.parts())
+        manifest.school_cards, manifest.school_card_registry = list(cards.shards), cards.registry_part
 
     def _result(
         self, manifest: Manifest, ingested: list[str], removed: list[str], *, rebuilt: bool, user_day_partitions: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,14 +18,21 @@ from adoption_cli.cli.options import (
     StoreOpt,
     StrictOpt,
 )
+from adoption_cli.schema import Kind
 
 if TYPE_CHECKING:
-    import polars as pl
+    from adoption_cli.config import Settings
+    from adoption_cli.dataset import Dataset
+    from adoption_cli.metrics.school_card import PeriodSource, SchoolCard, SchoolMatch
+    from adoption_cli.periods import Period
+    from adoption_cli.store.reader import FreshStore
 
 NAME = "school"
 ORDER = 90
 # Beyond this many, a list of candidates stops helping: the user should type more of the name.
 LISTED = 20
+# What the card reads when it is computed from the exports.
+_KINDS = (Kind.SCHOOLS, Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS)
 
 QueryArg = Annotated[
     str,
@@ -49,30 +57,58 @@ def command(
     названия МО). Если подходит несколько школ, команда перечисляет их с ИНН (код выхода 2). Без --month и
     --as-of показан последний месяц, за который в данных есть активность.
 
-    Пример: adoption school "гимназия 14" --data sample_data --month 2024-09
+    Пример: adoption school "гимназия 14 славянский" --data sample_data --month 2024-09
     """
-    from adoption_cli.cli.session import open_dataset
-    from adoption_cli.metrics.school import compute_card, find_schools, latest_activity_month
+    from adoption_cli.cli.session import announce_load, fresh_store, load_exports, open_settings
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.emit import emit
     from adoption_cli.render.school import school_card, school_csv
-    from adoption_cli.schema import Kind
 
     given = resolve_period(month=month, as_of=as_of, days=days) if month or as_of else None
-    settings, dataset = open_dataset(
-        data,
-        config=config,
-        store=store,
-        strict=strict,
-        kinds=(Kind.SCHOOLS, Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS),
-    )
-    school_id = _one_school(query, find_schools(dataset.schools, query))
-    period = given or resolve_period(default_month=latest_activity_month(dataset.report))
-    card = compute_card(dataset, school_id, period, settings, period_source="option" if given else "latest_activity")
+    data_dir, settings = open_settings(data, config=config)
+    fresh = fresh_store(data_dir, settings, store)
+    if fresh is not None:
+        announce_load(fresh.report, strict=strict)
+    # From the store's card rows when they cover the month: no Polars is imported (docs/performance.md).
+    card = _stored_card(query, given, fresh) if fresh is not None else None
+    if card is None:
+        if fresh is not None:
+            dataset = fresh.dataset()
+        else:
+            dataset = load_exports(data_dir, settings, kinds=_KINDS)
+            announce_load(dataset.report, strict=strict)
+        card = _computed_card(query, given, dataset, settings)
     emit(output_format, card, table=lambda: school_card(card), rows=lambda: school_csv(card))
 
 
-def _one_school(query: str, matches: pl.DataFrame) -> str:
+def _stored_card(query: str, given: Period | None, fresh: FreshStore) -> SchoolCard | None:
+    """The card from the store's precomputed rows, or None where they do not cover the period."""
+    from adoption_cli.metrics.school_card import card_from_record, latest_activity_month
+    from adoption_cli.periods import resolve_period
+
+    cards = fresh.cards()
+    if cards is None:
+        return None
+    record = cards.record(_one_school(query, cards.find(query)))
+    if record is None:
+        return None
+    report = fresh.report
+    period = given or resolve_period(default_month=latest_activity_month(report))
+    source: PeriodSource = "option" if given else "latest_activity"
+    return card_from_record(record, period, fresh.settings, report.platform_grain(), source)
+
+
+def _computed_card(query: str, given: Period | None, dataset: Dataset, settings: Settings) -> SchoolCard:
+    from adoption_cli.metrics.school import compute_card, find_schools
+    from adoption_cli.metrics.school_card import latest_activity_month
+    from adoption_cli.periods import resolve_period
+
+    school_id = _one_school(query, find_schools(dataset.schools, query))
+    period = given or resolve_period(default_month=latest_activity_month(dataset.report))
+    return compute_card(dataset, school_id, period, settings, period_source="option" if given else "latest_activity")
+
+
+def _one_school(query: str, matches: Sequence[SchoolMatch]) -> str:
     """The ИНН of the only match; several: list them on stderr and ask for the ИНН; none: say what to type."""
     from adoption_cli.cli.environment import current
     from adoption_cli.errors import DataError, UsageError
@@ -80,9 +116,9 @@ def _one_school(query: str, matches: pl.DataFrame) -> str:
     from adoption_cli.render.tables import Col, make_table, text_cell
 
     env = current()
-    if matches.height == 1:
-        return str(matches["school_id"][0])
-    if matches.height == 0:
+    if len(matches) == 1:
+        return matches[0].school_id
+    if not matches:
         raise DataError(
             env.t(
                 f"в реестре нет школы с таким ИНН или названием: «{query}». "
@@ -91,19 +127,19 @@ def _one_school(query: str, matches: pl.DataFrame) -> str:
                 "Try a part of its name: adoption school <part of the name>.",
             )
         )
-    shown = matches.head(LISTED)
-    rest = matches.height - shown.height
+    shown = matches[:LISTED]
+    rest = len(matches) - len(shown)
     title = env.t(
-        f"«{query}» подходит к нескольким школам ({fmt_int(matches.height, env.lang)}):",
-        f"«{query}» matches several schools ({fmt_int(matches.height, env.lang)}):",
+        f"«{query}» подходит к нескольким школам ({fmt_int(len(matches), env.lang)}):",
+        f"«{query}» matches several schools ({fmt_int(len(matches), env.lang)}):",
     )
     columns = (Col("ИНН", "INN", "left"), Col("Школа", "School", "left"), Col("МО", "Municipality", "left"))
-    rows = [[text_cell(cell) for cell in row] for row in shown.iter_rows()]
+    rows = [[text_cell(cell) for cell in match] for match in shown]
     caption = env.t(f"…и ещё {rest}", f"…and {rest} more") if rest else None
     env.err.print(make_table(text_cell(title), columns, rows, caption=caption))
     raise UsageError(
         env.t(
-            f"уточните школу: укажите её ИНН, например adoption school {shown['school_id'][0]}.",
-            f"choose one school: give its ИНН, e.g. adoption school {shown['school_id'][0]}.",
+            f"уточните школу: укажите её ИНН, например adoption school {shown[0].school_id}.",
+            f"choose one school: give its ИНН, e.g. adoption school {shown[0].school_id}.",
         )
     )

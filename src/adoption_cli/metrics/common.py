@@ -1,0 +1,81 @@
+"""The Polars-free part of the metrics: the scalar twins of the frame rules, the small models several results
+share, and the names they agree on.
+
+The school card read from the store (metrics.school_card) is built from these alone, so that
+`adoption school` answers from the store without importing Polars (docs/performance.md, «School card»).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import Literal
+
+from pydantic import BaseModel
+
+from adoption_cli.dataset import Grain
+from adoption_cli.periods import Period
+
+# How one school's users of several platforms are combined (docs/metrics.md, «33 % indicator»).
+Combination = Literal["max", "union"]
+RatingRole = Literal["all", "teacher", "student", "parent"]
+
+DEFAULT_PLATFORM = "myschool"
+ASSISTANT_PLATFORM = "assistant"
+SHARE_RULE = "active / registered x 100 for the role (all = teachers + students + parents), capped at 100"
+
+
+class PeriodInfo(BaseModel):
+    kind: str
+    label: str
+    start: str
+    end: str
+
+    @classmethod
+    def of(cls, period: Period) -> PeriodInfo:
+        return cls(**period.to_json())
+
+
+def pct(active: int | None, total: int | None) -> float | None:
+    """active / total × 100 capped at 100 (None without a total or a count): the scalar twin of
+    activity_base.share_pct."""
+    if active is None or total is None or total <= 0:
+        return None
+    return min(active * 100 / total, 100.0)
+
+
+def reaches_pct(active: int, total: int, threshold_pct: float) -> bool:
+    """active / total ≥ threshold exactly (the threshold taken as written: 84.9 → 849/10); False without a total."""
+    return total > 0 and Fraction(active * 100, total) >= Fraction(str(threshold_pct))
+
+
+def schools_needed(schools: int, flagged: int, target_pct: float) -> int:
+    """max(0, ⌈target × schools⌉ − flagged), with the target taken exactly as written (33.0 → 33/100)."""
+    required = Fraction(str(target_pct)) * schools / 100
+    ceiling = -(-required.numerator // required.denominator)
+    return max(0, ceiling - flagged)
+
+
+def combination_of(grains: Mapping[str, Grain], platforms: Iterable[str], shared_user_ids: bool) -> Combination:
+    """Union only where it is exact: shared identities and no school-grain platform among those counted."""
+    school_grain = any(grains.get(platform) == "school" for platform in platforms)
+    return "union" if shared_user_ids and not school_grain else "max"
+
+
+class AssistantSummary(BaseModel):
+    students_total: int
+    students_active: int
+    share_pct: float | None
+    target_met: bool
+    students_needed: int
+
+
+def summarise_assistant(total: int, active: int, target_pct: float) -> AssistantSummary:
+    return AssistantSummary(
+        students_total=total,
+        students_active=active,
+        share_pct=pct(active, total),
+        target_met=reaches_pct(active, total, target_pct),
+        # The indicator's exact max(0, ⌈target × n⌉ − have) serves students as it serves schools.
+        students_needed=schools_needed(total, active, target_pct),
+    )

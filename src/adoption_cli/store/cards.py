@@ -1,0 +1,91 @@
+"""The school card's precomputed rows in the store, kept as JSON so that `adoption school` reads them
+without importing Polars (importing it alone takes half of the card's time budget).
+
+    school_cards/part-<run>-shard-0000.json   one line per registry school, sorted by ИНН: its registry
+                                              row (metrics.school_card.SchoolInfo) and `rows`, its card rows
+                                              of the stored months (metrics.school.card_records)
+    school_cards/part-<run>-registry.json     the registry as the name search reads it
+                                              (metrics.school.registry_keys)
+
+A shard holds SCHOOLS_PER_SHARD schools; the manifest keeps each shard's first ИНН, so a card reads one
+shard (about half a megabyte) and nothing else. Polars is imported only to write them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from adoption_cli.metrics.school_card import SchoolMatch, match_schools
+
+if TYPE_CHECKING:
+    import polars as pl
+
+SCHOOL_CARDS = "school_cards"
+SCHOOLS_PER_SHARD = 128
+
+
+class CardShard(BaseModel):
+    """One shard of card rows: the first ИНН it holds, and its file (relative to the store)."""
+
+    first: str
+    part: str
+
+
+@dataclass(frozen=True)
+class StoredCards:
+    """The card rows and the searchable registry of a store."""
+
+    store_dir: Path
+    shards: Sequence[CardShard]
+    registry_part: str
+
+    def record(self, school_id: str) -> dict[str, Any] | None:
+        """The school's line of its shard (None: not in the registry the cards were computed for)."""
+        at = bisect.bisect_right([shard.first for shard in self.shards], school_id) - 1
+        if at < 0:
+            return None
+        text = (self.store_dir / self.shards[at].part).read_text(encoding="utf-8")
+        # Only the lines that mention the ИНН are parsed: one, as a rule.
+        for line in text.splitlines():
+            if school_id in line:
+                record: dict[str, Any] = json.loads(line)
+                if record["school_id"] == school_id:
+                    return record
+        return None
+
+    def find(self, query: str) -> list[SchoolMatch]:
+        """The schools the query names (metrics.school_card.match_schools); an ИНН is looked up in its shard
+        without reading the registry."""
+        inn = re.sub(r"\s+", "", query)
+        record = self.record(inn) if inn.isdigit() else None
+        if record is not None:
+            return [SchoolMatch(record["school_id"], record["name"], record["municipality"])]
+        registry = json.loads((self.store_dir / self.registry_part).read_text(encoding="utf-8"))
+        return match_schools(registry, query)
+
+    def parts(self) -> list[str]:
+        return [*(shard.part for shard in self.shards), self.registry_part]
+
+
+def write_cards(records: pl.DataFrame, registry: pl.DataFrame, store_dir: Path, token: str) -> StoredCards:
+    """Writes `records` (one row per school, sorted by ИНН) in shards and `registry` whole, under store_dir."""
+    import polars as pl
+
+    (store_dir / SCHOOL_CARDS).mkdir(parents=True, exist_ok=True)
+    sharded = records.with_columns((pl.int_range(pl.len()) // SCHOOLS_PER_SHARD).alias("_shard"))
+    shards = []
+    for number, shard in enumerate(sharded.partition_by("_shard", maintain_order=True, include_key=False)):
+        part = f"{SCHOOL_CARDS}/part-{token}-shard-{number:04d}.json"
+        shard.write_ndjson(store_dir / part)
+        shards.append(CardShard(first=shard["school_id"][0], part=part))
+    registry_part = f"{SCHOOL_CARDS}/part-{token}-registry.json"
+    registry.write_json(store_dir / registry_part)
+    return StoredCards(store_dir, shards, registry_part)
