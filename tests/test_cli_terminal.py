@@ -251,3 +251,18 @@ def test_usage_problems_in_russian() -> None:
 def test_reflow_joins_paragraph_lines_but_keeps_marked_blocks() -> None:
     assert reflow("Первая\n    строка.\n\n    Вторая\n    часть.") == "Первая строка.\n\nВторая часть."
     assert reflow("А.\n\n\b\nx\ny") == "А.\n\n\b\nx\ny"
+
+
+def test_an_80_column_terminal_wraps_headers_not_names(tmp_path: Path) -> None:
+    """Long headers over short numbers wrap first (render.fitting), so the municipalities keep their words
+    whole (a word longer than the column folds: nothing is cut to «…») and each line fits; at 120 columns
+    the headers stay on one line."""
+    sample = str(Path(__file__).resolve().parents[1] / "sample_data")
+    args = ("indicator", "--data", sample, "--month", "2024-09", "--store", str(tmp_path / "none"), "-q")
+    narrow = invoke(*args, env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    assert "…" not in narrow.stdout
+    assert all(len(line) <= 80 for line in narrow.stdout.splitlines())
+    assert "Белоглинский" in narrow.stdout and "Новороссийск" in narrow.stdout
+    wide = invoke(*args)
+    assert "Муниципальное образование   Школ   Отвечают критерию" in wide.stdout

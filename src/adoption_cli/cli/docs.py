@@ -102,7 +102,13 @@ def generate() -> str:
     lines += [f"| {int(status)} | {text} |" for status, text in EXIT_STATUSES.items()]
     lines += ["", "## Переменные окружения", "", "| Переменная | Значение |", "|---|---|"]
     lines += [f"| `{name}` | {text} |" for name, text in ENVIRONMENT.items()]
-    lines += ["", "Результаты выводятся в stdout, сообщения, предупреждения и индикатор загрузки — в stderr.", ""]
+    lines += [
+        "",
+        "Результаты выводятся в stdout, сообщения, предупреждения и индикатор загрузки — в stderr.",
+        "Таблицы занимают ширину терминала (или COLUMNS): на узком экране сначала переносятся заголовки",
+        "над числами, а названия не обрезаются (слово длиннее столбца продолжается на следующей строке).",
+        "",
+    ]
     commands = [root.commands[name] for name in root.list_commands(root_ctx)]  # type: ignore[attr-defined]
     contexts = [command.make_context(command.name, [], parent=root_ctx, resilient_parsing=True) for command in commands]
     if commands:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from adoption_cli.cli.environment import current
 
@@ -50,28 +50,71 @@ def make_table(
     footer: Sequence[str] | None = None,
     caption: str | None = None,
 ) -> Table:
-    """Cells are already formatted strings (see render.numbers); Rich markup in cells is honoured."""
-    from rich import box
+    """Cells are already formatted strings (see render.numbers); Rich markup in cells is honoured. Too wide
+    for the terminal, the headers of columns with short values wrap first (render.fitting)."""
     from rich.table import Table
 
+    from adoption_cli.render.fitting import FittingTable
+
     env = current()
-    table = Table(
-        title=title,
-        caption=caption,
-        box=box.SIMPLE_HEAD,
-        show_footer=footer is not None,
-        title_justify="left",
-        caption_justify="left",
-        header_style="bold",
-        footer_style="bold",
-    )
+    headers = [column.en if env.lang == "en" else column.ru for column in columns]
+    footers = list(footer) if footer is not None else None
+    table = FittingTable(**_table_style(title, caption, footers))
     for index, column in enumerate(columns):
-        table.add_column(
-            column.en if env.lang == "en" else column.ru,
-            justify=column.align,
-            footer=footer[index] if footer is not None else "",
-            no_wrap=column.align == "right",
-        )
+        _add_column(table, headers[index], column, footers, index, width=None)
+    narrow = [
+        _header_bound_width(headers[index], [row[index] for row in rows] + (footers or [])[index : index + 1])
+        for index in range(len(columns))
+    ]
+    if any(width is not None for width in narrow):
+        compact = Table(**_table_style(title, caption, footers))
+        for index, column in enumerate(columns):
+            _add_column(compact, headers[index], column, footers, index, width=narrow[index])
+        table.compact = compact
     for row in rows:
         table.add_row(*row)
+        if table.compact is not None:
+            table.compact.add_row(*row)
     return table
+
+
+def _table_style(title: str, caption: str | None, footer: list[str] | None) -> dict[str, Any]:
+    from rich import box
+
+    return {
+        "title": title,
+        "caption": caption,
+        "box": box.SIMPLE_HEAD,
+        "show_footer": footer is not None,
+        "title_justify": "left",
+        "caption_justify": "left",
+        "header_style": "bold",
+        "footer_style": "bold",
+    }
+
+
+def _add_column(
+    table: Table, header: str, column: Col, footer: list[str] | None, index: int, *, width: int | None
+) -> None:
+    table.add_column(
+        header,
+        justify=column.align,
+        footer=footer[index] if footer is not None else "",
+        # A number never wraps; with a `width` (the compact table) it fits, and its header wraps instead.
+        no_wrap=column.align == "right" and width is None,
+        width=width,
+        # A name's word longer than its column goes on the next line rather than being cut to «…».
+        overflow="fold",
+    )
+
+
+def _header_bound_width(header: str, cells: Sequence[str]) -> int | None:
+    """For a column whose header is wider than every value: its widest value or its header's longest word,
+    whichever is wider (None for a column its values make wide)."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    widest = max((Text.from_markup(cell).cell_len for cell in cells), default=0)
+    if widest >= cell_len(header):
+        return None
+    return max(widest, *(cell_len(word) for word in header.split()))
