@@ -92,3 +92,13 @@ def test_the_store_card_lists_several_matches_like_the_exports(data_dir: Path, t
     assert stored.exit_code == raw.exit_code == 2
     assert stored.stderr.splitlines()[1:] == raw.stderr.splitlines()[1:]  # the first line: rejects, counted apart
     assert A in stored.stderr and B in stored.stderr and D in stored.stderr
+
+
+def test_a_damaged_card_copy_gives_the_card_computed_from_the_store(data_dir: Path, tmp_path: Path) -> None:
+    """The JSON card rows are a derived copy: unreadable, the card is computed from the store's tables."""
+    raw = _card(data_dir, tmp_path / "none", "школа 1", "--month", "2024-09", "--format", "json")
+    for part in (data_dir / ".adoption-store" / "school_cards").iterdir():
+        part.write_bytes(part.read_bytes()[:40])  # a truncated gzip stream
+    damaged = _card(data_dir, None, "школа 1", "--month", "2024-09", "--format", "json")
+    assert damaged.stdout == raw.stdout
+    assert not damaged.stderr.count("Traceback")

@@ -89,7 +89,8 @@ def _stored_card(query: str, given: Period | None, fresh: FreshStore) -> SchoolC
     cards = fresh.cards()
     if cards is None:
         return None
-    record = cards.record(_one_school(query, cards.find(query)))
+    matches = cards.find(query)
+    record = cards.record(_one_school(query, matches)) if matches is not None else None
     if record is None:
         return None
     report = fresh.report
