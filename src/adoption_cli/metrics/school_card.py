@@ -235,7 +235,7 @@ def card_from_record(
     if period != month_period(period.start):
         return None
     info = SchoolInfo.model_validate(record)
-    rows = {row["month"]: row for row in record["rows"]}
+    rows = {row["month"]: row for row in record.get("rows") or ()}
     months = trend_months(period)
     found = [rows.get(month.start.isoformat()) for month in months]
     if any(row is None for row in found):

@@ -19,16 +19,16 @@ import gzip
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from adoption_cli.metrics.school_card import SchoolMatch, match_schools
-
 if TYPE_CHECKING:
     import polars as pl
+
+    from adoption_cli.metrics.school_card import SchoolMatch
 
 SCHOOL_CARDS = "school_cards"
 SCHOOLS_PER_SHARD = 128
@@ -48,12 +48,14 @@ class StoredCards:
     store_dir: Path
     shards: Sequence[CardShard]
     registry_part: str
+    # Parts already unpacked by this reader: finding a school by its ИНН and then reading its card is one read.
+    _texts: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def record(self, school_id: str) -> dict[str, Any] | None:
         """The school's line of its shard (None: not in the registry the cards were computed for, or the
         shard cannot be read: the card is then computed from the store's tables)."""
         at = bisect.bisect_right([shard.first for shard in self.shards], school_id) - 1
-        text = _read(self.store_dir / self.shards[at].part) if at >= 0 else None
+        text = self._text(self.shards[at].part) if at >= 0 else None
         if text is None:
             return None
         # Only the lines that mention the ИНН are parsed: one, as a rule.
@@ -67,13 +69,21 @@ class StoredCards:
     def find(self, query: str) -> list[SchoolMatch] | None:
         """The schools the query names (metrics.school_card.match_schools); an ИНН is looked up in its shard
         without reading the registry. None: the registry copy cannot be read."""
+        # (imported here: every command reading a store imports this module, only the card needs these)
+        from adoption_cli.metrics.school_card import SchoolMatch, match_schools
+
         inn = re.sub(r"\s+", "", query)
         record = self.record(inn) if inn.isdigit() else None
         if record is not None:
             return [SchoolMatch(record["school_id"], record["name"], record["municipality"])]
-        text = _read(self.store_dir / self.registry_part)
+        text = self._text(self.registry_part)
         registry = _parsed(text) if text is not None else None
         return match_schools(registry, query) if isinstance(registry, list) else None
+
+    def _text(self, part: str) -> str | None:
+        if part not in self._texts:
+            self._texts[part] = _read(self.store_dir / part)
+        return self._texts[part]
 
     def parts(self) -> list[str]:
         return [*(shard.part for shard in self.shards), self.registry_part]
