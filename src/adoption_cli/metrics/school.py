@@ -27,6 +27,7 @@ from adoption_cli.metrics.activity_base import (
 )
 from adoption_cli.metrics.common import DEFAULT_PLATFORM
 from adoption_cli.metrics.school_card import (
+    QUOTES,
     RANK_ROLE,
     STORED_MONTHS,
     PeriodSource,
@@ -45,7 +46,6 @@ from adoption_cli.periods import Period, month_period
 from adoption_cli.schema import PLATFORMS, ROLE_CODES
 
 _TOTAL_COLUMNS = {"teacher": "teachers_total", "student": "students_total"}
-_QUOTES = "[«»\"'„“”`]"
 
 
 def search_key(text: pl.Expr) -> pl.Expr:
@@ -53,7 +53,7 @@ def search_key(text: pl.Expr) -> pl.Expr:
     return (
         text.str.to_lowercase()
         .str.replace_all("ё", "е", literal=True)
-        .str.replace_all(_QUOTES, "")
+        .str.replace_all(QUOTES, "")
         .str.replace_all("№", "№ ", literal=True)
         .str.replace_all(r"\s+", " ")
         .str.strip_chars()

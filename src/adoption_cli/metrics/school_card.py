@@ -40,7 +40,8 @@ STORED_MONTHS = 12
 RANK_ROLE: RatingRole = "all"
 # Files whose newest date tells up to when the data describe activity.
 _ACTIVITY_KINDS = (Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS)
-_QUOTES = "[«»\"'„“”`]"
+# Quotes a name may be written with or without (both search keys drop them).
+QUOTES = "[«»\"'„“”`]"
 _SPACES = re.compile(r"\s+")
 
 
@@ -271,7 +272,7 @@ def search_text(text: str) -> str:
     """How names are compared: case, ё/е, quotes and spacing insensitive («Гимназия №5» = гимназия № 5).
     The scalar twin of metrics.school.search_key (a test holds them equal)."""
     key = text.lower().replace("ё", "е")
-    key = re.sub(_QUOTES, "", key).replace("№", "№ ")
+    key = re.sub(QUOTES, "", key).replace("№", "№ ")
     return _SPACES.sub(" ", key).strip()
 
 
