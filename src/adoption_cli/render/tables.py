@@ -67,7 +67,8 @@ def make_table(
         for index in range(len(columns))
     ]
     if any(width is not None for width in narrow):
-        compact = Table(**_table_style(title, caption, footers))
+        # (and one space between columns instead of two: the names get the room)
+        compact = Table(**_table_style(title, caption, footers), collapse_padding=True, pad_edge=False)
         for index, column in enumerate(columns):
             _add_column(compact, headers[index], column, footers, index, width=narrow[index])
         table.compact = compact
