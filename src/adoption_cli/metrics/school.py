@@ -217,7 +217,9 @@ def card_table(dataset: Dataset, settings: Settings) -> pl.DataFrame | None:
     months = [month_period(latest)]
     while len(months) < STORED_MONTHS:
         months.insert(0, months[0].previous())
-    rows = pl.collect_all([card_rows(dataset, month, settings) for month in months], engine="streaming")
+    # One month at a time: the twelve as one collect_all ran 2.4× slower (scaling-4x: 11 vs 4.5 s) and
+    # exhausted Polars' pool of blocking I/O threads (its POLARS_MAX_BLOCKING_THREAD_COUNT warning).
+    rows = [card_rows(dataset, month, settings).collect(engine="streaming") for month in months]
     return pl.concat(rows, how="vertical").sort("school_id", "month")
 
 
