@@ -39,6 +39,7 @@ from adoption_cli.metrics.school_card import (
     card_from_record,
     latest_activity_month,
     match_schools,
+    months_ending,
     trend_months,
 )
 from adoption_cli.metrics.scopes import platform_grain
@@ -214,9 +215,7 @@ def card_table(dataset: Dataset, settings: Settings) -> pl.DataFrame | None:
     latest = latest_activity_month(dataset.report)
     if latest is None:
         return None
-    months = [month_period(latest)]
-    while len(months) < STORED_MONTHS:
-        months.insert(0, months[0].previous())
+    months = months_ending(month_period(latest), STORED_MONTHS)
     # One month at a time: the twelve as one collect_all ran 2.4× slower (scaling-4x: 11 vs 4.5 s) and
     # exhausted Polars' pool of blocking I/O threads (its POLARS_MAX_BLOCKING_THREAD_COUNT warning).
     rows = [card_rows(dataset, month, settings).collect(engine="streaming") for month in months]

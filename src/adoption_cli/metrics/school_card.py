@@ -256,8 +256,13 @@ def latest_activity_month(report: LoadReport) -> date | None:
 
 def trend_months(period: Period) -> list[Period]:
     """The six calendar months ending with the month of the period's last day."""
-    months = [month_period(period.end)]
-    while len(months) < TREND_MONTHS:
+    return months_ending(month_period(period.end), TREND_MONTHS)
+
+
+def months_ending(last: Period, count: int) -> list[Period]:
+    """`count` calendar months, oldest first, the last of them `last`."""
+    months = [last]
+    while len(months) < count:
         months.insert(0, months[0].previous())
     return months
 

@@ -5,7 +5,7 @@
     schools/part-…   content_items/part-…   rejects/part-…
     user_days/platform=myschool/month=2024-09/part-…   (distinct platform, school, role, user, day)
     monthly_active/platform=myschool/month=2024-09/part-…   (distinct active users per school and role)
-    school_cards/part-….json   (the school card's rows of recent months, JSON: store.cards)
+    school_cards/part-….json.gz   (the school card's rows of recent months, gzipped JSON: store.cards)
     active_exceptions/platform=myschool/month=2024-09/part-…   (users the monthly counts do not describe)
     registrations/platform=myschool/part-…   (registered users per school, role and month of registration)
 

@@ -8,6 +8,7 @@ read to decide, without importing Polars; the data stay lazy Parquet scans until
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -31,10 +32,11 @@ class FreshStore:
     data_dir: Path
     settings: Settings
 
-    @property
+    @cached_property
     def report(self) -> LoadReport:
         return report_of(self.manifest)
 
+    @cached_property
     def cards(self) -> StoredCards | None:
         """The card rows, where they were computed under these settings' rules (the indicator's thresholds
         and platforms are not part of the store's fingerprint)."""
@@ -46,7 +48,8 @@ class FreshStore:
         return StoredCards(self.store_dir, manifest.school_cards, manifest.school_card_registry)
 
     def dataset(self) -> Dataset:
-        return dataset_of(self.manifest, self.store_dir, self.data_dir, self.cards())
+        # (the same `cards`: a shard the card already unpacked is not read again)
+        return dataset_of(self.manifest, self.store_dir, self.data_dir, self.cards)
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def _stored_card(query: str, given: Period | None, fresh: FreshStore) -> SchoolC
     from adoption_cli.metrics.school_card import card_from_record, latest_activity_month
     from adoption_cli.periods import resolve_period
 
-    cards = fresh.cards()
+    cards = fresh.cards
     if cards is None:
         return None
     matches = cards.find(query)
