@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from adoption_cli.config import load_settings
-from adoption_cli.metrics.indicator import IndicatorResult, SchoolIndicator, compute_indicator
+from adoption_cli.metrics.indicator import compute_indicator
+from adoption_cli.metrics.indicator_result import IndicatorResult, SchoolIndicator
 from adoption_cli.periods import parse_month
 from tests.builders import Row, dataset, event, school
 

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from adoption_cli.config import Settings, load_settings
 from adoption_cli.metrics.activity_base import active_any_platform, active_counts
-from adoption_cli.metrics.indicator import IndicatorResult, compute_indicator
+from adoption_cli.metrics.indicator import compute_indicator
+from adoption_cli.metrics.indicator_result import IndicatorResult
 from adoption_cli.periods import parse_month
 from tests.builders import account, dataset, event, school
 

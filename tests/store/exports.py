@@ -68,5 +68,5 @@ def append_line(path: Path, line: str) -> None:
 
 
 def part_mtimes(store_dir: Path) -> dict[str, int]:
-    """Every part of the store (Parquet, and the card rows' JSON) with its mtime."""
+    """Every part of the store (Parquet, and the JSON copies of the card and indicator rows) with its mtime."""
     return {p.relative_to(store_dir).as_posix(): p.stat().st_mtime_ns for p in store_dir.rglob("part-*")}

@@ -102,3 +102,51 @@ def test_a_damaged_card_copy_gives_the_card_computed_from_the_store(data_dir: Pa
     damaged = _card(data_dir, None, "школа 1", "--month", "2024-09", "--format", "json")
     assert damaged.stdout == raw.stdout
     assert not damaged.stderr.count("Traceback")
+
+
+def _indicator(data_dir: Path, store: Path | None, *args: str) -> Result:
+    where = ["--store", str(store)] if store is not None else []
+    result = invoke("indicator", *args, "--data", str(data_dir), *where)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _stored_months(data_dir: Path) -> list[str]:
+    manifest = json.loads((data_dir / ".adoption-store" / "manifest.json").read_text(encoding="utf-8"))
+    return sorted(manifest["indicator_months"])
+
+
+@pytest.mark.parametrize("output", ["json", "table", "csv"])
+def test_the_indicator_from_the_store_equals_the_indicator_from_the_exports(
+    data_dir: Path, tmp_path: Path, output: str
+) -> None:
+    months = _stored_months(data_dir)
+    assert months[-1] == "2024-11" and len(months) == 12  # the twelve months up to the latest activity
+    for month in ["2024-08", "2024-09", "2024-10", "2024-11", "2023-11"]:  # 2023-11: not kept, computed
+        for where in ([], ["--municipality", "район"]):
+            args = ["--month", month, *where, "--format", output]
+            stored, raw = _indicator(data_dir, None, *args), _indicator(data_dir, tmp_path / "none", *args)
+            assert stored.stdout == raw.stdout, (month, where)
+            assert stored.stderr.count("отклонено строк") == 1
+
+
+def test_the_indicator_from_the_store_imports_no_polars(data_dir: Path) -> None:
+    """The month's rows are kept as JSON (store.indicator); under other rules than they were computed with,
+    the indicator is computed from the store's tables, which imports Polars (so the probe can tell)."""
+    month = ["indicator", "--month", "2024-09", "--data", str(data_dir)]
+    assert "polars" not in imported_modules(*month, "--format", "json")
+    assert "polars" not in imported_modules(*month)
+    assert "polars" in imported_modules(*month, "--teacher-threshold", "60")
+
+
+def test_the_indicator_under_other_rules_or_from_a_damaged_copy_is_computed(data_dir: Path, tmp_path: Path) -> None:
+    # (at 60 % for teachers one school of the fixture is flagged in September; rows judged at 50 % say 3)
+    for rules in (["--teacher-threshold", "60"], ["--platform", "sferum"], []):
+        args = ["--month", "2024-09", *rules, "--format", "json"]
+        raw = _indicator(data_dir, tmp_path / "none", *args)
+        if not rules:
+            for part in (data_dir / ".adoption-store" / "indicator").iterdir():
+                part.write_bytes(part.read_bytes()[:40])  # a truncated gzip stream
+        stored = _indicator(data_dir, None, *args)
+        assert stored.stdout == raw.stdout, rules
+    assert json.loads(raw.stdout)["region"]["flagged"] == 3

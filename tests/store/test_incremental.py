@@ -48,8 +48,8 @@ def test_one_changed_events_file_rewrites_its_parts_alone(
     after = part_mtimes(store_dir)
     sferum_key = file_key("sferum_events.csv")
     derived = ("user_days/platform=sferum", "monthly_active/platform=sferum", "active_exceptions/platform=sferum")
-    # the school card's rows depend on every file: they are recomputed whenever anything changes
-    cards = "school_cards/"
+    # the school card's and the indicator's rows depend on every file: recomputed whenever anything changes
+    cards = ("school_cards/", "indicator/")
     kept = {
         part
         for part in before
@@ -57,7 +57,7 @@ def test_one_changed_events_file_rewrites_its_parts_alone(
     }
     assert kept and all(after.get(part) == before[part] for part in kept)  # untouched, same mtime
     gone = set(before) - set(after)
-    assert gone and all(sferum_key in part or part.startswith((*derived, cards)) for part in gone)
+    assert gone and all(sferum_key in part or part.startswith((*derived, *cards)) for part in gone)
     new = set(after) - set(before)
     assert any(part.startswith(cards) for part in new)
     for folder in ("events", *(d.split("/")[0] for d in derived)):
@@ -84,6 +84,7 @@ def test_changed_accounts_recompute_every_month_of_their_platform(
         "registrations/platform=myschool",
         "rejects",  # the file's own (empty) rejects part
         "school_cards",
+        "indicator",
         *(
             f"{derived}/platform=myschool/month={m}"
             for derived in ("user_days", "monthly_active", "active_exceptions")

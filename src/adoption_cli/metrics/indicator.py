@@ -7,10 +7,7 @@ never lost to floating point.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import polars as pl
-from pydantic import BaseModel
 
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
@@ -21,57 +18,9 @@ from adoption_cli.metrics.activity_base import (
     share_pct,
     wide_by_role,
 )
-from adoption_cli.metrics.common import Combination, schools_needed
+from adoption_cli.metrics.common import Combination
+from adoption_cli.metrics.indicator_result import IndicatorResult, build_result
 from adoption_cli.periods import Period
-
-
-class IndicatorPeriod(BaseModel):
-    month: str
-    start: str
-    end: str
-
-
-class IndicatorSummary(BaseModel):
-    schools: int
-    flagged: int
-    share_pct: float | None
-    target_met: bool
-    schools_needed: int
-
-
-class MunicipalityIndicator(IndicatorSummary):
-    name: str
-
-
-class SchoolIndicator(BaseModel):
-    school_id: str
-    name: str
-    municipality: str
-    teachers_total: int | None
-    teachers_active: int
-    teacher_share_pct: float | None
-    students_total: int | None
-    students_active: int
-    student_share_pct: float | None
-    flagged: bool
-
-
-class IndicatorQuality(BaseModel):
-    capped_shares: int  # schools where active > ОО-1 total (share capped at 100%)
-    no_total: int  # schools with a zero or missing ОО-1 total: cannot be flagged
-
-
-class IndicatorResult(BaseModel):
-    period: IndicatorPeriod
-    platforms: list[str]
-    combination: Combination
-    target_pct: float
-    teacher_threshold_pct: float
-    student_threshold_pct: float
-    region: IndicatorSummary
-    municipalities: list[MunicipalityIndicator]
-    schools: list[SchoolIndicator]
-    data_quality: IndicatorQuality
 
 
 def reaches(active: pl.Expr, total: pl.Expr, threshold_pct: float) -> pl.Expr:
@@ -126,59 +75,8 @@ def schools_frame(dataset: Dataset, period: Period, settings: Settings) -> tuple
     return frame, combination
 
 
-def summarise(schools: int, flagged: int, target_pct: float) -> IndicatorSummary:
-    return IndicatorSummary(
-        schools=schools,
-        flagged=flagged,
-        share_pct=flagged * 100 / schools if schools else None,
-        target_met=schools > 0 and Fraction(flagged * 100, schools) >= Fraction(str(target_pct)),
-        schools_needed=schools_needed(schools, flagged, target_pct),
-    )
-
-
 def compute_indicator(
     dataset: Dataset, period: Period, settings: Settings, *, municipality: str | None = None
 ) -> IndicatorResult:
     frame, combination = schools_frame(dataset, period, settings)
-    return build_result(frame.collect(), period, settings, combination, municipality=municipality)
-
-
-def build_result(
-    schools: pl.DataFrame,
-    period: Period,
-    settings: Settings,
-    combination: Combination,
-    *,
-    municipality: str | None = None,
-) -> IndicatorResult:
-    """The result for the region; with `municipality` (an exact name) the municipalities, schools and
-    data-quality counts are restricted to it while `region` still describes the whole region (its context)."""
-    target = settings.indicator.target_for(period.month_key)
-    region = summarise(schools.height, int(schools["flagged"].sum()), target)
-    if municipality is not None:
-        schools = schools.filter(pl.col("municipality") == municipality)
-    by_municipality = (
-        schools.group_by("municipality")
-        .agg(pl.len().alias("schools"), pl.col("flagged").sum().alias("flagged"))
-        .sort("municipality")
-    )
-    municipalities = [
-        MunicipalityIndicator(
-            name=row["municipality"], **summarise(row["schools"], row["flagged"], target).model_dump()
-        )
-        for row in by_municipality.iter_rows(named=True)
-    ]
-    return IndicatorResult(
-        period=IndicatorPeriod(month=period.label, start=period.start.isoformat(), end=period.end.isoformat()),
-        platforms=list(settings.indicator.platforms),
-        combination=combination,
-        target_pct=target,
-        teacher_threshold_pct=settings.indicator.teacher_threshold_pct,
-        student_threshold_pct=settings.indicator.student_threshold_pct,
-        region=region,
-        municipalities=municipalities,
-        schools=[SchoolIndicator(**row) for row in schools.drop("capped", "no_total").iter_rows(named=True)],
-        data_quality=IndicatorQuality(
-            capped_shares=int(schools["capped"].sum()), no_total=int(schools["no_total"].sum())
-        ),
-    )
+    return build_result(frame.collect().to_dicts(), period, settings, combination, municipality=municipality)

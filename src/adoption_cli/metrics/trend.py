@@ -18,6 +18,7 @@ from adoption_cli.dataset import Dataset
 from adoption_cli.metrics import assistant, indicator
 from adoption_cli.metrics.activity_base import combination_for, population, with_activity_for
 from adoption_cli.metrics.common import Combination, pct
+from adoption_cli.metrics.indicator_result import summarise
 from adoption_cli.metrics.scopes import REGION_KEY
 from adoption_cli.periods import Period
 
@@ -125,7 +126,7 @@ def compute_trend(dataset: Dataset, months: list[Period], settings: Settings) ->
 
 def _point(row: dict[str, Any], settings: Settings) -> TrendPoint:
     month, values = row["month"], row
-    judged = indicator.summarise(values["schools"], values["flagged"], settings.indicator.target_for(month))
+    judged = summarise(values["schools"], values["flagged"], settings.indicator.target_for(month))
     assisted = assistant.summarise(values["total"], values["active"], settings.assistant.target_for(month))
     return TrendPoint(
         month=month,

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import polars as pl
     from rich.table import Table
 
-    from adoption_cli.metrics.indicator import IndicatorResult, IndicatorSummary
+    from adoption_cli.metrics.indicator_result import IndicatorResult, IndicatorSummary
 
 COLUMNS = (
     Col("Муниципальное образование", "Municipality", "left"),

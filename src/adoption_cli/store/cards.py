@@ -15,8 +15,6 @@ smaller (≈ 45 MB instead of 460 MB). Polars is imported only to write them.
 from __future__ import annotations
 
 import bisect
-import gzip
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
+
+from adoption_cli.store.json_parts import parsed, read_part, write_part
 
 if TYPE_CHECKING:
     import polars as pl
@@ -61,7 +61,7 @@ class StoredCards:
         # Only the lines that mention the ИНН are parsed: one, as a rule.
         for line in text.splitlines():
             if school_id in line:
-                record = _parsed(line)
+                record = parsed(line)
                 if record is None or record.get("school_id") == school_id:
                     return record
         return None
@@ -77,12 +77,12 @@ class StoredCards:
         if record is not None:
             return [SchoolMatch(record["school_id"], record["name"], record["municipality"])]
         text = self._text(self.registry_part)
-        registry = _parsed(text) if text is not None else None
+        registry = parsed(text) if text is not None else None
         return match_schools(registry, query) if isinstance(registry, list) else None
 
     def _text(self, part: str) -> str | None:
         if part not in self._texts:
-            self._texts[part] = _read(self.store_dir / part)
+            self._texts[part] = read_part(self.store_dir / part)
         return self._texts[part]
 
     def parts(self) -> list[str]:
@@ -98,28 +98,8 @@ def write_cards(records: pl.DataFrame, registry: pl.DataFrame, store_dir: Path, 
     shards = []
     for number, shard in enumerate(sharded.partition_by("_shard", maintain_order=True, include_key=False)):
         part = f"{SCHOOL_CARDS}/part-{token}-shard-{number:04d}.json.gz"
-        _write(store_dir / part, shard.write_ndjson())
+        write_part(store_dir / part, shard.write_ndjson())
         shards.append(CardShard(first=shard["school_id"][0], part=part))
     registry_part = f"{SCHOOL_CARDS}/part-{token}-registry.json.gz"
-    _write(store_dir / registry_part, registry.write_json())
+    write_part(store_dir / registry_part, registry.write_json())
     return StoredCards(store_dir, shards, registry_part)
-
-
-def _write(path: Path, text: str) -> None:
-    # mtime=0: the same rows give the same bytes.
-    path.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0))
-
-
-def _parsed(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
-
-
-def _read(path: Path) -> str | None:
-    """The text of a part; None when it is missing or damaged (a derived copy: the caller has another way)."""
-    try:
-        return gzip.decompress(path.read_bytes()).decode("utf-8")
-    except (OSError, EOFError, ValueError):  # (gzip.BadGzipFile is an OSError, bad UTF-8 a ValueError)
-        return None

@@ -23,7 +23,7 @@ from adoption_cli.store.cards import CardShard
 
 MANIFEST_NAME = "manifest.json"
 # Bumped whenever the layout or the meaning of a stored column changes: older stores are rebuilt.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 class SourceEntry(BaseModel):
@@ -52,6 +52,8 @@ class Manifest(BaseModel):
     school_cards: list[CardShard] = Field(default_factory=list)  # the card rows in shards (store.cards)
     school_card_registry: str = ""  # the registry the card's name search reads; "": cards are computed
     school_card_rules: str = ""  # metrics.card_rules of the settings the card rows were computed with
+    indicator_months: dict[str, str] = Field(default_factory=dict)  # "YYYY-MM" -> its indicator rows (store.indicator)
+    indicator_rules: str = ""  # metrics.indicator_result.indicator_rules of the settings they were computed with
     active_exceptions: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
     registrations: dict[str, list[str]] = Field(default_factory=dict)  # platform -> parts
 
@@ -68,6 +70,7 @@ class Manifest(BaseModel):
         parts.update(shard.part for shard in self.school_cards)
         if self.school_card_registry:
             parts.add(self.school_card_registry)
+        parts.update(self.indicator_months.values())
         return parts
 
 

@@ -19,6 +19,7 @@ from adoption_cli.store.manifest import Manifest, candidate_files, fingerprint, 
 
 if TYPE_CHECKING:
     from adoption_cli.dataset import Dataset
+    from adoption_cli.store.indicator import StoredMonth
 
 Staleness = Literal["absent", "settings", "added", "removed", "changed"]
 
@@ -46,6 +47,18 @@ class FreshStore:
         if not manifest.school_card_registry or manifest.school_card_rules != card_rules(self.settings):
             return None
         return StoredCards(self.store_dir, manifest.school_cards, manifest.school_card_registry)
+
+    def indicator_month(self, month_key: str) -> StoredMonth | None:
+        """The indicator's school rows of a month, where the store keeps them and they were computed under
+        these settings' rules (None: the indicator is computed from the store's tables)."""
+        from adoption_cli.metrics.indicator_result import indicator_rules
+        from adoption_cli.store.indicator import read_month
+
+        manifest = self.manifest
+        part = manifest.indicator_months.get(month_key)
+        if part is None or manifest.indicator_rules != indicator_rules(self.settings):
+            return None
+        return read_month(self.store_dir, part)
 
     def dataset(self) -> Dataset:
         # (the same `cards`: a shard the card already unpacked is not read again)

@@ -39,6 +39,7 @@ from adoption_cli.periods import parse_month
 from adoption_cli.schema import Kind
 from adoption_cli.store.cards import SCHOOL_CARDS, write_cards
 from adoption_cli.store.derived import DerivedTables
+from adoption_cli.store.indicator import INDICATOR
 from adoption_cli.store.layout import (
     ACTIVE_EXCEPTIONS,
     MONTHLY_ACTIVE,
@@ -67,7 +68,7 @@ from adoption_cli.store.manifest import (
 
 # Rows sorted or de-duplicated in memory at once; larger partitions are processed in school_id ranges.
 CHUNK_ROWS = 4_000_000
-PART_GLOB = "part-*"  # Parquet parts, and the card rows' JSON (store.cards)
+PART_GLOB = "part-*"  # Parquet parts, and the JSON copies (store.cards, store.indicator)
 STAGING_PREFIX = ".staging-"
 DATA_FOLDERS = (
     *(kind.value for kind in Kind),
@@ -76,6 +77,7 @@ DATA_FOLDERS = (
     ACTIVE_EXCEPTIONS,
     REGISTRATIONS,
     SCHOOL_CARDS,
+    INDICATOR,
     REJECTS,
 )
 
@@ -236,6 +238,7 @@ class _Run:
             self._move_into_store(derived.staged)
             self.progress("карточки школ")
             self._school_cards(manifest)
+            self._indicator_months(manifest)
             write_manifest(self.store_dir, manifest)
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
@@ -498,6 +501,28 @@ class _Run:
         cards = write_cards(records, registry_keys(dataset.schools).collect(), self.staging, self.token)
         self._move_into_store(cards.parts())
         manifest.school_cards, manifest.school_card_registry = list(cards.shards), cards.registry_part
+
+    def _indicator_months(self, manifest: Manifest) -> None:
+        """The indicator's school rows of the months the cards keep (the STORED_MONTHS up to the latest month
+        with activity), recomputed with them: a month costs a fraction of a second from the monthly tables."""
+        from adoption_cli.metrics.indicator import schools_frame
+        from adoption_cli.metrics.indicator_result import indicator_rules
+        from adoption_cli.metrics.school_card import STORED_MONTHS, latest_activity_month, months_ending
+        from adoption_cli.periods import month_period
+        from adoption_cli.store.indicator import StoredMonth, write_month
+        from adoption_cli.store.reader import dataset_of
+
+        dataset = dataset_of(manifest, self.store_dir, self.data_dir)
+        manifest.indicator_rules = indicator_rules(self.settings)
+        latest = latest_activity_month(dataset.report)
+        months = months_ending(month_period(latest), STORED_MONTHS) if latest is not None else []
+        stored: dict[str, str] = {}
+        for month in months:
+            frame, combination = schools_frame(dataset, month, self.settings)
+            rows = StoredMonth(combination, frame.collect(engine="streaming").to_dicts())
+            stored[month.month_key] = write_month(self.staging, self.token, month.month_key, rows)
+        self._move_into_store(list(stored.values()))
+        manifest.indicator_months = stored
 
     def _result(
         self, manifest: Manifest, ingested: list[str], removed: list[str], *, rebuilt: bool, user_day_partitions: int

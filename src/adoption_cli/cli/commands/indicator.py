@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adoption_cli.cli.options import (
     ConfigOpt,
@@ -21,6 +21,16 @@ from adoption_cli.cli.options import (
     TeacherThresholdOpt,
     normalise_platforms,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
+
+    from adoption_cli.config import Settings
+    from adoption_cli.dataset import LoadReport
+    from adoption_cli.metrics.common import Combination
+    from adoption_cli.periods import Period
+    from adoption_cli.store.reader import FreshStore
 
 NAME = "indicator"
 ORDER = 10
@@ -75,16 +85,14 @@ def command(
     Пример: adoption indicator --data sample_data --month 2024-09 --municipality Сочи
     """
     from adoption_cli.cli.environment import current
-    from adoption_cli.cli.progress import delayed_status
     from adoption_cli.cli.selection import choose_one
-    from adoption_cli.cli.session import open_dataset
+    from adoption_cli.cli.session import announce_load, fresh_store, open_settings
     from adoption_cli.errors import TargetNotMet, UsageError
-    from adoption_cli.metrics.indicator import build_result, schools_frame
+    from adoption_cli.metrics.indicator_result import build_result
     from adoption_cli.periods import parse_month
     from adoption_cli.render.indicator import IndicatorContext, indicator_table, quality_warnings, schools_csv_frame
     from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_setting
     from adoption_cli.render.output import write_csv, write_json, write_renderable
-    from adoption_cli.schema import Kind
 
     env = current()
     if month is None:
@@ -99,25 +107,24 @@ def command(
         platforms=normalise_platforms(platform),
         shared_user_ids=shared_user_ids,
     )
-    settings, dataset = open_dataset(
-        data,
-        config=config,
-        store=store,
-        strict=strict,
-        overrides=overrides,
-        kinds=(Kind.SCHOOLS, Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS),
-        window=period,
-    )
-    frame, combination = schools_frame(dataset, period, settings)
-    with delayed_status(env.t("Расчёт индикатора…", "Computing the indicator…")):
-        schools = frame.collect()
+    data_dir, settings = open_settings(data, config=config, overrides=overrides)
+    fresh = fresh_store(data_dir, settings, store)
+    if fresh is not None:
+        announce_load(fresh.report, strict=strict)
+    # From the store's rows of the month when it keeps them: no Polars is imported (docs/performance.md).
+    stored = fresh.indicator_month(period.month_key) if fresh is not None else None
+    rows: Sequence[Mapping[str, Any]]
+    if fresh is not None and stored is not None:
+        report, rows, combination = fresh.report, stored.schools, stored.combination
+    else:
+        report, rows, combination = _computed_rows(data_dir, settings, fresh, period, strict=strict)
     chosen = (
-        choose_one(municipality, schools["municipality"].unique().to_list(), option="--municipality")
+        choose_one(municipality, [row["municipality"] for row in rows], option="--municipality")
         if municipality is not None
         else None
     )
-    result = build_result(schools, period, settings, combination, municipality=chosen)
-    context = IndicatorContext(grains=dataset.platform_grain(), ownership=settings.indicator.ownership)
+    result = build_result(rows, period, settings, combination, municipality=chosen)
+    context = IndicatorContext(grains=report.platform_grain(), ownership=settings.indicator.ownership)
     for note in quality_warnings(result, context):
         env.warn(note)
 
@@ -142,3 +149,27 @@ def command(
                     f"{fmt_int(judged.schools_needed, env.lang)}.",
                 )
             )
+
+
+def _computed_rows(
+    data_dir: Path, settings: Settings, fresh: FreshStore | None, period: Period, *, strict: bool
+) -> tuple[LoadReport, list[dict[str, Any]], Combination]:
+    """The schools' rows computed from the store's tables or, without a store, from the exports (which are
+    read once: the pass that checks them gathers the month's activity)."""
+    from adoption_cli.cli.environment import current
+    from adoption_cli.cli.progress import delayed_status
+    from adoption_cli.cli.session import announce_load, load_exports
+    from adoption_cli.metrics.indicator import schools_frame
+    from adoption_cli.schema import Kind
+
+    if fresh is not None:
+        dataset = fresh.dataset()
+    else:
+        kinds = (Kind.SCHOOLS, Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS)
+        dataset = load_exports(data_dir, settings, kinds=kinds, window=period)
+        announce_load(dataset.report, strict=strict)
+    frame, combination = schools_frame(dataset, period, settings)
+    env = current()
+    with delayed_status(env.t("Расчёт индикатора…", "Computing the indicator…")):
+        rows = frame.collect().to_dicts()
+    return dataset.report, rows, combination

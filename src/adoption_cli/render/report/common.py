@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from adoption_cli.dataset import Dataset, LoadReport
     from adoption_cli.metrics.activity import ActivityResult
     from adoption_cli.metrics.assistant import AssistantResult
-    from adoption_cli.metrics.indicator import IndicatorResult
+    from adoption_cli.metrics.indicator_result import IndicatorResult
     from adoption_cli.metrics.plan import PlanResult
     from adoption_cli.metrics.rating import RatingResult
     from adoption_cli.metrics.sferum import SferumResult
@@ -88,7 +88,8 @@ def gather(dataset: Dataset, period: Period, settings: Settings, run: RunParamet
     from adoption_cli.metrics.activity import compute_activity
     from adoption_cli.metrics.activity_base import with_activity_for
     from adoption_cli.metrics.assistant import compute_assistant
-    from adoption_cli.metrics.indicator import build_result, schools_frame
+    from adoption_cli.metrics.indicator import schools_frame
+    from adoption_cli.metrics.indicator_result import build_result
     from adoption_cli.metrics.plan import candidates_frame, compute_plan
     from adoption_cli.metrics.rating import compute_rating
     from adoption_cli.metrics.school_activity import coverage_start, platform_role_activity, platforms_present
@@ -110,7 +111,7 @@ def gather(dataset: Dataset, period: Period, settings: Settings, run: RunParamet
         settings=settings,
         load=dataset.report,
         run=run,
-        indicator=build_result(schools, period, settings, combination),
+        indicator=build_result(schools.to_dicts(), period, settings, combination),
         needs=needs_now,
         activity=activity,
         platforms=platforms_present(dataset),
