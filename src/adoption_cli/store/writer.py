@@ -519,7 +519,7 @@ class _Run:
         stored: dict[str, str] = {}
         for month in months:
             frame, combination = schools_frame(dataset, month, self.settings)
-            rows = StoredMonth(combination, frame.collect(engine="streaming").to_dicts())
+            rows = StoredMonth(combination, frame.collect(engine="streaming").to_dict(as_series=False))
             stored[month.month_key] = write_month(self.staging, self.token, month.month_key, rows)
         self._move_into_store(list(stored.values()))
         manifest.indicator_months = stored
