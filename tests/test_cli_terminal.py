@@ -266,3 +266,21 @@ def test_an_80_column_terminal_wraps_headers_not_names(tmp_path: Path) -> None:
     assert "Белоглинский" in narrow.stdout and "Новороссийск" in narrow.stdout
     wide = invoke(*args)
     assert "Муниципальное образование   Школ   Отвечают критерию" in wide.stdout
+
+
+def test_an_80_column_sferum_table_drops_the_units_its_caption_names(tmp_path: Path) -> None:
+    """Ten columns do not fit 80 even with wrapped headers: the compact table shows shares and changes
+    without «%» and «п.п.» (the caption says what they are in), so that every municipality keeps its words;
+    wide, the values keep their units."""
+    sample = str(Path(__file__).resolve().parents[1] / "sample_data")
+    args = ("sferum", "--data", sample, "--month", "2024-09", "--store", str(tmp_path / "none"), "-q")
+    narrow = invoke(*args, env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    assert all(len(line) <= 80 for line in narrow.stdout.splitlines())
+    words = {word for line in narrow.stdout.splitlines() for word in line.split()}
+    assert {"Белоглинский", "Красноармейский", "Новороссийск", "средняя"} <= words
+    assert "доля — в %" in narrow.stdout and "п.п. к периоду" in narrow.stdout
+    table = narrow.stdout.split("Период:")[0]
+    assert "+42,9 " in table and "64,3 " in table and "п.п." not in table and "%" not in table
+    wide = invoke(*args, env={"COLUMNS": "160"})
+    assert "64,3\u202f%" in wide.stdout and "+42,9\u202fп.п." in wide.stdout

@@ -28,11 +28,17 @@ def fmt_float(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
     return text
 
 
+# The units fmt_pct and fmt_pp end with (ru, en): a table too narrow for them leaves them out of a column
+# whose caption names them (render.tables.Col.unit).
+PCT_UNIT = (f"{THIN_SPACE}%", "%")
+PP_UNIT = (f"{THIN_SPACE}п.п.", " pp")
+
+
 def fmt_pct(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
     """A percentage (already ×100): 13,1 % in Russian, 13.1% in English."""
     if value is None:
         return "—"
-    return f"{fmt_float(value, lang, digits)}{THIN_SPACE}%" if lang == "ru" else f"{fmt_float(value, lang, digits)}%"
+    return fmt_float(value, lang, digits) + PCT_UNIT[0 if lang == "ru" else 1]
 
 
 def fmt_signed_pct(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
@@ -48,8 +54,7 @@ def fmt_pp(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
     if value is None:
         return "—"
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    unit = f"{THIN_SPACE}п.п." if lang == "ru" else " pp"
-    return sign + fmt_float(abs(value), lang, digits) + unit
+    return sign + fmt_float(abs(value), lang, digits) + PP_UNIT[0 if lang == "ru" else 1]
 
 
 def fmt_pct_setting(value: float, lang: Lang = "ru") -> str:

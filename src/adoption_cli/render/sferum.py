@@ -10,7 +10,7 @@ from adoption_cli.cli.environment import current
 from adoption_cli.metrics.sferum import SferumResult, SferumSummary
 from adoption_cli.render.captions import caption, ownership_text, period_text
 from adoption_cli.render.emit import scope_records
-from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pp
+from adoption_cli.render.numbers import PCT_UNIT, PP_UNIT, fmt_int, fmt_pct, fmt_pp
 from adoption_cli.render.tables import Col, make_table
 
 if TYPE_CHECKING:
@@ -21,12 +21,12 @@ COLUMNS = (
     Col("Муниципальное образование", "Municipality", "left"),
     Col("Пед.", "Teach."),
     Col("акт.", "act."),
-    Col("доля", "share"),
-    Col("Δ", "Δ"),
+    Col("доля", "share", unit=PCT_UNIT),
+    Col("Δ", "Δ", unit=PP_UNIT),
     Col("Обуч.", "Stud."),
     Col("акт.", "act."),
-    Col("доля", "share"),
-    Col("Δ", "Δ"),
+    Col("доля", "share", unit=PCT_UNIT),
+    Col("Δ", "Δ", unit=PP_UNIT),
     Col("Уровень", "Level", "left"),
 )
 
@@ -70,10 +70,10 @@ def sferum_table(result: SferumResult) -> Table:
         period_text(result.previous_period, prefix_ru="Δ — изменение в п.п. к периоду", prefix_en="Δ in p.p. against"),
         active,
         env.t(
-            "Пед. / Обуч. — педагоги / обучающиеся по ОО-1 (знаменатели), акт. — из них активные; "
+            "Пед. / Обуч. — педагоги / обучающиеся по ОО-1 (знаменатели), акт. — из них активные, доля — в %; "
             f"{ownership_text(result.ownership)}; "
             "школы без численности роли не учтены для этой роли.",
-            "Teach. / Stud.: OO-1 teachers / students (the denominators), act.: active among them; "
+            "Teach. / Stud.: OO-1 teachers / students (the denominators), act.: active among them, share in %; "
             f"{ownership_text(result.ownership)}; schools without a "
             "total of a role are left out for that role.",
         ),

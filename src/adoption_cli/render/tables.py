@@ -23,6 +23,12 @@ class Col:
     ru: str
     en: str
     align: Align = "right"
+    # (ru, en) a unit every value ends with, named in the caption (numbers.PP_UNIT): a table too wide for
+    # the terminal shows the values without it.
+    unit: tuple[str, str] | None = None
+
+    def compact(self, cell: str, lang: str) -> str:
+        return cell.removesuffix(self.unit[0 if lang == "ru" else 1]) if self.unit is not None else cell
 
 
 def text_cell(value: str) -> str:
@@ -62,20 +68,28 @@ def make_table(
     table = FittingTable(**_table_style(title, caption, footers))
     for index, column in enumerate(columns):
         _add_column(table, headers[index], column, footers, index, width=None)
-    narrow = [
-        _header_bound_width(headers[index], [row[index] for row in rows] + (footers or [])[index : index + 1])
-        for index in range(len(columns))
-    ]
-    if any(width is not None for width in narrow):
-        # (and one space between columns instead of two: the names get the room)
-        compact = Table(**_table_style(title, caption, footers), collapse_padding=True, pad_edge=False)
-        for index, column in enumerate(columns):
-            _add_column(compact, headers[index], column, footers, index, width=narrow[index])
-        table.compact = compact
     for row in rows:
         table.add_row(*row)
-        if table.compact is not None:
-            table.compact.add_row(*row)
+    # The compact twin: values without their unit, and one space between columns instead of two.
+    compact_rows = [[column.compact(cell, env.lang) for column, cell in zip(columns, row, strict=True)] for row in rows]
+    compact_footers = (
+        [column.compact(cell, env.lang) for column, cell in zip(columns, footers, strict=True)]
+        if footers is not None
+        else None
+    )
+    narrow = [
+        _header_bound_width(
+            headers[index], [row[index] for row in compact_rows] + (compact_footers or [])[index : index + 1]
+        )
+        for index in range(len(columns))
+    ]
+    if any(width is not None for width in narrow) or compact_rows != [list(row) for row in rows]:
+        compact = Table(**_table_style(title, caption, compact_footers), collapse_padding=True, pad_edge=False)
+        for index, column in enumerate(columns):
+            _add_column(compact, headers[index], column, compact_footers, index, width=narrow[index])
+        for row in compact_rows:
+            compact.add_row(*row)
+        table.compact = compact
     return table
 
 
