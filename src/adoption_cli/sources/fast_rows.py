@@ -31,7 +31,9 @@ from adoption_cli.sources.normalise import ColumnParser, error_of, value_of
 from adoption_cli.sources.readers import RAGGED, ROW, RawTable
 from adoption_cli.sources.values import code_of, fixed_format
 
-SAMPLE_ROWS = 20_000
+# The first rows a file's forms are learned from. 20 000 cost 0.19–0.28 s a file (the general parsers run on
+# them); 5 000 cost 0.11 s, and a form first seen later only sends its rows to the general parsers.
+SAMPLE_ROWS = 5_000
 MIN_SHARE = 0.5
 DICTIONARY_TYPES = frozenset(
     {
