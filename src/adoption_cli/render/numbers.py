@@ -28,17 +28,21 @@ def fmt_float(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
     return text
 
 
-# The units fmt_pct and fmt_pp end with (ru, en): a table too narrow for them leaves them out of a column
-# whose caption names them (render.tables.Col.unit).
-PCT_UNIT = (f"{THIN_SPACE}%", "%")
-PP_UNIT = (f"{THIN_SPACE}п.п.", " pp")
+# The units fmt_pct and fmt_pp end with: a table too narrow for them leaves them out of a column whose
+# caption names them (render.tables.Col.unit).
+def pct_unit(lang: Lang) -> str:
+    return f"{THIN_SPACE}%" if lang == "ru" else "%"
+
+
+def pp_unit(lang: Lang) -> str:
+    return f"{THIN_SPACE}п.п." if lang == "ru" else " pp"
 
 
 def fmt_pct(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
     """A percentage (already ×100): 13,1 % in Russian, 13.1% in English."""
     if value is None:
         return "—"
-    return fmt_float(value, lang, digits) + PCT_UNIT[0 if lang == "ru" else 1]
+    return fmt_float(value, lang, digits) + pct_unit(lang)
 
 
 def fmt_signed_pct(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
@@ -54,7 +58,7 @@ def fmt_pp(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
     if value is None:
         return "—"
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return sign + fmt_float(abs(value), lang, digits) + PP_UNIT[0 if lang == "ru" else 1]
+    return sign + fmt_float(abs(value), lang, digits) + pp_unit(lang)
 
 
 def fmt_pct_setting(value: float, lang: Lang = "ru") -> str:

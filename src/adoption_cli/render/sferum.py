@@ -10,7 +10,7 @@ from adoption_cli.cli.environment import current
 from adoption_cli.metrics.sferum import SferumResult, SferumSummary
 from adoption_cli.render.captions import caption, ownership_text, period_text
 from adoption_cli.render.emit import scope_records
-from adoption_cli.render.numbers import PCT_UNIT, PP_UNIT, fmt_int, fmt_pct, fmt_pp
+from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pp, pct_unit, pp_unit
 from adoption_cli.render.tables import Col, make_table
 
 if TYPE_CHECKING:
@@ -21,12 +21,12 @@ COLUMNS = (
     Col("Муниципальное образование", "Municipality", "left"),
     Col("Пед.", "Teach."),
     Col("акт.", "act."),
-    Col("доля", "share", unit=PCT_UNIT),
-    Col("Δ", "Δ", unit=PP_UNIT),
+    Col("доля", "share", unit=pct_unit),
+    Col("Δ", "Δ", unit=pp_unit),
     Col("Обуч.", "Stud."),
     Col("акт.", "act."),
-    Col("доля", "share", unit=PCT_UNIT),
-    Col("Δ", "Δ", unit=PP_UNIT),
+    Col("доля", "share", unit=pct_unit),
+    Col("Δ", "Δ", unit=pp_unit),
     Col("Уровень", "Level", "left"),
 )
 

@@ -3,11 +3,11 @@ style, targets met/not met shown by colour AND a symbol (colour-blind safe), reg
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from adoption_cli.cli.environment import current
+from adoption_cli.cli.environment import Lang, current
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -23,12 +23,12 @@ class Col:
     ru: str
     en: str
     align: Align = "right"
-    # (ru, en) a unit every value ends with, named in the caption (numbers.PP_UNIT): a table too wide for
+    # The unit every value ends with, named in the caption (numbers.pct_unit, pp_unit): a table too wide for
     # the terminal shows the values without it.
-    unit: tuple[str, str] | None = None
+    unit: Callable[[Lang], str] | None = None
 
-    def compact(self, cell: str, lang: str) -> str:
-        return cell.removesuffix(self.unit[0 if lang == "ru" else 1]) if self.unit is not None else cell
+    def compact(self, cell: str, lang: Lang) -> str:
+        return cell.removesuffix(self.unit(lang)) if self.unit is not None else cell
 
 
 def text_cell(value: str) -> str:
