@@ -100,6 +100,25 @@ def open_dataset(
     return settings, dataset
 
 
+def store_or_exports(
+    data_dir: Path,
+    settings: Settings,
+    fresh: FreshStore | None,
+    *,
+    strict: bool,
+    kinds: Collection[Kind] | None = None,
+    window: Period | None = None,
+) -> Dataset:
+    """The data set of a command that looked for the store itself (`fresh_store`, then announced the store's
+    load report) and found no precomputed answer in it: the store's tables, else the exports, whose load
+    report is announced here."""
+    if fresh is not None:
+        return fresh.dataset()
+    dataset = load_exports(data_dir, settings, kinds=kinds, window=window)
+    announce_load(dataset.report, strict=strict)
+    return dataset
+
+
 def fresh_store(data_dir: Path, settings: Settings, store: Path | None) -> FreshStore | None:
     """The Parquet store (--store, else DATA/.adoption-store) when it is up to date; says which it reads or
     why it does not. Polars-free: nothing of the store but its manifest is read."""

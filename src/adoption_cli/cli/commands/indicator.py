@@ -158,16 +158,12 @@ def _computed_rows(
     read once: the pass that checks them gathers the month's activity)."""
     from adoption_cli.cli.environment import current
     from adoption_cli.cli.progress import delayed_status
-    from adoption_cli.cli.session import announce_load, load_exports
+    from adoption_cli.cli.session import store_or_exports
     from adoption_cli.metrics.indicator import schools_frame
     from adoption_cli.schema import Kind
 
-    if fresh is not None:
-        dataset = fresh.dataset()
-    else:
-        kinds = (Kind.SCHOOLS, Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS)
-        dataset = load_exports(data_dir, settings, kinds=kinds, window=period)
-        announce_load(dataset.report, strict=strict)
+    kinds = (Kind.SCHOOLS, Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS)
+    dataset = store_or_exports(data_dir, settings, fresh, strict=strict, kinds=kinds, window=period)
     frame, combination = schools_frame(dataset, period, settings)
     env = current()
     with delayed_status(env.t("Расчёт индикатора…", "Computing the indicator…")):

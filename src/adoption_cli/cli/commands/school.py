@@ -59,7 +59,7 @@ def command(
 
     Пример: adoption school "гимназия 14 славянский" --data sample_data --month 2024-09
     """
-    from adoption_cli.cli.session import announce_load, fresh_store, load_exports, open_settings
+    from adoption_cli.cli.session import announce_load, fresh_store, open_settings, store_or_exports
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.emit import emit
     from adoption_cli.render.school import school_card, school_csv
@@ -72,11 +72,7 @@ def command(
     # From the store's card rows when they cover the month: no Polars is imported (docs/performance.md).
     card = _stored_card(query, given, fresh) if fresh is not None else None
     if card is None:
-        if fresh is not None:
-            dataset = fresh.dataset()
-        else:
-            dataset = load_exports(data_dir, settings, kinds=_KINDS)
-            announce_load(dataset.report, strict=strict)
+        dataset = store_or_exports(data_dir, settings, fresh, strict=strict, kinds=_KINDS)
         card = _computed_card(query, given, dataset, settings)
     emit(output_format, card, table=lambda: school_card(card), rows=lambda: school_csv(card))
 
