@@ -5,7 +5,6 @@ importing Polars (docs/performance.md).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -77,20 +76,6 @@ def summarise(schools: int, flagged: int, target_pct: float) -> IndicatorSummary
         share_pct=flagged * 100 / schools if schools else None,
         target_met=schools > 0 and Fraction(flagged * 100, schools) >= Fraction(str(target_pct)),
         schools_needed=schools_needed(schools, flagged, target_pct),
-    )
-
-
-def indicator_rules(settings: Settings) -> str:
-    """The settings a school's row depends on (who is counted, on which platforms, against which
-    thresholds); the target is not among them: it is applied when the result is built."""
-    rules = settings.indicator
-    return json.dumps(
-        {
-            "platforms": list(rules.platforms),
-            "ownership": list(rules.ownership),
-            "thresholds": [rules.teacher_threshold_pct, rules.student_threshold_pct],
-            "shared_user_ids": settings.identity.shared_user_ids,
-        }
     )
 
 

@@ -29,7 +29,6 @@ from adoption_cli.metrics.common import DEFAULT_PLATFORM
 from adoption_cli.metrics.school_card import (
     QUOTES,
     RANK_ROLE,
-    STORED_MONTHS,
     PeriodSource,
     SchoolCard,
     SchoolInfo,
@@ -37,13 +36,12 @@ from adoption_cli.metrics.school_card import (
     assemble_card,
     card_column,
     card_from_record,
-    latest_activity_month,
     match_schools,
-    months_ending,
+    stored_months,
     trend_months,
 )
 from adoption_cli.metrics.scopes import platform_grain
-from adoption_cli.periods import Period, month_period
+from adoption_cli.periods import Period
 from adoption_cli.schema import PLATFORMS, ROLE_CODES
 
 _TOTAL_COLUMNS = {"teacher": "teachers_total", "student": "students_total"}
@@ -209,13 +207,12 @@ def card_rows(
 
 
 def card_table(dataset: Dataset, settings: Settings) -> pl.DataFrame | None:
-    """`card_rows` of the STORED_MONTHS months up to the latest month with activity (None without activity),
+    """`card_rows` of the stored months (metrics.school_card.stored_months; None without activity),
     sorted by school, for the store. Computed at ingest from the store's monthly tables (`monthly_active`,
     `active_exceptions`, `registrations`), which answer every whole month without reading a user."""
-    latest = latest_activity_month(dataset.report)
-    if latest is None:
+    months = stored_months(dataset.report)
+    if not months:
         return None
-    months = months_ending(month_period(latest), STORED_MONTHS)
     # One month at a time: the twelve as one collect_all ran 2.4× slower (scaling-4x: 11 vs 4.5 s) and
     # exhausted Polars' pool of blocking I/O threads (its POLARS_MAX_BLOCKING_THREAD_COUNT warning).
     rows = [card_rows(dataset, month, settings).collect(engine="streaming") for month in months]

@@ -254,6 +254,13 @@ def latest_activity_month(report: LoadReport) -> date | None:
     return date(latest.year, latest.month, 1)
 
 
+def stored_months(report: LoadReport) -> list[Period]:
+    """The calendar months the store precomputes card and indicator rows for: the STORED_MONTHS up to the
+    latest month with activity (none without activity)."""
+    latest = latest_activity_month(report)
+    return months_ending(month_period(latest), STORED_MONTHS) if latest is not None else []
+
+
 def trend_months(period: Period) -> list[Period]:
     """The six calendar months ending with the month of the period's last day."""
     return months_ending(month_period(period.end), TREND_MONTHS)

@@ -7,7 +7,7 @@ store reads one small file and imports no Polars (importing it is most of what t
                                              of the time a list of 40 000 objects takes)
 
 The manifest maps each month to its part and records the rules the rows were computed under
-(metrics.indicator_result.indicator_rules); a month, rule or part it does not cover is computed from the
+(metrics.stored_rules.indicator_rules); a month, rule or part it does not cover is computed from the
 store's tables as before. Regional: ≈ 60 KB a month; federal: ≈ 1.5 MB.
 """
 

@@ -51,9 +51,9 @@ class Manifest(BaseModel):
     monthly_active: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
     school_cards: list[CardShard] = Field(default_factory=list)  # the card rows in shards (store.cards)
     school_card_registry: str = ""  # the registry the card's name search reads; "": cards are computed
-    school_card_rules: str = ""  # metrics.card_rules of the settings the card rows were computed with
+    school_card_rules: str = ""  # metrics.stored_rules.card_rules of the settings the card rows were computed with
     indicator_months: dict[str, str] = Field(default_factory=dict)  # "YYYY-MM" -> its indicator rows (store.indicator)
-    indicator_rules: str = ""  # metrics.indicator_result.indicator_rules of the settings they were computed with
+    indicator_rules: str = ""  # metrics.stored_rules.indicator_rules of the settings they were computed with
     active_exceptions: dict[str, list[str]] = Field(default_factory=dict)  # the same keys -> parts
     registrations: dict[str, list[str]] = Field(default_factory=dict)  # platform -> parts
 

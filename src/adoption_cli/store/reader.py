@@ -41,7 +41,7 @@ class FreshStore:
     def cards(self) -> StoredCards | None:
         """The card rows, where they were computed under these settings' rules (the indicator's thresholds
         and platforms are not part of the store's fingerprint)."""
-        from adoption_cli.metrics.card_rules import card_rules
+        from adoption_cli.metrics.stored_rules import card_rules
 
         manifest = self.manifest
         if not manifest.school_card_registry or manifest.school_card_rules != card_rules(self.settings):
@@ -51,7 +51,7 @@ class FreshStore:
     def indicator_month(self, month_key: str) -> StoredMonth | None:
         """The indicator's school rows of a month, where the store keeps them and they were computed under
         these settings' rules (None: the indicator is computed from the store's tables)."""
-        from adoption_cli.metrics.indicator_result import indicator_rules
+        from adoption_cli.metrics.stored_rules import indicator_rules
         from adoption_cli.store.indicator import read_month
 
         manifest = self.manifest

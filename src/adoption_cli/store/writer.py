@@ -237,8 +237,7 @@ class _Run:
             manifest.registrations = derived.registrations(touched.account_platforms, everything=touched.everything)
             self._move_into_store(derived.staged)
             self.progress("карточки школ")
-            self._school_cards(manifest)
-            self._indicator_months(manifest)
+            self._precomputed_rows(manifest)
             write_manifest(self.store_dir, manifest)
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
@@ -485,11 +484,16 @@ class _Run:
         self._move_into_store(staged)
         return monthly
 
-    def _school_cards(self, manifest: Manifest) -> None:
-        """The school card's rows of recent months, recomputed whenever anything changed: registrations,
-        activity and the registry all move them, and they cost seconds."""
-        from adoption_cli.metrics.card_rules import card_rules
+    def _precomputed_rows(self, manifest: Manifest) -> None:
+        """The school card's and the indicator's rows of the stored months, as JSON (store.cards,
+        store.indicator), recomputed whenever anything changed: registrations, activity and the registry all
+        move them, and they cost seconds. Computed from the store just written, whose monthly tables answer
+        every whole month."""
+        from adoption_cli.metrics.indicator import schools_frame
         from adoption_cli.metrics.school import card_records, registry_keys
+        from adoption_cli.metrics.school_card import stored_months
+        from adoption_cli.metrics.stored_rules import card_rules, indicator_rules
+        from adoption_cli.store.indicator import StoredMonth, write_month
         from adoption_cli.store.reader import dataset_of
 
         dataset = dataset_of(manifest, self.store_dir, self.data_dir)
@@ -497,32 +501,18 @@ class _Run:
         records = card_records(dataset, self.settings)
         if records is None:
             manifest.school_cards, manifest.school_card_registry = [], ""
-            return
-        cards = write_cards(records, registry_keys(dataset.schools).collect(), self.staging, self.token)
-        self._move_into_store(cards.parts())
-        manifest.school_cards, manifest.school_card_registry = list(cards.shards), cards.registry_part
-
-    def _indicator_months(self, manifest: Manifest) -> None:
-        """The indicator's school rows of the months the cards keep (the STORED_MONTHS up to the latest month
-        with activity), recomputed with them: a month costs a fraction of a second from the monthly tables."""
-        from adoption_cli.metrics.indicator import schools_frame
-        from adoption_cli.metrics.indicator_result import indicator_rules
-        from adoption_cli.metrics.school_card import STORED_MONTHS, latest_activity_month, months_ending
-        from adoption_cli.periods import month_period
-        from adoption_cli.store.indicator import StoredMonth, write_month
-        from adoption_cli.store.reader import dataset_of
-
-        dataset = dataset_of(manifest, self.store_dir, self.data_dir)
+        else:
+            cards = write_cards(records, registry_keys(dataset.schools).collect(), self.staging, self.token)
+            self._move_into_store(cards.parts())
+            manifest.school_cards, manifest.school_card_registry = list(cards.shards), cards.registry_part
         manifest.indicator_rules = indicator_rules(self.settings)
-        latest = latest_activity_month(dataset.report)
-        months = months_ending(month_period(latest), STORED_MONTHS) if latest is not None else []
-        stored: dict[str, str] = {}
-        for month in months:
+        indicator_parts: dict[str, str] = {}
+        for month in stored_months(dataset.report):
             frame, combination = schools_frame(dataset, month, self.settings)
             rows = StoredMonth(combination, frame.collect(engine="streaming").to_dict(as_series=False))
-            stored[month.month_key] = write_month(self.staging, self.token, month.month_key, rows)
-        self._move_into_store(list(stored.values()))
-        manifest.indicator_months = stored
+            indicator_parts[month.month_key] = write_month(self.staging, self.token, month.month_key, rows)
+        self._move_into_store(list(indicator_parts.values()))
+        manifest.indicator_months = indicator_parts
 
     def _result(
         self, manifest: Manifest, ingested: list[str], removed: list[str], *, rebuilt: bool, user_day_partitions: int
