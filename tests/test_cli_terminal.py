@@ -281,6 +281,6 @@ def test_an_80_column_sferum_table_drops_the_units_its_caption_names(tmp_path: P
     assert {"Белоглинский", "Красноармейский", "Новороссийск", "средняя"} <= words
     assert "доля — в %" in narrow.stdout and "п.п. к периоду" in narrow.stdout
     table = narrow.stdout.split("Период:")[0]
-    assert "+42,9 " in table and "64,3 " in table and "п.п." not in table and "%" not in table
+    assert "│+42,9│" in table and "│64,3│" in table and "п.п." not in table and "%" not in table
     wide = invoke(*args, env={"COLUMNS": "160"})
     assert "64,3\u202f%" in wide.stdout and "+42,9\u202fп.п." in wide.stdout

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 class FittingTable(Table):
     """Renders as itself when it fits, else as `compact`: the same table with its header-bound columns as
-    narrow as their widest value or their header's longest word, and values without the unit the caption
-    names (render.tables.Col.unit)."""
+    narrow as their widest value or their header's longest word, values without the unit the caption names
+    (render.tables.Col.unit), and a one-character rule between columns instead of two spaces."""
 
     compact: Table | None = None
 

@@ -70,36 +70,37 @@ def make_table(
         _add_column(table, headers[index], column, footers, index, width=None)
     for row in rows:
         table.add_row(*row)
-    # The compact twin: values without their unit, and one space between columns instead of two.
+    # The compact twin, shown when this table is too wide: values without their unit, header-bound columns as
+    # narrow as their values, and a rule instead of two spaces between columns (see _table_style).
     compact_rows = [[column.compact(cell, env.lang) for column, cell in zip(columns, row, strict=True)] for row in rows]
     compact_footers = (
         [column.compact(cell, env.lang) for column, cell in zip(columns, footers, strict=True)]
         if footers is not None
         else None
     )
-    narrow = [
-        _header_bound_width(
-            headers[index], [row[index] for row in compact_rows] + (compact_footers or [])[index : index + 1]
+    compact = Table(**_table_style(title, caption, compact_footers, compact=True))
+    for index, column in enumerate(columns):
+        cells = [row[index] for row in compact_rows] + (compact_footers or [])[index : index + 1]
+        _add_column(
+            compact, headers[index], column, compact_footers, index, width=_header_bound_width(headers[index], cells)
         )
-        for index in range(len(columns))
-    ]
-    if any(width is not None for width in narrow) or compact_rows != [list(row) for row in rows]:
-        compact = Table(**_table_style(title, caption, compact_footers), collapse_padding=True, pad_edge=False)
-        for index, column in enumerate(columns):
-            _add_column(compact, headers[index], column, compact_footers, index, width=narrow[index])
-        for row in compact_rows:
-            compact.add_row(*row)
-        table.compact = compact
+    for row in compact_rows:
+        compact.add_row(*row)
+    table.compact = compact
     return table
 
 
-def _table_style(title: str, caption: str | None, footer: list[str] | None) -> dict[str, Any]:
+def _table_style(title: str, caption: str | None, footer: list[str] | None, *, compact: bool = False) -> dict[str, Any]:
+    """`compact`: one character between columns, a rule «│», and none at the edges. Two spaces a column left a
+    region's name eight letters a line beside its millions at 80 columns, and one space would run numbers
+    grouped by spaces together («2 005 979 537 877»)."""
     from rich import box
 
+    spacing = {"box": box.MINIMAL, "padding": (0, 0), "show_edge": False} if compact else {"box": box.SIMPLE_HEAD}
     return {
+        **spacing,
         "title": title,
         "caption": caption,
-        "box": box.SIMPLE_HEAD,
         "show_footer": footer is not None,
         "title_justify": "left",
         "caption_justify": "left",
