@@ -183,6 +183,15 @@ def test_xlsx_title_rows_and_real_row_numbers(tmp_path: Path) -> None:
     assert dataset.schools.collect().row(0) == (INN_A, "Школа", "г. Сочи", "municipal", 40, 600)
 
 
+def test_xlsx_many_empty_rows_above_the_header(tmp_path: Path) -> None:
+    """More empty rows above the header than the header search looks at: it starts at the first filled row,
+    and the row numbers are still the sheet's."""
+    rows: list[list[object]] = [[] for _ in range(40)]
+    rows += [[*RU_REGISTRY_HEADER], [2310031476, "Плохая", "г. Сочи", "Муниципальная", 1, 1]]
+    save_book(tmp_path / "schools.xlsx", {"Лист1": rows})
+    assert rejects(tmp_path) == [("schools.xlsx", 42, "school_id", "2310031476", "bad_checksum")]
+
+
 def test_xlsx_merged_two_row_header(tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active
@@ -244,6 +253,27 @@ def test_damaged_xlsx(tmp_path: Path) -> None:
     write(tmp_path / "schools.xlsx", "not a zip at all")
     with pytest.raises(DataError, match=r"^schools\.xlsx: файл не читается как книга Excel"):
         load(tmp_path)
+
+
+def test_xlsx_with_a_bad_checksum_is_refused_not_read(tmp_path: Path) -> None:
+    """calamine reads a part whose bytes no longer match its CRC-32 (a value changed on the disk) as if it
+    were whole; the reader refuses the book instead of loading the damaged value."""
+    import zipfile
+
+    whole = save_book(
+        tmp_path / "whole.xlsx", {"Лист1": [[*RU_REGISTRY_HEADER], [int(INN_A), "Школа", "МО", "Муниципальная", 4, 50]]}
+    )
+    damaged = tmp_path / "data" / "schools.xlsx"
+    damaged.parent.mkdir()
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(damaged, "w") as target:
+        for part in source.infolist():  # stored, not deflated: a changed byte still decompresses
+            target.writestr(part.filename, source.read(part.filename), compress_type=zipfile.ZIP_STORED)
+    data = bytearray(damaged.read_bytes())
+    at = data.index(b"<v>50</v>") + 3
+    data[at] = ord("9")  # 50 -> 90 students
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(DataError, match=r"^schools\.xlsx: файл не читается как книга Excel \(BadZipFile\)"):
+        load(damaged.parent)
 
 
 # --- Parquet ---

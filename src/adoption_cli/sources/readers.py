@@ -14,7 +14,6 @@ from typing import Any
 import polars as pl
 
 from adoption_cli.errors import DataError
-from adoption_cli.schema import normalise_header
 from adoption_cli.sources.columns import SEARCH_ROWS, Cell, ColumnMap, HeaderBlock
 from adoption_cli.sources.dialect import (
     CP1251,
@@ -167,27 +166,6 @@ def _cell_text(value: Any) -> Cell:
     return None if value is None else str(value)
 
 
-def _sheet_row_of(path: Path, sheet: str, header_cells: Sequence[Cell], fallback_skip: int) -> int:
-    """1-based sheet row of the header row: the calamine range starts at the first non-empty row, so the
-    real number is read from the top of the sheet with openpyxl (read-only, streaming)."""
-    from openpyxl import load_workbook
-
-    wanted = [normalise_header(c) for c in header_cells if c and c.strip()]
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        first_filled: int | None = None
-        rows = workbook[sheet].iter_rows(min_row=1, max_row=SEARCH_ROWS * 8, values_only=True)
-        for number, row in enumerate(rows, start=1):
-            cells = [normalise_header(str(v)) for v in row if v is not None and str(v).strip()]
-            if cells and first_filled is None:
-                first_filled = number
-            if cells and cells == wanted:
-                return number
-    finally:
-        workbook.close()
-    return (first_filled or 1) + fallback_skip
-
-
 def _damaged_book(display: str, exc: Exception) -> DataError:
     return DataError(f"{display}: файл не читается как книга Excel ({type(exc).__name__}); пересохраните его в .xlsx.")
 
@@ -195,22 +173,35 @@ def _damaged_book(display: str, exc: Exception) -> DataError:
 def _read_spreadsheet(
     path: Path, display: str, columns: ColumnMap, *, platform_given: bool, sheet: str | None, digest: bool
 ) -> RawTable:
+    import zipfile
+
     import fastexcel
 
     facts = fingerprint(path, display, digest=digest)
     try:
+        # calamine does not check the parts' checksums: a damaged book would be read with whatever its
+        # damaged bytes say. testzip() decompresses every part once (C code) and names the first bad one.
+        with zipfile.ZipFile(path) as book:
+            damaged = book.testzip()
+        if damaged is not None:
+            raise zipfile.BadZipFile(f"bad CRC-32 for {damaged}")
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
         chosen = sheet if sheet is not None else names[0]
         if chosen not in names:
             listed = ", ".join(f"«{n}»" for n in names)
             raise DataError(f"{display}: нет листа «{chosen}»; в книге есть {listed}. Исправьте sheet в [[sources]].")
-        table = reader.load_sheet(chosen, header_row=None, dtypes="string").to_polars()
+        # skip_rows=0 keeps the empty rows above the first filled one, so frame row i is sheet row i + 1 (by
+        # default calamine starts at the first filled row, and the row numbers of rejects would be off).
+        table = reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string").to_polars()
     except DataError:
         raise
     except Exception as exc:  # calamine reports damaged books with several exception types
         raise _damaged_book(display, exc) from exc
-    top = [[_cell_text(v) for v in row] for row in table.head(SEARCH_ROWS + 2).rows()]
+    # The header is looked for from the first filled row on, however many empty rows are above it.
+    filled = table.select(pl.any_horizontal(pl.all().is_not_null()).arg_true().first()).item() if table.width else None
+    start = filled or 0
+    top = [[_cell_text(v) for v in row] for row in table.slice(start, SEARCH_ROWS + 2).rows()]
     header: HeaderBlock | None = columns.find_header(top)
     where = f"{display} (лист «{chosen}»)"
     if header is None:
@@ -221,16 +212,11 @@ def _read_spreadsheet(
             columns, header, where, f"в книге есть листы {listed} — укажите нужный как sheet в [[sources]]"
         )
     positions = columns.resolve(header.names, where, platform_given=platform_given)
-    try:
-        header_row = _sheet_row_of(path, chosen, top[header.first], header.first)
-    except Exception as exc:  # a book calamine could read may still fail openpyxl's checks (e.g. a bad CRC)
-        raise _damaged_book(display, exc) from exc
-    first_data_row = header_row + header.data_start - header.first
     fields = table.columns
     frame = (
-        table.slice(header.data_start)
+        table.slice(start + header.data_start)
         .lazy()
-        .with_row_index(ROW, offset=first_data_row)
+        .with_row_index(ROW, offset=start + header.data_start + 1)
         .filter(pl.any_horizontal(pl.col(fields).is_not_null()))
     )
     frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, [pl.lit(False).alias(RAGGED)])
