@@ -35,3 +35,24 @@ def test_schools_needed_is_exact_ceiling() -> None:
     assert schools_needed(100, 0, 33.0) == 33
     assert schools_needed(101, 0, 33.0) == 34
     assert schools_needed(100, 40, 33.0) == 0
+
+
+def test_a_total_of_zero_is_no_total_not_a_capped_share() -> None:
+    """A school with 0 students in ОО-1 and one active student has no share to cap: it counts in no_total
+    only. One with 1 teacher in ОО-1 and 2 active teachers is capped (its share is shown as 100 %)."""
+    ds = dataset(
+        schools=[
+            school("2300000001", "Zero", "M1", "municipal", 2, 0),
+            school("2300000002", "Over", "M1", "municipal", 1, 10),
+        ],
+        events=[
+            event("myschool", "s1", "student", "2300000001", datetime(2024, 9, 3)),
+            event("myschool", "t1", "teacher", "2300000002", datetime(2024, 9, 3)),
+            event("myschool", "t2", "teacher", "2300000002", datetime(2024, 9, 4)),
+        ],
+    )
+    result = compute_indicator(ds, SEPT, load_settings(None, environ={}))
+    over, zero = result.schools  # (by name)
+    assert (zero.students_active, zero.student_share_pct, zero.flagged) == (1, None, False)
+    assert (over.teachers_active, over.teacher_share_pct) == (2, 100.0)
+    assert result.data_quality.model_dump() == {"capped_shares": 1, "no_total": 1}

@@ -29,6 +29,11 @@ def reaches(active: pl.Expr, total: pl.Expr, threshold_pct: float) -> pl.Expr:
     return pl.when(total.is_null() | (total <= 0)).then(False).otherwise(active * 10_000 >= total * scaled_threshold)
 
 
+def _over_total(role: str) -> pl.Expr:
+    total = pl.col(f"{role}_total")
+    return (pl.col(f"{role}_active") > total) & (total > 0)
+
+
 def schools_frame(dataset: Dataset, period: Period, settings: Settings) -> tuple[pl.LazyFrame, Combination]:
     """One row per population school with its active teachers/students, shares and flag."""
     rules = settings.indicator
@@ -46,12 +51,9 @@ def schools_frame(dataset: Dataset, period: Period, settings: Settings) -> tuple
                 reaches(pl.col("teachers_active"), pl.col("teachers_total"), rules.teacher_threshold_pct)
                 & reaches(pl.col("students_active"), pl.col("students_total"), rules.student_threshold_pct)
             ).alias("flagged"),
-            (
-                (pl.col("teachers_active") > pl.col("teachers_total"))
-                | (pl.col("students_active") > pl.col("students_total"))
-            )
-            .fill_null(False)
-            .alias("capped"),
+            # Capped: a share shown as 100 % although more are active. A total of 0 gives no share to cap
+            # (it is counted in no_total instead).
+            (_over_total("teachers") | _over_total("students")).fill_null(False).alias("capped"),
             (pl.col("teachers_total").fill_null(0).le(0) | pl.col("students_total").fill_null(0).le(0)).alias(
                 "no_total"
             ),

@@ -9,6 +9,10 @@ from typing import Any
 
 from adoption_cli.config import Settings
 
+# Raised when the stored indicator rows are computed otherwise under the same settings, so that a store
+# ingested before uses its tables until the next ingest. 2: a total of 0 no longer counts as a capped share.
+INDICATOR_ROWS = 2
+
 
 def _judging(settings: Settings) -> dict[str, Any]:
     """What both depend on: the counted platforms, the thresholds and whether platforms share user ids."""
@@ -27,4 +31,4 @@ def card_rules(settings: Settings) -> str:
 
 def indicator_rules(settings: Settings) -> str:
     """The indicator's rows are of the schools counted; its target is applied when the result is built."""
-    return json.dumps({**_judging(settings), "ownership": list(settings.indicator.ownership)})
+    return json.dumps({**_judging(settings), "ownership": list(settings.indicator.ownership), "rows": INDICATOR_ROWS})
