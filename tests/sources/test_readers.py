@@ -111,6 +111,45 @@ def test_unclosed_quote_is_one_line_error(tmp_path: Path) -> None:
     assert "\n" not in error.value.message
 
 
+def test_a_quote_left_open_mid_file_rejects_the_row_that_swallowed_the_next_lines(tmp_path: Path) -> None:
+    """«"МБОУ "СОШ № 1";…» opens a field that runs to the next quote two lines down: Polars reads the three
+    lines as one record. Its name cell holds line ends and separators, so it is rejected, not loaded with
+    the other schools inside its name (they used to vanish: 5 lines written, 3 rows counted, 0 rejected)."""
+    lines = [
+        ";".join(RU_REGISTRY_HEADER),
+        f'{INN_A};"МБОУ "СОШ № 1";г. Сочи;муниципальная;10;100',
+        f'{INN_B};"МБОУ СОШ № 2";г. Сочи;муниципальная;10;100',
+        '2310031476;"МБОУ "Лицей № 3";г. Сочи;муниципальная;10;100',
+        f'{INN_B};"МБОУ СОШ № 4";г. Сочи;муниципальная;10;100',
+        f'{INN_A};МБОУ "Гимназия" № 5;г. Сочи;муниципальная;10;100',  # inner quotes in pairs: fine
+        f'{INN_B};"Школа на два\nабзаца";г. Сочи;муниципальная;10;100',  # a value on two lines: fine
+    ]
+    write(tmp_path / "schools.csv", "\n".join(lines) + "\n")
+    loaded = file_load(load(tmp_path), "schools.csv")
+    assert (loaded.rows, loaded.loaded, loaded.rejected_by_reason) == (4, 3, {"unclosed_quote": 1})
+    assert rejects(tmp_path) == [("schools.csv", 2, "*", None, "unclosed_quote")]
+
+
+def test_a_title_line_with_an_odd_quote_does_not_swallow_the_file(tmp_path: Path) -> None:
+    """Title lines are skipped as lines: Polars, skipping records, read the title's lone quote as opening
+    a field that ran to the end of the file, and loaded nothing without a word."""
+    events = "\n".join(
+        ['Выгрузка ФГИС "Моя школа', "user_id;role;school_id;ts"]
+        + [f"{n};teacher;{INN_A};02.09.2024 10:00" for n in range(10)]
+    )
+    write_registry(tmp_path)
+    write(tmp_path / "myschool_events.csv", events + "\n")
+    loaded = file_load(load(tmp_path), "myschool_events.csv")
+    assert (loaded.rows, loaded.loaded) == (10, 10)
+    assert rejects(tmp_path) == []
+
+
+def test_a_lone_quote_inside_a_field_names_its_line(tmp_path: Path) -> None:
+    write(tmp_path / "schools.csv", f'{REGISTRY_HEADER}\n{INN_B},c,d,state,1,1\n{INN_A},Школа 5",b,municipal,1,1\n')
+    with pytest.raises(DataError, match=r'^schools\.csv: непарная кавычка «"» в поле \(похоже, в строке 3\)'):
+        load(tmp_path)
+
+
 def test_megabyte_field(tmp_path: Path) -> None:
     huge = "Ш" * 1_000_000
     write(tmp_path / "schools.csv", f"{REGISTRY_HEADER}\n{INN_A},{huge},b,municipal,1,1\n{huge},n,m,state,1,1\n")

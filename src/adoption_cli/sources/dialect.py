@@ -49,6 +49,9 @@ class Fingerprint:
 class TextFile:
     fingerprint: Fingerprint
     encoding: str  # one of UTF8, UTF8_BOM, UTF16, CP1251
+    # Whether the file has a «"» at all: without one no field can be quoted, let alone left open (most
+    # machine exports), and the reader skips its check for quotes left open.
+    has_quotes: bool = True
 
 
 _OS_PROBLEMS = {
@@ -110,8 +113,10 @@ def inspect_text(path: Path, display: str, *, digest: bool = True) -> TextFile:
     utf8_ok = True
     utf8_chars = 0  # multi-byte characters decoded before any failure
     encoding = UTF8
+    has_quotes = False
     with open_input(path, display) as handle:
         for chunk in _read_chunks(handle, display):
+            has_quotes = has_quotes or b'"' in chunk
             if size == 0:
                 if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                     encoding = UTF16
@@ -153,7 +158,7 @@ def inspect_text(path: Path, display: str, *, digest: bool = True) -> TextFile:
                 f"{display}: файл в смешанной кодировке (начало в UTF-8, дальше нет); пересохраните его в UTF-8."
             )
         encoding = CP1251
-    return TextFile(Fingerprint(size, sha.hexdigest() if sha is not None else ""), encoding)
+    return TextFile(Fingerprint(size, sha.hexdigest() if sha is not None else ""), encoding, has_quotes)
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -228,6 +233,23 @@ def split_records(sample: str, separator: str, limit: int = 200) -> list[list[st
     finally:
         csv.field_size_limit(previous)
     return rows
+
+
+def record_lines(sample: str, separator: str, records: int) -> int:
+    """How many lines of the sample its first `records` records take (a quoted value may span lines)."""
+    if records <= 0:
+        return 0
+    previous = csv.field_size_limit(SAMPLE_BYTES * 4)
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=separator, quotechar='"', strict=False)
+    try:
+        for number, _ in enumerate(reader, start=1):
+            if number == records:
+                break
+    except csv.Error:
+        pass
+    finally:
+        csv.field_size_limit(previous)
+    return reader.line_num
 
 
 def sniff_separator(

@@ -28,7 +28,7 @@ import polars as pl
 from adoption_cli.dataset import canonical_schema
 from adoption_cli.schema import COLUMNS, Column, ValueType
 from adoption_cli.sources.normalise import ColumnParser, error_of, value_of
-from adoption_cli.sources.readers import RAGGED, ROW, RawTable
+from adoption_cli.sources.readers import ROW, ROW_REASON, RawTable
 from adoption_cli.sources.values import code_of, fixed_format
 
 # The first rows a file's forms are learned from. 20 000 cost 0.19–0.28 s a file (the general parsers run on
@@ -69,10 +69,10 @@ class FastRows:
     empty_ok: dict[str, bool]
 
     def accepted(self, value: Callable[[str], pl.Expr]) -> pl.Expr:
-        """Whether a row takes the short cut: not ragged, and each cell either in a known form (`value(name)`,
+        """Whether a row takes the short cut: not rejected as a whole, and each cell either in a known form (`value(name)`,
         that column's value, is not null) or empty where the general parser accepts an empty cell."""
         return pl.all_horizontal(
-            ~pl.col(RAGGED),
+            pl.col(ROW_REASON).is_null(),
             *(
                 pl.when(pl.col(name).is_null()).then(pl.lit(empty_ok)).otherwise(value(name).is_not_null())
                 for name, empty_ok in self.empty_ok.items()
@@ -103,7 +103,7 @@ def plan(table: RawTable, parser: ColumnParser) -> FastRows | None:
         return None
     # One more row, every cell empty: how the general parser takes an empty cell.
     empty = pl.DataFrame({name: [None] for name in head.columns}, schema=head.schema).with_columns(
-        pl.lit(False).alias(RAGGED), pl.lit(0, pl.Int64).alias(ROW)
+        pl.lit(None, pl.String).alias(ROW_REASON), pl.lit(0, pl.Int64).alias(ROW)
     )
     frame, _ = parser.parse(pl.concat([head, empty]).lazy())
     parsed = frame.collect()

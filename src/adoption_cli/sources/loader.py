@@ -74,25 +74,39 @@ class RaggedError(DataError):
     """A row has more fields than the file was read with (its header's, plus any spare columns)."""
 
 
-def _unparseable(display: str, exc: Exception) -> DataError:
+def _unparseable(source: SourceFile, exc: Exception) -> DataError:
     # Polars' own message quotes raw cells (user ids among them), so only its gist is translated.
-    text = str(exc)
+    display, text = source.display, str(exc)
     if "not properly escaped" in text:
         what = "незакрытая или лишняя кавычка в поле; исправьте кавычки или сохраните файл заново"
     elif "more fields than" in text or "not specified in schema" in text:  # later rows / the first row
         what = f"в строке больше чем на {SPARE_COLUMNS} полей больше, чем в заголовке; проверьте разделитель"
         return RaggedError(f"{display}: {what}.")
+    elif "CSV malformed" in text:  # a lone quote inside an unquoted field, e.g. «Школа 5";…»
+        line = _odd_quote_line(source.path)
+        where = f" (похоже, в строке {line})" if line is not None else ""
+        what = f'непарная кавычка «"» в поле{where}; исправьте кавычки или сохраните файл заново'
     else:
         what = f"файл не удаётся разобрать как таблицу ({type(exc).__name__}); проверьте его формат"
     return DataError(f"{display}: {what}.")
 
 
-def _collect(display: str, frames: list[pl.LazyFrame]) -> list[pl.DataFrame]:
+def _odd_quote_line(path: Path) -> int | None:
+    """The first line with an odd number of quotes, where a stray one most likely is (read only when a file
+    has already failed: a line at a time, whatever its encoding, since «"» is one byte in each)."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.count(b'"') % 2:
+                return number
+    return None
+
+
+def _collect(source: SourceFile, frames: list[pl.LazyFrame]) -> list[pl.DataFrame]:
     try:
         return pl.collect_all(frames, engine="streaming")
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
         # A damaged file can make Polars' Rust code panic; pyo3 raises that as a BaseException.
-        raise _unparseable(display, exc) from exc
+        raise _unparseable(source, exc) from exc
 
 
 def _iso_day(value: date | datetime | None) -> str | None:
@@ -170,7 +184,7 @@ def _count(
         fact.fill_null(False).cast(pl.UInt8) * pl.lit(1 << bit, pl.UInt8) for bit, fact in enumerate(flags.values())
     )
     keys.append(pl.sum_horizontal(bits).cast(pl.UInt8).alias(FLAGS))
-    (groups,) = _collect(source.display, [frame.group_by(keys).agg(aggs)])
+    (groups,) = _collect(source, [frame.group_by(keys).agg(aggs)])
     groups = groups.with_columns(
         pl.col(REASON, COLUMN).cast(pl.String),
         *(((pl.col(FLAGS) // (1 << bit)) % 2 == 1).alias(name) for bit, name in enumerate(flags)),
@@ -268,7 +282,7 @@ def _load_registry(
     valid: list[pl.DataFrame] = []
     rejects: list[pl.LazyFrame] = []
     for index, part in enumerate(parts):
-        (frame,) = _collect(part.source.display, [part.frame])
+        (frame,) = _collect(part.source, [part.frame])
         loads.append(_count(part, frame.lazy(), pl.lit(True), pl.lit(False))[0])
         valid.append(frame.filter(_VALID).select(*columns, pl.lit(index).alias("_file")))
         rejects.append(_rejects(part, frame.lazy()))

@@ -2,7 +2,8 @@
 
 Output columns: every canonical column of the kind (absent optional ones null or defaulted), `_row`,
 `_reason` (null for a valid row), `_column` and `_value` (the raw cell that failed; null for user ids).
-A row is rejected for its first failing column in canonical order; a ragged row is rejected as a whole.
+A row is rejected for its first failing column in canonical order; a ragged row or one with an unclosed quote
+is rejected as a whole.
 
 Rows whose every cell is in a form the file is known to use (see `sources.fast_rows`) take a short cut:
 their values are read by a lookup or one fixed format, and only the other rows run the general parsers.
@@ -17,7 +18,7 @@ import polars as pl
 from adoption_cli.dataset import canonical_schema
 from adoption_cli.schema import COLUMNS, Column, Kind
 from adoption_cli.sources import reasons
-from adoption_cli.sources.readers import RAGGED, ROW, RawTable
+from adoption_cli.sources.readers import ROW, ROW_REASON, RawTable
 from adoption_cli.sources.values import DEFAULTS, ParseContext, Parsed, parse_column, with_stages
 
 REASON = "_reason"
@@ -93,10 +94,10 @@ class ColumnParser:
     def normalise(self, frame: pl.LazyFrame) -> pl.LazyFrame:
         """The module's output frame, every row through the general parsers."""
         frame, checks = self.parse(frame)
-        ragged = pl.col(RAGGED)
-        reason = pl.when(ragged).then(pl.lit(reasons.RAGGED_ROW)).otherwise(pl.coalesce([e for _, e in checks]))
+        whole_row = pl.col(ROW_REASON)
+        reason = pl.coalesce(whole_row, *(e for _, e in checks))
         failed = pl.coalesce(
-            pl.when(ragged).then(pl.lit(WHOLE_ROW)),
+            pl.when(whole_row.is_not_null()).then(pl.lit(WHOLE_ROW)),
             *(pl.when(error.is_not_null()).then(pl.lit(name)) for name, error in checks),
         )
         frame = frame.with_columns(reason.cast(pl.String).alias(REASON), failed.alias(COLUMN))

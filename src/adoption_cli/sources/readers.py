@@ -1,7 +1,8 @@
 """Read one export into raw string columns named canonically, with the row number a person sees.
 
 Every reader returns a LazyFrame of String columns (the canonical names found in the file), `_row` (Int64)
-and `_ragged` (Boolean: the row has values beyond the header). Values are parsed later, in one place.
+and `_row_reason` (String: why the row as a whole is rejected — more values than the header, or a quote left
+open — else null). Values are parsed later, in one place.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from adoption_cli.sources.dialect import (
     inspect_text,
     line_end,
     read_sample,
+    record_lines,
     sniff_separator,
     split_records,
     utf8_source,
 )
+from adoption_cli.sources.reasons import RAGGED_ROW, UNCLOSED_QUOTE
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 SPREADSHEET_SUFFIXES = (".xlsx",)
@@ -37,7 +40,8 @@ PARQUET_SUFFIXES = (".parquet",)
 # the file again with them.
 SPARE_COLUMNS = 8
 ROW = "_row"
-RAGGED = "_ragged"
+ROW_REASON = "_row_reason"
+_NO_ROW_REASON = pl.lit(None, pl.String).alias(ROW_REASON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +131,24 @@ def _read_delimited(
     if spare_columns is None:
         spare_columns = SPARE_COLUMNS if any(len(r) > width for r in records[header.data_start :]) else 0
     fields = [f"_c{i}" for i in range(width + spare_columns)]
+    eol = line_end(sample)
     ragged = pl.any_horizontal(pl.col(fields[width:]).is_not_null()) if spare_columns else pl.lit(False)
+    # A quote opened and never closed makes a field swallow the lines after it: those rows are lost into one
+    # cell. A cell holding a line end AND the separator is taken for that (a value typed on two lines in
+    # Excel has no separator in it) and the row is rejected, so the user sees it instead of fewer rows.
+    # (0.5 s per 3.4 M rows of five columns, so only in files that have a quote at all.)
+    runaway = (
+        pl.any_horizontal(
+            pl.col(field).str.contains(eol, literal=True) & pl.col(field).str.contains(separator, literal=True)
+            for field in fields
+        )
+        if text.has_quotes
+        else pl.lit(False)
+    )
+    row_reason = pl.when(ragged).then(pl.lit(RAGGED_ROW)).when(runaway).then(pl.lit(UNCLOSED_QUOTE))
+    # Title lines are skipped as lines, not as records: an odd quote in a title («Выгрузка ФГИС "Моя
+    # школа») would otherwise open a field that swallows the whole file (Polars counts records with quotes).
+    skip = record_lines(sample, separator, header.data_start)
 
     def rows(limit: int | None) -> pl.LazyFrame:
         frame = (
@@ -137,7 +158,7 @@ def _read_delimited(
                 separator=separator,
                 quote_char='"',
                 eol_char=line_end(sample),
-                skip_rows=header.data_start,
+                skip_lines=skip,
                 n_rows=limit,
                 schema=dict.fromkeys(fields, pl.String),
                 missing_columns="insert",
@@ -148,7 +169,7 @@ def _read_delimited(
             .with_row_index(ROW, offset=header.data_start + 1)
             .filter(pl.any_horizontal(pl.col(fields).is_not_null()))  # blank lines carry no data
         )
-        return _select(frame, {name: fields[pos] for name, pos in positions.items()}, [ragged.alias(RAGGED)])
+        return _select(frame, {name: fields[pos] for name, pos in positions.items()}, [row_reason.alias(ROW_REASON)])
 
     frame = rows(None)
     return RawTable(
@@ -219,7 +240,7 @@ def _read_spreadsheet(
         .with_row_index(ROW, offset=start + header.data_start + 1)
         .filter(pl.any_horizontal(pl.col(fields).is_not_null()))
     )
-    frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, [pl.lit(False).alias(RAGGED)])
+    frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, [_NO_ROW_REASON])
     return RawTable(frame, frozenset(positions), facts, sheet=chosen)
 
 
@@ -244,5 +265,5 @@ def _read_parquet(
             column = column.dt.convert_time_zone(timezone).dt.replace_time_zone(None)
         casts.append(column.cast(pl.String).alias(name))
     # Parquet has no header line: rows are numbered from 1, as a table viewer shows them.
-    frame = frame.with_row_index(ROW, offset=1).select(pl.col(ROW).cast(pl.Int64), pl.lit(False).alias(RAGGED), *casts)
+    frame = frame.with_row_index(ROW, offset=1).select(pl.col(ROW).cast(pl.Int64), _NO_ROW_REASON, *casts)
     return RawTable(frame, frozenset(positions), facts)

@@ -20,6 +20,7 @@ UNKNOWN_OWNERSHIP = "unknown_ownership"
 UNKNOWN_STATUS = "unknown_status"
 UNKNOWN_CONTENT_KIND = "unknown_content_kind"
 RAGGED_ROW = "ragged_row"
+UNCLOSED_QUOTE = "unclosed_quote"
 ACTIVE_GT_REGISTERED = "active_gt_registered"
 PLATFORM_MISMATCH = "platform_mismatch"
 
@@ -37,6 +38,10 @@ REASONS: dict[str, tuple[str, str]] = {
     UNKNOWN_STATUS: ("неизвестный статус учётной записи", "unknown account status"),
     UNKNOWN_CONTENT_KIND: ("неизвестный вид контента", "unknown content kind"),
     RAGGED_ROW: ("в строке больше полей, чем в заголовке", "row has more fields than the header"),
+    UNCLOSED_QUOTE: (
+        "незакрытая кавычка: поле захватило следующие строки файла",
+        "unclosed quote: a field swallowed the lines after it",
+    ),
     ACTIVE_GT_REGISTERED: ("активных больше, чем зарегистрированных", "active exceeds registered"),
     PLATFORM_MISMATCH: (
         "платформа в строке не совпадает с платформой файла",
