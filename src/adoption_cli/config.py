@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from adoption_cli.errors import ConfigError
+from adoption_cli.errors import ConfigError, os_problem
 from adoption_cli.schema import PLATFORMS, Kind
 
 CONFIG_FILE_NAME = "adoption.toml"
@@ -234,7 +234,7 @@ def load_settings(
                 f"{path}: файл настроек не в кодировке UTF-8 (байт {exc.start}); сохраните его в UTF-8."
             ) from exc
         except OSError as exc:
-            raise ConfigError(f"{path}: не удалось прочитать файл настроек ({exc.strerror or exc}).") from exc
+            raise ConfigError(f"{path}: не удалось прочитать файл настроек ({os_problem(exc)}).") from exc
     elif config_file is not None:
         raise ConfigError(f"{config_file}: файл настроек не найден.")
     layers = _deep_merge(layers, _env_overrides(environ))

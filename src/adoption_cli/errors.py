@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -42,3 +43,24 @@ class TargetNotMet(AdoptionError):
     """Raised after the output is written, when --fail-below-target is given and a target is missed."""
 
     exit_status = ExitStatus.TARGET_NOT_MET
+
+
+# What an operating-system error means, in Russian: its own text (strerror) is English.
+_OS_PROBLEMS = {
+    errno.ENOENT: "нет такого файла или папки",
+    errno.EACCES: "нет прав доступа",
+    errno.EPERM: "нет прав доступа",
+    errno.EISDIR: "это папка, а не файл",
+    errno.ENOTDIR: "часть пути — не папка",
+    errno.ELOOP: "ссылки зациклены",
+    errno.ENOSPC: "на диске нет места",
+    errno.EROFS: "диск только для чтения",
+    errno.ENAMETOOLONG: "слишком длинное имя",
+    errno.EIO: "ошибка ввода-вывода диска",
+}
+
+
+def os_problem(exc: OSError, lang: str = "ru") -> str:
+    """An OSError in a few words of the user's language (Russian for the common errors, else the system's)."""
+    said = exc.strerror or str(exc)
+    return _OS_PROBLEMS.get(exc.errno or 0, said) if lang == "ru" else said

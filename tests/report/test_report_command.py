@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -228,6 +230,24 @@ def test_out_must_be_a_folder_or_an_xlsx(run_report: RunReport, tmp_path: Path) 
     (tmp_path / "reports").mkdir()
     assert run_report("--month", "2024-09", "--out", "reports").exit_code == 0
     assert (tmp_path / "reports" / "adoption-2024-09.xlsx").is_file()
+
+
+@pytest.mark.parametrize(
+    ("code", "russian"), [(errno.ENOSPC, "на диске нет места"), (errno.EACCES, "нет прав доступа")]
+)
+def test_a_failed_write_says_why_in_russian(
+    run_report: RunReport, monkeypatch: pytest.MonkeyPatch, code: int, russian: str
+) -> None:
+    """The system's own words («No space left on device») are English; the message gives the reason in Russian."""
+
+    def fail(*args: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr("adoption_cli.render.report.write_report", fail)
+    result = run_report("--month", "2024-09", "--out", "x.xlsx")
+    assert result.exit_code == 1
+    assert f"не удалось записать отчёт «x.xlsx»: {russian}. Прежний файл не изменён" in result.stderr
+    assert os.strerror(code) not in result.stderr
 
 
 def test_bad_month_is_a_usage_error(run_report: RunReport) -> None:

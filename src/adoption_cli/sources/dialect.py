@@ -9,7 +9,6 @@ from __future__ import annotations
 import atexit
 import codecs
 import csv
-import errno
 import hashlib
 import io
 import os
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from adoption_cli.errors import DataError
+from adoption_cli.errors import DataError, os_problem
 
 CHUNK_BYTES = 1 << 20
 SAMPLE_BYTES = 256 << 10
@@ -54,15 +53,6 @@ class TextFile:
     has_quotes: bool = True
 
 
-_OS_PROBLEMS = {
-    errno.ENOENT: "файл не найден",
-    errno.EACCES: "нет прав на чтение",
-    errno.EPERM: "нет прав на чтение",
-    errno.EISDIR: "это папка, а не файл",
-    errno.ELOOP: "ссылки зациклены",
-}
-
-
 @contextmanager
 def open_input(path: Path, display: str) -> Iterator[BinaryIO]:
     """Open an input read-only; any OS failure is a one-line DataError naming the file."""
@@ -74,7 +64,7 @@ def open_input(path: Path, display: str) -> Iterator[BinaryIO]:
                 f"{display}: файл не удаётся открыть — это ссылка на несуществующий файл «{os.readlink(path)}»; "
                 "проверьте путь или уберите ссылку из папки данных."
             ) from exc
-        problem = _OS_PROBLEMS.get(exc.errno or 0, exc.strerror or str(exc))
+        problem = os_problem(exc)
         raise DataError(f"{display}: файл не удаётся открыть ({problem}); проверьте права доступа и путь.") from exc
     with handle:
         yield handle
@@ -85,7 +75,7 @@ def _read_chunks(handle: BinaryIO, display: str) -> Iterator[bytes]:
         try:
             chunk = handle.read(CHUNK_BYTES)
         except OSError as exc:
-            raise DataError(f"{display}: ошибка чтения файла ({exc.strerror or exc}).") from exc
+            raise DataError(f"{display}: ошибка чтения файла ({os_problem(exc)}).") from exc
         if not chunk:
             return
         yield chunk

@@ -86,7 +86,7 @@ def command(
     from adoption_cli import __version__
     from adoption_cli.cli.environment import current
     from adoption_cli.cli.session import open_dataset
-    from adoption_cli.errors import DataError, TargetNotMet
+    from adoption_cli.errors import DataError, TargetNotMet, os_problem
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.numbers import fmt_pct
     from adoption_cli.render.report import RunParameters, gather, write_report
@@ -112,9 +112,9 @@ def command(
     except OSError as exc:
         raise DataError(
             env.t(
-                f"не удалось записать отчёт «{target}»: {exc.strerror or exc}. Прежний файл не изменён; "
+                f"не удалось записать отчёт «{target}»: {os_problem(exc)}. Прежний файл не изменён; "
                 "проверьте место на диске и права на папку.",
-                f"could not write the report «{target}»: {exc.strerror or exc}. The previous file is unchanged; "
+                f"could not write the report «{target}»: {os_problem(exc, 'en')}. The previous file is unchanged; "
                 "check free disk space and folder permissions.",
             )
         ) from exc
