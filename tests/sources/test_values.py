@@ -81,6 +81,9 @@ DATETIME_ACCEPTED = [
     ("45565.75", datetime(2024, 9, 30, 18, 0)),
     ("45565.99998843", datetime(2024, 9, 30, 23, 59, 59)),  # float noise rounds to the second
     ("2024-10-16 23:59:59", datetime(2024, 10, 16, 23, 59, 59)),  # today + 1 day is still accepted
+    ("01.01.2000", datetime(2000, 1, 1)),  # the earliest date accepted
+    ("36526", datetime(2000, 1, 1)),  # the earliest Excel serial day accepted
+    ("2024-09-30 12:00 UTC", datetime(2024, 9, 30, 15, 0)),  # a zone after a space
 ]
 
 
@@ -98,6 +101,21 @@ DATETIME_REJECTED = [
     ("2024", "bad_date"),  # a bare year is not an Excel serial day
     ("2024-10-17 00:00:00", "future_date"),  # today (15.10) + 2 days
     ("01.01.2999", "future_date"),
+    # A two-digit year is not guessed: strptime reads "24" as the year 24.
+    ("02.09.24 10:00", "bad_date"),
+    ("24.09.01", "bad_date"),
+    ("24-09-01", "bad_date"),
+    # Before 2000-01-01: a time-only xlsx cell (calamine gives Excel's day zero), placeholders, old serials.
+    ("1899-12-31 08:05:00", "bad_date"),
+    ("01.01.1970", "bad_date"),
+    ("31.12.1999 23:59", "bad_date"),
+    ("36525", "bad_date"),  # 31.12.1999 as an Excel serial day
+    # Text after the time that is not a zone is not dropped.
+    ("30.09.2024 23:30 GMT", "bad_date"),
+    ("02.09.2024 08:05 PM", "bad_date"),
+    ("2024-09-30T10:15 MSK", "bad_date"),
+    ("2024-09-30 10:15:30.250.7", "bad_date"),
+    ("30.09.2024.5 10:00", "bad_date"),
 ]
 
 
@@ -128,6 +146,12 @@ MONTH_CASES = [
     ("2024-13", (None, "bad_date")),
     ("сентябрш 2024", (None, "bad_date")),
     ("2024-11", (None, "future_date")),
+    ("2000-01", (date(2000, 1, 1), None)),
+    ("12.1999", (None, "bad_date")),  # before 2000-01-01
+    ("0024-09", (None, "bad_date")),
+    ("02.09.24", (None, "bad_date")),  # a two-digit year
+    ("сентябрь 24", (None, "bad_date")),
+    ("2024-09-30 10:00 GMT", (None, "bad_date")),
 ]
 
 
