@@ -171,6 +171,14 @@ COUNT_CASES = [
     ("12,00", (12, None)),
     ("12.5", (None, "fractional_number")),
     ("1,5", (None, "fractional_number")),
+    # Three digits after one separator: thousands or decimals, nothing tells which.
+    ("1,000", (None, "bad_number")),
+    ("2.000", (None, "bad_number")),
+    ("12,500", (None, "bad_number")),
+    ("1 200,000", (None, "bad_number")),
+    ("12.0000", (12, None)),
+    ("1.000.000", (None, "bad_number")),
+    ("1,000.00", (None, "bad_number")),
     ("-3", (None, "negative_number")),
     ("−3", (None, "negative_number")),  # typographic minus
     ("двенадцать", (None, "bad_number")),

@@ -283,6 +283,8 @@ def _count(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     error = _first_reason(
         (digits.is_null(), reasons.BAD_NUMBER),
         (parts.struct.field("sign").str.len_chars() > 0, reasons.NEGATIVE_NUMBER),
+        # `1,000` and `2.000`: a thousands separator or three decimals, nothing tells which.
+        (parts.struct.field("frac").str.len_chars() == 3, reasons.BAD_NUMBER),
         (parts.struct.field("frac").str.contains(r"[1-9]"), reasons.FRACTIONAL_NUMBER),
         (value.is_null(), reasons.BAD_NUMBER),  # more digits than Int64 holds
     )
