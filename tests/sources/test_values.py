@@ -198,6 +198,20 @@ def test_nullable_count_may_be_empty() -> None:
     assert parse(ValueType.COUNT, [None, "5"], nullable=True) == [(None, None), (5, None)]
 
 
+DASHES = ["-", " – ", "—"]  # hyphen-minus, en dash, em dash: «no figure» in ОО-1 tables
+
+
+def test_a_dash_in_a_count_is_an_empty_cell() -> None:
+    assert parse(ValueType.COUNT, DASHES, nullable=True) == [(None, None)] * 3  # an ОО-1 total: unknown
+    assert parse(ValueType.COUNT, DASHES, required=False) == [(None, None)] * 3  # `registered`
+    assert parse(ValueType.COUNT, DASHES) == [(None, "missing_value")] * 3  # `active`
+    assert parse(ValueType.COUNT, ["--", "-5", "5-"], nullable=True) == [
+        (None, "bad_number"),
+        (None, "negative_number"),
+        (None, "bad_number"),
+    ]
+
+
 def test_roles_unknown_is_other() -> None:
     cells = ["Учитель", "УЧЕНИК", "Родитель (законный представитель)", "педагогический  работник", "Администратор"]
     assert parse(ValueType.ROLE, [*cells, None]) == [

@@ -355,18 +355,24 @@ _PARSERS: dict[ValueType, Callable[[pl.Expr, _Steps, ParseContext], Result]] = {
 
 # What an empty cell means when the column may be empty.
 DEFAULTS: dict[ValueType, str] = {ValueType.STATUS: "active"}
+# Cells that say «no value» as an empty one does: a dash in a count (ОО-1 writes one where there is no figure).
+EMPTY_SPELLINGS: dict[ValueType, tuple[str, ...]] = {ValueType.COUNT: ("-", "–", "—")}
 
 
 def parse_column(column: Column, raw: pl.Expr, ctx: ParseContext) -> Parsed:
     """Parse one raw string column; an empty cell of a required, non-nullable column is `missing_value`.
 
     Parsers see only non-empty cells' errors: an empty cell is null (or its default) and never "bad".
+    A cell of `EMPTY_SPELLINGS` (a dash in a count) is an empty cell.
     Apply `Parsed.stages` (see `with_stages`) before selecting `value` and `error`.
     """
     step = _Steps(f"_s_{column.name}_")
     # (a stage of its own: an expression read twice inside when/then is computed twice)
     stripped = step(raw.str.strip_chars())
-    text = step(pl.when(stripped.str.len_bytes() > 0).then(stripped))
+    present = stripped.str.len_bytes() > 0
+    if column.type in EMPTY_SPELLINGS:
+        present = present & ~stripped.is_in(EMPTY_SPELLINGS[column.type])
+    text = step(pl.when(present).then(stripped))
     value, error = _PARSERS[column.type](text, step, ctx)
     dtype = polars_dtype(column.type)
     value = pl.when(text.is_null()).then(pl.lit(DEFAULTS.get(column.type), dtype)).otherwise(value.cast(dtype))
