@@ -108,6 +108,21 @@ def test_unknown_school_other_role_blocked_status(tmp_path: Path) -> None:
     ]
 
 
+def test_a_role_with_a_comma_in_a_comma_separated_file(tmp_path: Path) -> None:
+    """Quoted, «Родитель, законный представитель» is one cell, a parent; unquoted, the row is ragged."""
+    write_registry(tmp_path)
+    write(
+        tmp_path / "sferum_events.csv",
+        "user_id,role,school_id,ts\n"
+        f'1,"Родитель, законный представитель",{INN_A},2024-09-02T10:00:00\n'
+        f"2,Родитель, законный представитель,{INN_A},2024-09-02T10:00:00\n",
+    )
+    dataset = load(tmp_path)
+    events = file_load(dataset, "sferum_events.csv")
+    assert (events.loaded, events.other_role, events.rejected_by_reason) == (1, 0, {"ragged_row": 1})
+    assert dataset.frame(Kind.EVENTS).collect()["role"].to_list() == ["parent"]
+
+
 def test_missing_optional_columns_take_defaults(tmp_path: Path) -> None:
     write_registry(tmp_path)
     write(tmp_path / "sferum_accounts.csv", f"user_id,role,school_id\nu1,учитель,{INN_A}\n")

@@ -255,6 +255,33 @@ def test_ownership_and_content_kind() -> None:
     assert parse(ValueType.CONTENT_KIND, ["ЦОК", "видео"]) == [("cok", None), (None, "unknown_content_kind")]
 
 
+# Plural roles (exports name a role by its group) and the ОКФС names of ownership: these fell silently into
+# `other` or were rejected.
+GROUP_AND_OKFS_NAMES = [
+    (ValueType.ROLE, "Учителя", "teacher"),
+    (ValueType.ROLE, "Педагоги", "teacher"),
+    (ValueType.ROLE, "Педагогические работники", "teacher"),
+    (ValueType.ROLE, "Преподаватели", "teacher"),
+    (ValueType.ROLE, "Ученики", "student"),
+    (ValueType.ROLE, "Учащиеся", "student"),
+    (ValueType.ROLE, "Родители", "parent"),
+    (ValueType.ROLE, "Законные представители", "parent"),
+    (ValueType.ROLE, "Родитель, законный представитель", "parent"),
+    (ValueType.OWNERSHIP, "Муниципальная собственность", "municipal"),
+    (ValueType.OWNERSHIP, "Собственность субъекта Российской Федерации", "state"),
+    (ValueType.OWNERSHIP, "собственность субъектов российской федерации", "state"),
+    (ValueType.OWNERSHIP, "Государственная собственность", "state"),
+    (ValueType.OWNERSHIP, "Федеральная собственность", "state"),
+    (ValueType.OWNERSHIP, "Частная собственность", "private"),
+]
+
+
+@pytest.mark.parametrize(("value_type", "cell", "code"), GROUP_AND_OKFS_NAMES)
+def test_group_and_okfs_names(value_type: ValueType, cell: str, code: str) -> None:
+    table = [(c, expected) for vt, c, expected in GROUP_AND_OKFS_NAMES if vt == value_type]
+    assert check(value_type, table, cell) == (code, None)
+
+
 def test_text_and_identifiers() -> None:
     assert parse(ValueType.TEXT, ["  МБОУ   СОШ\u00a0№ 1 "]) == [("МБОУ СОШ № 1", None)]
     assert parse(ValueType.ID, ["12345.0", "u-7", " 001 "]) == [("12345", None), ("u-7", None), ("001", None)]
