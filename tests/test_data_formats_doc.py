@@ -30,7 +30,8 @@ def _documented_vocabularies() -> dict[ValueType, dict[str, set[str]]]:
         name, text = bullet.removeprefix("- ").split(": ", 1)
         text = re.split(r"\. (?:Other|Any other|An empty)", text)[0].removesuffix(".")
         documented[VOCABULARY_NAMES[name]] = {
-            code: {_vocabulary_key(spelling) for spelling in spellings.split(", ")}
+            # (a spelling with a comma of its own is in «»: «родитель, законный представитель»)
+            code: {_vocabulary_key(spelling) for spelling in re.split(r", (?![^«»]*»)", spellings)}
             for code, spellings in re.findall(r"`(\w+)` ← (.*?)(?=; `|$)", text)
         }
     return documented

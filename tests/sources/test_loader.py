@@ -61,6 +61,27 @@ def test_duplicates_across_two_registry_files_count_on_the_later_one(tmp_path: P
     assert dataset.report.branches_merged == []
 
 
+def test_a_dash_for_a_total_keeps_the_school_without_it(tmp_path: Path) -> None:
+    """ОО-1 tables write a dash where there is no figure: the school stays, its total unknown (as if empty)."""
+    write(
+        tmp_path / "schools.csv",
+        f"{REGISTRY_HEADER}\n{INN_A},Школа 1,г. Краснодар,municipal,-,600\n{INN_B},Школа 2,г. Сочи,state,25,—\n",
+    )
+    write(
+        tmp_path / "sferum_stats.csv",
+        f"Период;ИНН;Роль;Зарегистрировано;Активных\n09.2024;{INN_A};Учитель;–;7\n09.2024;{INN_A};Ученик;12;-\n",
+    )
+    dataset = load(tmp_path)
+    assert file_load(dataset, "schools.csv").rejected == 0
+    assert dataset.schools.collect().select("school_id", "teachers_total", "students_total").rows() == [
+        (INN_A, None, 600),
+        (INN_B, 25, None),
+    ]
+    stats = file_load(dataset, "sferum_stats.csv")
+    assert [(e.row, e.column, e.value, e.reason) for e in stats.examples] == [(3, "active", "-", "missing_value")]
+    assert dataset.frame(Kind.SCHOOL_STATS).collect().select("registered", "active").rows() == [(None, 7)]
+
+
 def test_unknown_school_other_role_blocked_status(tmp_path: Path) -> None:
     write_registry(tmp_path)
     write(
@@ -85,6 +106,21 @@ def test_unknown_school_other_role_blocked_status(tmp_path: Path) -> None:
         ("m1", "teacher", "blocked", datetime(2024, 9, 15, 10, 0)),
         ("m2", "student", "active", datetime(2024, 9, 20)),
     ]
+
+
+def test_a_role_with_a_comma_in_a_comma_separated_file(tmp_path: Path) -> None:
+    """Quoted, «Родитель, законный представитель» is one cell, a parent; unquoted, the row is ragged."""
+    write_registry(tmp_path)
+    write(
+        tmp_path / "sferum_events.csv",
+        "user_id,role,school_id,ts\n"
+        f'1,"Родитель, законный представитель",{INN_A},2024-09-02T10:00:00\n'
+        f"2,Родитель, законный представитель,{INN_A},2024-09-02T10:00:00\n",
+    )
+    dataset = load(tmp_path)
+    events = file_load(dataset, "sferum_events.csv")
+    assert (events.loaded, events.other_role, events.rejected_by_reason) == (1, 0, {"ragged_row": 1})
+    assert dataset.frame(Kind.EVENTS).collect()["role"].to_list() == ["parent"]
 
 
 def test_missing_optional_columns_take_defaults(tmp_path: Path) -> None:

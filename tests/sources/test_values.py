@@ -81,6 +81,9 @@ DATETIME_ACCEPTED = [
     ("45565.75", datetime(2024, 9, 30, 18, 0)),
     ("45565.99998843", datetime(2024, 9, 30, 23, 59, 59)),  # float noise rounds to the second
     ("2024-10-16 23:59:59", datetime(2024, 10, 16, 23, 59, 59)),  # today + 1 day is still accepted
+    ("01.01.2000", datetime(2000, 1, 1)),  # the earliest date accepted
+    ("36526", datetime(2000, 1, 1)),  # the earliest Excel serial day accepted
+    ("2024-09-30 12:00 UTC", datetime(2024, 9, 30, 15, 0)),  # a zone after a space
 ]
 
 
@@ -98,6 +101,21 @@ DATETIME_REJECTED = [
     ("2024", "bad_date"),  # a bare year is not an Excel serial day
     ("2024-10-17 00:00:00", "future_date"),  # today (15.10) + 2 days
     ("01.01.2999", "future_date"),
+    # A two-digit year is not guessed: strptime reads "24" as the year 24.
+    ("02.09.24 10:00", "bad_date"),
+    ("24.09.01", "bad_date"),
+    ("24-09-01", "bad_date"),
+    # Before 2000-01-01: a time-only xlsx cell (calamine gives Excel's day zero), placeholders, old serials.
+    ("1899-12-31 08:05:00", "bad_date"),
+    ("01.01.1970", "bad_date"),
+    ("31.12.1999 23:59", "bad_date"),
+    ("36525", "bad_date"),  # 31.12.1999 as an Excel serial day
+    # Text after the time that is not a zone is not dropped.
+    ("30.09.2024 23:30 GMT", "bad_date"),
+    ("02.09.2024 08:05 PM", "bad_date"),
+    ("2024-09-30T10:15 MSK", "bad_date"),
+    ("2024-09-30 10:15:30.250.7", "bad_date"),
+    ("30.09.2024.5 10:00", "bad_date"),
 ]
 
 
@@ -128,6 +146,12 @@ MONTH_CASES = [
     ("2024-13", (None, "bad_date")),
     ("сентябрш 2024", (None, "bad_date")),
     ("2024-11", (None, "future_date")),
+    ("2000-01", (date(2000, 1, 1), None)),
+    ("12.1999", (None, "bad_date")),  # before 2000-01-01
+    ("0024-09", (None, "bad_date")),
+    ("02.09.24", (None, "bad_date")),  # a two-digit year
+    ("сентябрь 24", (None, "bad_date")),
+    ("2024-09-30 10:00 GMT", (None, "bad_date")),
 ]
 
 
@@ -147,6 +171,14 @@ COUNT_CASES = [
     ("12,00", (12, None)),
     ("12.5", (None, "fractional_number")),
     ("1,5", (None, "fractional_number")),
+    # Three digits after one separator: thousands or decimals, nothing tells which.
+    ("1,000", (None, "bad_number")),
+    ("2.000", (None, "bad_number")),
+    ("12,500", (None, "bad_number")),
+    ("1 200,000", (None, "bad_number")),
+    ("12.0000", (12, None)),
+    ("1.000.000", (None, "bad_number")),
+    ("1,000.00", (None, "bad_number")),
     ("-3", (None, "negative_number")),
     ("−3", (None, "negative_number")),  # typographic minus
     ("двенадцать", (None, "bad_number")),
@@ -164,6 +196,20 @@ def test_count(cell: str | None, expected: tuple[int | None, str | None]) -> Non
 
 def test_nullable_count_may_be_empty() -> None:
     assert parse(ValueType.COUNT, [None, "5"], nullable=True) == [(None, None), (5, None)]
+
+
+DASHES = ["-", " – ", "—"]  # hyphen-minus, en dash, em dash: «no figure» in ОО-1 tables
+
+
+def test_a_dash_in_a_count_is_an_empty_cell() -> None:
+    assert parse(ValueType.COUNT, DASHES, nullable=True) == [(None, None)] * 3  # an ОО-1 total: unknown
+    assert parse(ValueType.COUNT, DASHES, required=False) == [(None, None)] * 3  # `registered`
+    assert parse(ValueType.COUNT, DASHES) == [(None, "missing_value")] * 3  # `active`
+    assert parse(ValueType.COUNT, ["--", "-5", "5-"], nullable=True) == [
+        (None, "bad_number"),
+        (None, "negative_number"),
+        (None, "bad_number"),
+    ]
 
 
 def test_roles_unknown_is_other() -> None:
@@ -207,6 +253,33 @@ def test_ownership_and_content_kind() -> None:
         (None, "unknown_ownership"),
     ]
     assert parse(ValueType.CONTENT_KIND, ["ЦОК", "видео"]) == [("cok", None), (None, "unknown_content_kind")]
+
+
+# Plural roles (exports name a role by its group) and the ОКФС names of ownership: these fell silently into
+# `other` or were rejected.
+GROUP_AND_OKFS_NAMES = [
+    (ValueType.ROLE, "Учителя", "teacher"),
+    (ValueType.ROLE, "Педагоги", "teacher"),
+    (ValueType.ROLE, "Педагогические работники", "teacher"),
+    (ValueType.ROLE, "Преподаватели", "teacher"),
+    (ValueType.ROLE, "Ученики", "student"),
+    (ValueType.ROLE, "Учащиеся", "student"),
+    (ValueType.ROLE, "Родители", "parent"),
+    (ValueType.ROLE, "Законные представители", "parent"),
+    (ValueType.ROLE, "Родитель, законный представитель", "parent"),
+    (ValueType.OWNERSHIP, "Муниципальная собственность", "municipal"),
+    (ValueType.OWNERSHIP, "Собственность субъекта Российской Федерации", "state"),
+    (ValueType.OWNERSHIP, "собственность субъектов российской федерации", "state"),
+    (ValueType.OWNERSHIP, "Государственная собственность", "state"),
+    (ValueType.OWNERSHIP, "Федеральная собственность", "state"),
+    (ValueType.OWNERSHIP, "Частная собственность", "private"),
+]
+
+
+@pytest.mark.parametrize(("value_type", "cell", "code"), GROUP_AND_OKFS_NAMES)
+def test_group_and_okfs_names(value_type: ValueType, cell: str, code: str) -> None:
+    table = [(c, expected) for vt, c, expected in GROUP_AND_OKFS_NAMES if vt == value_type]
+    assert check(value_type, table, cell) == (code, None)
 
 
 def test_text_and_identifiers() -> None:

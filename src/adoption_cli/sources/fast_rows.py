@@ -29,7 +29,7 @@ from adoption_cli.dataset import canonical_schema
 from adoption_cli.schema import COLUMNS, Column, ValueType
 from adoption_cli.sources.normalise import ColumnParser, error_of, value_of
 from adoption_cli.sources.readers import ROW, ROW_REASON, RawTable
-from adoption_cli.sources.values import code_of, fixed_format
+from adoption_cli.sources.values import EARLIEST, code_of, fixed_format
 
 # The first rows a file's forms are learned from. 20 000 cost 0.19–0.28 s a file (the general parsers run on
 # them); 5 000 cost 0.11 s, and a form first seen later only sends its rows to the general parsers.
@@ -81,9 +81,10 @@ class FastRows:
 
 
 def timestamp(raw: pl.Expr, fmt: str, parser: ColumnParser) -> pl.Expr:
-    """A cell in `fmt` as the general parser reads it (null if it is not in `fmt`, or is in the future)."""
+    """A cell in `fmt` as the general parser reads it (null if it is not in `fmt`, is in the future or
+    before `EARLIEST`)."""
     value = fixed_format(raw, fmt)
-    return pl.when(value < pl.lit(parser.ctx.future_limit)).then(value)
+    return pl.when(value.is_between(pl.lit(EARLIEST), pl.lit(parser.ctx.future_limit), closed="left")).then(value)
 
 
 def plain_id(raw: pl.Expr) -> pl.Expr:

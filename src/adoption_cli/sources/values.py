@@ -21,6 +21,9 @@ from adoption_cli.sources import reasons
 INN_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 # Excel's day zero (1900 date system, including its phantom 29.02.1900).
 EXCEL_EPOCH = datetime(1899, 12, 30)
+# No date of an export is older: earlier ones are misreads (a two-digit year read as 0024, an Excel
+# time-only cell as 1899-12-31, a «no date» placeholder such as 01.01.1900 or 01.01.1970).
+EARLIEST = datetime(2000, 1, 1)
 
 _POLARS_DTYPES: dict[str, pl.DataType] = {
     "String": pl.String(),
@@ -157,13 +160,17 @@ def datetime_steps(text: pl.Expr, step: _Steps, timezone: str) -> pl.Expr:
     """Naive local datetime of a timestamp cell, null when it is not recognised or impossible.
 
     ISO (`T` or space, seconds and fractions optional), dd.mm.yyyy[ HH:MM[:SS]], Excel serial day numbers
-    (5 digits: 1927–2173). Values with `Z`/`UTC`/an offset are converted to `timezone` and made naive.
+    (5 digits: 1927–2173). Values with `Z`/`UTC`/an offset are converted to `timezone` and made naive; any
+    other text after the time makes the cell unrecognised. (`_checked_date` then rejects dates before
+    `EARLIEST`: this reads a two-digit year as it is, 24 → 0024.)
     Built from literal splits and one fixed-format strptime: regex captures cost ten times more per row.
     """
     zone = step(text.str.extract(_ZONE_SUFFIX, 1))
     body = pl.when(zone.is_null()).then(text).otherwise(text.str.slice(0, text.str.len_chars() - zone.str.len_chars()))
-    date_time = step(body.str.strip_chars_end().str.replace("T", " ", literal=True).str.split_exact(" ", 1))
-    day = step(date_time.struct.field("field_0").str.split_exact(".", 2))
+    # One piece more than a well-formed cell has: text after the time (`23:30 GMT`, `08:05 PM`) or after the
+    # year (`30.09.2024.5`) lands there, and the cell is rejected instead of read without it.
+    date_time = step(body.str.strip_chars_end().str.replace("T", " ", literal=True).str.split_exact(" ", 2))
+    day = step(date_time.struct.field("field_0").str.split_exact(".", 3))
     iso_day = (
         pl.when(day.struct.field("field_2").is_not_null())
         .then(
@@ -178,7 +185,7 @@ def datetime_steps(text: pl.Expr, step: _Steps, timezone: str) -> pl.Expr:
         .str.strip_chars()
         .fill_null("00:00")
         .str.replace(",", ".", literal=True)
-        .str.split_exact(".", 1)
+        .str.split_exact(".", 2)
     )
     whole = clock.struct.field("field_0")
     whole = pl.when(whole.str.count_matches(":", literal=True) == 1).then(whole + ":00").otherwise(whole)
@@ -191,7 +198,18 @@ def datetime_steps(text: pl.Expr, step: _Steps, timezone: str) -> pl.Expr:
             pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False, cache=False
         )
     )
-    naive = step(pl.when(fraction.is_null()).then(seconds).otherwise(seconds + pl.duration(microseconds=micros)))
+    extra = pl.any_horizontal(
+        date_time.struct.field("field_2").is_not_null(),
+        day.struct.field("field_3").is_not_null(),
+        clock.struct.field("field_2").is_not_null(),
+    )
+    naive = step(
+        pl.when(extra)
+        .then(pl.lit(None, pl.Datetime("us")))
+        .when(fraction.is_null())
+        .then(seconds)
+        .otherwise(seconds + pl.duration(microseconds=micros))
+    )
     offset_digits = step(zone.str.replace_all(r"\D", ""))
     offset_minutes = pl.when(zone.str.starts_with("-")).then(-1).otherwise(1) * (
         offset_digits.str.slice(0, 2).cast(pl.Int64, strict=False).fill_null(0) * 60
@@ -225,10 +243,11 @@ def fixed_format(text: pl.Expr, fmt: str) -> pl.Expr:
     return pl.when(text.str.contains(format_shape(fmt))).then(parsed)
 
 
-def _checked_date(value: pl.Expr, limit: datetime | date) -> Result:
+def _checked_date(value: pl.Expr, earliest: datetime | date, limit: datetime | date) -> Result:
+    too_old = value < pl.lit(earliest)
     future = value >= pl.lit(limit)
-    return pl.when(~future).then(value), _first_reason(
-        (value.is_null(), reasons.BAD_DATE), (future, reasons.FUTURE_DATE)
+    return pl.when(~too_old & ~future).then(value), _first_reason(
+        (value.is_null() | too_old, reasons.BAD_DATE), (future, reasons.FUTURE_DATE)
     )
 
 
@@ -239,7 +258,7 @@ def _datetime(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     spaced_seconds = fixed_format(_only_others(text, iso.is_not_null()), "%Y-%m-%d %H:%M:%S")
     plain = step(pl.coalesce(iso, spaced_seconds))
     others = datetime_steps(step(_only_others(text, plain.is_not_null())), step, ctx.timezone)
-    return _checked_date(step(pl.coalesce(plain, others)), ctx.future_limit)
+    return _checked_date(step(pl.coalesce(plain, others)), EARLIEST, ctx.future_limit)
 
 
 def _month(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
@@ -254,7 +273,7 @@ def _month(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     month = pl.coalesce(year_month.struct.field("m"), month_year.struct.field("m"), named_month)
     first_day = pl.concat_str(year, pl.lit("-"), month, pl.lit("-01")).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
     from_date = datetime_steps(text, step, ctx.timezone).dt.date().dt.month_start()
-    return _checked_date(step(pl.coalesce(first_day, from_date)), ctx.future_limit.date())
+    return _checked_date(step(pl.coalesce(first_day, from_date)), EARLIEST.date(), ctx.future_limit.date())
 
 
 def _count(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
@@ -264,6 +283,8 @@ def _count(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     error = _first_reason(
         (digits.is_null(), reasons.BAD_NUMBER),
         (parts.struct.field("sign").str.len_chars() > 0, reasons.NEGATIVE_NUMBER),
+        # `1,000` and `2.000`: a thousands separator or three decimals, nothing tells which.
+        (parts.struct.field("frac").str.len_chars() == 3, reasons.BAD_NUMBER),
         (parts.struct.field("frac").str.contains(r"[1-9]"), reasons.FRACTIONAL_NUMBER),
         (value.is_null(), reasons.BAD_NUMBER),  # more digits than Int64 holds
     )
@@ -334,18 +355,24 @@ _PARSERS: dict[ValueType, Callable[[pl.Expr, _Steps, ParseContext], Result]] = {
 
 # What an empty cell means when the column may be empty.
 DEFAULTS: dict[ValueType, str] = {ValueType.STATUS: "active"}
+# Cells that say «no value» as an empty one does: a dash in a count (ОО-1 writes one where there is no figure).
+EMPTY_SPELLINGS: dict[ValueType, tuple[str, ...]] = {ValueType.COUNT: ("-", "–", "—")}
 
 
 def parse_column(column: Column, raw: pl.Expr, ctx: ParseContext) -> Parsed:
     """Parse one raw string column; an empty cell of a required, non-nullable column is `missing_value`.
 
     Parsers see only non-empty cells' errors: an empty cell is null (or its default) and never "bad".
+    A cell of `EMPTY_SPELLINGS` (a dash in a count) is an empty cell.
     Apply `Parsed.stages` (see `with_stages`) before selecting `value` and `error`.
     """
     step = _Steps(f"_s_{column.name}_")
     # (a stage of its own: an expression read twice inside when/then is computed twice)
     stripped = step(raw.str.strip_chars())
-    text = step(pl.when(stripped.str.len_bytes() > 0).then(stripped))
+    present = stripped.str.len_bytes() > 0
+    if column.type in EMPTY_SPELLINGS:
+        present = present & ~stripped.is_in(EMPTY_SPELLINGS[column.type])
+    text = step(pl.when(present).then(stripped))
     value, error = _PARSERS[column.type](text, step, ctx)
     dtype = polars_dtype(column.type)
     value = pl.when(text.is_null()).then(pl.lit(DEFAULTS.get(column.type), dtype)).otherwise(value.cast(dtype))
