@@ -246,10 +246,13 @@ def test_status_missing_means_active() -> None:
 
 
 def test_ownership_and_content_kind() -> None:
-    assert parse(ValueType.OWNERSHIP, ["Муниципальная", "ГОСУДАРСТВЕННАЯ", "частная", "федеральная"]) == [
+    assert parse(
+        ValueType.OWNERSHIP, ["Муниципальная", "ГОСУДАРСТВЕННАЯ", "частная", "Федеральная", "иностранная"]
+    ) == [
         ("municipal", None),
         ("state", None),
         ("private", None),
+        ("state", None),
         (None, "unknown_ownership"),
     ]
     assert parse(ValueType.CONTENT_KIND, ["ЦОК", "видео"]) == [("cok", None), (None, "unknown_content_kind")]
