@@ -279,6 +279,23 @@ def test_data_cell_equal_to_an_alias_is_not_a_header(tmp_path: Path) -> None:
     assert dataset.frame(dataset.report.files[1].kind).collect()["active"].to_list() == [5]
 
 
+def test_a_metadata_row_naming_two_columns_is_not_the_header(tmp_path: Path) -> None:
+    """«Платформа | ЦПУ | Период | 09.2024» above the table names two columns (platform, month): the header is
+    the later row that has every required column, not the first with two known names."""
+    rows: list[list[object]] = [
+        ["Платформа", "ЦПУ", "Период", "09.2024"],
+        [],
+        ["Период", "Роль", "ИНН", "Зарегистрировано", "Активных"],
+        ["09.2024", "обучающийся", int(INN_A), 100, 90],
+        ["09.2024", "обучающийся", 2310031476, 100, 90],
+    ]
+    write_registry(tmp_path)
+    save_book(tmp_path / "assistant_stats.xlsx", {"Лист1": rows})
+    loaded = file_load(load(tmp_path), "assistant_stats.xlsx")
+    assert (loaded.rows, loaded.loaded) == (2, 1)
+    assert rejects(tmp_path) == [("assistant_stats.xlsx", 5, "school_id", "2310031476", "bad_checksum")]
+
+
 def test_xlsx_first_sheet_unless_named(tmp_path: Path) -> None:
     first = [RU_REGISTRY_HEADER, [int(INN_A), "Первая", "МО", "частная", 1, 1]]
     second = [RU_REGISTRY_HEADER, [int(INN_B), "Вторая", "МО", "частная", 1, 1]]

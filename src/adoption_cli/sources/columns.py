@@ -3,7 +3,8 @@
 Exports put title rows above the header, split a header over two rows under merged group cells
 («Численность» over «педагогических работников» | «обучающихся»), and number the columns 1, 2, 3… in the
 row below it. The header is the first row among the first SEARCH_ROWS where at least two cells name known
-columns of the kind; the next row joins it only when that supplies missing required columns; a numbering
+columns of the kind — unless a later one of them has every required column (a metadata row above the table
+names two columns too); the next row joins it only when that supplies missing required columns; a numbering
 row is skipped.
 """
 
@@ -89,23 +90,31 @@ class ColumnMap:
         non_blank = [i for i, row in enumerate(rows) if any(_filled(cell) for cell in row)]
         if not non_blank:
             return None
-        for index, row in enumerate(rows[:SEARCH_ROWS]):
-            single = self.matches(row)
-            if single < MIN_HEADER_MATCHES:
-                continue
-            names: list[Cell] = [_filled(cell) for cell in row]
-            data_start = index + 1
-            if index + 1 < len(rows) and self.missing_required(names):
-                # Only a header that lacks required columns may continue on the next row: a data cell that
-                # happens to equal an alias («Школа») must not turn the first data row into a header.
-                double = self._two_row_names(row, rows[index + 1])
-                if self.missing_required(double) < self.missing_required(names):
-                    names, data_start = double, index + 2
-            if data_start < len(rows) and _is_numbering(rows[data_start]):
-                data_start += 1
-            return HeaderBlock(index, data_start, names)
+        candidates = [self._block(rows, index) for index, row in enumerate(rows[:SEARCH_ROWS])]
+        found = [block for block in candidates if block is not None]
+        if found:
+            # A metadata row above the table («Платформа | ЦПУ | Период | 09.2024») names two columns too:
+            # the first row that has every required column wins over it.
+            return next((block for block in found if not self.missing_required(block.names)), found[0])
         first = non_blank[0]
         return HeaderBlock(first, first + 1, [_filled(cell) for cell in rows[first]])
+
+    def _block(self, rows: Sequence[Row], index: int) -> HeaderBlock | None:
+        """The header block starting at `rows[index]`, if that row names at least two known columns."""
+        row = rows[index]
+        if self.matches(row) < MIN_HEADER_MATCHES:
+            return None
+        names: list[Cell] = [_filled(cell) for cell in row]
+        data_start = index + 1
+        if index + 1 < len(rows) and self.missing_required(names):
+            # Only a header that lacks required columns may continue on the next row: a data cell that
+            # happens to equal an alias («Школа») must not turn the first data row into a header.
+            double = self._two_row_names(row, rows[index + 1])
+            if self.missing_required(double) < self.missing_required(names):
+                names, data_start = double, index + 2
+        if data_start < len(rows) and _is_numbering(rows[data_start]):
+            data_start += 1
+        return HeaderBlock(index, data_start, names)
 
     def resolve(self, names: Sequence[Cell], display: str, *, platform_given: bool) -> dict[str, int]:
         """Canonical column -> position; DataError for duplicates, missing required or manifest columns."""
