@@ -55,6 +55,10 @@ INN_CASES = [
     ("23100314", (None, "invalid_inn")),
     ("231003147512", (None, "invalid_inn")),  # 12 digits: a person's ИНН, not an organisation's
     ("ИНН 2310031475", (None, "invalid_inn")),
+    (f'="{INN_A}"', (INN_A, None)),  # Excel text formula, as some exports write it
+    (f"{INN_A}/231001001", (INN_A, None)),  # ИНН/КПП
+    (f"{INN_A}/2310", (None, "invalid_inn")),  # not a КПП: not taken apart
+    ("2,31E+09", (None, "invalid_inn")),  # Excel's scientific form: the digits are lost
     ("", (None, "missing_value")),
     (None, (None, "missing_value")),
 ]

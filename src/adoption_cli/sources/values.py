@@ -144,7 +144,13 @@ def _inn(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
 
 
 def _any_inn(text: pl.Expr, step: _Steps) -> Result:
-    digits = step(text.str.replace_all(r"\s+", "").str.strip_prefix("'").str.replace(r"[.,]0*$", ""))
+    digits = step(
+        text.str.replace_all(r"\s+", "")
+        .str.strip_prefix("'")
+        .str.replace(r'^="(.*)"$', "$1")  # ="2310031475": how some exports keep Excel from making it a number
+        .str.replace(r"^(\d{9,10})/\d{9}$", "$1")  # ИНН/КПП in one cell: the ИНН is the organisation's id
+        .str.replace(r"[.,]0*$", "")
+    )
     # An Excel number drops the leading zero of regions 01–09; the check digit still guards the result.
     digits = step(pl.when(digits.str.contains(r"^\d{9}$")).then(pl.lit("0") + digits).otherwise(digits))
     well_formed = step(digits.str.contains(r"^\d{10}$"))
