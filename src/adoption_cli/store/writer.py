@@ -95,6 +95,7 @@ class IngestResult(BaseModel):
     rejected: int
     user_day_partitions: int  # platform/month partitions of daily activity recomputed
     seconds: float
+    warnings: list[str] = []  # the store's load report warnings: what every command reading it tells
 
 
 def ingest(data_dir: Path, settings: Settings, store_dir: Path, *, progress: Progress | None = None) -> IngestResult:
@@ -298,7 +299,7 @@ class _Run:
             ingested_at=now_iso(),
             schools=base.schools if base and not rebuilt else [],
             branches_merged=base.branches_merged if base else [],
-            warnings=warnings,
+            warnings=list(warnings),
             user_days=dict(base.user_days) if base and not rebuilt else {},
             monthly_active=dict(base.monthly_active) if base and not rebuilt else {},
             active_exceptions=dict(base.active_exceptions) if base and not rebuilt else {},
@@ -530,6 +531,7 @@ class _Run:
             rejected=sum(f.rejected for f in loads),
             user_day_partitions=user_day_partitions,
             seconds=0.0,
+            warnings=manifest.warnings,
         )
 
 
