@@ -144,13 +144,24 @@ def test_unknown_columns_are_ignored_and_headers_are_case_and_yo_insensitive(tmp
     assert load(tmp_path).schools.collect().row(0) == (INN_A, "a", "b", "private", 1, 2)
 
 
-def test_platform_must_come_from_somewhere(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "advice"),
+    [
+        ("logins.csv", 'platform = "myschool", "sferum" или "assistant"'),
+        # named like a platform's export, yet with a manifest only the entry gives the platform
+        ("sferum_events.csv", 'platform = "sferum"'),
+    ],
+)
+def test_platform_must_come_from_the_manifest_entry(tmp_path: Path, name: str, advice: str) -> None:
     write_registry(tmp_path)
-    # matches no name pattern, so a manifest gives the kind but not the platform
-    write(tmp_path / "logins.csv", f"user_id,role,school_id,ts\nu,учитель,{INN_A},2024-09-01\n")
-    write_manifest(tmp_path, REGISTRY_SOURCE, {"path": "logins.csv", "kind": "events"})
-    with pytest.raises(DataError, match=r"^logins\.csv: нет столбца «Платформа», и платформа не видна"):
+    write(tmp_path / name, f"user_id,role,school_id,ts\nu,учитель,{INN_A},2024-09-01\n")
+    write_manifest(tmp_path, REGISTRY_SOURCE, {"path": name, "kind": "events"})
+    with pytest.raises(DataError) as error:
         load(tmp_path)
+    assert str(error.value) == (
+        f"{name}: нет столбца «Платформа», а в записи [[sources]] с path = «{name}» не указана платформа; "
+        f"добавьте в эту запись {advice}."
+    )
 
 
 def test_unsupported_suffix_in_manifest(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ class SourceFile:
     platform: str | None = None
     sheet: str | None = None
     columns: Mapping[str, str] = field(default_factory=dict)
+    entry: str | None = None  # the path pattern of its [[sources]] entry; None: recognised by its name
 
 
 @dataclass(slots=True)
@@ -110,7 +111,7 @@ def _from_manifest(data_dir: Path, specs: tuple[SourceSpec, ...]) -> list[Source
                     f"{display}: формат «{path.suffix or 'без расширения'}» не поддерживается; "
                     f"нужны {', '.join(READABLE_SUFFIXES)} — сузьте шаблон «{spec.path}»."
                 )
-            files.append(SourceFile(path, display, spec.kind, spec.platform, spec.sheet, dict(spec.columns)))
+            files.append(SourceFile(path, display, spec.kind, spec.platform, spec.sheet, dict(spec.columns), spec.path))
     return files
 
 

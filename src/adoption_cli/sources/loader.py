@@ -60,7 +60,7 @@ def _parse(source: SourceFile, ctx: ParseContext, *, digest: bool, spare_columns
     table = read_table(
         source.path,
         source.display,
-        ColumnMap(source.kind, source.columns),
+        ColumnMap(source.kind, source.columns, source.entry),
         platform_given=source.platform is not None,
         timezone=ctx.timezone,
         sheet=source.sheet,
