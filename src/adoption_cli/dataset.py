@@ -79,6 +79,8 @@ class FileLoad(BaseModel):
     rejected_by_reason: dict[str, int] = Field(default_factory=dict)
     examples: list[RejectExample] = Field(default_factory=list)  # the first few rejects
     latest_activity: str | None = None  # ISO date of the newest timestamp/month in the file, if any
+    # What the user is told about this file (also in LoadReport.warnings): xlsx sheets left unread.
+    warnings: list[str] = Field(default_factory=list)
 
 
 class BranchMerge(BaseModel):
@@ -91,6 +93,7 @@ class BranchMerge(BaseModel):
 class LoadReport(BaseModel):
     files: list[FileLoad] = Field(default_factory=list)
     branches_merged: list[BranchMerge] = Field(default_factory=list)
+    # Everything the user is told on every command: files not read (discovery), then each file's own warnings.
     warnings: list[str] = Field(default_factory=list)
 
     @property

@@ -141,6 +141,21 @@ def gen_xlsx_data_on_second_sheet(data: Path) -> None:
     save_book(data / "schools.xlsx", {"Инструкция": cover, "Реестр": registry})
 
 
+def gen_xlsx_sheet_per_month(data: Path) -> None:
+    _registry(data)
+    header = ["Период", "Роль", "ИНН", "Зарегистрировано", "Активных"]
+    months = {
+        title: [header, [month, "обучающийся", int(INN_A), 600, 300]]
+        for title, month in (("Август", "08.2024"), ("Сентябрь", "09.2024"))
+    }
+    save_book(data / "assistant_stats.xlsx", {**months, "Лист3": []})
+
+
+def gen_xlsx_empty_first_sheet(data: Path) -> None:
+    registry = [RU_REGISTRY_HEADER, [int(INN_A), "Школа 1", "г. Краснодар", "муниципальная", 40, 600]]
+    save_book(data / "schools.xlsx", {"Лист1": [], "Лист2": registry})
+
+
 def gen_xlsx_missing_sheet(data: Path) -> None:
     registry = [RU_REGISTRY_HEADER, [int(INN_A), "Школа 1", "г. Краснодар", "муниципальная", 40, 600]]
     save_book(data / "schools.xlsx", {"Лист1": registry})

@@ -26,6 +26,7 @@ from sources_helpers import (
 )
 
 from adoption_cli.errors import DataError
+from adoption_cli.schema import Kind
 
 
 def rejects(data_dir: Path) -> list[tuple[str, int, str, str | None, str]]:
@@ -238,6 +239,46 @@ def test_xlsx_first_sheet_unless_named(tmp_path: Path) -> None:
     write_manifest(tmp_path, {"path": "schools.xlsx", "kind": "schools", "sheet": "Нет"})
     with pytest.raises(DataError, match=r"^schools\.xlsx: нет листа «Нет»; в книге есть «Свод», «Реестр»"):
         load(tmp_path)
+
+
+def test_xlsx_sheets_left_unread_are_warned(tmp_path: Path) -> None:
+    """A book of one sheet per month: without `sheet` only the first is read, and the user is told which
+    other sheets hold data (empty ones, as Excel adds them, are not worth a word)."""
+    write_registry(tmp_path)
+    header = ["Период", "Роль", "ИНН", "Зарегистрировано", "Активных"]
+    months = {
+        "Август": [header, ["08.2024", "обучающийся", int(INN_A), 100, 90]],
+        "Лист2": [],
+        "Сентябрь": [header, ["09.2024", "обучающийся", int(INN_A), 100, 80]],
+    }
+    save_book(tmp_path / "assistant_stats.xlsx", months)
+    dataset = load(tmp_path)
+    warning = (
+        "assistant_stats.xlsx: прочитан только первый лист книги, «Август», а данные есть и на других "
+        "(«Сентябрь»); чтобы прочитать другой лист, укажите его как sheet в [[sources]], чтобы все — сохраните "
+        "каждый лист отдельным файлом."
+    )
+    assert file_load(dataset, "assistant_stats.xlsx").warnings == [warning]
+    assert dataset.report.warnings == [warning]
+    write_manifest(
+        tmp_path,
+        REGISTRY_SOURCE,
+        {"path": "assistant_stats.xlsx", "kind": "school_stats", "platform": "assistant", "sheet": "Сентябрь"},
+    )
+    dataset = load(tmp_path)  # a sheet named: nothing to say
+    assert dataset.report.warnings == []
+    assert dataset.frame(Kind.SCHOOL_STATS).collect()["active"].to_list() == [80]
+
+
+def test_xlsx_empty_first_sheet_points_at_the_sheets_with_data(tmp_path: Path) -> None:
+    registry = [RU_REGISTRY_HEADER, [int(INN_A), "Школа", "МО", "частная", 1, 1]]
+    save_book(tmp_path / "schools.xlsx", {"Лист1": [], "Реестр": registry})
+    with pytest.raises(DataError) as error:
+        load(tmp_path)
+    assert str(error.value) == (
+        "schools.xlsx (лист «Лист1»): первый лист книги пуст, а данные есть на других («Реестр»); укажите нужный "
+        "лист как sheet в [[sources]] или сделайте его в книге первым."
+    )
 
 
 def test_xlsx_formulas_dates_and_dates_as_text(tmp_path: Path) -> None:

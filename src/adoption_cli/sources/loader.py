@@ -209,6 +209,7 @@ def _count(
         rejected_by_reason=dict(zip(reasons[REASON], reasons["rows"], strict=True)),
         examples=examples,
         latest_activity=_iso_day(valid["latest"].max() if activity else None),  # type: ignore[arg-type]
+        warnings=list(table.warnings),
     )
     if not gathering:
         return load, None
@@ -367,6 +368,7 @@ def load_dataset(
         by_file[part.source.display] = rows
         frames.setdefault(kind, []).append(rows.valid)
         rejects.append(rows.rejects)
+    report.warnings += [warning for load in report.files for warning in load.warnings]
     dataset = Dataset(
         data_dir=data_dir,
         frames={kind: pl.concat(parts) for kind, parts in frames.items()},

@@ -328,6 +328,8 @@ class _Run:
         # the loader's order (registry first) for the files it reads, then the rest by path
         manifest.files = sorted(entries.values(), key=lambda e: (order.get(e.path, len(order)), e.path))
         manifest.kinds = sorted({e.load.kind for e in manifest.files if e.load is not None})
+        # what the loader would tell: discovery's warnings, then each file's own (kept for the files not read again)
+        manifest.warnings += [warning for e in manifest.files if e.load is not None for warning in e.load.warnings]
         return manifest, touched
 
     def _load(self, sources: list[SourceSpec]) -> Dataset:
