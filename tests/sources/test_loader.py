@@ -61,6 +61,28 @@ def test_duplicates_across_two_registry_files_count_on_the_later_one(tmp_path: P
     assert dataset.report.branches_merged == []
 
 
+def test_one_inn_in_two_registry_files_is_summed_and_said(tmp_path: Path) -> None:
+    """Two versions of the registry (schools.csv and schools.2023.csv, both schools.*) merge like branches
+    and double the totals: every command is told, on the later file. Branches within one file are not."""
+    write(
+        tmp_path / "schools.csv",
+        f"{REGISTRY_HEADER}\n{INN_A},Школа 1,г. Краснодар,municipal,40,600\n{INN_A},Филиал,г. Краснодар,municipal,5,50\n",
+    )
+    write(tmp_path / "schools.2023.csv", f"{REGISTRY_HEADER}\n{INN_A},Школа 1,г. Краснодар,municipal,38,590\n")
+    dataset = load(tmp_path)
+    assert dataset.schools.collect().select("teachers_total", "students_total").row(0) == (83, 1240)
+    warning = (
+        "schools.csv: 1 ИНН из этого файла есть и в schools.2023.csv — их строки сложены как филиалы, численности "
+        "ОО-1 суммированы; чтобы оставить одну версию реестра, уберите лишний файл или опишите в [[sources]] "
+        "только нужный."
+    )
+    assert file_load(dataset, "schools.csv").warnings == [warning]
+    assert file_load(dataset, "schools.2023.csv").warnings == []
+    assert dataset.report.warnings == [warning]
+    (tmp_path / "schools.2023.csv").unlink()
+    assert load(tmp_path).report.warnings == []  # branches of one file: validate's note only
+
+
 def test_unknown_school_other_role_blocked_status(tmp_path: Path) -> None:
     write_registry(tmp_path)
     write(

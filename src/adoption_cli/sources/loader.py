@@ -278,6 +278,14 @@ def _load_registry(
     dropped = dict(rows.group_by("_file").agg(pl.col("_duplicate").sum()).iter_rows())
     for index, load in enumerate(loads):
         load.duplicates_dropped = int(dropped.get(index, 0))
+    # Distinct rows of one ИНН in two files are summed like branches: two versions of the registry double
+    # every total, so the later file says so.
+    for later, earlier, count in _shared_keys(rows.filter(~pl.col("_duplicate")), ["school_id"]):
+        loads[later].warnings.append(
+            f"{loads[later].path}: {count} ИНН из этого файла есть и в {loads[earlier].path} — их строки сложены "
+            "как филиалы, численности ОО-1 суммированы; чтобы оставить одну версию реестра, уберите лишний файл "
+            "или опишите в [[sources]] только нужный."
+        )
     merged = (
         rows.filter(~pl.col("_duplicate"))
         .group_by("school_id", maintain_order=True)
@@ -294,6 +302,21 @@ def _load_registry(
     ]
     report.files += loads
     return merged.select(columns).lazy(), rejects
+
+
+def _shared_keys(keys: pl.DataFrame, key: list[str]) -> list[tuple[int, int, int]]:
+    """(later file, earlier file, how many keys) for the keys found in several files (`_file`: the file's
+    index): a key counts for the first file that has it and each later one."""
+    keys = keys.select(*key, "_file").unique()
+    first = keys.group_by(key).agg(pl.col("_file").min().alias("_first"))
+    shared = (
+        keys.join(first, on=key)
+        .filter(pl.col("_file") != pl.col("_first"))
+        .group_by("_file", "_first")
+        .agg(pl.len())
+        .sort("_file", "_first")
+    )
+    return [(int(later), int(earlier), int(count)) for later, earlier, count in shared.iter_rows()]
 
 
 Window = tuple[date, date]
