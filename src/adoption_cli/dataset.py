@@ -94,7 +94,8 @@ class BranchMerge(BaseModel):
 class LoadReport(BaseModel):
     files: list[FileLoad] = Field(default_factory=list)
     branches_merged: list[BranchMerge] = Field(default_factory=list)
-    # Everything the user is told on every command: files not read (discovery), then each file's own warnings.
+    # Everything the user is told on every command: files not read (discovery), each file's own warnings, rows
+    # of one key in several files of school statistics (summed).
     warnings: list[str] = Field(default_factory=list)
 
     @property

@@ -163,3 +163,22 @@ def test_the_warnings_of_a_file_not_read_again_stay_in_the_store(
     assert stored is not None
     assert [w.split(":")[0] for w in stored.report.warnings] == ["assistant_stats.xlsx"]  # its sheet «Сентябрь»
     assert stored.report.warnings == load_dataset(data_dir, settings).report.warnings == result.warnings
+
+
+def test_rows_a_new_copy_repeats_are_found_in_the_stored_files(
+    data_dir: Path, store_dir: Path, settings: Settings
+) -> None:
+    """A re-ingest reads only the new copy of a statistics file; the rows it repeats are found in the parts
+    of the file already stored, so the store tells what the exports tell."""
+    stats = f"Период;Роль;ИНН;Зарегистрировано;Активных\n09.2024;учитель;{C};1;1\n"
+    (data_dir / "assistant_stats.csv").write_text(stats, encoding="utf-8")
+    ingest(data_dir, settings, store_dir)
+    (data_dir / "assistant_stats (1).csv").write_text(stats, encoding="utf-8")
+
+    result = ingest(data_dir, settings, store_dir)
+
+    assert result.ingested == ["assistant_stats (1).csv"]
+    stored = open_store(store_dir, data_dir, settings)
+    assert stored is not None
+    assert [w.split(":")[0] for w in stored.report.warnings] == ["assistant_stats.csv"]
+    assert stored.report.warnings == load_dataset(data_dir, settings).report.warnings == result.warnings

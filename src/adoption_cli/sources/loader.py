@@ -6,7 +6,8 @@ is small and is materialised: exact duplicates dropped, branches with one ИНН
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -319,6 +320,27 @@ def _shared_keys(keys: pl.DataFrame, key: list[str]) -> list[tuple[int, int, int
     return [(int(later), int(earlier), int(count)) for later, earlier, count in shared.iter_rows()]
 
 
+STATS_KEY = ["platform", "school_id", "month", "role"]
+
+
+def repeated_stats(files: Sequence[tuple[str, Collection[str], pl.LazyFrame]]) -> list[str]:
+    """A warning for each school-statistics file (path, platforms, kept rows) with rows of a platform, school,
+    month and role an earlier file has too: the metrics sum such rows, so an export saved twice doubles."""
+    counts = Counter(platform for _, platforms, _ in files for platform in set(platforms))
+    shared = [(path, rows) for path, platforms, rows in files if any(counts[p] > 1 for p in platforms)]
+    if len(shared) < 2:
+        return []
+    keys = pl.collect_all(
+        [rows.select(STATS_KEY).unique().with_columns(_file=pl.lit(index)) for index, (_, rows) in enumerate(shared)],
+        engine="streaming",
+    )
+    return [
+        f"{shared[later][0]}: одни и те же платформа, школа, месяц и роль есть и в {shared[earlier][0]} (таких "
+        f"сочетаний: {count}) — их числа сложены; если это повторная выгрузка, уберите лишний файл из папки."
+        for later, earlier, count in _shared_keys(pl.concat(keys), STATS_KEY)
+    ]
+
+
 Window = tuple[date, date]
 
 
@@ -392,6 +414,13 @@ def load_dataset(
         frames.setdefault(kind, []).append(rows.valid)
         rejects.append(rows.rejects)
     report.warnings += [warning for load in report.files for warning in load.warnings]
+    report.warnings += repeated_stats(
+        [
+            (load.path, load.platforms, by_file[load.path].valid)
+            for load in report.files
+            if load.kind == Kind.SCHOOL_STATS
+        ]
+    )
     dataset = Dataset(
         data_dir=data_dir,
         frames={kind: pl.concat(parts) for kind, parts in frames.items()},
