@@ -79,6 +79,9 @@ class FileLoad(BaseModel):
     rejected_by_reason: dict[str, int] = Field(default_factory=dict)
     examples: list[RejectExample] = Field(default_factory=list)  # the first few rejects
     latest_activity: str | None = None  # ISO date of the newest timestamp/month in the file, if any
+    # What the user is told about this file (also in LoadReport.warnings): xlsx sheets left unread; for the
+    # registry, ИНН it shares with an earlier registry file (their rows summed like branches).
+    warnings: list[str] = Field(default_factory=list)
 
 
 class BranchMerge(BaseModel):
@@ -91,6 +94,8 @@ class BranchMerge(BaseModel):
 class LoadReport(BaseModel):
     files: list[FileLoad] = Field(default_factory=list)
     branches_merged: list[BranchMerge] = Field(default_factory=list)
+    # Everything the user is told on every command: files not read (discovery), each file's own warnings, rows
+    # of one key in several files of school statistics (summed).
     warnings: list[str] = Field(default_factory=list)
 
     @property

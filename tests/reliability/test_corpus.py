@@ -5,7 +5,8 @@ Each case is a folder with the files and an `expected.toml` beside them. The exp
   problem and what to do), nothing on stdout, no traceback; or
 - `[[files]]` / `[[rejects]]`: the load succeeds; `validate --format json` gives these per-file figures
   (rows = loaded + rejected for every file: nothing dropped silently), `validate --format csv` lists exactly
-  these rejects (file, row, column, value, reason), and `indicator --month 2024-09` runs on what loaded.
+  these rejects (file, row, column, value, reason), and `indicator --month 2024-09` runs on what loaded;
+  a `warning` (a regular expression) is on the stderr of both commands.
 Binary, huge and link cases are written at test time by the generator their expected.toml names, so the
 repository stays small and text-only.
 """
@@ -140,6 +141,21 @@ def gen_xlsx_data_on_second_sheet(data: Path) -> None:
     save_book(data / "schools.xlsx", {"Инструкция": cover, "Реестр": registry})
 
 
+def gen_xlsx_sheet_per_month(data: Path) -> None:
+    _registry(data)
+    header = ["Период", "Роль", "ИНН", "Зарегистрировано", "Активных"]
+    months = {
+        title: [header, [month, "обучающийся", int(INN_A), 600, 300]]
+        for title, month in (("Август", "08.2024"), ("Сентябрь", "09.2024"))
+    }
+    save_book(data / "assistant_stats.xlsx", {**months, "Лист3": []})
+
+
+def gen_xlsx_empty_first_sheet(data: Path) -> None:
+    registry = [RU_REGISTRY_HEADER, [int(INN_A), "Школа 1", "г. Краснодар", "муниципальная", 40, 600]]
+    save_book(data / "schools.xlsx", {"Лист1": [], "Лист2": registry})
+
+
 def gen_xlsx_missing_sheet(data: Path) -> None:
     registry = [RU_REGISTRY_HEADER, [int(INN_A), "Школа 1", "г. Краснодар", "муниципальная", 40, 600]]
     save_book(data / "schools.xlsx", {"Лист1": registry})
@@ -241,6 +257,7 @@ def _check_load(data: Path, expected: dict[str, Any]) -> None:
 
     result = run("indicator", "--month", MONTH, "--format", "json", data=data)
     assert result.exit_code == 0, result.stderr
+    assert warning is None or re.search(warning, result.stderr)  # every command says it
     assert "Traceback" not in result.stderr
     rejected = sum(f["rejected"] for f in payload["files"] if f["kind"] in INDICATOR_KINDS)
     assert (f"отклонено строк: {rejected} из" in result.stderr) == (rejected > 0), result.stderr

@@ -30,7 +30,7 @@ def test_name_based_discovery(tmp_path: Path) -> None:
     write(tmp_path / "notes.csv", "a,b\n")  # readable but unnamed: warned, not loaded
     write(tmp_path / "README.md", "about")  # not a table: ignored
     write(tmp_path / "~$schools.xlsx", "lock")  # Excel's lock file
-    write(tmp_path / "old" / "sferum_events.csv", events_csv())  # sub-folders need a manifest
+    write(tmp_path / "old" / "sferum_events.csv", events_csv())  # sub-folders need a manifest: warned
     dataset = load(tmp_path)
     found = {(f.path, f.kind, f.platform, tuple(f.platforms)) for f in dataset.report.files}
     assert found == {
@@ -42,7 +42,10 @@ def test_name_based_discovery(tmp_path: Path) -> None:
         ("content_views.csv", Kind.CONTENT_VIEWS, None, ()),
     }
     assert dataset.report.files[0].path == "schools.csv"  # the registry is read first
-    assert len(dataset.report.warnings) == 1 and dataset.report.warnings[0].startswith("notes.csv: файл не распознан")
+    assert [w.split(";")[0] for w in dataset.report.warnings] == [
+        "notes.csv: файл не распознан по имени и не загружен",
+        "old/: файлы в подпапках не читаются (old/sferum_events.csv)",
+    ]
     assert dataset.platform_grain() == {"sferum": "user", "myschool": "user", "assistant": "school"}
 
 
@@ -170,3 +173,60 @@ def test_unknown_kind_or_platform_in_manifest(tmp_path: Path, entry: str, key: s
     write(tmp_path / "adoption.toml", f'[[sources]]\npath = "*.csv"\n{entry}\n')
     with pytest.raises(ConfigError, match=f"ключ «{key}»"):
         load_settings(tmp_path, environ={})
+
+
+def test_files_the_loader_cannot_read_are_named_with_what_to_do(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write(tmp_path / "myschool_events_2024-09.xls", "old Excel")
+    write(tmp_path / "sferum_events.xlsm", "macros")
+    write(tmp_path / "assistant_stats.ods", "LibreOffice")
+    write(tmp_path / "sferum_events.csv.gz", "gzip")
+    write(tmp_path / "выгрузки.zip", "zip")
+    write(tmp_path / "schools", "no extension")
+    write(tmp_path / "сентябрь" / "sferum_events.csv", events_csv())
+    write(tmp_path / "сентябрь" / "архив" / "myschool_events.xls", "old Excel")
+    # no exports, or the tool's own: nothing to say
+    write(tmp_path / "README.md", "about")
+    write(tmp_path / ".hidden.xls", "hidden")
+    write(tmp_path / "~$schools.xlsx", "lock")
+    write(tmp_path / "adoption.toml", "")
+    write(tmp_path / "документы" / "приказ.pdf", "pdf")
+    write(tmp_path / ".adoption-store" / "schools" / "part-1.parquet", "store")
+    write(tmp_path / "хранилище" / "manifest.json", "{}")  # a store kept in the data folder (--store)
+    write(tmp_path / "хранилище" / "events" / "part-1.parquet", "store")
+    assert load(tmp_path).report.warnings == [
+        "сентябрь/: файлы в подпапках не читаются (сентябрь/sferum_events.csv, сентябрь/архив/myschool_events.xls); "
+        "перенесите их в саму папку данных или опишите в [[sources]] в adoption.toml.",
+        "assistant_stats.ods: формат .ods не читается — сохраните как .xlsx.",
+        "myschool_events_2024-09.xls: формат .xls не читается — сохраните как .xlsx.",
+        "schools: файл без расширения не читается — добавьте расширение по его формату (.csv, .xlsx…).",
+        "sferum_events.csv.gz, выгрузки.zip: архив не читается — распакуйте его в папку данных.",
+        "sferum_events.xlsm: формат .xlsm не читается — сохраните как .xlsx.",
+    ]
+
+
+def test_a_registry_the_loader_cannot_read_is_named_in_the_error(tmp_path: Path) -> None:
+    write(tmp_path / "schools.xls", "old Excel")
+    with pytest.raises(DataError, match=r"нет реестра школ, который можно прочитать: schools\.xls: формат \.xls не"):
+        load(tmp_path)
+    (tmp_path / "schools.xls").unlink()
+    write_registry(tmp_path / "реестр")
+    with pytest.raises(DataError, match=r"прочитать: реестр/schools\.csv лежит в подпапке — перенесите его"):
+        load(tmp_path)
+
+
+def test_with_a_manifest_files_no_entry_names_are_warned(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write(tmp_path / "myschool_events.csv", events_csv())
+    write(tmp_path / "sferum_events.xls", "old Excel")
+    write(tmp_path / "реестр" / "schools.csv", "a copy")
+    write(tmp_path / "реестр" / "schools.xls", "old Excel")
+    write(tmp_path / "Сферум" / "входы.csv", events_csv())  # listed below: read, no warning
+    write_manifest(tmp_path, REGISTRY_SOURCE, {"path": "Сферум/*.csv", "kind": "events", "platform": "sferum"})
+    dataset = load(tmp_path)
+    assert [f.path for f in dataset.report.files] == ["schools.csv", "Сферум/входы.csv"]
+    assert dataset.report.warnings == [
+        "sferum_events.xls, реестр/schools.xls: формат .xls не читается — сохраните как .xlsx.",
+        "Файлы, которых нет в [[sources]] в adoption.toml, не читаются: myschool_events.csv, реестр/schools.csv; "
+        "добавьте для них записи [[sources]] или уберите их из папки данных.",
+    ]

@@ -82,6 +82,48 @@ def test_a_dash_for_a_total_keeps_the_school_without_it(tmp_path: Path) -> None:
     assert dataset.frame(Kind.SCHOOL_STATS).collect().select("registered", "active").rows() == [(None, 7)]
 
 
+def test_one_inn_in_two_registry_files_is_summed_and_said(tmp_path: Path) -> None:
+    """Two versions of the registry (schools.csv and schools.2023.csv, both schools.*) merge like branches
+    and double the totals: every command is told, on the later file. Branches within one file are not."""
+    write(
+        tmp_path / "schools.csv",
+        f"{REGISTRY_HEADER}\n{INN_A},Школа 1,г. Краснодар,municipal,40,600\n{INN_A},Филиал,г. Краснодар,municipal,5,50\n",
+    )
+    write(tmp_path / "schools.2023.csv", f"{REGISTRY_HEADER}\n{INN_A},Школа 1,г. Краснодар,municipal,38,590\n")
+    dataset = load(tmp_path)
+    assert dataset.schools.collect().select("teachers_total", "students_total").row(0) == (83, 1240)
+    warning = (
+        "schools.csv: 1 ИНН из этого файла есть и в schools.2023.csv — их строки сложены как филиалы, численности "
+        "ОО-1 суммированы; чтобы оставить одну версию реестра, уберите лишний файл или опишите в [[sources]] "
+        "только нужный."
+    )
+    assert file_load(dataset, "schools.csv").warnings == [warning]
+    assert file_load(dataset, "schools.2023.csv").warnings == []
+    assert dataset.report.warnings == [warning]
+    (tmp_path / "schools.2023.csv").unlink()
+    assert load(tmp_path).report.warnings == []  # branches of one file: validate's note only
+
+
+def test_rows_of_one_key_in_two_school_stats_files_are_summed_and_said(tmp_path: Path) -> None:
+    """An export saved twice («assistant_stats (1).csv») doubles its figures: the sum is documented, and
+    every command says which files share which keys. Other months or platforms are no repeat."""
+    write_registry(tmp_path)
+    stats = f"Период;Роль;ИНН;Зарегистрировано;Активных\n09.2024;обучающийся;{INN_A};100;50\n"
+    stats += f"09.2024;учитель;{INN_B};10;5\n"
+    write(tmp_path / "assistant_stats.csv", stats)
+    write(tmp_path / "assistant_stats (1).csv", stats)
+    write(tmp_path / "assistant_stats_10.csv", stats.replace("09.2024", "10.2024"))
+    write(tmp_path / "sferum_stats.csv", stats)
+    dataset = load(tmp_path)
+    frame = dataset.frame(Kind.SCHOOL_STATS).collect()
+    september = frame.filter((pl.col("platform") == "assistant") & (pl.col("month") == date(2024, 9, 1)))
+    assert september["active"].sum() == 110
+    assert dataset.report.warnings == [
+        "assistant_stats.csv: одни и те же платформа, школа, месяц и роль есть и в assistant_stats (1).csv (таких "
+        "сочетаний: 2) — их числа сложены; если это повторная выгрузка, уберите лишний файл из папки."
+    ]
+
+
 def test_unknown_school_other_role_blocked_status(tmp_path: Path) -> None:
     write_registry(tmp_path)
     write(

@@ -26,6 +26,7 @@ from sources_helpers import (
 )
 
 from adoption_cli.errors import DataError
+from adoption_cli.schema import Kind
 from adoption_cli.sources.readers import any_of
 
 
@@ -206,13 +207,24 @@ def test_unknown_columns_are_ignored_and_headers_are_case_and_yo_insensitive(tmp
     assert load(tmp_path).schools.collect().row(0) == (INN_A, "a", "b", "private", 1, 2)
 
 
-def test_platform_must_come_from_somewhere(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "advice"),
+    [
+        ("logins.csv", 'platform = "myschool", "sferum" или "assistant"'),
+        # named like a platform's export, yet with a manifest only the entry gives the platform
+        ("sferum_events.csv", 'platform = "sferum"'),
+    ],
+)
+def test_platform_must_come_from_the_manifest_entry(tmp_path: Path, name: str, advice: str) -> None:
     write_registry(tmp_path)
-    # matches no name pattern, so a manifest gives the kind but not the platform
-    write(tmp_path / "logins.csv", f"user_id,role,school_id,ts\nu,учитель,{INN_A},2024-09-01\n")
-    write_manifest(tmp_path, REGISTRY_SOURCE, {"path": "logins.csv", "kind": "events"})
-    with pytest.raises(DataError, match=r"^logins\.csv: нет столбца «Платформа», и платформа не видна"):
+    write(tmp_path / name, f"user_id,role,school_id,ts\nu,учитель,{INN_A},2024-09-01\n")
+    write_manifest(tmp_path, REGISTRY_SOURCE, {"path": name, "kind": "events"})
+    with pytest.raises(DataError) as error:
         load(tmp_path)
+    assert str(error.value) == (
+        f"{name}: нет столбца «Платформа», а в записи [[sources]] с path = «{name}» не указана платформа; "
+        f"добавьте в эту запись {advice}."
+    )
 
 
 def test_unsupported_suffix_in_manifest(tmp_path: Path) -> None:
@@ -306,6 +318,46 @@ def test_xlsx_first_sheet_unless_named(tmp_path: Path) -> None:
     write_manifest(tmp_path, {"path": "schools.xlsx", "kind": "schools", "sheet": "Нет"})
     with pytest.raises(DataError, match=r"^schools\.xlsx: нет листа «Нет»; в книге есть «Свод», «Реестр»"):
         load(tmp_path)
+
+
+def test_xlsx_sheets_left_unread_are_warned(tmp_path: Path) -> None:
+    """A book of one sheet per month: without `sheet` only the first is read, and the user is told which
+    other sheets hold data (empty ones, as Excel adds them, are not worth a word)."""
+    write_registry(tmp_path)
+    header = ["Период", "Роль", "ИНН", "Зарегистрировано", "Активных"]
+    months = {
+        "Август": [header, ["08.2024", "обучающийся", int(INN_A), 100, 90]],
+        "Лист2": [],
+        "Сентябрь": [header, ["09.2024", "обучающийся", int(INN_A), 100, 80]],
+    }
+    save_book(tmp_path / "assistant_stats.xlsx", months)
+    dataset = load(tmp_path)
+    warning = (
+        "assistant_stats.xlsx: прочитан только первый лист книги, «Август», а данные есть и на других "
+        "(«Сентябрь»); чтобы прочитать другой лист, укажите его как sheet в [[sources]], чтобы все — сохраните "
+        "каждый лист отдельным файлом."
+    )
+    assert file_load(dataset, "assistant_stats.xlsx").warnings == [warning]
+    assert dataset.report.warnings == [warning]
+    write_manifest(
+        tmp_path,
+        REGISTRY_SOURCE,
+        {"path": "assistant_stats.xlsx", "kind": "school_stats", "platform": "assistant", "sheet": "Сентябрь"},
+    )
+    dataset = load(tmp_path)  # a sheet named: nothing to say
+    assert dataset.report.warnings == []
+    assert dataset.frame(Kind.SCHOOL_STATS).collect()["active"].to_list() == [80]
+
+
+def test_xlsx_empty_first_sheet_points_at_the_sheets_with_data(tmp_path: Path) -> None:
+    registry = [RU_REGISTRY_HEADER, [int(INN_A), "Школа", "МО", "частная", 1, 1]]
+    save_book(tmp_path / "schools.xlsx", {"Лист1": [], "Реестр": registry})
+    with pytest.raises(DataError) as error:
+        load(tmp_path)
+    assert str(error.value) == (
+        "schools.xlsx (лист «Лист1»): первый лист книги пуст, а данные есть на других («Реестр»); укажите нужный "
+        "лист как sheet в [[sources]] или сделайте его в книге первым."
+    )
 
 
 def test_xlsx_formulas_dates_and_dates_as_text(tmp_path: Path) -> None:

@@ -150,3 +150,14 @@ def test_the_indicator_under_other_rules_or_from_a_damaged_copy_is_computed(data
         stored = _indicator(data_dir, None, *args)
         assert stored.stdout == raw.stdout, rules
     assert json.loads(raw.stdout)["region"]["flagged"] == 3
+
+
+def test_ingest_and_the_commands_reading_the_store_say_what_is_not_read(data_dir: Path) -> None:
+    (data_dir / "сентябрь").mkdir()
+    (data_dir / "сентябрь" / "sferum_events.csv").write_text("platform,user_id,role,school_id,ts\n", encoding="utf-8")
+    warning = "Внимание: сентябрь/: файлы в подпапках не читаются (сентябрь/sferum_events.csv)"
+    result = invoke("ingest", "--data", str(data_dir))
+    assert result.exit_code == 0, result.output
+    assert warning in result.stderr
+    stored = invoke("indicator", "--month", "2024-09", "--data", str(data_dir), "-v")
+    assert "Данные из хранилища" in stored.stderr and warning in stored.stderr

@@ -16,6 +16,7 @@ from adoption_cli.sources import load_dataset
 from adoption_cli.store import ingest, open_store
 from adoption_cli.store.manifest import read_manifest
 from adoption_cli.store.writer import file_key
+from tests.sources.sources_helpers import save_book
 from tests.store.exports import A, C, append_line, part_mtimes
 
 
@@ -144,3 +145,40 @@ def test_a_changed_registry_rebuilds_everything(
 
     assert result.rebuilt and len(result.ingested) == 5
     _same_as_raw(data_dir, store_dir, settings, "2024-09")
+
+
+def test_the_warnings_of_a_file_not_read_again_stay_in_the_store(
+    data_dir: Path, store_dir: Path, settings: Settings
+) -> None:
+    header = ["Период", "Роль", "ИНН", "Зарегистрировано", "Активных"]
+    book = {"Август": [header, ["08.2024", "учитель", int(A), 2, 1]], "Сентябрь": [header]}
+    save_book(data_dir / "assistant_stats.xlsx", book)
+    ingest(data_dir, settings, store_dir)
+    append_line(data_dir / "sferum_events.csv", f"sferum,u8,student,{C},2024-09-08 08:00:00")
+
+    result = ingest(data_dir, settings, store_dir)
+
+    assert result.ingested == ["sferum_events.csv"]
+    stored = open_store(store_dir, data_dir, settings)
+    assert stored is not None
+    assert [w.split(":")[0] for w in stored.report.warnings] == ["assistant_stats.xlsx"]  # its sheet «Сентябрь»
+    assert stored.report.warnings == load_dataset(data_dir, settings).report.warnings == result.warnings
+
+
+def test_rows_a_new_copy_repeats_are_found_in_the_stored_files(
+    data_dir: Path, store_dir: Path, settings: Settings
+) -> None:
+    """A re-ingest reads only the new copy of a statistics file; the rows it repeats are found in the parts
+    of the file already stored, so the store tells what the exports tell."""
+    stats = f"Период;Роль;ИНН;Зарегистрировано;Активных\n09.2024;учитель;{C};1;1\n"
+    (data_dir / "assistant_stats.csv").write_text(stats, encoding="utf-8")
+    ingest(data_dir, settings, store_dir)
+    (data_dir / "assistant_stats (1).csv").write_text(stats, encoding="utf-8")
+
+    result = ingest(data_dir, settings, store_dir)
+
+    assert result.ingested == ["assistant_stats (1).csv"]
+    stored = open_store(store_dir, data_dir, settings)
+    assert stored is not None
+    assert [w.split(":")[0] for w in stored.report.warnings] == ["assistant_stats.csv"]
+    assert stored.report.warnings == load_dataset(data_dir, settings).report.warnings == result.warnings

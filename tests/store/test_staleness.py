@@ -74,3 +74,15 @@ def test_hidden_files_and_excel_lock_files_do_not_count(data_dir: Path, store_di
     (data_dir / "~$schools.xlsx").write_bytes(b"lock")
     (data_dir / ".backup.csv").write_bytes(b"hidden")
     assert _reason(store_dir, data_dir, settings) == (None, None)
+
+
+def test_an_export_the_loader_cannot_read_makes_the_store_stale(
+    data_dir: Path, store_dir: Path, settings: Settings
+) -> None:
+    """A new .xls is read by no command, but the exports' load report names it: the store would not."""
+    (data_dir / "sferum_events_2024-11.xls").write_bytes(b"old Excel")
+    assert _reason(store_dir, data_dir, settings) == ("added", "sferum_events_2024-11.xls")
+    ingest(data_dir, settings, store_dir)
+    stored = open_store(store_dir, data_dir, settings)
+    assert stored is not None
+    assert stored.report.warnings == ["sferum_events_2024-11.xls: формат .xls не читается — сохраните как .xlsx."]

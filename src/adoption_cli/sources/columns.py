@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from adoption_cli.errors import DataError
-from adoption_cli.schema import COLUMNS, Kind, normalise_header
+from adoption_cli.schema import COLUMNS, PLATFORMS, Kind, normalise_header
 
 SEARCH_ROWS = 30
 MIN_HEADER_MATCHES = 2
@@ -42,9 +42,10 @@ class ColumnMap:
     carrying one of its aliases cannot compete with it.
     """
 
-    def __init__(self, kind: Kind, explicit: Mapping[str, str] | None = None) -> None:
+    def __init__(self, kind: Kind, explicit: Mapping[str, str] | None = None, entry: str | None = None) -> None:
         self.kind = kind
         self.explicit = dict(explicit or {})
+        self.entry = entry  # the path of the file's [[sources]] entry; None: the file was recognised by name
         self._index: dict[str, str] = {}
         for column in COLUMNS[kind]:
             spellings = (
@@ -142,16 +143,28 @@ class ColumnMap:
             if column.name == "platform":
                 if platform_given:
                     continue
-                raise DataError(
-                    f"{display}: нет столбца «Платформа», и платформа не видна из имени файла; назовите файл "
-                    "<платформа>_… (myschool, sferum, assistant) или укажите platform в [[sources]]."
-                )
+                raise DataError(self._no_platform(display))
             accepted = ", ".join(f"«{name}»" for name in (column.name, *column.aliases))
             raise DataError(
                 f"{display}: нет обязательного столбца «{column.name}» (подходят заголовки: {accepted}); "
                 "переименуйте столбец или укажите его в [sources.columns]."
             )
         return {canonical: found[0] for canonical, found in positions.items()}
+
+    def _no_platform(self, display: str) -> str:
+        if self.entry is None:
+            return (
+                f"{display}: нет столбца «Платформа», и платформа не видна из имени файла; назовите файл "
+                "<платформа>_… (myschool, sferum, assistant) или укажите platform в [[sources]]."
+            )
+        # With a manifest the entry alone gives the platform, whatever the file is called.
+        name = display.rsplit("/", 1)[-1].lower()
+        named = next((code for code in PLATFORMS if name.startswith(f"{code}_")), None)
+        value = f'platform = "{named}"' if named else 'platform = "myschool", "sferum" или "assistant"'
+        return (
+            f"{display}: нет столбца «Платформа», а в записи [[sources]] с path = «{self.entry}» не указана "
+            f"платформа; добавьте в эту запись {value}."
+        )
 
 
 def _is_numbering(row: Row) -> bool:

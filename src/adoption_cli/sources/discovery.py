@@ -1,6 +1,8 @@
 """Which files in the data folder are what: the `[[sources]]` manifest, else file names.
 
-Polars-free. Every problem is a one-sentence DataError naming the path and what to do.
+Polars-free. Every problem is a one-sentence DataError naming the path and what to do; every data file that
+is not read (an unknown name, a format the loader cannot read, a sub-folder, a file no [[sources]] entry
+names) is named in a warning that says what to do.
 """
 
 from __future__ import annotations
@@ -15,6 +17,15 @@ from adoption_cli.config import CONFIG_FILE_NAME, Settings, SourceSpec
 from adoption_cli.errors import DataError
 from adoption_cli.schema import COLUMNS, DISCOVERY_PATTERNS, PLATFORMS, READABLE_SUFFIXES, Kind
 
+# Exports the loader cannot read: each is named in a warning that says what to do. Other files (README.md,
+# a PDF) are no exports and are ignored silently, as are hidden files, Excel's lock files and adoption.toml.
+OTHER_SPREADSHEETS = (".xls", ".xlsm", ".xlsb", ".ods")
+ARCHIVES = (".zip", ".gz", ".7z", ".rar")
+# A folder holding this file is a store of adoption ingest (store.manifest.MANIFEST_NAME), not exports.
+STORE_MANIFEST = "manifest.json"
+# File names a warning lists before «и ещё N».
+LISTED_FILES = 5
+
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
@@ -24,6 +35,7 @@ class SourceFile:
     platform: str | None = None
     sheet: str | None = None
     columns: Mapping[str, str] = field(default_factory=dict)
+    entry: str | None = None  # the path pattern of its [[sources]] entry; None: recognised by its name
 
 
 @dataclass(slots=True)
@@ -41,10 +53,32 @@ def _display(path: Path, data_dir: Path) -> str:
     return Path(os.path.relpath(path, data_dir)).as_posix()
 
 
+def is_ignored(name: str) -> bool:
+    """Hidden files and folders, Excel's lock files (~$name.xlsx) and the settings file: never data."""
+    return name.startswith((".", "~$")) or name == CONFIG_FILE_NAME
+
+
+def _not_readable(path: Path) -> str | None:
+    """Why a file that looks like an export is not read, and what to do; None for a readable suffix or a
+    file that is no export (README.md, a PDF)."""
+    suffix = path.suffix.lower()
+    if suffix in OTHER_SPREADSHEETS:
+        return f"формат {suffix} не читается — сохраните как .xlsx"
+    if suffix in ARCHIVES:
+        return "архив не читается — распакуйте его в папку данных"
+    if not suffix:
+        return "файл без расширения не читается — добавьте расширение по его формату (.csv, .xlsx…)"
+    return None
+
+
+def is_data_file(path: Path) -> bool:
+    """A file that holds or may hold an export: one the loader reads, or one a warning names when it is not."""
+    return not is_ignored(path.name) and (path.suffix.lower() in READABLE_SUFFIXES or _not_readable(path) is not None)
+
+
 def _is_candidate(path: Path) -> bool:
     # Broken links are kept so that reading them reports the problem instead of skipping the file.
-    hidden = path.name.startswith((".", "~$")) or path.name == CONFIG_FILE_NAME
-    return not hidden and (path.is_file() or path.is_symlink())
+    return not is_ignored(path.name) and (path.is_file() or path.is_symlink())
 
 
 def _from_manifest(data_dir: Path, specs: tuple[SourceSpec, ...]) -> list[SourceFile]:
@@ -77,31 +111,102 @@ def _from_manifest(data_dir: Path, specs: tuple[SourceSpec, ...]) -> list[Source
                     f"{display}: формат «{path.suffix or 'без расширения'}» не поддерживается; "
                     f"нужны {', '.join(READABLE_SUFFIXES)} — сузьте шаблон «{spec.path}»."
                 )
-            files.append(SourceFile(path, display, spec.kind, spec.platform, spec.sheet, dict(spec.columns)))
+            files.append(SourceFile(path, display, spec.kind, spec.platform, spec.sheet, dict(spec.columns), spec.path))
     return files
 
 
-def _by_name(data_dir: Path) -> Discovery:
+def _by_name(data_dir: Path) -> list[SourceFile]:
     patterns: list[tuple[str, Kind, str | None]] = []
     for pattern, kind in DISCOVERY_PATTERNS:
         if "{platform}" in pattern:
             patterns += [(pattern.format(platform=code), kind, code) for code in PLATFORMS]
         else:
             patterns.append((pattern, kind, None))
-    found = Discovery([])
+    files: list[SourceFile] = []
     for path in sorted(data_dir.iterdir()):
         if not _is_candidate(path) or path.suffix.lower() not in READABLE_SUFFIXES:
             continue
         name = path.name.lower()
         match = next(((kind, platform) for pattern, kind, platform in patterns if fnmatchcase(name, pattern)), None)
-        if match is None:
-            found.warnings.append(
-                f"{path.name}: файл не распознан по имени и не загружен; назовите его по образцу "
-                "schools.*, <платформа>_accounts*.*, … или опишите в [[sources]]."
-            )
+        if match is not None:
+            files.append(SourceFile(path, path.name, match[0], match[1]))
+    return files
+
+
+def _listed(names: list[str]) -> str:
+    shown = ", ".join(names[:LISTED_FILES])
+    return shown + (f" и ещё {len(names) - LISTED_FILES}" if len(names) > LISTED_FILES else "")
+
+
+def _unread_below(folder: Path, data_dir: Path, read: set[Path]) -> list[str]:
+    """Data files anywhere in a sub-folder that nothing reads (hidden folders and stores aside)."""
+    found: list[str] = []
+    for root, dirs, names in os.walk(folder):
+        here = Path(root)
+        if (here / STORE_MANIFEST).is_file():
+            dirs.clear()
             continue
-        found.files.append(SourceFile(path, path.name, match[0], match[1]))
+        dirs[:] = sorted(d for d in dirs if not is_ignored(d))
+        paths = (here / name for name in sorted(names))
+        found += [_display(p, data_dir) for p in paths if is_data_file(p) and p.resolve() not in read]
     return found
+
+
+def _not_read(data_dir: Path, files: list[SourceFile], manifest: bool) -> list[str]:
+    """A warning for every data file of the folder that is not read: one no name pattern (or, with a
+    manifest, no [[sources]] entry) matches, one in a format the loader cannot read, one in a sub-folder."""
+    read = {f.path.resolve() for f in files}
+    warnings: list[str] = []
+    unlisted: list[str] = []
+    formats: dict[str, list[str]] = {}
+    for path in sorted(data_dir.iterdir()):
+        if is_ignored(path.name):
+            continue
+        if path.is_dir():
+            unread = _unread_below(path, data_dir, read)
+            if unread and not manifest:  # without a manifest nothing in a sub-folder is read
+                warnings.append(
+                    f"{path.name}/: файлы в подпапках не читаются ({_listed(unread)}); перенесите их в саму папку "
+                    f"данных или опишите в [[sources]] в {CONFIG_FILE_NAME}."
+                )
+                continue
+        elif is_data_file(path) and path.resolve() not in read:
+            unread = [path.name]
+        else:
+            continue
+        for display in unread:
+            why = _not_readable(Path(display))
+            if why is not None:
+                formats.setdefault(why, []).append(display)
+            elif manifest:
+                unlisted.append(display)
+            else:
+                warnings.append(
+                    f"{display}: файл не распознан по имени и не загружен; назовите его по образцу "
+                    "schools.*, <платформа>_accounts*.*, … или опишите в [[sources]]."
+                )
+    warnings += [f"{_listed(names)}: {why}." for why, names in formats.items()]
+    if unlisted:
+        warnings.append(
+            f"Файлы, которых нет в [[sources]] в {CONFIG_FILE_NAME}, не читаются: {_listed(unlisted)}; добавьте для "
+            "них записи [[sources]] или уберите их из папки данных."
+        )
+    return warnings
+
+
+def _unreadable_registry(data_dir: Path) -> str | None:
+    """Why a file named like the registry is not read (for the error that there is no registry), if one is."""
+    pattern = next(pattern for pattern, kind in DISCOVERY_PATTERNS if kind == Kind.SCHOOLS)
+    for path in sorted(data_dir.iterdir()):
+        if is_ignored(path.name):
+            continue
+        if path.is_dir():
+            below = [p for p in _unread_below(path, data_dir, set()) if fnmatchcase(Path(p).name.lower(), pattern)]
+            if below:
+                return f"{below[0]} лежит в подпапке — перенесите его в саму папку данных"
+        elif fnmatchcase(path.name.lower(), pattern) and (why := _not_readable(path)):
+            return f"{path.name}: {why}"
+    return None
 
 
 def discover(data_dir: Path, settings: Settings, kinds: Collection[Kind]) -> Discovery:
@@ -110,11 +215,16 @@ def discover(data_dir: Path, settings: Settings, kinds: Collection[Kind]) -> Dis
         raise DataError(
             f"Папка с данными {data_dir} не найдена; укажите существующую папку (--data или ADOPTION_DATA)."
         )
-    found = Discovery(_from_manifest(data_dir, settings.sources)) if settings.sources else _by_name(data_dir)
+    manifest = bool(settings.sources)
+    files = _from_manifest(data_dir, settings.sources) if manifest else _by_name(data_dir)
+    found = Discovery(files, _not_read(data_dir, files, manifest))
     wanted = set(kinds)
     if needs_registry(wanted):
         wanted.add(Kind.SCHOOLS)
         if not any(f.kind == Kind.SCHOOLS for f in found.files):
+            unreadable = None if manifest else _unreadable_registry(data_dir)
+            if unreadable is not None:
+                raise DataError(f"В папке {data_dir} нет реестра школ, который можно прочитать: {unreadable}.")
             raise DataError(
                 f"В папке {data_dir} нет реестра школ (schools.csv, schools.xlsx…); добавьте выгрузку ОО-1 "
                 f'или опишите её в {CONFIG_FILE_NAME} как [[sources]] с kind = "schools".'

@@ -6,7 +6,8 @@ is small and is materialised: exact duplicates dropped, branches with one ИНН
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -60,7 +61,7 @@ def _parse(source: SourceFile, ctx: ParseContext, *, digest: bool, spare_columns
     table = read_table(
         source.path,
         source.display,
-        ColumnMap(source.kind, source.columns),
+        ColumnMap(source.kind, source.columns, source.entry),
         platform_given=source.platform is not None,
         timezone=ctx.timezone,
         sheet=source.sheet,
@@ -223,6 +224,7 @@ def _count(
         rejected_by_reason=dict(zip(reasons[REASON], reasons["rows"], strict=True)),
         examples=examples,
         latest_activity=_iso_day(valid["latest"].max() if activity else None),  # type: ignore[arg-type]
+        warnings=list(table.warnings),
     )
     if not gathering:
         return load, None
@@ -291,6 +293,14 @@ def _load_registry(
     dropped = dict(rows.group_by("_file").agg(pl.col("_duplicate").sum()).iter_rows())
     for index, load in enumerate(loads):
         load.duplicates_dropped = int(dropped.get(index, 0))
+    # Distinct rows of one ИНН in two files are summed like branches: two versions of the registry double
+    # every total, so the later file says so.
+    for later, earlier, count in _shared_keys(rows.filter(~pl.col("_duplicate")), ["school_id"]):
+        loads[later].warnings.append(
+            f"{loads[later].path}: {count} ИНН из этого файла есть и в {loads[earlier].path} — их строки сложены "
+            "как филиалы, численности ОО-1 суммированы; чтобы оставить одну версию реестра, уберите лишний файл "
+            "или опишите в [[sources]] только нужный."
+        )
     merged = (
         rows.filter(~pl.col("_duplicate"))
         .group_by("school_id", maintain_order=True)
@@ -307,6 +317,42 @@ def _load_registry(
     ]
     report.files += loads
     return merged.select(columns).lazy(), rejects
+
+
+def _shared_keys(keys: pl.DataFrame, key: list[str]) -> list[tuple[int, int, int]]:
+    """(later file, earlier file, how many keys) for the keys found in several files (`_file`: the file's
+    index): a key counts for the first file that has it and each later one."""
+    keys = keys.select(*key, "_file").unique()
+    first = keys.group_by(key).agg(pl.col("_file").min().alias("_first"))
+    shared = (
+        keys.join(first, on=key)
+        .filter(pl.col("_file") != pl.col("_first"))
+        .group_by("_file", "_first")
+        .agg(pl.len())
+        .sort("_file", "_first")
+    )
+    return [(int(later), int(earlier), int(count)) for later, earlier, count in shared.iter_rows()]
+
+
+STATS_KEY = ["platform", "school_id", "month", "role"]
+
+
+def repeated_stats(files: Sequence[tuple[str, Collection[str], pl.LazyFrame]]) -> list[str]:
+    """A warning for each school-statistics file (path, platforms, kept rows) with rows of a platform, school,
+    month and role an earlier file has too: the metrics sum such rows, so an export saved twice doubles."""
+    counts = Counter(platform for _, platforms, _ in files for platform in set(platforms))
+    shared = [(path, rows) for path, platforms, rows in files if any(counts[p] > 1 for p in platforms)]
+    if len(shared) < 2:
+        return []
+    keys = pl.collect_all(
+        [rows.select(STATS_KEY).unique().with_columns(_file=pl.lit(index)) for index, (_, rows) in enumerate(shared)],
+        engine="streaming",
+    )
+    return [
+        f"{shared[later][0]}: одни и те же платформа, школа, месяц и роль есть и в {shared[earlier][0]} (таких "
+        f"сочетаний: {count}) — их числа сложены; если это повторная выгрузка, уберите лишний файл из папки."
+        for later, earlier, count in _shared_keys(pl.concat(keys), STATS_KEY)
+    ]
 
 
 Window = tuple[date, date]
@@ -381,6 +427,14 @@ def load_dataset(
         by_file[part.source.display] = rows
         frames.setdefault(kind, []).append(rows.valid)
         rejects.append(rows.rejects)
+    report.warnings += [warning for load in report.files for warning in load.warnings]
+    report.warnings += repeated_stats(
+        [
+            (load.path, load.platforms, by_file[load.path].valid)
+            for load in report.files
+            if load.kind == Kind.SCHOOL_STATS
+        ]
+    )
     dataset = Dataset(
         data_dir=data_dir,
         frames={kind: pl.concat(parts) for kind, parts in frames.items()},

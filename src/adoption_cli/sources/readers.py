@@ -56,6 +56,7 @@ class RawTable:
     # delimited text: the frame over the first N lines only. `frame.head(N)` reads far past them (the filter
     # of blank lines keeps the limit from reaching the CSV reader): 0.1 s instead of 0.04 s per file.
     first_rows: Callable[[int], pl.LazyFrame] | None = None
+    warnings: tuple[str, ...] = ()  # what the user is told about the file (xlsx: sheets left unread)
 
     def head(self, rows: int) -> pl.LazyFrame:
         """At most the first `rows` rows of `frame`."""
@@ -201,6 +202,15 @@ def _damaged_book(display: str, exc: Exception) -> DataError:
     return DataError(f"{display}: файл не читается как книга Excel ({type(exc).__name__}); пересохраните его в .xlsx.")
 
 
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(f"«{name}»" for name in names)
+
+
+def _has_cells(reader: Any, name: str) -> bool:
+    """Whether a sheet holds any cell (calamine gives an empty sheet no rows)."""
+    return bool(reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string").total_height)
+
+
 def _read_spreadsheet(
     path: Path, display: str, columns: ColumnMap, *, platform_given: bool, sheet: str | None, digest: bool
 ) -> RawTable:
@@ -225,6 +235,8 @@ def _read_spreadsheet(
         # skip_rows=0 keeps the empty rows above the first filled one, so frame row i is sheet row i + 1 (by
         # default calamine starts at the first filled row, and the row numbers of rejects would be off).
         table = reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string").to_polars()
+        # With no sheet named, the other sheets that hold anything are left unread: the user is told.
+        unread = [] if sheet is not None else [n for n in names[1:] if _has_cells(reader, n)]
     except DataError:
         raise
     except Exception as exc:  # calamine reports damaged books with several exception types
@@ -239,12 +251,16 @@ def _read_spreadsheet(
     top = [[_cell_text(v) for v in row] for row in table.slice(start, SEARCH_ROWS + 2).rows()]
     header: HeaderBlock | None = columns.find_header(top)
     where = f"{display} (лист «{chosen}»)"
+    if header is None and unread:
+        raise DataError(
+            f"{where}: первый лист книги пуст, а данные есть на других ({_quoted(unread)}); укажите нужный лист как "
+            "sheet в [[sources]] или сделайте его в книге первым."
+        )
     if header is None:
         raise _no_header(where)
     if len(names) > 1:
-        listed = ", ".join(f"«{n}»" for n in names)
         _require_known_header(
-            columns, header, where, f"в книге есть листы {listed} — укажите нужный как sheet в [[sources]]"
+            columns, header, where, f"в книге есть листы {_quoted(names)} — укажите нужный как sheet в [[sources]]"
         )
     positions = columns.resolve(header.names, where, platform_given=platform_given)
     fields = table.columns
@@ -255,7 +271,12 @@ def _read_spreadsheet(
         .filter(any_of(pl.col(field).is_not_null() for field in fields))
     )
     frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, [_NO_ROW_REASON])
-    return RawTable(frame, frozenset(positions), facts, sheet=chosen)
+    warnings = (
+        f"{display}: прочитан только первый лист книги, «{chosen}», а данные есть и на других ({_quoted(unread)}); "
+        "чтобы прочитать другой лист, укажите его как sheet в [[sources]], чтобы все — сохраните каждый лист "
+        "отдельным файлом.",
+    )
+    return RawTable(frame, frozenset(positions), facts, sheet=chosen, warnings=warnings if unread else ())
 
 
 def _read_parquet(

@@ -18,10 +18,11 @@ from pydantic import BaseModel, Field, ValidationError
 from adoption_cli import __version__
 from adoption_cli.config import Settings
 from adoption_cli.dataset import BranchMerge, FileLoad
-from adoption_cli.schema import READABLE_SUFFIXES, Kind
+from adoption_cli.schema import Kind
+from adoption_cli.sources.discovery import STORE_MANIFEST, is_data_file
 from adoption_cli.store.cards import CardShard
 
-MANIFEST_NAME = "manifest.json"
+MANIFEST_NAME = STORE_MANIFEST  # discovery passes over a folder that holds one
 # Bumped whenever the layout or the meaning of a stored column changes: older stores are rebuilt.
 FORMAT_VERSION = 4
 
@@ -136,7 +137,9 @@ def sha256_of(path: Path) -> str:
 
 
 def candidate_files(data_dir: Path, store_dir: Path) -> dict[str, os.stat_result]:
-    """Every file the loader could read: readable suffixes, outside hidden folders and the store itself."""
+    """Every data file outside hidden folders and the store itself: a file the loader could read, or one a
+    load warning names (.xls, an archive, no extension…), so that a new one makes the store stale and is told.
+    Hidden files and the lock files Excel leaves next to an open workbook (~$name.xlsx) do not count."""
     store = store_dir.resolve()
     found: dict[str, os.stat_result] = {}
     for root, dirs, files in os.walk(data_dir):
@@ -144,10 +147,8 @@ def candidate_files(data_dir: Path, store_dir: Path) -> dict[str, os.stat_result
         dirs[:] = [d for d in dirs if not d.startswith(".") and (here / d).resolve() != store]
         for name in files:
             path = here / name
-            # hidden files and the lock files Excel leaves next to an open workbook (~$name.xlsx)
-            if name.startswith((".", "~$")) or path.suffix.lower() not in READABLE_SUFFIXES:
-                continue
-            found[path.relative_to(data_dir).as_posix()] = path.stat()
+            if is_data_file(path):
+                found[path.relative_to(data_dir).as_posix()] = path.stat()
     return found
 
 

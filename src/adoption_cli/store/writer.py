@@ -37,6 +37,7 @@ from adoption_cli.errors import DataError
 from adoption_cli.metrics.activity_base import activity_records, user_grain_active
 from adoption_cli.periods import parse_month
 from adoption_cli.schema import Kind
+from adoption_cli.sources.loader import repeated_stats
 from adoption_cli.store.cards import SCHOOL_CARDS, write_cards
 from adoption_cli.store.derived import DerivedTables
 from adoption_cli.store.indicator import INDICATOR
@@ -95,6 +96,7 @@ class IngestResult(BaseModel):
     rejected: int
     user_day_partitions: int  # platform/month partitions of daily activity recomputed
     seconds: float
+    warnings: list[str] = []  # the store's load report warnings: what every command reading it tells
 
 
 def ingest(data_dir: Path, settings: Settings, store_dir: Path, *, progress: Progress | None = None) -> IngestResult:
@@ -298,7 +300,7 @@ class _Run:
             ingested_at=now_iso(),
             schools=base.schools if base and not rebuilt else [],
             branches_merged=base.branches_merged if base else [],
-            warnings=warnings,
+            warnings=list(warnings),
             user_days=dict(base.user_days) if base and not rebuilt else {},
             monthly_active=dict(base.monthly_active) if base and not rebuilt else {},
             active_exceptions=dict(base.active_exceptions) if base and not rebuilt else {},
@@ -327,6 +329,16 @@ class _Run:
         # the loader's order (registry first) for the files it reads, then the rest by path
         manifest.files = sorted(entries.values(), key=lambda e: (order.get(e.path, len(order)), e.path))
         manifest.kinds = sorted({e.load.kind for e in manifest.files if e.load is not None})
+        # what the loader would tell: discovery's warnings, each file's own, then rows of school statistics in
+        # several files — from the stored parts, since an unchanged file is not read again
+        manifest.warnings += [warning for e in manifest.files if e.load is not None for warning in e.load.warnings]
+        manifest.warnings += repeated_stats(
+            [
+                (e.path, e.load.platforms, scan(self.store_dir, e.parts, Kind.SCHOOL_STATS.value))
+                for e in manifest.files
+                if e.load is not None and e.load.kind == Kind.SCHOOL_STATS
+            ]
+        )
         return manifest, touched
 
     def _load(self, sources: list[SourceSpec]) -> Dataset:
@@ -530,6 +542,7 @@ class _Run:
             rejected=sum(f.rejected for f in loads),
             user_day_partitions=user_day_partitions,
             seconds=0.0,
+            warnings=manifest.warnings,
         )
 
 

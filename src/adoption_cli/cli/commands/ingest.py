@@ -26,6 +26,8 @@ def command(data: DataOpt = None, config: ConfigOpt = None, store: StoreOpt = No
     data_dir, settings = open_settings(data, config=config)
     store_dir = store or default_store_dir(data_dir)
     result = ingest(data_dir, settings, store_dir, progress=lambda step: env.detail(f"… {step}"))
+    for warning in result.warnings:
+        env.warn(warning)
     lang = env.lang
     lines = [
         env.t(f"Хранилище: {store_dir}", f"Store: {store_dir}"),
