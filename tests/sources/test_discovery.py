@@ -117,6 +117,17 @@ def test_glob_matching_nothing(tmp_path: Path) -> None:
         load(tmp_path)
 
 
+@pytest.mark.parametrize(("pattern", "why"), [("", "пустой шаблон"), ("/srv/выгрузки/*.csv", "абсолютный путь")])
+def test_a_pattern_pathlib_refuses_is_explained_in_russian(tmp_path: Path, pattern: str, why: str) -> None:
+    """pathlib's reasons («Non-relative patterns are unsupported», «Unacceptable pattern») are English."""
+    write_registry(tmp_path)
+    write_manifest(tmp_path, {"path": pattern, "kind": "schools"})
+    with pytest.raises(DataError) as error:
+        load(tmp_path)
+    assert error.value.message.startswith(f"adoption.toml: шаблон path = «{pattern}» не годится ({why}); укажите")
+    assert "pattern" not in error.value.message
+
+
 def test_same_file_matched_by_two_sources(tmp_path: Path) -> None:
     write_registry(tmp_path)
     write_manifest(tmp_path, {"path": "*.csv", "kind": "schools"}, {"path": "school*.csv", "kind": "schools"})

@@ -87,10 +87,11 @@ def _from_manifest(data_dir: Path, specs: tuple[SourceSpec, ...]) -> list[Source
     for spec in specs:
         try:
             matched = sorted(p for p in data_dir.glob(spec.path) if _is_candidate(p))
-        except (ValueError, NotImplementedError) as exc:
+        except (ValueError, NotImplementedError) as exc:  # (pathlib's reason is English: said in Russian here)
+            why = "пустой шаблон" if not spec.path.strip() else "абсолютный путь"
             raise DataError(
-                f"{CONFIG_FILE_NAME}: шаблон path = «{spec.path}» не годится ({exc}); "
-                "укажите путь относительно папки данных."
+                f"{CONFIG_FILE_NAME}: шаблон path = «{spec.path}» не годится ({why}); "
+                'укажите путь относительно папки данных, например path = "выгрузки/*.csv".'
             ) from exc
         if not matched:
             raise DataError(
