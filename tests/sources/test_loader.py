@@ -82,6 +82,22 @@ def test_a_dash_for_a_total_keeps_the_school_without_it(tmp_path: Path) -> None:
     assert dataset.frame(Kind.SCHOOL_STATS).collect().select("registered", "active").rows() == [(None, 7)]
 
 
+def test_a_registry_without_a_school_is_said(tmp_path: Path) -> None:
+    """A header-only (or wholly rejected) registry loads, but every export row is then of an unknown school:
+    every command says so, instead of each metric reporting «no data» for exports that are there."""
+    write(tmp_path / "schools.csv", f"{REGISTRY_HEADER}\n")
+    write(
+        tmp_path / "myschool_events.csv",
+        f"platform,user_id,role,school_id,ts\nmyschool,u1,teacher,{INN_A},2024-09-02\n",
+    )
+    dataset = load(tmp_path)
+    assert file_load(dataset, "myschool_events.csv").unknown_school == 1
+    assert dataset.report.warnings == [
+        "schools.csv: в реестре школ не загружено ни одной школы — строки всех выгрузок окажутся «неизвестная "
+        "школа» и не войдут в метрики; проверьте файл реестра (adoption validate)."
+    ]
+
+
 def test_one_inn_in_two_registry_files_is_summed_and_said(tmp_path: Path) -> None:
     """Two versions of the registry (schools.csv and schools.2023.csv, both schools.*) merge like branches
     and double the totals: every command is told, on the later file. Branches within one file are not."""

@@ -405,6 +405,13 @@ def load_dataset(
         frames[Kind.SCHOOLS] = [schools]
         rejects += registry_rejects
         school_ids = schools.select("school_id").collect().to_series()
+        if school_ids.is_empty():
+            # Every row of every export would count as «unknown school», and each metric say «no data».
+            files = ", ".join(part.source.display for part in registry)
+            report.warnings.append(
+                f"{files}: в реестре школ не загружено ни одной школы — строки всех выгрузок окажутся «неизвестная "
+                "школа» и не войдут в метрики; проверьте файл реестра (adoption validate)."
+            )
         ctx = replace(ctx, school_ids=school_ids)
         school_dtype = pl.Enum(school_ids.unique().sort())
     for source in found.files:
