@@ -68,6 +68,14 @@ def test_mixed_encoding_is_an_error(tmp_path: Path) -> None:
         inspect_text(path, "f.csv")
 
 
+def test_a_utf8_file_cut_mid_character_is_said_to_be_cut(tmp_path: Path) -> None:
+    """All valid UTF-8 but for a last character begun and not finished: a copy cut short, not «mixed»."""
+    path = tmp_path / "f.csv"
+    path.write_bytes("Наименование;ИНН\nШкола;1\nШкола".encode()[:-1])
+    with pytest.raises(DataError, match=r"^f\.csv: файл обрывается посреди символа"):
+        inspect_text(path, "f.csv")
+
+
 def test_undecodable_bytes_are_an_error(tmp_path: Path) -> None:
     path = tmp_path / "f.csv"
     path.write_bytes(b"a;b\n\x98;1\n")  # 0x98 is unassigned in cp1251 and invalid UTF-8

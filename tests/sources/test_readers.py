@@ -174,6 +174,20 @@ def test_any_of_thousands_of_conditions_is_a_tree_of_at_most_eight() -> None:
     assert frame.select(tree).to_series().to_list() == [False, True]
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('[{"user_id": "1", "role": "teacher", "school_id": "2310031475"}]', "JSON"),
+        ("<!DOCTYPE html><html><body><table><tr><td>ИНН</td></tr></table></body></html>", "страница HTML или XML"),
+    ],
+)
+def test_json_or_html_saved_as_csv_is_named(tmp_path: Path, text: str, said: str) -> None:
+    write_registry(tmp_path)
+    write(tmp_path / "myschool_events.csv", f"\n  {text}\n")
+    with pytest.raises(DataError, match=rf"^myschool_events\.csv: это не таблица, а {said}; выгрузите"):
+        load(tmp_path)
+
+
 def test_megabyte_field(tmp_path: Path) -> None:
     huge = "Ш" * 1_000_000
     write(tmp_path / "schools.csv", f"{REGISTRY_HEADER}\n{INN_A},{huge},b,municipal,1,1\n{huge},n,m,state,1,1\n")

@@ -135,14 +135,21 @@ def inspect_text(path: Path, display: str, *, digest: bool = True) -> TextFile:
                     valid = chunk[: max(exc.start, 0)]
                     utf8_chars += len(valid) - len(valid.decode(UTF8, errors="ignore"))
                     utf8_ok = False
+        cut_short = False
         if utf8_ok and encoding != UTF16:
             try:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
-                utf8_ok = False
+                # Valid UTF-8 to the last bytes, which begin a character they do not finish: the file was cut.
+                utf8_ok, cut_short = False, True
     if size == 0:
         raise DataError(f"{display}: файл пуст (0 байт); выгрузите его заново или уберите из папки данных.")
     if encoding != UTF16 and not utf8_ok:
+        if cut_short and utf8_chars >= _MIXED_AFTER_CHARS:
+            raise DataError(
+                f"{display}: файл обрывается посреди символа — похоже, выгрузка не дописана или скопирована не "
+                "целиком; выгрузите его заново."
+            )
         if utf8_chars >= _MIXED_AFTER_CHARS:
             raise DataError(
                 f"{display}: файл в смешанной кодировке (начало в UTF-8, дальше нет); пересохраните его в UTF-8."

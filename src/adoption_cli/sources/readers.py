@@ -118,12 +118,23 @@ def _select(frame: pl.LazyFrame, sources: dict[str, str], extra: Sequence[pl.Exp
     return frame.select(pl.col(ROW).cast(pl.Int64), *extra, *(pl.col(src).alias(name) for name, src in sources.items()))
 
 
+def _refuse_markup(sample: str, display: str) -> None:
+    """JSON or HTML/XML saved under a table's name: say so, instead of «no required column» (its `,` and
+    quotes would otherwise be sniffed as a table)."""
+    start = sample.lstrip()[:1]
+    if start in ("{", "["):
+        raise DataError(f"{display}: это не таблица, а JSON; выгрузите данные в CSV или XLSX.")
+    if start == "<":
+        raise DataError(f"{display}: это не таблица, а страница HTML или XML; выгрузите данные в CSV или XLSX.")
+
+
 def _read_delimited(
     path: Path, display: str, columns: ColumnMap, *, platform_given: bool, digest: bool, spare_columns: int | None
 ) -> RawTable:
     text = inspect_text(path, display, digest=digest)
     source = utf8_source(path, text.encoding, display)
     sample = read_sample(source, display)
+    _refuse_markup(sample, display)
     default = "\t" if path.suffix.lower() == ".tsv" else ","
     separator = sniff_separator(sample, columns.best_header_matches, default)
     records = split_records(sample, separator)
