@@ -91,8 +91,7 @@ class ColumnMap:
         non_blank = [i for i, row in enumerate(rows) if any(_filled(cell) for cell in row)]
         if not non_blank:
             return None
-        candidates = [self._block(rows, index) for index, row in enumerate(rows[:SEARCH_ROWS])]
-        found = [block for block in candidates if block is not None]
+        found = [block for index in range(min(len(rows), SEARCH_ROWS)) if (block := self._block(rows, index))]
         if found:
             # A metadata row above the table («Платформа | ЦПУ | Период | 09.2024») names two columns too:
             # the first row that has every required column wins over it.

@@ -215,38 +215,33 @@ def read_sample(path: Path, display: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def split_records(sample: str, separator: str, limit: int = 200) -> list[list[str]]:
-    """The first records of a sample as the csv module splits them (quotes respected)."""
+def _records(sample: str, separator: str, limit: int) -> list[tuple[list[str], int]]:
+    """The first records of a sample as the csv module splits them (quotes respected), each with the number
+    of the sample's lines read up to its end (a quoted value may span lines)."""
     previous = csv.field_size_limit(SAMPLE_BYTES * 4)
-    rows: list[list[str]] = []
+    records: list[tuple[list[str], int]] = []
     try:
         reader = csv.reader(io.StringIO(sample, newline=""), delimiter=separator, quotechar='"', strict=False)
         for row in reader:
-            rows.append(row)
-            if len(rows) >= limit:
+            records.append((row, reader.line_num))
+            if len(records) >= limit:
                 break
     except csv.Error:
         pass  # the sample ends inside a quoted field: what was read so far is enough to sniff
     finally:
         csv.field_size_limit(previous)
-    return rows
+    return records
+
+
+def split_records(sample: str, separator: str, limit: int = 200) -> list[list[str]]:
+    """The first records of a sample as the csv module splits them (quotes respected)."""
+    return [row for row, _ in _records(sample, separator, limit)]
 
 
 def record_lines(sample: str, separator: str, records: int) -> int:
     """How many lines of the sample its first `records` records take (a quoted value may span lines)."""
-    if records <= 0:
-        return 0
-    previous = csv.field_size_limit(SAMPLE_BYTES * 4)
-    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=separator, quotechar='"', strict=False)
-    try:
-        for number, _ in enumerate(reader, start=1):
-            if number == records:
-                break
-    except csv.Error:
-        pass
-    finally:
-        csv.field_size_limit(previous)
-    return reader.line_num
+    read = _records(sample, separator, records) if records > 0 else []
+    return read[-1][1] if read else 0
 
 
 def sniff_separator(

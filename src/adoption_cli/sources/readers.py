@@ -179,7 +179,7 @@ def _read_delimited(
                 has_header=False,
                 separator=separator,
                 quote_char='"',
-                eol_char=line_end(sample),
+                eol_char=eol,
                 skip_lines=skip,
                 n_rows=limit,
                 schema=dict.fromkeys(fields, pl.String),
