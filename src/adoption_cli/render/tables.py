@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from adoption_cli.cli.environment import Lang, current
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 Align = Literal["left", "right", "center"]
+T = TypeVar("T", bound="Table")
 
 MET = "✔"
 NOT_MET = "✘"
@@ -65,11 +66,7 @@ def make_table(
     env = current()
     headers = [column.en if env.lang == "en" else column.ru for column in columns]
     footers = list(footer) if footer is not None else None
-    table = FittingTable(**_table_style(title, caption, footers))
-    for index, column in enumerate(columns):
-        _add_column(table, headers[index], column, footers, index, width=None)
-    for row in rows:
-        table.add_row(*row)
+    table = _filled(FittingTable(**_table_style(title, caption, footers)), headers, columns, rows, footers)
     # The compact twin, shown when this table is too wide: values without their unit, header-bound columns as
     # narrow as their values, and a rule instead of two spaces between columns (see _table_style).
     compact_rows = [[column.compact(cell, env.lang) for column, cell in zip(columns, row, strict=True)] for row in rows]
@@ -78,15 +75,33 @@ def make_table(
         if footers is not None
         else None
     )
-    compact = Table(**_table_style(title, caption, compact_footers, compact=True))
+    table.compact = _filled(
+        Table(**_table_style(title, caption, compact_footers, compact=True)),
+        headers,
+        columns,
+        compact_rows,
+        compact_footers,
+        narrow=True,
+    )
+    return table
+
+
+def _filled(
+    table: T,
+    headers: Sequence[str],
+    columns: Sequence[Col],
+    rows: Sequence[Sequence[str]],
+    footers: list[str] | None,
+    *,
+    narrow: bool = False,
+) -> T:
+    """`table` with its columns and rows; `narrow`: each header-bound column as narrow as its values."""
     for index, column in enumerate(columns):
-        cells = [row[index] for row in compact_rows] + (compact_footers or [])[index : index + 1]
-        _add_column(
-            compact, headers[index], column, compact_footers, index, width=_header_bound_width(headers[index], cells)
-        )
-    for row in compact_rows:
-        compact.add_row(*row)
-    table.compact = compact
+        cells = [row[index] for row in rows] + (footers or [])[index : index + 1]
+        width = _header_bound_width(headers[index], cells) if narrow else None
+        _add_column(table, headers[index], column, footers, index, width=width)
+    for row in rows:
+        table.add_row(*row)
     return table
 
 
