@@ -125,10 +125,11 @@ def test_a_quote_left_open_mid_file_rejects_the_row_that_swallowed_the_next_line
         f'{INN_B};"МБОУ СОШ № 4";г. Сочи;муниципальная;10;100',
         f'{INN_A};МБОУ "Гимназия" № 5;г. Сочи;муниципальная;10;100',  # inner quotes in pairs: fine
         f'{INN_B};"Школа на два\nабзаца";г. Сочи;муниципальная;10;100',  # a value on two lines: fine
+        f'{INN_B};"МБОУ ""СОШ; № 8""\nкорпус 1";г. Сочи;муниципальная;10;100',  # also with a separator in it
     ]
     write(tmp_path / "schools.csv", "\n".join(lines) + "\n")
     loaded = file_load(load(tmp_path), "schools.csv")
-    assert (loaded.rows, loaded.loaded, loaded.rejected_by_reason) == (4, 3, {"unclosed_quote": 1})
+    assert (loaded.rows, loaded.loaded, loaded.rejected_by_reason) == (5, 4, {"unclosed_quote": 1})
     assert rejects(tmp_path) == [("schools.csv", 2, "*", None, "unclosed_quote")]
 
 
