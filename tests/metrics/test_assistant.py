@@ -111,7 +111,12 @@ def test_blocked_accounts_no_total_and_capped_shares() -> None:
         accounts=[account("assistant", "s3", "student", A, status="blocked")],
     )
     result = compute_assistant(ds, SEPT, defaults())
-    assert [(s.school_id, s.students_active, s.share_pct) for s in result.schools] == [(A, 2, 100.0)]
+    # B and C are listed with their own active students but no share, and left out of the region.
+    assert [(s.school_id, s.students_total, s.students_active, s.share_pct) for s in result.schools] == [
+        (A, 1, 2, 100.0),
+        (B, None, 1, None),
+        (C, 0, 1, None),
+    ]
     assert (result.region.students_total, result.region.students_active, result.region.share_pct) == (1, 2, 100.0)
     assert (result.data_quality.no_total, result.data_quality.capped_schools) == (2, 1)
 

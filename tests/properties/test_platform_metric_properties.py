@@ -101,7 +101,10 @@ def test_assistant_shares_bounds_and_region_from_municipalities(schools_spec, ev
     for summary in (result.region, *result.municipalities):
         _check_assistant(summary)
     for s in result.schools:
-        _check_share(s.share_pct, s.students_total)
+        _check_share(s.share_pct, s.students_total or 0)
+    # Every population school is listed; those without a positive total are the ones counted in no_total.
+    judged = [s for s in result.schools if s.students_total]
+    assert result.data_quality.no_total == len(result.schools) - len(judged)
     munis = result.municipalities
     assert result.region.students_total == sum(m.students_total for m in munis)
     active = [m.students_active for m in munis]
@@ -109,8 +112,8 @@ def test_assistant_shares_bounds_and_region_from_municipalities(schools_spec, ev
     if result.grain == "school":
         assert result.region.students_active == sum(active)
     for m in munis:
-        schools = [s for s in result.schools if s.municipality == m.name]
-        assert m.students_total == sum(s.students_total for s in schools)
+        schools = [s for s in judged if s.municipality == m.name]
+        assert m.students_total == sum(s.students_total or 0 for s in schools)
         assert m.students_active <= sum(s.students_active for s in schools)
 
 

@@ -37,9 +37,9 @@ class SchoolAssistant(BaseModel):
     school_id: str
     name: str
     municipality: str
-    students_total: int
+    students_total: int | None  # null: the registry has no ОО-1 figure
     students_active: int
-    share_pct: float | None
+    share_pct: float | None  # null without a positive total (the school is in `data_quality.no_total`)
 
 
 class AssistantQuality(BaseModel):
@@ -85,7 +85,8 @@ def build_result(
     target = settings.assistant.target_for(period.month_key)
     region_total, region_active = _level(counts, "region").get(REGION_KEY, (0, 0))
     by_municipality = _level(counts, "municipality")
-    judged = _judged_schools(counts, schools)
+    listed = _listed_schools(counts, schools)
+    judged = listed.filter(pl.col("students_total") > 0)
     return AssistantResult(
         period=PeriodInfo.of(period),
         target_pct=target,
@@ -99,18 +100,19 @@ def build_result(
             for name in sorted(schools["municipality"].unique().to_list())
         ],
         schools=[
-            SchoolAssistant(**row, share_pct=pct(row["students_active"], row["students_total"]))
-            for row in judged.iter_rows(named=True)
+            SchoolAssistant(**row, share_pct=pct(row["students_active"], row["students_total"] or 0))
+            for row in listed.iter_rows(named=True)
         ],
         data_quality=AssistantQuality(
-            no_total=schools.height - judged.height,
+            no_total=listed.height - judged.height,
             capped_schools=judged.filter(pl.col("students_active") > pl.col("students_total")).height,
         ),
     )
 
 
-def _judged_schools(counts: pl.DataFrame, schools: pl.DataFrame) -> pl.DataFrame:
-    """Schools with a positive denominator, with their own (school-level) active students."""
+def _listed_schools(counts: pl.DataFrame, schools: pl.DataFrame) -> pl.DataFrame:
+    """Every population school with its ОО-1 denominator (0 or null where the registry has it so) and its
+    own (school-level) active students."""
     return (
         schools.join(counts.filter(pl.col("level") == "school"), left_on="school_id", right_on="key", how="inner")
         .select(

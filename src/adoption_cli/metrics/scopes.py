@@ -3,8 +3,10 @@
 A user-grain platform is counted in distinct users at every level: a student active in two schools of
 one municipality counts at each school, once in the municipality and once in the region. A school-grain
 platform gives only per-school figures, so higher levels are their sums (an upper bound of the distinct
-users). Only schools whose ОО-1 total of a role is positive count for that role, in the numerator AND
-the denominator: a school without a total cannot be judged, and its users would inflate the share.
+users). Only schools whose ОО-1 total of a role is positive count for that role in a municipality and
+the region, in the numerator AND the denominator: a school without a total cannot be judged, and its users
+would inflate the share. Its own row still has its active users (and a total of 0 or null), so that a
+list of schools can show it.
 """
 
 from __future__ import annotations
@@ -40,36 +42,51 @@ def schools_in_scope(schools: pl.LazyFrame, municipality: str | None) -> pl.Lazy
     return schools if municipality is None else schools.filter(pl.col("municipality") == municipality)
 
 
-_LEVELS = (("school", pl.col("school_id")), ("municipality", pl.col("municipality")), ("region", pl.lit(REGION_KEY)))
+_SCHOOL = (("school", pl.col("school_id")),)
+_ABOVE = (("municipality", pl.col("municipality")), ("region", pl.lit(REGION_KEY)))
+_LEVELS = _SCHOOL + _ABOVE
 
 
-def _by_level(frame: pl.LazyFrame, value: pl.Expr) -> pl.LazyFrame:
-    """(school_id, municipality, role, …) -> (level, key, role, value) at the three levels."""
+def _by_level(frame: pl.LazyFrame, value: pl.Expr, levels: Sequence[tuple[str, pl.Expr]] = _LEVELS) -> pl.LazyFrame:
+    """(school_id, municipality, role, …) -> (level, key, role, value) at the given levels (all three)."""
     parts = [
         frame.with_columns(key.alias("key"))
         .group_by("key", "role")
         .agg(value)
         .with_columns(pl.lit(level).alias("level"))
-        for level, key in _LEVELS
+        for level, key in levels
     ]
     return pl.concat(parts, how="diagonal")
 
 
-def _level_groups(pairs: pl.LazyFrame) -> pl.LazyFrame:
-    """(school_id, municipality, role) -> (school_id, role, level, key): each pair in its school, its
-    municipality and the region."""
+def _level_groups(every: pl.LazyFrame, judged: pl.LazyFrame) -> pl.LazyFrame:
+    """(school_id, municipality, role) -> (school_id, role, level, key): each pair of `every` in its school,
+    each pair of `judged` also in its municipality and the region."""
     return pl.concat(
-        [pairs.select("school_id", "role", pl.lit(level).alias("level"), key.alias("key")) for level, key in _LEVELS]
+        [
+            pairs.select("school_id", "role", pl.lit(level).alias("level"), key.alias("key"))
+            for pairs, levels in ((every, _SCHOOL), (judged, _ABOVE))
+            for level, key in levels
+        ]
     )
 
 
 def role_totals(schools: pl.LazyFrame, total_columns: Mapping[str, str]) -> pl.LazyFrame:
-    """(school_id, municipality, role, total) for every school and role whose ОО-1 total is positive."""
+    """(school_id, municipality, role, total) for every school and counted role; total is 0 or null where
+    the ОО-1 figure is."""
     parts = [
         schools.select("school_id", "municipality", pl.lit(role).alias("role"), pl.col(column).alias("total"))
         for role, column in total_columns.items()
     ]
-    return pl.concat(parts, how="vertical").filter(pl.col("total") > 0)
+    return pl.concat(parts, how="vertical")
+
+
+_ACTIVE_SUM = pl.col("active").sum().cast(pl.Int64)
+_TOTAL_SUM = pl.col("total").sum().cast(pl.Int64)
+
+
+def _judged(totals: pl.LazyFrame) -> pl.LazyFrame:
+    return totals.filter(pl.col("total") > 0)
 
 
 def scope_counts(
@@ -78,18 +95,30 @@ def scope_counts(
     """(level, key, role, total, active) at school, municipality and region level.
 
     `schools` are the schools in scope (school_id, municipality and the total columns); `total_columns`
-    maps each counted role to its ОО-1 column. Rows exist for every level/key/role with a positive total.
+    maps each counted role to its ОО-1 column. Rows exist for every school and role (total 0 or null where
+    the ОО-1 figure is), and for every municipality/region and role with a positive total; a municipality
+    and the region count only the schools with a positive total of the role.
     """
     totals = role_totals(schools, total_columns)
+    judged = _judged(totals)
     if platform_grain(dataset, platform) == "user":
-        active = distinct_active(dataset, period, [platform], _level_groups(totals), _KEYS)
+        active = distinct_active(dataset, period, [platform], _level_groups(totals, judged), _KEYS)
     else:
         per_school = school_grain_active(dataset, period, platforms=[platform]).join(
-            totals.select("school_id", "municipality", "role"), on=["school_id", "role"], how="inner"
+            totals.select("school_id", "municipality", "role", "total"), on=["school_id", "role"], how="inner"
         )
-        active = _by_level(per_school, pl.col("active").sum().cast(pl.Int64))
+        active = pl.concat(
+            [
+                _by_level(per_school, _ACTIVE_SUM, _SCHOOL),
+                _by_level(_judged(per_school), _ACTIVE_SUM, _ABOVE),
+            ],
+            how="diagonal",
+        )
     return (
-        _by_level(totals, pl.col("total").sum().cast(pl.Int64))
+        pl.concat(
+            [_by_level(totals, pl.col("total").first().cast(pl.Int64), _SCHOOL), _by_level(judged, _TOTAL_SUM, _ABOVE)],
+            how="diagonal",
+        )
         .join(active, on=list(_KEYS), how="left")
         .with_columns(pl.col("active").fill_null(0))
         .select(*_KEYS, "total", "active")

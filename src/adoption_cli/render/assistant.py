@@ -64,7 +64,8 @@ def assistant_table(result: AssistantResult) -> Table:
         period_text(result.period),
         active_rule_text(result),
         env.t(
-            f"Знаменатель: численность обучающихся по ОО-1 ({result.denominator}); "
+            # (the only denominator the settings allow is the ОО-1 student total: its key says nothing more)
+            "Знаменатель: численность обучающихся по ОО-1; "
             f"{ownership_text(result.ownership)}; школы без численности не учтены: {result.data_quality.no_total}.",
             f"Denominator: OO-1 students ({result.denominator}); {ownership_text(result.ownership)}; "
             f"schools without a total left out: {result.data_quality.no_total}.",

@@ -62,7 +62,7 @@ def assistant_sheet(data: ReportInput, t: Texts) -> Sheet:
             f"By school (schools without an OO-1 total are not judged: {result.data_quality.no_total})",
         ),
         fills=(Fill("share", threshold=result.target_pct),),
-        empty=t("Нет школ с численностью обучающихся.", "No schools with a student total."),
+        empty=t("Нет школ.", "No schools."),
     )
     return Sheet(
         name, heading=(*heading, grain_line(result.grain, t)), blocks=(municipalities, schools), charts=(chart,)
