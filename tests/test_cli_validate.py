@@ -144,6 +144,17 @@ def test_table_shows_values_literally_and_hides_user_ids(data: str) -> None:
     assert "12\u202f345" in out
 
 
+def test_table_shows_a_dash_read_as_empty(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """«—» in a required cell is read as empty and rejected as missing_value; the table shows the «—» the
+    file holds (as the CSV of rejects does), not «(пусто)»."""
+    dash = RejectExample(row=4, column="active", value="—", reason="missing_value")
+    load = FileLoad(path="assistant_stats.csv", kind="school_stats", rows=3, loaded=2, rejected=1, examples=[dash])
+    serve(monkeypatch, Dataset(data_dir=Path("exports"), report=LoadReport(files=[load]), rejects=REJECTS))
+    out = invoke("validate", "--data", str(tmp_path)).stdout
+    assert "—" in out.split("Первые из них:")[1]
+    assert "(пусто)" not in out
+
+
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_table_snapshot(data: str, lang: str) -> None:
     result = invoke("validate", "--data", data, "--lang", lang)

@@ -74,12 +74,13 @@ def files_table(report: LoadReport, title: str) -> RenderableType:
 
 
 def _example_value(example: RejectExample, lang: Lang) -> str:
-    # A missing value has nothing to hide: the reader may record it as None like a withheld user id.
-    if example.reason == MISSING_VALUE or (example.value is not None and not example.value.strip()):
+    # A cell read as empty may still hold something to show («—»). A missing value has nothing to hide: the
+    # reader may record it as None like a withheld user id.
+    if example.value is not None and example.value.strip():
+        return text_cell(example.value)
+    if example.reason == MISSING_VALUE or example.value is not None:
         return "(пусто)" if lang == "ru" else "(empty)"
-    if example.value is None:
-        return "(скрыто)" if lang == "ru" else "(hidden)"
-    return text_cell(example.value)
+    return "(скрыто)" if lang == "ru" else "(hidden)"
 
 
 def rejects_view(file: FileLoad, label: ReasonLabel) -> RenderableType:
