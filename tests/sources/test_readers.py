@@ -98,6 +98,39 @@ def test_ragged_row_is_rejected_not_truncated(tmp_path: Path) -> None:
     assert frame.select("teachers_total", "students_total").row(0) == (None, None)
 
 
+def test_rows_of_whitespace_only_are_skipped_like_blank_ones(tmp_path: Path) -> None:
+    """Spaces, NBSP and tabs in every cell (a row someone cleared with the space bar) carry no data: skipped
+    and not counted, row numbers unchanged. A blank required cell in a filled row is still missing."""
+    text = (
+        f"{REGISTRY_HEADER}\n"
+        f"{INN_A},Школа 1,МО,municipal,1,1\n"  # row 2
+        " , \u00a0,\t,  ,,\n"  # row 3: whitespace only
+        "\u00a0\u00a0,,,,,\n"  # row 4
+        f"{INN_B}, \u00a0 ,МО,state,1,1\n"  # row 5: only the name is blank
+        f"{INN_B},Школа 2,МО,state,1,1,  ,\t\n"  # row 6: extra fields of whitespace lose nothing
+    )
+    write(tmp_path / "schools.csv", text)
+    assert rejects(tmp_path) == [("schools.csv", 5, "name", " \u00a0 ", "missing_value")]
+    loaded = file_load(load(tmp_path), "schools.csv")
+    assert (loaded.rows, loaded.loaded, loaded.rejected) == (3, 2, 1)
+
+
+def test_rows_of_whitespace_only_are_skipped_where_the_short_cut_reads_the_rest(tmp_path: Path) -> None:
+    """An export the short cut of fast_rows reads: the blank rows go the general way and are skipped there."""
+    write_registry(tmp_path)
+    good = [f"sferum,{n},teacher,{INN_A},2024-09-02T08:00:00" for n in range(20)]
+    lines = ["platform,user_id,role,school_id,ts", *good[:10], "  ,\t, , ,\u00a0", *good[10:], "sferum,77,teacher, ,"]
+    write(tmp_path / "sferum_events.csv", "\n".join(lines) + "\n")
+    loaded = file_load(load(tmp_path), "sferum_events.csv")
+    assert (loaded.rows, loaded.loaded, loaded.rejected) == (21, 20, 1)
+    assert rejects(tmp_path) == [("sferum_events.csv", 23, "school_id", " ", "missing_value")]
+
+
+def test_a_row_blank_in_the_columns_read_but_noted_elsewhere_is_not_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "schools.csv", f"{REGISTRY_HEADER},Примечание\n{INN_A},a,b,municipal,1,1,\n , , , , , ,закрыта\n")
+    assert rejects(tmp_path) == [("schools.csv", 3, "school_id", " ", "missing_value")]
+
+
 @pytest.mark.parametrize("good_rows", [0, 3])  # Polars reports the first data row differently from later ones
 def test_row_far_longer_than_header_fails_loudly(tmp_path: Path, good_rows: int) -> None:
     good = f"{INN_B},c,d,state,1,1\n" * good_rows
@@ -278,6 +311,22 @@ def test_xlsx_many_empty_rows_above_the_header(tmp_path: Path) -> None:
     rows += [[*RU_REGISTRY_HEADER], [2310031476, "Плохая", "г. Сочи", "Муниципальная", 1, 1]]
     save_book(tmp_path / "schools.xlsx", {"Лист1": rows})
     assert rejects(tmp_path) == [("schools.xlsx", 42, "school_id", "2310031476", "bad_checksum")]
+
+
+def test_xlsx_rows_of_whitespace_only_are_skipped(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        [*RU_REGISTRY_HEADER],
+        [int(INN_A), "Школа", "г. Сочи", "Муниципальная", 40, 600],  # row 2
+        ["  ", "\u00a0", "\t", None, " ", None],  # row 3: whitespace only
+        [int(INN_B), "  ", "г. Сочи", "Государственная", 1, 1],  # row 4: the name is blank
+    ]
+    save_book(tmp_path / "schools.xlsx", {"Лист1": rows})
+    # (calamine gives the name's spaces as "": openpyxl does not mark them xml:space="preserve")
+    assert [(file, row, column, reason) for file, row, column, _, reason in rejects(tmp_path)] == [
+        ("schools.xlsx", 4, "name", "missing_value")
+    ]
+    loaded = file_load(load(tmp_path), "schools.xlsx")
+    assert (loaded.rows, loaded.loaded, loaded.rejected) == (2, 1, 1)
 
 
 def test_xlsx_merged_two_row_header(tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
 """Read one export into raw string columns named canonically, with the row number a person sees.
 
-Every reader returns a LazyFrame of String columns (the canonical names found in the file), `_row` (Int64)
-and `_row_reason` (String: why the row as a whole is rejected — more values than the header, or a quote left
-open — else null). Values are parsed later, in one place.
+Every reader returns a LazyFrame of String columns (the canonical names found in the file), `_row` (Int64),
+`_row_reason` (String: why the row as a whole is rejected — more values than the header, or a quote left
+open — else null) and `_other_cells` (Boolean: whether a column the kind does not read holds anything but
+whitespace, so that the row is not blank whatever its canonical cells hold). Values are parsed later, in one
+place.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ PARQUET_SUFFIXES = (".parquet",)
 SPARE_COLUMNS = 8
 ROW = "_row"
 ROW_REASON = "_row_reason"
+OTHER_CELLS = "_other_cells"
 _NO_ROW_REASON = pl.lit(None, pl.String).alias(ROW_REASON)
 
 
@@ -114,8 +117,25 @@ def any_of(conditions: Iterable[pl.Expr]) -> pl.Expr:
     return pl.any_horizontal(level) if level else pl.lit(False)
 
 
-def _select(frame: pl.LazyFrame, sources: dict[str, str], extra: Sequence[pl.Expr]) -> pl.LazyFrame:
-    return frame.select(pl.col(ROW).cast(pl.Int64), *extra, *(pl.col(src).alias(name) for name, src in sources.items()))
+def not_blank(field: str) -> pl.Expr:
+    """Whether a cell holds anything but whitespace (spaces, NBSP, tabs: what the value rules trim away);
+    null for an empty cell."""
+    return pl.col(field).str.contains(r"\S")
+
+
+def _select(
+    frame: pl.LazyFrame, sources: dict[str, str], fields: Sequence[str], extra: Sequence[pl.Expr]
+) -> pl.LazyFrame:
+    """The canonical columns (`sources`: canonical name -> field) and `_row`, `_other_cells` over the other
+    `fields` (whitespace is blank in them too: a row of spaces is skipped as a blank one, see normalise)."""
+    read = set(sources.values())
+    others = any_of(not_blank(field) for field in fields if field not in read).fill_null(False)
+    return frame.select(
+        pl.col(ROW).cast(pl.Int64),
+        *extra,
+        others.alias(OTHER_CELLS),
+        *(pl.col(src).alias(name) for name, src in sources.items()),
+    )
 
 
 def _refuse_markup(sample: str, display: str) -> None:
@@ -154,7 +174,8 @@ def _read_delimited(
         spare_columns = SPARE_COLUMNS if any(len(r) > width for r in records[header.data_start :]) else 0
     fields = [f"_c{i}" for i in range(width + spare_columns)]
     eol = line_end(sample)
-    ragged = any_of(pl.col(field).is_not_null() for field in fields[width:]) if spare_columns else pl.lit(False)
+    # (extra fields of whitespace only are empty ones: nothing is lost)
+    ragged = any_of(not_blank(field) for field in fields[width:]) if spare_columns else pl.lit(False)
     # A quote opened and never closed makes a field swallow the lines after it: those rows are lost into one
     # cell. A cell holding a line end AND the separator is taken for that (a value typed on two lines in
     # Excel has no separator in it) and the row is rejected, so the user sees it instead of fewer rows.
@@ -191,7 +212,8 @@ def _read_delimited(
             .with_row_index(ROW, offset=header.data_start + 1)
             .filter(any_of(pl.col(field).is_not_null() for field in fields))  # blank lines carry no data
         )
-        return _select(frame, {name: fields[pos] for name, pos in positions.items()}, [row_reason.alias(ROW_REASON)])
+        read = {name: fields[pos] for name, pos in positions.items()}
+        return _select(frame, read, fields[:width], [row_reason.alias(ROW_REASON)])
 
     frame = rows(None)
     return RawTable(
@@ -281,7 +303,7 @@ def _read_spreadsheet(
         .with_row_index(ROW, offset=start + header.data_start + 1)
         .filter(any_of(pl.col(field).is_not_null() for field in fields))
     )
-    frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, [_NO_ROW_REASON])
+    frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, fields, [_NO_ROW_REASON])
     warnings = (
         f"{display}: прочитан только первый лист книги, «{chosen}», а данные есть и на других ({_quoted(unread)}); "
         "чтобы прочитать другой лист, укажите его как sheet в [[sources]], чтобы все — сохраните каждый лист "
@@ -311,5 +333,8 @@ def _read_parquet(
             column = column.dt.convert_time_zone(timezone).dt.replace_time_zone(None)
         casts.append(column.cast(pl.String).alias(name))
     # Parquet has no header line: rows are numbered from 1, as a table viewer shows them.
-    frame = frame.with_row_index(ROW, offset=1).select(pl.col(ROW).cast(pl.Int64), _NO_ROW_REASON, *casts)
+    # A Parquet row is a record, not a line someone left blank: none is skipped (`_other_cells` true).
+    frame = frame.with_row_index(ROW, offset=1).select(
+        pl.col(ROW).cast(pl.Int64), _NO_ROW_REASON, pl.lit(True).alias(OTHER_CELLS), *casts
+    )
     return RawTable(frame, frozenset(positions), facts)

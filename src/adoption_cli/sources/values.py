@@ -62,6 +62,7 @@ class Parsed:
     value: pl.Expr
     error: pl.Expr  # reason code, null when the value is valid or the cell is empty
     stages: tuple[pl.Expr, ...] = ()  # each names its output column and may read the earlier ones
+    filled: pl.Expr = field(default_factory=lambda: pl.lit(True))  # any but whitespace in the cell (a dash counts)
 
 
 class _Steps:
@@ -384,4 +385,4 @@ def parse_column(column: Column, raw: pl.Expr, ctx: ParseContext) -> Parsed:
     value = pl.when(text.is_null()).then(pl.lit(DEFAULTS.get(column.type), dtype)).otherwise(value.cast(dtype))
     missing = reasons.MISSING_VALUE if column.required and not column.nullable else None
     error = pl.when(text.is_null()).then(pl.lit(missing, pl.String)).otherwise(error)
-    return Parsed(value, error, tuple(step.stages))
+    return Parsed(value, error, tuple(step.stages), (stripped.str.len_bytes() > 0).fill_null(False))
