@@ -31,6 +31,7 @@ from adoption_cli.sources.dialect import (
     utf8_source,
 )
 from adoption_cli.sources.reasons import RAGGED_ROW, UNCLOSED_QUOTE
+from adoption_cli.sources.sheet_xml import CellRange, SheetExtras, read_sheet_extras
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 SPREADSHEET_SUFFIXES = (".xlsx",)
@@ -244,6 +245,49 @@ def _has_cells(reader: Any, name: str) -> bool:
     return bool(reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string").total_height)
 
 
+def _with_error_cells(table: pl.DataFrame, errors: Sequence[tuple[int, int, str]], left: int) -> pl.DataFrame:
+    """Excel's error cells (`#N/A`, `#DIV/0!`…), which calamine gives as empty, with their text, so that the
+    value rules reject them (`excel_error`) instead of taking them for empty cells."""
+    if not errors:
+        return table
+    cells = pl.DataFrame(errors, schema={"row": pl.Int64, "column": pl.Int64, "text": pl.String}, orient="row")
+    cells = cells.with_columns(pl.col("column") - left).filter(
+        pl.col("row").is_between(0, table.height - 1), pl.col("column").is_between(0, table.width - 1)
+    )
+    columns = table.get_columns()
+    for (column,), group in cells.group_by("column"):
+        index = int(column)
+        columns[index] = columns[index].clone().scatter(group["row"], group["text"])
+    return pl.DataFrame(columns)
+
+
+def _fill_merged(table: pl.DataFrame, merged: Sequence[CellRange], first: int, left: int) -> pl.DataFrame:
+    """Every cell of a merged range that starts at a data row (frame row `first` on) takes the value of its
+    top-left cell, as Excel shows it (calamine gives the others empty): a municipality merged down over its
+    schools is each school's. Ranges starting in the header are the header's (columns.find_header)."""
+    spans = [
+        (r.top, min(r.bottom, table.height - 1), r.left - left, min(r.right - left, table.width - 1))
+        for r in merged
+        if first <= r.top < table.height and 0 <= r.left - left < table.width
+    ]
+    if not spans:
+        return table
+    cells = (
+        pl.DataFrame(spans, schema=["top", "bottom", "source", "right"], orient="row")
+        .with_columns(
+            row=pl.int_ranges("top", pl.col("bottom") + 1), column=pl.int_ranges("source", pl.col("right") + 1)
+        )
+        .explode("row")
+        .explode("column")
+    )
+    original, columns = table.get_columns(), table.get_columns()
+    for (column, source), part in cells.group_by("column", "source"):
+        target = int(column)
+        value = original[int(source)].gather(part["top"])
+        columns[target] = columns[target].clone().scatter(part["row"], value)
+    return pl.DataFrame(columns)
+
+
 def _read_spreadsheet(
     path: Path, display: str, columns: ColumnMap, *, platform_given: bool, sheet: str | None, digest: bool
 ) -> RawTable:
@@ -267,13 +311,18 @@ def _read_spreadsheet(
             raise DataError(f"{display}: нет листа «{chosen}»; в книге есть {listed}. Исправьте sheet в [[sources]].")
         # skip_rows=0 keeps the empty rows above the first filled one, so frame row i is sheet row i + 1 (by
         # default calamine starts at the first filled row, and the row numbers of rejects would be off).
-        table = reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string").to_polars()
+        loaded = reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string")
+        # (calamine starts at the first filled column: frame column j is sheet column j + left)
+        left = loaded.selected_columns[0].absolute_index if loaded.selected_columns else 0
+        table = loaded.to_polars()
         # With no sheet named, the other sheets that hold anything are left unread: the user is told.
         unread = [] if sheet is not None else [n for n in names[1:] if _has_cells(reader, n)]
+        extras = read_sheet_extras(path, chosen) if table.width else SheetExtras()
     except DataError:
         raise
     except Exception as exc:  # calamine reports damaged books with several exception types
         raise _damaged_book(display, exc) from exc
+    table = _with_error_cells(table, extras.errors, left)
     # The header is looked for from the first filled row on, however many empty rows are above it.
     filled = (
         table.select(any_of(pl.col(c).is_not_null() for c in table.columns).arg_true().first()).item()
@@ -296,6 +345,7 @@ def _read_spreadsheet(
             columns, header, where, f"в книге есть листы {_quoted(names)} — укажите нужный как sheet в [[sources]]"
         )
     positions = columns.resolve(header.names, where, platform_given=platform_given)
+    table = _fill_merged(table, extras.merged, start + header.data_start, left)
     fields = table.columns
     frame = (
         table.slice(start + header.data_start)
