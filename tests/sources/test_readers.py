@@ -12,6 +12,9 @@ from openpyxl import Workbook
 from sources_helpers import (
     INN_A,
     INN_B,
+    INN_C,
+    INN_D,
+    INN_OUTSIDE,
     REGISTRY,
     REGISTRY_HEADER,
     REGISTRY_SOURCE,
@@ -96,6 +99,39 @@ def test_ragged_row_is_rejected_not_truncated(tmp_path: Path) -> None:
     # the short row has empty totals, which the registry accepts as unknown (null)
     frame = load(tmp_path).schools.collect()
     assert frame.select("teachers_total", "students_total").row(0) == (None, None)
+
+
+def test_rows_of_whitespace_only_are_skipped_like_blank_ones(tmp_path: Path) -> None:
+    """Spaces, NBSP and tabs in every cell (a row someone cleared with the space bar) carry no data: skipped
+    and not counted, row numbers unchanged. A blank required cell in a filled row is still missing."""
+    text = (
+        f"{REGISTRY_HEADER}\n"
+        f"{INN_A},Школа 1,МО,municipal,1,1\n"  # row 2
+        " , \u00a0,\t,  ,,\n"  # row 3: whitespace only
+        "\u00a0\u00a0,,,,,\n"  # row 4
+        f"{INN_B}, \u00a0 ,МО,state,1,1\n"  # row 5: only the name is blank
+        f"{INN_B},Школа 2,МО,state,1,1,  ,\t\n"  # row 6: extra fields of whitespace lose nothing
+    )
+    write(tmp_path / "schools.csv", text)
+    assert rejects(tmp_path) == [("schools.csv", 5, "name", " \u00a0 ", "missing_value")]
+    loaded = file_load(load(tmp_path), "schools.csv")
+    assert (loaded.rows, loaded.loaded, loaded.rejected) == (3, 2, 1)
+
+
+def test_rows_of_whitespace_only_are_skipped_where_the_short_cut_reads_the_rest(tmp_path: Path) -> None:
+    """An export the short cut of fast_rows reads: the blank rows go the general way and are skipped there."""
+    write_registry(tmp_path)
+    good = [f"sferum,{n},teacher,{INN_A},2024-09-02T08:00:00" for n in range(20)]
+    lines = ["platform,user_id,role,school_id,ts", *good[:10], "  ,\t, , ,\u00a0", *good[10:], "sferum,77,teacher, ,"]
+    write(tmp_path / "sferum_events.csv", "\n".join(lines) + "\n")
+    loaded = file_load(load(tmp_path), "sferum_events.csv")
+    assert (loaded.rows, loaded.loaded, loaded.rejected) == (21, 20, 1)
+    assert rejects(tmp_path) == [("sferum_events.csv", 23, "school_id", " ", "missing_value")]
+
+
+def test_a_row_blank_in_the_columns_read_but_noted_elsewhere_is_not_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "schools.csv", f"{REGISTRY_HEADER},Примечание\n{INN_A},a,b,municipal,1,1,\n , , , , , ,закрыта\n")
+    assert rejects(tmp_path) == [("schools.csv", 3, "school_id", " ", "missing_value")]
 
 
 @pytest.mark.parametrize("good_rows", [0, 3])  # Polars reports the first data row differently from later ones
@@ -281,6 +317,22 @@ def test_xlsx_many_empty_rows_above_the_header(tmp_path: Path) -> None:
     assert rejects(tmp_path) == [("schools.xlsx", 42, "school_id", "2310031476", "bad_checksum")]
 
 
+def test_xlsx_rows_of_whitespace_only_are_skipped(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        [*RU_REGISTRY_HEADER],
+        [int(INN_A), "Школа", "г. Сочи", "Муниципальная", 40, 600],  # row 2
+        ["  ", "\u00a0", "\t", None, " ", None],  # row 3: whitespace only
+        [int(INN_B), "  ", "г. Сочи", "Государственная", 1, 1],  # row 4: the name is blank
+    ]
+    save_book(tmp_path / "schools.xlsx", {"Лист1": rows})
+    # (calamine gives the name's spaces as "": openpyxl does not mark them xml:space="preserve")
+    assert [(file, row, column, reason) for file, row, column, _, reason in rejects(tmp_path)] == [
+        ("schools.xlsx", 4, "name", "missing_value")
+    ]
+    loaded = file_load(load(tmp_path), "schools.xlsx")
+    assert (loaded.rows, loaded.loaded, loaded.rejected) == (2, 1, 1)
+
+
 def test_xlsx_merged_two_row_header(tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active
@@ -293,6 +345,92 @@ def test_xlsx_merged_two_row_header(tmp_path: Path) -> None:
     dataset = load(tmp_path)
     assert dataset.schools.collect().row(0) == (INN_A, "Школа", "МО", "state", 12, 150)
     assert file_load(dataset, "schools.xlsx").rows == 1
+
+
+def test_xlsx_cells_merged_down_a_column_fill_every_row_under_them(tmp_path: Path) -> None:
+    """A municipality (and an ownership) merged down over its schools is each school's: calamine gives the
+    cells under the first empty, which were `missing_value`. The title merged over the table stays a title."""
+    rows: list[list[object]] = [
+        ["Реестр ОО-1"],
+        [None, *RU_REGISTRY_HEADER],
+        [None, int(INN_A), "Школа 1", "г. Сочи", "Муниципальная", 10, 100],  # row 3
+        [None, int(INN_B), "Школа 2", None, None, 20, 200],
+        [None, int(INN_C), "Школа 3", None, "Государственная", 30, 300],  # row 5
+        [None, int(INN_D), "Школа 4", "г. Краснодар", "Частная", 40, None],  # row 6: F6:G6 merged
+        [None, int(INN_OUTSIDE), "Школа 5", None, "Частная", 50, 500],  # row 7: an empty cell, not merged
+    ]
+    save_book(tmp_path / "schools.xlsx", {"Лист1": rows}, merged=["A1:G1", "D3:D5", "E3:E4", "F6:G6"])
+    dataset = load(tmp_path)
+    assert dataset.schools.collect().sort("name").select("municipality", "ownership", "students_total").rows() == [
+        ("г. Сочи", "municipal", 100),
+        ("г. Сочи", "municipal", 200),
+        ("г. Сочи", "state", 300),
+        ("г. Краснодар", "private", 40),
+    ]
+    assert rejects(tmp_path) == [("schools.xlsx", 7, "municipality", None, "missing_value")]
+    loaded = file_load(dataset, "schools.xlsx")
+    assert (loaded.rows, loaded.loaded, loaded.rejected) == (5, 4, 1)
+
+
+def test_xlsx_merged_cells_in_a_two_row_header_and_in_the_data(tmp_path: Path) -> None:
+    """A header split over two rows under merged group cells is still the header when the data below it has
+    merged cells too; only the ranges starting at a data row are filled."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ИНН", "Наименование", "МО", "Форма собственности", "Численность", None])
+    sheet.append([None, None, None, None, "педагогических работников", "обучающихся"])
+    sheet.append([int(INN_A), "Школа 1", "Сочи", "государственная", 12, 150])
+    sheet.append([int(INN_B), "Школа 2", None, None, 13, 160])
+    for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:F1", "C3:C4", "D3:D4"):
+        sheet.merge_cells(cells)
+    book.save(tmp_path / "schools.xlsx")
+    dataset = load(tmp_path)
+    assert dataset.schools.collect().sort("name").rows() == [
+        (INN_A, "Школа 1", "Сочи", "state", 12, 150),
+        (INN_B, "Школа 2", "Сочи", "state", 13, 160),
+    ]
+
+
+def test_xlsx_error_cells_are_rejected_with_their_text(tmp_path: Path) -> None:
+    """#N/A, #DIV/0!… (a VLOOKUP that found nothing, a division by zero) read as empty cells: a total became
+    unknown, a name missing. They are `excel_error` with the error's text, in a column the kind reads."""
+    rows: list[list[object]] = [
+        [*RU_REGISTRY_HEADER, "Примечание"],
+        [int(INN_A), "Школа 1", "Сочи", "Муниципальная", 10, "#DIV/0!", None],  # row 2
+        [int(INN_B), "#N/A", "Сочи", "Муниципальная", 10, 100, None],
+        ["#REF!", "Школа 3", "Сочи", "Муниципальная", 10, 100, None],  # row 4
+        [int(INN_C), "Школа 4", "#VALUE!", "Муниципальная", "#NAME?", 100, None],
+        [int(INN_D), "Школа 5", "Сочи", "Муниципальная", 10, 100, "#N/A"],  # row 6: a column not read
+    ]
+    save_book(tmp_path / "schools.xlsx", {"Лист1": rows})
+    assert rejects(tmp_path) == [
+        ("schools.xlsx", 2, "students_total", "#DIV/0!", "excel_error"),
+        ("schools.xlsx", 3, "name", "#N/A", "excel_error"),
+        ("schools.xlsx", 4, "school_id", "#REF!", "excel_error"),
+        ("schools.xlsx", 5, "municipality", "#VALUE!", "excel_error"),
+    ]
+    assert load(tmp_path).schools.collect()["school_id"].to_list() == [INN_D]
+
+
+def test_excel_errors_in_a_csv_are_the_same_reject(tmp_path: Path) -> None:
+    """A CSV saved from Excel holds the errors as text, in Russian from a Russian Excel: the same reason in
+    every column, where a count or a date would have been «not a number» and a name taken as it is."""
+    text = (
+        f"{REGISTRY_HEADER}\n{INN_A},Школа 1,МО,municipal,#N/A,1\n{INN_B}, #Н/Д ,МО,state,1,1\n{INN_C},Ш,МО,state,1,1\n"
+    )
+    write(tmp_path / "schools.csv", text)
+    assert rejects(tmp_path) == [
+        ("schools.csv", 2, "teachers_total", "#N/A", "excel_error"),
+        ("schools.csv", 3, "name", " #Н/Д ", "excel_error"),
+    ]
+    write(
+        tmp_path / "sferum_events.csv",
+        f"user_id,role,school_id,ts\n1,teacher,{INN_C},#DIV/0!\n2,#ЗНАЧ!,{INN_C},2024-09-02T08:00:00\n",
+    )
+    assert [(row, column, reason) for file, row, column, _, reason in rejects(tmp_path) if file != "schools.csv"] == [
+        (2, "ts", "excel_error"),
+        (3, "role", "excel_error"),
+    ]
 
 
 def test_data_cell_equal_to_an_alias_is_not_a_header(tmp_path: Path) -> None:

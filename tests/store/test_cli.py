@@ -161,3 +161,33 @@ def test_ingest_and_the_commands_reading_the_store_say_what_is_not_read(data_dir
     assert warning in result.stderr
     stored = invoke("indicator", "--month", "2024-09", "--data", str(data_dir), "-v")
     assert "Данные из хранилища" in stored.stderr and warning in stored.stderr
+
+
+def test_ingest_quotes_the_manifest_entry_not_the_file_it_matched(tmp_path: Path) -> None:
+    """ingest reads the files discovery found; an error about a file's [[sources]] entry quotes the entry's
+    pattern as validate does (it quoted the file's path, which is no entry of adoption.toml)."""
+    from tests.sources.sources_helpers import INN_A, write, write_manifest, write_registry
+
+    write_registry(tmp_path)
+    write(tmp_path / "выгрузки" / "входы.csv", f"user_id,role,school_id,ts\n1,teacher,{INN_A},2024-09-02T08:00:00\n")
+    write_manifest(tmp_path, {"path": "schools.csv", "kind": "schools"}, {"path": "выгрузки/*.csv", "kind": "events"})
+    said = (
+        "выгрузки/входы.csv: нет столбца «Платформа», а в записи [[sources]] с path = «выгрузки/*.csv» не указана "
+        'платформа; добавьте в эту запись platform = "myschool", "sferum" или "assistant".'
+    )
+    for args in (["validate"], ["ingest", "--store", str(tmp_path / "store")]):
+        result = invoke(*args, "--data", str(tmp_path))
+        assert (result.exit_code, result.stdout) == (1, ""), args
+        assert result.stderr.strip() == f"Ошибка: {said}", args
+
+
+def test_ingest_reads_files_whose_names_look_like_patterns(tmp_path: Path) -> None:
+    """A file named with glob characters (`[1]`) is read as itself: ingest no longer turns each file it found
+    into a [[sources]] pattern of its own."""
+    from tests.sources.sources_helpers import INN_A, write, write_registry
+
+    write_registry(tmp_path)
+    write(tmp_path / "sferum_events [1].csv", f"user_id,role,school_id,ts\n1,teacher,{INN_A},2024-09-02T08:00:00\n")
+    result = invoke("ingest", "--data", str(tmp_path), "--store", str(tmp_path / "store"))
+    assert result.exit_code == 0, result.output
+    assert "Файлов загружено: 2" in result.stdout

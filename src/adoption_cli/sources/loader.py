@@ -21,7 +21,7 @@ from adoption_cli.metrics.activity_base import ACTIVITY_COLUMNS as USER_COLUMNS
 from adoption_cli.metrics.activity_base import DATED_ACTIVITY, activity_records, without_blocked
 from adoption_cli.schema import OTHER_ROLE, Kind, ValueType
 from adoption_cli.sources.columns import ColumnMap
-from adoption_cli.sources.discovery import SourceFile, discover
+from adoption_cli.sources.discovery import Discovery, SourceFile, discover
 from adoption_cli.sources.normalise import COLUMN, REASON, VALUE, WHOLE_ROW, normalise
 from adoption_cli.sources.packed_keys import PackedKey, pack, unpack
 from adoption_cli.sources.readers import ROW, SPARE_COLUMNS, RawTable, read_table
@@ -384,6 +384,7 @@ def load_dataset(
     kinds: Collection[Kind] | None = None,
     window: Window | None = None,
     file_hashes: bool = False,
+    files: Sequence[SourceFile] | None = None,
 ) -> Dataset:
     """Read every export of the requested kinds (all by default) into canonical frames and a load report.
 
@@ -397,9 +398,16 @@ def load_dataset(
 
     `file_hashes`: fill each file's SHA-256 in the load report (one more pass over the bytes, ~1 s per GB;
     only the commands that show it ask).
+
+    `files`: read exactly these, as a discovery of the folder described them (the store's ingest reads the
+    changed files alone), instead of discovering the folder; the registry must be among them.
     """
     ctx = ParseContext.from_settings(settings)
-    found = discover(data_dir, settings, list(Kind) if kinds is None else kinds)
+    found = (
+        discover(data_dir, settings, list(Kind) if kinds is None else kinds)
+        if files is None
+        else Discovery(list(files))
+    )
     report = LoadReport(warnings=list(found.warnings))
     registry = [
         _parse(source, ctx, digest=file_hashes, spare_columns=SPARE_COLUMNS)  # small files: read once, as they are
@@ -420,9 +428,9 @@ def load_dataset(
         school_ids = schools.select("school_id").collect().to_series()
         if school_ids.is_empty():
             # Every row of every export would count as «unknown school», and each metric say «no data».
-            files = ", ".join(part.source.display for part in registry)
+            named = ", ".join(part.source.display for part in registry)
             report.warnings.append(
-                f"{files}: в реестре школ не загружено ни одной школы — строки всех выгрузок окажутся «неизвестная "
+                f"{named}: в реестре школ не загружено ни одной школы — строки всех выгрузок окажутся «неизвестная "
                 "школа» и не войдут в метрики; проверьте файл реестра (adoption validate)."
             )
         ctx = replace(ctx, school_ids=school_ids)

@@ -1,8 +1,10 @@
 """Read one export into raw string columns named canonically, with the row number a person sees.
 
-Every reader returns a LazyFrame of String columns (the canonical names found in the file), `_row` (Int64)
-and `_row_reason` (String: why the row as a whole is rejected — more values than the header, or a quote left
-open — else null). Values are parsed later, in one place.
+Every reader returns a LazyFrame of String columns (the canonical names found in the file), `_row` (Int64),
+`_row_reason` (String: why the row as a whole is rejected — more values than the header, or a quote left
+open — else null) and `_other_cells` (Boolean: whether a column the kind does not read holds anything but
+whitespace, so that the row is not blank whatever its canonical cells hold). Values are parsed later, in one
+place.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from adoption_cli.sources.dialect import (
     utf8_source,
 )
 from adoption_cli.sources.reasons import RAGGED_ROW, UNCLOSED_QUOTE
+from adoption_cli.sources.sheet_xml import CellRange, SheetExtras, read_sheet_extras
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 SPREADSHEET_SUFFIXES = (".xlsx",)
@@ -41,6 +44,7 @@ PARQUET_SUFFIXES = (".parquet",)
 SPARE_COLUMNS = 8
 ROW = "_row"
 ROW_REASON = "_row_reason"
+OTHER_CELLS = "_other_cells"
 _NO_ROW_REASON = pl.lit(None, pl.String).alias(ROW_REASON)
 
 
@@ -114,8 +118,25 @@ def any_of(conditions: Iterable[pl.Expr]) -> pl.Expr:
     return pl.any_horizontal(level) if level else pl.lit(False)
 
 
-def _select(frame: pl.LazyFrame, sources: dict[str, str], extra: Sequence[pl.Expr]) -> pl.LazyFrame:
-    return frame.select(pl.col(ROW).cast(pl.Int64), *extra, *(pl.col(src).alias(name) for name, src in sources.items()))
+def not_blank(field: str) -> pl.Expr:
+    """Whether a cell holds anything but whitespace (spaces, NBSP, tabs: what the value rules trim away);
+    null for an empty cell."""
+    return pl.col(field).str.contains(r"\S")
+
+
+def _select(
+    frame: pl.LazyFrame, sources: dict[str, str], fields: Sequence[str], extra: Sequence[pl.Expr]
+) -> pl.LazyFrame:
+    """The canonical columns (`sources`: canonical name -> field) and `_row`, `_other_cells` over the other
+    `fields` (whitespace is blank in them too: a row of spaces is skipped as a blank one, see normalise)."""
+    read = set(sources.values())
+    others = any_of(not_blank(field) for field in fields if field not in read).fill_null(False)
+    return frame.select(
+        pl.col(ROW).cast(pl.Int64),
+        *extra,
+        others.alias(OTHER_CELLS),
+        *(pl.col(src).alias(name) for name, src in sources.items()),
+    )
 
 
 def _refuse_markup(sample: str, display: str) -> None:
@@ -154,7 +175,8 @@ def _read_delimited(
         spare_columns = SPARE_COLUMNS if any(len(r) > width for r in records[header.data_start :]) else 0
     fields = [f"_c{i}" for i in range(width + spare_columns)]
     eol = line_end(sample)
-    ragged = any_of(pl.col(field).is_not_null() for field in fields[width:]) if spare_columns else pl.lit(False)
+    # (extra fields of whitespace only are empty ones: nothing is lost)
+    ragged = any_of(not_blank(field) for field in fields[width:]) if spare_columns else pl.lit(False)
     # A quote opened and never closed makes a field swallow the lines after it: those rows are lost into one
     # cell. A cell holding a line end and as many separators as a whole row has is taken for that, and the
     # row is rejected, so the user sees it instead of fewer rows. A value typed on two lines in Excel, quoted,
@@ -194,7 +216,8 @@ def _read_delimited(
             .with_row_index(ROW, offset=header.data_start + 1)
             .filter(any_of(pl.col(field).is_not_null() for field in fields))  # blank lines carry no data
         )
-        return _select(frame, {name: fields[pos] for name, pos in positions.items()}, [row_reason.alias(ROW_REASON)])
+        read = {name: fields[pos] for name, pos in positions.items()}
+        return _select(frame, read, fields[:width], [row_reason.alias(ROW_REASON)])
 
     frame = rows(None)
     return RawTable(
@@ -225,6 +248,49 @@ def _has_cells(reader: Any, name: str) -> bool:
     return bool(reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string").total_height)
 
 
+def _with_error_cells(table: pl.DataFrame, errors: Sequence[tuple[int, int, str]], left: int) -> pl.DataFrame:
+    """Excel's error cells (`#N/A`, `#DIV/0!`…), which calamine gives as empty, with their text, so that the
+    value rules reject them (`excel_error`) instead of taking them for empty cells."""
+    if not errors:
+        return table
+    cells = pl.DataFrame(errors, schema={"row": pl.Int64, "column": pl.Int64, "text": pl.String}, orient="row")
+    cells = cells.with_columns(pl.col("column") - left).filter(
+        pl.col("row").is_between(0, table.height - 1), pl.col("column").is_between(0, table.width - 1)
+    )
+    columns = table.get_columns()
+    for (column,), group in cells.group_by("column"):
+        index = int(column)
+        columns[index] = columns[index].clone().scatter(group["row"], group["text"])
+    return pl.DataFrame(columns)
+
+
+def _fill_merged(table: pl.DataFrame, merged: Sequence[CellRange], first: int, left: int) -> pl.DataFrame:
+    """Every cell of a merged range that starts at a data row (frame row `first` on) takes the value of its
+    top-left cell, as Excel shows it (calamine gives the others empty): a municipality merged down over its
+    schools is each school's. Ranges starting in the header are the header's (columns.find_header)."""
+    spans = [
+        (r.top, min(r.bottom, table.height - 1), r.left - left, min(r.right - left, table.width - 1))
+        for r in merged
+        if first <= r.top < table.height and 0 <= r.left - left < table.width
+    ]
+    if not spans:
+        return table
+    cells = (
+        pl.DataFrame(spans, schema=["top", "bottom", "source", "right"], orient="row")
+        .with_columns(
+            row=pl.int_ranges("top", pl.col("bottom") + 1), column=pl.int_ranges("source", pl.col("right") + 1)
+        )
+        .explode("row")
+        .explode("column")
+    )
+    original, columns = table.get_columns(), table.get_columns()
+    for (column, source), part in cells.group_by("column", "source"):
+        target = int(column)
+        value = original[int(source)].gather(part["top"])
+        columns[target] = columns[target].clone().scatter(part["row"], value)
+    return pl.DataFrame(columns)
+
+
 def _read_spreadsheet(
     path: Path, display: str, columns: ColumnMap, *, platform_given: bool, sheet: str | None, digest: bool
 ) -> RawTable:
@@ -248,13 +314,18 @@ def _read_spreadsheet(
             raise DataError(f"{display}: нет листа «{chosen}»; в книге есть {listed}. Исправьте sheet в [[sources]].")
         # skip_rows=0 keeps the empty rows above the first filled one, so frame row i is sheet row i + 1 (by
         # default calamine starts at the first filled row, and the row numbers of rejects would be off).
-        table = reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string").to_polars()
+        loaded = reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string")
+        # (calamine starts at the first filled column: frame column j is sheet column j + left)
+        left = loaded.selected_columns[0].absolute_index if loaded.selected_columns else 0
+        table = loaded.to_polars()
         # With no sheet named, the other sheets that hold anything are left unread: the user is told.
         unread = [] if sheet is not None else [n for n in names[1:] if _has_cells(reader, n)]
+        extras = read_sheet_extras(path, chosen) if table.width else SheetExtras()
     except DataError:
         raise
     except Exception as exc:  # calamine reports damaged books with several exception types
         raise _damaged_book(display, exc) from exc
+    table = _with_error_cells(table, extras.errors, left)
     # The header is looked for from the first filled row on, however many empty rows are above it.
     filled = (
         table.select(any_of(pl.col(c).is_not_null() for c in table.columns).arg_true().first()).item()
@@ -277,6 +348,7 @@ def _read_spreadsheet(
             columns, header, where, f"в книге есть листы {_quoted(names)} — укажите нужный как sheet в [[sources]]"
         )
     positions = columns.resolve(header.names, where, platform_given=platform_given)
+    table = _fill_merged(table, extras.merged, start + header.data_start, left)
     fields = table.columns
     frame = (
         table.slice(start + header.data_start)
@@ -284,7 +356,7 @@ def _read_spreadsheet(
         .with_row_index(ROW, offset=start + header.data_start + 1)
         .filter(any_of(pl.col(field).is_not_null() for field in fields))
     )
-    frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, [_NO_ROW_REASON])
+    frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, fields, [_NO_ROW_REASON])
     warnings = (
         f"{display}: прочитан только первый лист книги, «{chosen}», а данные есть и на других ({_quoted(unread)}); "
         "чтобы прочитать другой лист, укажите его как sheet в [[sources]], чтобы все — сохраните каждый лист "
@@ -314,5 +386,8 @@ def _read_parquet(
             column = column.dt.convert_time_zone(timezone).dt.replace_time_zone(None)
         casts.append(column.cast(pl.String).alias(name))
     # Parquet has no header line: rows are numbered from 1, as a table viewer shows them.
-    frame = frame.with_row_index(ROW, offset=1).select(pl.col(ROW).cast(pl.Int64), _NO_ROW_REASON, *casts)
+    # A Parquet row is a record, not a line someone left blank: none is skipped (`_other_cells` true).
+    frame = frame.with_row_index(ROW, offset=1).select(
+        pl.col(ROW).cast(pl.Int64), _NO_ROW_REASON, pl.lit(True).alias(OTHER_CELLS), *casts
+    )
     return RawTable(frame, frozenset(positions), facts)

@@ -23,6 +23,7 @@ RAGGED_ROW = "ragged_row"
 UNCLOSED_QUOTE = "unclosed_quote"
 ACTIVE_GT_REGISTERED = "active_gt_registered"
 PLATFORM_MISMATCH = "platform_mismatch"
+EXCEL_ERROR = "excel_error"
 
 REASONS: dict[str, tuple[str, str]] = {
     MISSING_VALUE: ("не заполнено обязательное значение", "required value is empty"),
@@ -46,6 +47,10 @@ REASONS: dict[str, tuple[str, str]] = {
     PLATFORM_MISMATCH: (
         "платформа в строке не совпадает с платформой файла",
         "row platform differs from the file's platform",
+    ),
+    EXCEL_ERROR: (
+        "ошибка Excel в ячейке (#N/A, #ДЕЛ/0! и т. п.)",
+        "Excel error in the cell (#N/A, #DIV/0! and the like)",
     ),
 }
 

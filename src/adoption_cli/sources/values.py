@@ -62,6 +62,7 @@ class Parsed:
     value: pl.Expr
     error: pl.Expr  # reason code, null when the value is valid or the cell is empty
     stages: tuple[pl.Expr, ...] = ()  # each names its output column and may read the earlier ones
+    filled: pl.Expr = field(default_factory=lambda: pl.lit(True))  # any but whitespace in the cell (a dash counts)
 
 
 class _Steps:
@@ -363,13 +364,21 @@ _PARSERS: dict[ValueType, Callable[[pl.Expr, _Steps, ParseContext], Result]] = {
 DEFAULTS: dict[ValueType, str] = {ValueType.STATUS: "active"}
 # Cells that say «no value» as an empty one does: a dash in a count (ОО-1 writes one where there is no figure).
 EMPTY_SPELLINGS: dict[ValueType, tuple[str, ...]] = {ValueType.COUNT: ("-", "–", "—")}
+# Excel's error values: how an xlsx stores them (the reader gives an error cell its text; calamine alone gives
+# it empty), and how a Russian Excel shows them and writes them into a CSV. No column takes one as a value.
+EXCEL_ERRORS = (
+    *("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA"),
+    *("#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"),
+    *("#Н/Д", "#ДЕЛ/0!", "#ЗНАЧ!", "#ССЫЛКА!", "#ИМЯ?", "#ЧИСЛО!", "#ПУСТО!", "#ПОЛУЧЕНИЕ_ДАННЫХ"),
+)
 
 
 def parse_column(column: Column, raw: pl.Expr, ctx: ParseContext) -> Parsed:
     """Parse one raw string column; an empty cell of a required, non-nullable column is `missing_value`.
 
     Parsers see only non-empty cells' errors: an empty cell is null (or its default) and never "bad".
-    A cell of `EMPTY_SPELLINGS` (a dash in a count) is an empty cell.
+    A cell of `EMPTY_SPELLINGS` (a dash in a count) is an empty cell; one of `EXCEL_ERRORS` is `excel_error`,
+    in every column (in a text column it would otherwise be a name, in a role column «another role»).
     Apply `Parsed.stages` (see `with_stages`) before selecting `value` and `error`.
     """
     step = _Steps(f"_s_{column.name}_")
@@ -383,5 +392,11 @@ def parse_column(column: Column, raw: pl.Expr, ctx: ParseContext) -> Parsed:
     dtype = polars_dtype(column.type)
     value = pl.when(text.is_null()).then(pl.lit(DEFAULTS.get(column.type), dtype)).otherwise(value.cast(dtype))
     missing = reasons.MISSING_VALUE if column.required and not column.nullable else None
-    error = pl.when(text.is_null()).then(pl.lit(missing, pl.String)).otherwise(error)
-    return Parsed(value, error, tuple(step.stages))
+    error = (
+        pl.when(text.is_null())
+        .then(pl.lit(missing, pl.String))
+        .when(text.is_in(EXCEL_ERRORS))
+        .then(pl.lit(reasons.EXCEL_ERROR))
+        .otherwise(error)
+    )
+    return Parsed(value, error, tuple(step.stages), (stripped.str.len_bytes() > 0).fill_null(False))

@@ -37,6 +37,7 @@ from adoption_cli.errors import DataError
 from adoption_cli.metrics.activity_base import activity_records, user_grain_active
 from adoption_cli.periods import parse_month
 from adoption_cli.schema import Kind
+from adoption_cli.sources.discovery import SourceFile
 from adoption_cli.sources.loader import repeated_stats
 from adoption_cli.store.cards import SCHOOL_CARDS, write_cards
 from adoption_cli.store.derived import DerivedTables
@@ -201,6 +202,7 @@ class _Run:
         self.store_dir = store_dir
         self.progress = progress
         self.token = uuid4().hex[:8]
+        self.found: dict[str, SourceFile] = {}  # the files discovery found, by path
         self.staging = store_dir / f"{STAGING_PREFIX}{self.token}"
 
     # --- what changed ---
@@ -212,6 +214,7 @@ class _Run:
         collect_garbage(self.store_dir, previous)
         base = previous if previous is not None and previous.fingerprint == fingerprint(self.settings) else None
         found = discover(self.data_dir, self.settings, list(Kind))
+        self.found = {f.display: f for f in found.files}
         sources = [_spec(f.display, f.kind, f.platform, f.sheet, dict(f.columns)) for f in found.files]
         entries, changed = self._compare(base, [spec.path for spec in sources])
         removed = sorted(e.path for e in base.files if e.path not in entries) if base else []
@@ -342,10 +345,11 @@ class _Run:
         return manifest, touched
 
     def _load(self, sources: list[SourceSpec]) -> Dataset:
-        """The loader on exactly these files, each described as discovery found it."""
-        from adoption_cli.sources import load_dataset
+        """The loader on exactly these files, each described as discovery found it (its [[sources]] entry too,
+        which the loader's messages quote: the entry's pattern, not the file's path)."""
+        from adoption_cli.sources.loader import load_dataset
 
-        return load_dataset(self.data_dir, self.settings.model_copy(update={"sources": tuple(sources)}))
+        return load_dataset(self.data_dir, self.settings, files=[self.found[spec.path] for spec in sources])
 
     def _write_files(self, dataset: Dataset, work: list[SourceSpec], rebuilt: bool) -> dict[str, list[str]]:
         """Stage each file's rows and rejects (one streaming pass per file, so memory is bounded by the
