@@ -392,8 +392,9 @@ def test_xlsx_merged_cells_in_a_two_row_header_and_in_the_data(tmp_path: Path) -
 
 
 def test_xlsx_error_cells_are_rejected_with_their_text(tmp_path: Path) -> None:
-    """#N/A, #DIV/0!… (a VLOOKUP that found nothing, a division by zero) read as empty cells: a total became
-    unknown, a name missing. They are `excel_error` with the error's text, in a column the kind reads."""
+    """#N/A, #DIV/0!… (a VLOOKUP that found nothing, a division by zero) read as empty cells: a name went
+    missing. They are `excel_error` with the error's text, in a column the kind reads; in an ОО-1 total the
+    figure is unknown, as an empty one is (the school stays in the population)."""
     rows: list[list[object]] = [
         [*RU_REGISTRY_HEADER, "Примечание"],
         [int(INN_A), "Школа 1", "Сочи", "Муниципальная", 10, "#DIV/0!", None],  # row 2
@@ -404,12 +405,12 @@ def test_xlsx_error_cells_are_rejected_with_their_text(tmp_path: Path) -> None:
     ]
     save_book(tmp_path / "schools.xlsx", {"Лист1": rows})
     assert rejects(tmp_path) == [
-        ("schools.xlsx", 2, "students_total", "#DIV/0!", "excel_error"),
         ("schools.xlsx", 3, "name", "#N/A", "excel_error"),
         ("schools.xlsx", 4, "school_id", "#REF!", "excel_error"),
         ("schools.xlsx", 5, "municipality", "#VALUE!", "excel_error"),
     ]
-    assert load(tmp_path).schools.collect()["school_id"].to_list() == [INN_D]
+    schools = load(tmp_path).schools.collect().select("school_id", "teachers_total", "students_total")
+    assert sorted(schools.rows()) == sorted([(INN_A, 10, None), (INN_D, 10, 100)])
 
 
 def test_excel_errors_in_a_csv_are_the_same_reject(tmp_path: Path) -> None:
@@ -419,10 +420,11 @@ def test_excel_errors_in_a_csv_are_the_same_reject(tmp_path: Path) -> None:
         f"{REGISTRY_HEADER}\n{INN_A},Школа 1,МО,municipal,#N/A,1\n{INN_B}, #Н/Д ,МО,state,1,1\n{INN_C},Ш,МО,state,1,1\n"
     )
     write(tmp_path / "schools.csv", text)
-    assert rejects(tmp_path) == [
-        ("schools.csv", 2, "teachers_total", "#N/A", "excel_error"),
-        ("schools.csv", 3, "name", " #Н/Д ", "excel_error"),
-    ]
+    assert rejects(tmp_path) == [("schools.csv", 3, "name", " #Н/Д ", "excel_error")]
+    assert dict(load(tmp_path).schools.collect().select("school_id", "teachers_total").rows()) == {
+        INN_A: None,
+        INN_C: 1,
+    }
     write(
         tmp_path / "sferum_events.csv",
         f"user_id,role,school_id,ts\n1,teacher,{INN_C},#DIV/0!\n2,#ЗНАЧ!,{INN_C},2024-09-02T08:00:00\n",

@@ -378,7 +378,8 @@ def parse_column(column: Column, raw: pl.Expr, ctx: ParseContext) -> Parsed:
 
     Parsers see only non-empty cells' errors: an empty cell is null (or its default) and never "bad".
     A cell of `EMPTY_SPELLINGS` (a dash in a count) is an empty cell; one of `EXCEL_ERRORS` is `excel_error`,
-    in every column (in a text column it would otherwise be a name, in a role column «another role»).
+    in every column (in a text column it would otherwise be a name, in a role column «another role») but a
+    nullable one (the ОО-1 totals), where it is an empty cell.
     Apply `Parsed.stages` (see `with_stages`) before selecting `value` and `error`.
     """
     step = _Steps(f"_s_{column.name}_")
@@ -387,6 +388,10 @@ def parse_column(column: Column, raw: pl.Expr, ctx: ParseContext) -> Parsed:
     present = stripped.str.len_bytes() > 0
     if column.type in EMPTY_SPELLINGS:
         present = present & ~stripped.is_in(EMPTY_SPELLINGS[column.type])
+    if column.nullable:
+        # An ОО-1 total Excel could not compute is unknown, as an empty one is: rejecting the school would
+        # shrink the indicator's denominator and make its rows «unknown school».
+        present = present & ~stripped.is_in(EXCEL_ERRORS)
     text = step(pl.when(present).then(stripped))
     value, error = _PARSERS[column.type](text, step, ctx)
     dtype = polars_dtype(column.type)
