@@ -144,15 +144,28 @@ def test_table_shows_values_literally_and_hides_user_ids(data: str) -> None:
     assert "12\u202f345" in out
 
 
-def test_table_shows_a_dash_read_as_empty(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_table_shows_a_dash_read_as_empty_under_the_files_header(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """«—» in a required cell is read as empty and rejected as missing_value; the table shows the «—» the
-    file holds (as the CSV of rejects does), not «(пусто)»."""
+    file holds (as the CSV of rejects does), not «(пусто)», under the column's header in the file."""
     dash = RejectExample(row=4, column="active", value="—", reason="missing_value")
-    load = FileLoad(path="assistant_stats.csv", kind="school_stats", rows=3, loaded=2, rejected=1, examples=[dash])
+    load = FileLoad(
+        path="assistant_stats.csv",
+        kind="school_stats",
+        rows=3,
+        loaded=2,
+        rejected=1,
+        examples=[dash],
+        headers={"active": "Активных"},
+    )
     serve(monkeypatch, Dataset(data_dir=Path("exports"), report=LoadReport(files=[load]), rejects=REJECTS))
     out = invoke("validate", "--data", str(tmp_path)).stdout
-    assert "—" in out.split("Первые из них:")[1]
+    examples = out.split("Первые из них:")[1]
+    assert "—" in examples
     assert "(пусто)" not in out
+    assert "Активных" in examples  # the column as the file names it, not «active»
+    assert "active" not in examples
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])

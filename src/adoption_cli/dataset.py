@@ -82,6 +82,8 @@ class FileLoad(BaseModel):
     # What the user is told about this file (also in LoadReport.warnings): xlsx sheets left unread; for the
     # registry, ИНН it shares with an earlier registry file (their rows summed like branches).
     warnings: list[str] = Field(default_factory=list)
+    # Canonical column -> its header as the file writes it (empty in a store ingested before session 8).
+    headers: dict[str, str] = Field(default_factory=dict)
 
 
 class BranchMerge(BaseModel):

@@ -258,6 +258,34 @@ def test_unknown_columns_are_ignored_and_headers_are_case_and_yo_insensitive(tmp
     assert load(tmp_path).schools.collect().row(0) == (INN_A, "a", "b", "private", 1, 2)
 
 
+def test_each_file_load_keeps_the_headers_its_columns_were_found_under(tmp_path: Path) -> None:
+    """validate names a reject's column as the file does («инн оо»), not by its canonical name."""
+    write(
+        tmp_path / "schools.csv",
+        "Примечание;инн оо;НАИМЕНОВАНИЕ;Муниципальное  образование;Форма собственности;"
+        "Педагогические работники;Обучающиеся\nx;" + f"{INN_A};a;b;частная;1;2\n",
+    )
+    save_book(
+        tmp_path / "assistant_stats.xlsx",
+        {"Лист1": [["ИНН", "Месяц", "Роль", "Активных"], [INN_A, "09.2024", "ученик", 1]]},
+    )
+    report = load(tmp_path)
+    assert file_load(report, "schools.csv").headers == {
+        "school_id": "инн оо",
+        "name": "НАИМЕНОВАНИЕ",
+        "municipality": "Муниципальное  образование",
+        "ownership": "Форма собственности",
+        "teachers_total": "Педагогические работники",
+        "students_total": "Обучающиеся",
+    }
+    assert file_load(report, "assistant_stats.xlsx").headers == {
+        "school_id": "ИНН",
+        "month": "Месяц",
+        "role": "Роль",
+        "active": "Активных",
+    }
+
+
 @pytest.mark.parametrize(
     ("name", "advice"),
     [

@@ -103,7 +103,9 @@ def rejects_view(file: FileLoad, label: ReasonLabel) -> RenderableType:
     examples = [
         [
             str(example.row),
-            env.t("вся строка", "whole row") if example.column == "*" else text_cell(example.column),
+            env.t("вся строка", "whole row")
+            if example.column == "*"
+            else text_cell(file.headers.get(example.column, example.column)),
             _example_value(example, lang),
             label(example.reason, lang),
         ]

@@ -237,6 +237,7 @@ def _count(
         examples=examples,
         latest_activity=_iso_day(valid["latest"].max() if activity else None),  # type: ignore[arg-type]
         warnings=list(table.warnings),
+        headers=dict(table.headers),
     )
     if not gathering:
         return load, None

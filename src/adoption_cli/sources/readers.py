@@ -10,7 +10,7 @@ place.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,7 @@ class RawTable:
     # of blank lines keeps the limit from reaching the CSV reader): 0.1 s instead of 0.04 s per file.
     first_rows: Callable[[int], pl.LazyFrame] | None = None
     warnings: tuple[str, ...] = ()  # what the user is told about the file (xlsx: sheets left unread)
+    headers: dict[str, str] = field(default_factory=dict)  # canonical column -> its header as the file writes it
 
     def head(self, rows: int) -> pl.LazyFrame:
         """At most the first `rows` rows of `frame`."""
@@ -228,7 +229,13 @@ def _read_delimited(
         separator=separator,
         spare_columns=spare_columns,
         first_rows=rows,
+        headers=_headers(header.names, positions),
     )
+
+
+def _headers(names: Sequence[Cell], positions: dict[str, int]) -> dict[str, str]:
+    """Canonical column -> the header the file gives it (what a person looks for in the file)."""
+    return {name: (names[position] or name).strip() for name, position in positions.items()}
 
 
 def _cell_text(value: Any) -> Cell:
@@ -362,7 +369,14 @@ def _read_spreadsheet(
         "чтобы прочитать другой лист, укажите его как sheet в [[sources]], чтобы все — сохраните каждый лист "
         "отдельным файлом.",
     )
-    return RawTable(frame, frozenset(positions), facts, sheet=chosen, warnings=warnings if unread else ())
+    return RawTable(
+        frame,
+        frozenset(positions),
+        facts,
+        sheet=chosen,
+        warnings=warnings if unread else (),
+        headers=_headers(header.names, positions),
+    )
 
 
 def _read_parquet(
@@ -390,4 +404,4 @@ def _read_parquet(
     frame = frame.with_row_index(ROW, offset=1).select(
         pl.col(ROW).cast(pl.Int64), _NO_ROW_REASON, pl.lit(True).alias(OTHER_CELLS), *casts
     )
-    return RawTable(frame, frozenset(positions), facts)
+    return RawTable(frame, frozenset(positions), facts, headers=_headers(names, positions))
