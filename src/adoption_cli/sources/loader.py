@@ -23,7 +23,6 @@ from adoption_cli.schema import OTHER_ROLE, Kind, ValueType
 from adoption_cli.sources.columns import ColumnMap
 from adoption_cli.sources.discovery import Discovery, SourceFile, discover
 from adoption_cli.sources.normalise import COLUMN, REASON, VALUE, WHOLE_ROW, normalise
-from adoption_cli.sources.packed_keys import PackedKey, pack, unpack
 from adoption_cli.sources.readers import ROW, SPARE_COLUMNS, RawTable, read_table
 from adoption_cli.sources.reasons import REASONS
 from adoption_cli.sources.values import ParseContext, vocabulary_spellings
@@ -143,21 +142,16 @@ def _count(
     kind = source.kind
     schema = canonical_schema(kind)
     rejected = ~_VALID
-    # The keys of known values are fields of one UInt64 (sources.packed_keys): a federal month has tens of
-    # millions of groups, one per active user, and a group_by pays for every key column it hashes.
-    packed = [
-        PackedKey(REASON, pl.col(REASON), pl.Enum(list(REASONS))),
-        PackedKey(COLUMN, pl.when(rejected).then(pl.col(COLUMN)), pl.Enum([WHOLE_ROW, *schema])),
-        PackedKey(
-            "_example", pl.when(rejected & (pl.col(ROW) <= EXAMPLE_ROWS)).then(pl.col(ROW)), max_value=EXAMPLE_ROWS
-        ),
-        PackedKey(
-            "platform",
-            pl.when(_VALID).then(pl.col("platform")) if "platform" in schema else pl.lit(None, pl.String),
-            _codes(ValueType.PLATFORM),
-        ),
+    # Keys of known values are enums (a few bytes a group, not a 16-byte string): a federal month has tens
+    # of millions of groups, one per active user.
+    keys = [
+        pl.col(REASON).cast(pl.Enum(list(REASONS))),
+        pl.when(rejected).then(pl.col(COLUMN)).cast(pl.Enum([WHOLE_ROW, *schema])).alias(COLUMN),
+        pl.when(rejected & (pl.col(ROW) <= EXAMPLE_ROWS)).then(pl.col(ROW)).cast(pl.Int32).alias("_example"),
+        (pl.when(_VALID).then(pl.col("platform")) if "platform" in schema else pl.lit(None, pl.String))
+        .cast(_codes(ValueType.PLATFORM))
+        .alias("platform"),
     ]
-    keys: list[pl.Expr] = []
     # A rejected group's first row and that row's value (null where it is not shown). Not a string of the
     # two (min of «zero-padded row + value»): building it cost ~1 s CPU per 16 M rows, valid ones included.
     first_row = pl.when(rejected).then(pl.col(ROW))
@@ -170,8 +164,8 @@ def _count(
     if activity:
         aggs.append(pl.col(activity).max().alias("latest"))
     gathering = window is not None and kind in DATED_ACTIVITY
-    # A valid row's four yes/no facts, one key: of a known school, of another role, active in the window, a
-    # blocked account.
+    # A valid row's four yes/no facts are one small key (a group_by pays for every key column it hashes):
+    # of a known school, of another role, active in the window, a blocked account.
     flags = {"_known": _VALID & known, "_other": _VALID & other}
     if gathering:
         assert window is not None
@@ -181,27 +175,21 @@ def _count(
         if kind == Kind.ACCOUNTS:
             flags["_blocked"] = kept & (pl.col("status") == "blocked")
         user = pl.any_horizontal([flags[name] for name in _USER_FLAGS if name in flags])
-        school = pl.when(user).then(pl.col("school_id"))
-        if isinstance(schools, pl.Enum):
-            packed.append(PackedKey("school_id", school, schools))
-        else:  # no registry: the ids as they are
-            keys.append(school.alias("school_id"))
-        packed.append(PackedKey("role", pl.when(user).then(pl.col("role")), _codes(ValueType.ROLE)))
-        keys.append(pl.when(user).then(pl.col("user_id")).alias("user_id"))
+        keys += [
+            pl.when(user).then(pl.col("school_id")).cast(schools).alias("school_id"),
+            pl.when(user).then(pl.col("role")).cast(_codes(ValueType.ROLE)).alias("role"),
+            pl.when(user).then(pl.col("user_id")).alias("user_id"),
+        ]
         aggs.append(day.min().alias("day"))
     bits = (
         fact.fill_null(False).cast(pl.UInt8) * pl.lit(1 << bit, pl.UInt8) for bit, fact in enumerate(flags.values())
     )
-    packed.append(PackedKey(FLAGS, pl.sum_horizontal(bits), max_value=(1 << len(flags)) - 1))
-    (groups,) = _collect(source, [frame.group_by(pack(packed, _PACKED), *keys).agg(aggs)])
-    groups = (
-        groups.with_columns(*unpack(packed, _PACKED))
-        .with_columns(
-            pl.col(REASON, COLUMN).cast(pl.String),
-            *(((pl.col(FLAGS) // (1 << bit)) % 2 == 1).alias(name) for bit, name in enumerate(flags)),
-            *(pl.lit(False).alias(name) for name in _USER_FLAGS if name not in flags),
-        )
-        .drop(_PACKED)
+    keys.append(pl.sum_horizontal(bits).cast(pl.UInt8).alias(FLAGS))
+    (groups,) = _collect(source, [frame.group_by(keys).agg(aggs)])
+    groups = groups.with_columns(
+        pl.col(REASON, COLUMN).cast(pl.String),
+        *(((pl.col(FLAGS) // (1 << bit)) % 2 == 1).alias(name) for bit, name in enumerate(flags)),
+        *(pl.lit(False).alias(name) for name in _USER_FLAGS if name not in flags),
     )
     valid = groups.filter(pl.col(REASON).is_null())
     bad = groups.filter(pl.col(REASON).is_not_null())
@@ -249,7 +237,6 @@ def _count(
 FIRST = "_first"
 FIRST_VALUE = "_first_value"
 FLAGS = "_flags"
-_PACKED = "_packed"
 _USER_FLAGS = ("_active", "_blocked")  # the flags that make a row's user one of the gathered ones
 
 
