@@ -209,6 +209,21 @@ def test_without_an_oo1_total_no_need_can_be_computed() -> None:
     assert indicator.students_needed == 50
 
 
+@pytest.mark.parametrize(("students_total", "shown_total"), [(None, None), (0, 0)])
+def test_without_a_positive_assistant_denominator_the_card_shows_the_active_students(
+    students_total: int | None, shown_total: int | None
+) -> None:
+    """As `adoption assistant` lists such a school: its own active students, no share, nothing needed
+    (was 0 of 0, which hid the 7 students the same card counts elsewhere)."""
+    data = dataset(
+        schools=[school(A, "Школа", "M1", "municipal", 10, students_total)],
+        school_stats=[stat("assistant", A, SEPT.start, "student", 7, registered=9)],
+    )
+    summary = compute_card(data, A, SEPT, defaults()).assistant
+    assert (summary.students_total, summary.students_active, summary.share_pct) == (shown_total, 7, None)
+    assert (summary.target_met, summary.students_needed) == (False, 0)
+
+
 def test_a_store_with_precomputed_daily_activity_gives_the_same_card() -> None:
     raw = fixture()
     stored = replace(raw, user_days=activity_records(raw).unique().collect().lazy())

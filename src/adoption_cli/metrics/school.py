@@ -187,8 +187,8 @@ def card_rows(
     )
     figures, fills = _figure_columns(dataset, period)
     # `adoption assistant` for the school alone: its students active on the assistant against its ОО-1
-    # denominator; a school without a positive denominator counts 0 of 0.
-    denominator = pl.col(settings.assistant.denominator).fill_null(0)
+    # denominator (0 or null as the registry has it: then no share, as `adoption assistant` lists it).
+    denominator = pl.col(settings.assistant.denominator)
     assisted = pl.col(card_column("active", assistant.PLATFORM, "student")).fill_null(0)
     rows = (
         dataset.schools.select("school_id", denominator.alias("denominator"))
@@ -196,8 +196,8 @@ def card_rows(
         .join(figures, on="school_id", how="left")
         .with_columns(*fills)
         .with_columns(
-            pl.when(pl.col("denominator") > 0).then(pl.col("denominator")).otherwise(0).alias("assistant_total"),
-            pl.when(pl.col("denominator") > 0).then(assisted).otherwise(0).alias("assistant_active"),
+            pl.col("denominator").alias("assistant_total"),
+            assisted.alias("assistant_active"),
         )
         .drop("denominator")
     )

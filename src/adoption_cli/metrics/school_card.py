@@ -85,8 +85,10 @@ class CardIndicator(BaseModel):
 
 
 class CardAssistant(AssistantSummary):
-    """The school as `adoption assistant` sees it (a school without an ОО-1 student total counts 0 of 0)."""
+    """The school as `adoption assistant` lists it: without a positive ОО-1 student total (0, or null where
+    the registry has none) its active students and no share."""
 
+    students_total: int | None  # type: ignore[assignment]  # (the summary of a scope always has a total)
     grain: Grain | None
     target_pct: float
 
@@ -216,7 +218,10 @@ def assemble_card(
         assistant=CardAssistant(
             grain=grains.get(ASSISTANT_PLATFORM),
             target_pct=target,
-            **summarise_assistant(row["assistant_total"], row["assistant_active"], target).model_dump(),
+            **{
+                **summarise_assistant(row["assistant_total"] or 0, row["assistant_active"], target).model_dump(),
+                "students_total": row["assistant_total"],
+            },
         ),
         rank=_rank(row, info),
         months=[_month(r, m) for r, m in zip(month_rows, trend_months(period), strict=True)],

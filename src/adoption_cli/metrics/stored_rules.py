@@ -9,9 +9,11 @@ from typing import Any
 
 from adoption_cli.config import Settings
 
-# Raised when the stored indicator rows are computed otherwise under the same settings, so that a store
-# ingested before uses its tables until the next ingest. 2: a total of 0 no longer counts as a capped share.
+# Raised when the stored rows are computed otherwise under the same settings, so that a store ingested
+# before uses its tables until the next ingest. Indicator 2: a total of 0 no longer counts as a capped share.
+# Card 2: a school without a positive ЦПУ denominator shows its active students (was 0 of 0).
 INDICATOR_ROWS = 2
+CARD_ROWS = 2
 
 
 def _judging(settings: Settings) -> dict[str, Any]:
@@ -26,7 +28,9 @@ def _judging(settings: Settings) -> dict[str, Any]:
 
 def card_rules(settings: Settings) -> str:
     """A card judges its school whatever forms of ownership the region counts; it shows the assistant too."""
-    return json.dumps({**_judging(settings), "assistant_denominator": settings.assistant.denominator})
+    return json.dumps(
+        {**_judging(settings), "assistant_denominator": settings.assistant.denominator, "rows": CARD_ROWS}
+    )
 
 
 def indicator_rules(settings: Settings) -> str:

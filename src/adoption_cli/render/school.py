@@ -126,9 +126,10 @@ def _assistant_line(card: SchoolCard) -> str:
     if card.assistant.grain is None:
         return env.t(f"[bold]{label}[/bold]: нет данных.", f"[bold]{label}[/bold]: no data.")
     if summary.share_pct is None:
+        active = fmt_int(summary.students_active, lang)
         return env.t(
-            f"[bold]{label}[/bold]: нет численности обучающихся по ОО-1 — долю не вычислить.",
-            f"[bold]{label}[/bold]: no OO-1 student total — no share.",
+            f"[bold]{label}[/bold]: активны {active}; нет численности обучающихся по ОО-1 — долю не вычислить.",
+            f"[bold]{label}[/bold]: {active} active; no OO-1 student total — no share.",
         )
     share = fmt_pct(summary.share_pct, lang)
     active, total = fmt_int(summary.students_active, lang), fmt_int(summary.students_total, lang)
