@@ -145,3 +145,32 @@ def test_without_accounts_nobody_is_ranked_and_the_output_says_why() -> None:
     result = compute_rating(ds, SEPT)
     assert [(s.rank, s.registered, s.active) for s in result.schools] == [(None, None, 1)]
     assert NOTE_REGISTERED_UNKNOWN in result.notes
+
+
+def test_without_accounts_a_school_with_no_activity_has_no_registered_figure_either() -> None:
+    """Registration is unknown for every school, not 0 for those with nothing in the exports."""
+    ds = dataset(
+        schools=[school(ALPHA, "Альфа", "M1", "municipal", 10, 100), school(BETA, "Бета", "M1", "state", 10, 100)],
+        events=[event(MS, "a_t1", "teacher", ALPHA, _sep(2))],
+    )
+    result = compute_rating(ds, SEPT)
+    assert [(s.name, s.registered, s.active) for s in result.schools] == [("Альфа", None, 1), ("Бета", None, 0)]
+
+
+def test_school_grain_rows_of_one_key_with_a_registered_figure_missing_leave_it_unknown() -> None:
+    """Two rows for one school and role, one without `registered`: 90 registered behind 70 + 15 active would
+    be 94 %; the school's registration is unknown, so it is not ranked."""
+    sept = date(2024, 9, 1)
+    ds = dataset(
+        schools=[school(ALPHA, "Альфа", "M1", "municipal", 10, 100), school(BETA, "Бета", "M1", "state", 10, 100)],
+        school_stats=[
+            stat(MS, ALPHA, sept, "student", active=70, registered=90),
+            stat(MS, ALPHA, sept, "student", active=15, registered=None),
+            stat(MS, BETA, sept, "student", active=1, registered=2),
+        ],
+    )
+    result = compute_rating(ds, SEPT)
+    assert [(s.name, s.rank, s.registered, s.active) for s in result.schools] == [
+        ("Бета", 1, 2, 1),
+        ("Альфа", None, None, 85),
+    ]

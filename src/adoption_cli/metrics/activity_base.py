@@ -349,7 +349,7 @@ def school_grain_registered(
     stats = dataset.frame(Kind.SCHOOL_STATS).filter(
         (pl.col("month") == date(period.end.year, period.end.month, 1)) & pl.col("role").is_in(list(ROLE_CODES))
     )
-    return on_platforms(stats, platforms).group_by("platform", "school_id", "role").agg(summed_registered())
+    return on_platforms(stats, platforms).group_by("platform", "school_id", "role").agg(whole_registered())
 
 
 def school_grain_figures(dataset: Dataset, period: Period, *, platforms: Iterable[str] | None = None) -> pl.LazyFrame:
@@ -369,6 +369,13 @@ def school_grain_figures(dataset: Dataset, period: Period, *, platforms: Iterabl
 def summed_registered() -> pl.Expr:
     """Sum of `registered`, null when no row has a figure (unknown is not zero)."""
     return pl.when(pl.col("registered").count() > 0).then(pl.col("registered").sum()).alias("registered")
+
+
+def whole_registered() -> pl.Expr:
+    """Sum of `registered` over rows that make up one figure (one school's rows of a key, its roles): null
+    when any of them has none — a part unknown makes the whole unknown, not smaller (as an ОО-1 total of
+    branches), and its active users would otherwise count against the part that is known."""
+    return pl.when(pl.col("registered").null_count() == 0).then(pl.col("registered").sum()).alias("registered")
 
 
 def user_and_school_platforms(dataset: Dataset, platforms: Iterable[str]) -> tuple[list[str], list[str]]:

@@ -19,7 +19,7 @@ from adoption_cli.metrics.activity_base import (
     has_accounts,
     school_grain_figures,
     share_pct,
-    summed_registered,
+    whole_registered,
     with_activity_for,
 )
 from adoption_cli.metrics.common import DEFAULT_PLATFORM, SHARE_RULE, PeriodInfo, RatingRole
@@ -84,7 +84,7 @@ def school_counts(dataset: Dataset, period: Period, platform: str, grain: Grain,
             school_grain_figures(dataset, period, platforms=platforms)
             .filter(pl.col("role").is_in(roles))
             .group_by("school_id")
-            .agg(summed_registered(), pl.col("active").sum())
+            .agg(whole_registered(), pl.col("active").sum())
         )
     # A person with two roles at one school (a teacher who is also a parent) is one user of that school.
     pairs = dataset.schools.select("school_id").join(pl.LazyFrame({"role": roles}), how="cross")
@@ -98,16 +98,20 @@ def school_counts(dataset: Dataset, period: Period, platform: str, grain: Grain,
     return counts
 
 
-def ranking(schools: pl.LazyFrame, counts: pl.LazyFrame, *, within: str | None = None) -> pl.LazyFrame:
-    """Registry schools with their share and rank, in rating order (unranked last, by name); `within` ranks
-    each group of that column (e.g. every municipality) on its own."""
+def ranking(
+    schools: pl.LazyFrame, counts: pl.LazyFrame, *, within: str | None = None, registration_known: bool = True
+) -> pl.LazyFrame:
+    """Registry schools with their share and rank, in rating order (unranked last, by active users, then
+    name); `within` ranks each group of that column (e.g. every municipality) on its own.
+    `registration_known`: False without an accounts export of a user-grain platform (nobody's is known)."""
     position = pl.int_range(1, pl.len() + 1)
+    nobody = pl.lit(0 if registration_known else None, pl.Int64)
     return (
         schools.select("school_id", "name", "municipality")
         .join(counts.with_columns(pl.col("active").fill_null(0)), on="school_id", how="left")
         .with_columns(
-            # no figures at all: nobody registered, nobody active
-            pl.when(pl.col("active").is_null()).then(0).otherwise(pl.col("registered")).alias("registered"),
+            # no figures at all: nobody registered (if registration is known), nobody active
+            pl.when(pl.col("active").is_null()).then(nobody).otherwise(pl.col("registered")).alias("registered"),
             pl.col("active").fill_null(0),
         )
         .with_columns(share_pct(pl.col("active"), pl.col("registered")).alias("share_pct"))
@@ -139,11 +143,12 @@ def compute_rating(
     dataset = with_activity_for(dataset, [period, period.previous()])
     grain: Grain = found or "user"
     schools = schools_in_scope(dataset.schools, municipality)
-    previous = ranking(schools, school_counts(dataset, period.previous(), platform, grain, role)).select(
-        "school_id", pl.col("rank").alias("previous_rank")
-    )
+    known = grain == "school" or has_accounts(dataset, platform)
+    previous = ranking(
+        schools, school_counts(dataset, period.previous(), platform, grain, role), registration_known=known
+    ).select("school_id", pl.col("rank").alias("previous_rank"))
     rated = (
-        ranking(schools, school_counts(dataset, period, platform, grain, role))
+        ranking(schools, school_counts(dataset, period, platform, grain, role), registration_known=known)
         .join(previous, on="school_id", how="left", maintain_order="left")
         .with_columns((pl.col("previous_rank") - pl.col("rank")).alias("rank_change"))
         .collect()
