@@ -33,6 +33,9 @@ def test_command_runs_on_sample_data(args: list[str], output: str) -> None:
     if output == "json":
         payload = json.loads(result.stdout)
         assert "period" in payload or "months" in payload
+    if output == "table":  # people read Russian: platforms by name, not by their codes
+        for code in ("myschool", "sferum", "assistant", "union", "max)"):
+            assert code not in result.stdout, code
 
 
 def test_sample_assistant_region_is_consistent_with_its_municipalities() -> None:

@@ -65,6 +65,17 @@ def platforms_label(codes: Iterable[str], lang: Lang = "ru") -> str:
     return ", ".join(platform_label(code, lang) for code in codes)
 
 
+_COMBINATIONS = {
+    "max": ("наибольшее из чисел по платформам", "the largest per-platform count"),
+    "union": ("уникальные пользователи всех платформ", "distinct users over the platforms"),
+}
+
+
+def counted_platforms_label(codes: Iterable[str], combination: str, lang: Lang = "ru") -> str:
+    """«Моя школа, Сферум; наибольшее из чисел по платформам»: the indicator's platforms and how they combine."""
+    return f"{platforms_label(codes, lang)}; {_pick(_COMBINATIONS.get(combination), combination, lang)}"
+
+
 def kind_label(kind: str, lang: Lang = "ru") -> str:
     return _pick(_KINDS.get(kind), kind, lang)
 

@@ -9,6 +9,7 @@ import polars as pl
 from adoption_cli.cli.environment import current
 from adoption_cli.metrics.plan import PlanResult
 from adoption_cli.render.captions import caption, period_text
+from adoption_cli.render.labels import counted_platforms_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct
 from adoption_cli.render.tables import Col, make_table
 
@@ -57,7 +58,7 @@ def plan_table(result: PlanResult) -> Table:
             "Потребность школы: ⌈порог × численность по ОО-1⌉ − активные, отдельно для педагогов "
             f"(порог {fmt_pct(result.teacher_threshold_pct, lang)}) и обучающихся "
             f"(порог {fmt_pct(result.student_threshold_pct, lang)}); активные — как в индикаторе "
-            f"({', '.join(result.platforms)}; объединение: {result.combination}). Выбраны школы с наименьшей "
+            f"({counted_platforms_label(result.platforms, result.combination)}). Выбраны школы с наименьшей "
             "суммарной потребностью — это минимальный итог (docs/metrics.md).",
             "A school's need: ⌈threshold × OO-1 total⌉ − active, for teachers "
             f"({fmt_pct(result.teacher_threshold_pct, lang)}) and students "

@@ -9,6 +9,7 @@ import polars as pl
 from adoption_cli.cli.environment import current
 from adoption_cli.metrics.trend import SERIES, TrendResult, TrendSeries
 from adoption_cli.render.captions import caption, ownership_text
+from adoption_cli.render.labels import counted_platforms_label
 from adoption_cli.render.numbers import BARS, GAP, fmt_pct, fmt_pp, sparkline
 from adoption_cli.render.tables import Col, make_table, status_cell
 
@@ -54,10 +55,11 @@ def trend_tables(result: TrendResult) -> RenderableType:
     notes = {
         "indicator_pct": env.t(
             "Доля школ, где ≥ порога педагогов и обучающихся активны на платформах индикатора "
-            f"({', '.join(result.platforms)}; объединение: {result.combination}); знаменатель — все школы; "
+            f"({counted_platforms_label(result.platforms, result.combination)}); знаменатель — все школы; "
             f"{ownership_text(result.ownership)}.",
-            f"Share of schools with ≥ threshold of teachers and students active ({', '.join(result.platforms)}; "
-            f"combination: {result.combination}); denominator: all population schools.",
+            "Share of schools with ≥ threshold of teachers and students active "
+            f"({counted_platforms_label(result.platforms, result.combination, 'en')}); denominator: all population "
+            "schools.",
         ),
         "assistant_pct": env.t(
             "Обучающиеся с ≥ 1 действием в ЦПУ за месяц / численность обучающихся по ОО-1.",
