@@ -24,7 +24,7 @@ def test_table_has_rank_changes_and_new(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     delta = next(line for line in lines if "Дельта" in line)
-    assert delta.split()[:3] == ["1", "▲3", "Дельта"]
+    assert delta.split()[:4] == ["1", "▲3", "Дельта", "2300000004"]  # the ИНН tells namesakes apart
     assert next(line for line in lines if "Гамма" in line).split()[:2] == ["4", "▼3"]
     assert "новая" in next(line for line in lines if "Эпсилон" in line)
     assert "роль: все" in result.stdout and "вне рейтинга: 1" in result.stdout

@@ -26,12 +26,13 @@ ROLE_LABELS = {
 RULE_TEXT = (
     "Доля = активные / зарегистрированные × 100 (не более 100 %). Активен — вход или событие на платформе в периоде, "
     "заблокированные не учитываются; зарегистрирован — незаблокированная учётная запись с датой регистрации не "
-    "позже конца периода. Равные доли — по числу активных, затем по названию. Школы без зарегистрированных — "
-    "вне рейтинга, в конце списка. Δ — изменение места к прошлому периоду (▲ — выше); Зарег. — "
+    "позже конца периода. Равные доли — по числу активных, затем по названию. Школы без зарегистрированных "
+    "(или без сведений о них) — вне рейтинга, в конце списка (по числу активных, затем по названию). Δ — изменение места к прошлому периоду (▲ — выше); Зарег. — "
     "зарегистрированные пользователи.",
     "Share = active / registered × 100 (at most 100%). Active: a login or event on the platform in the period, "
     "blocked accounts excluded; registered: an unblocked account registered by the period's end. Equal shares "
-    "go by active count, then name. Schools with nobody registered are unranked, listed last. Δ: rank change "
+    "go by active count, then name. Schools with nobody registered (or no figure) are unranked, listed last "
+    "(by active count, then name). Δ: rank change "
     "versus the previous period (▲ = up); Regist.: registered users.",
 )
 
@@ -67,6 +68,7 @@ def _row(school: RatedSchool) -> list[str]:
         fmt_int(school.rank, lang),
         rank_change_cell(school.rank_change, school.previous_rank, school.rank),
         school.name,
+        school.school_id,
         school.municipality,
         fmt_int(school.registered, lang),
         fmt_int(school.active, lang),
@@ -91,12 +93,13 @@ def rating_table(result: RatingResult) -> RenderableType:
         Col("Место", "Rank"),
         Col("Δ", "Δ"),
         Col("Школа", "School", "left"),
+        Col("ИНН", "INN", "left"),  # (two schools of one name in a municipality are told apart by it)
         Col("МО", "Municipality", "left"),
         Col("Зарег.", "Regist."),
         Col("Активны", "Active"),
         Col("Доля", "Share"),
     ]
-    rows = [[escape(cell) if i in (2, 3) else cell for i, cell in enumerate(_row(s))] for s in result.schools]
+    rows = [[escape(cell) if i in (2, 4) else cell for i, cell in enumerate(_row(s))] for s in result.schools]
     shown = env.t(
         f"Показано школ: {len(result.schools)}; в рейтинге: {result.ranked}; вне рейтинга: {result.unranked}.",
         f"Shown: {len(result.schools)} schools; ranked: {result.ranked}; unranked: {result.unranked}.",
