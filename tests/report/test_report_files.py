@@ -54,7 +54,8 @@ def test_report_on_files(tmp_path: Path) -> None:
     quality = [row for row in book["Качество данных"].iter_rows(values_only=True)]
     rejected = next(row for row in quality if row[0] == "myschool_events.csv" and row[2] == 1)
     assert rejected[1] == "неверная контрольная цифра ИНН"
-    assert rejected[3:6] == (4, "school_id", BAD_CHECKSUM)  # the file's row 4 (header = row 1)
+    # the file's row 4 (header = row 1), its column named as the file names it
+    assert rejected[3:6] == (4, "ИНН", BAD_CHECKSUM)
     unknown = next(row for row in quality if row[0] == "myschool_events.csv" and row[1] == "входы")
     assert unknown[2] == 1  # one row names a school outside the registry
     assert all("t9" not in str(value) and "t8" not in str(value) for row in quality for value in row)

@@ -243,3 +243,35 @@ def test_a_zero_total_is_no_total_not_a_capped_share(one_total_missing: Any) -> 
         "2300000001": "численность по ОО-1 равна нулю или не указана",
         "2300000002": "численность по ОО-1 равна нулю или не указана",
     }
+
+
+def test_a_rejects_column_is_named_as_the_file_names_it(
+    run_report: RunReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As `validate` names it (FileLoad.headers): «инн оо», not the canonical «school_id»; «вся строка» for
+    a whole row; the canonical name where the file's headers are not known (an older store)."""
+    from adoption_cli.dataset import RejectExample
+
+    data = report_dataset()
+    files = {file.path: file for file in data.report.files}
+    files["schools.csv"].rejected_by_reason = {"bad_checksum": 1, "fractional_number": 1}
+    files["schools.csv"].examples = [
+        RejectExample(row=7, column="school_id", value="2310000001", reason="bad_checksum"),
+        RejectExample(row=8, column="students_total", value="1,5", reason="fractional_number"),
+    ]
+    files["schools.csv"].headers = {"school_id": "инн оо", "students_total": "Обучающихся"}
+    files["events.csv"].rejected_by_reason = {"ragged_row": 1, "bad_date": 1}
+    files["events.csv"].examples = [
+        RejectExample(row=3, column="*", value=None, reason="ragged_row"),
+        RejectExample(row=4, column="ts", value="31.09.2024", reason="bad_date"),
+    ]
+    monkeypatch.setattr(adoption_cli.sources, "load_dataset", lambda *args, **kwargs: data)
+    assert run_report("--month", "2024-09").exit_code == 0
+    _, rows = _table(load_workbook(tmp_path / "adoption-2024-09.xlsx")["Качество данных"], "Файл")
+    columns = {(row[0], row[3]): row[4] for row in rows}
+    assert columns == {
+        ("schools.csv", 7): "инн оо",
+        ("schools.csv", 8): "Обучающихся",
+        ("events.csv", 3): "вся строка",
+        ("events.csv", 4): "ts",
+    }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from adoption_cli.dataset import RejectExample
 from adoption_cli.render.excel import Column, Sheet, Table, Value
+from adoption_cli.render.labels import reject_column
 from adoption_cli.render.numbers import fmt_int
 from adoption_cli.render.report.common import ReportInput, Texts
 from adoption_cli.render.report.schools import SCHOOL_COLUMNS
@@ -32,7 +33,8 @@ def _reject_table(data: ReportInput, t: Texts) -> Table:
             # The reader withholds values that identify a user (None); an empty value is simply empty.
             withheld = sample.value is None and sample.column in ("user_id", "*") and reason != MISSING_VALUE
             shown = hidden if withheld else sample.value
-            rows.append((file.path, reason_label(reason, t.lang), count, sample.row, sample.column, shown))
+            column = reject_column(file, sample.column, t.lang)
+            rows.append((file.path, reason_label(reason, t.lang), count, sample.row, column, shown))
     return Table(
         (
             FILE_COLUMN,
