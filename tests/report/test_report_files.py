@@ -60,7 +60,7 @@ def test_report_on_files(tmp_path: Path) -> None:
     assert unknown[2] == 1  # one row names a school outside the registry
     assert all("t9" not in str(value) and "t8" not in str(value) for row in quality for value in row)
 
-    about = {row[0]: row for row in book["О отчёте"].iter_rows(values_only=True) if row[0]}
+    about = {row[0]: row for row in book["Об отчёте"].iter_rows(values_only=True) if row[0]}
     for path in (schools, events):
         row = about[path.name]
         assert row[3] == path.stat().st_size and row[7] == hashlib.sha256(path.read_bytes()).hexdigest()

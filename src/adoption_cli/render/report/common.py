@@ -46,7 +46,7 @@ ROLE_LABELS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class RunParameters:
-    """How the report was asked for: shown on «О отчёте»."""
+    """How the report was asked for: shown on «Об отчёте»."""
 
     data_dir: Path
     config_file: Path | None
