@@ -131,3 +131,36 @@ def test_interleaved_writers_do_not_remove_each_others_temp(tmp_path: Path) -> N
             second.write(b"second")
         assert target.read_bytes() == b"second" and len(_temps(tmp_path)) == 1
     assert target.read_bytes() == b"first" and _temps(tmp_path) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_a_write_over_the_file_size_limit_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
+    """`ulimit -f`: the write fails with EFBIG midway through the archive. The message says so in one line,
+    and nothing is printed at exit (openpyxl's unclosed archive used to print «Exception ignored in:
+    ZipFile.__del__ … ValueError: seek of closed file» once the temporary file was closed)."""
+    import resource
+
+    (tmp_path / "data").mkdir()
+    target = tmp_path / "adoption-2024-09.xlsx"
+    target.write_bytes(PREVIOUS)
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}", "NO_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.report.fixtures", "report", "--data", "data", "--month", "2024-09"],
+        cwd=tmp_path,
+        env=env,
+        preexec_fn=small_files,  # only sets a limit: no threads to fork from
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "не удалось записать отчёт" in result.stderr and "Прежний файл не изменён" in result.stderr
+    assert "файл больше допустимого размера" in result.stderr and "File too large" not in result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert target.read_bytes() == PREVIOUS and _temps(tmp_path) == []

@@ -32,7 +32,7 @@ SHEETS_RU = [
     "План",
     "Динамика",
     "Качество данных",
-    "О отчёте",
+    "Об отчёте",
 ]
 SHEETS_EN = [
     "Summary",
@@ -190,7 +190,7 @@ def test_quality_sheet(workbook: Any) -> None:
 
 
 def test_about_sheet(workbook: Any) -> None:
-    ws = workbook["О отчёте"]
+    ws = workbook["Об отчёте"]
     facts = {row[0]: row[1] for row in _rows(ws) if row[0]}
     assert facts["Версия adoption-cli"] == __import__("adoption_cli").__version__
     assert facts["Период"] == "сентябрь 2024"
@@ -216,7 +216,7 @@ def test_same_inputs_same_cells_except_generation_time(run_report: RunReport, tm
     one, two = load_workbook(tmp_path / "one.xlsx"), load_workbook(tmp_path / "two.xlsx")
     for name in one.sheetnames:
         left, right = _rows(one[name]), _rows(two[name])
-        if name == "О отчёте":
+        if name == "Об отчёте":
             generated = _row_of(one[name], "Сформирован") - 1
             left, right = left[:generated] + left[generated + 1 :], right[:generated] + right[generated + 1 :]
         assert left == right, name

@@ -54,12 +54,13 @@ def test_report_on_files(tmp_path: Path) -> None:
     quality = [row for row in book["Качество данных"].iter_rows(values_only=True)]
     rejected = next(row for row in quality if row[0] == "myschool_events.csv" and row[2] == 1)
     assert rejected[1] == "неверная контрольная цифра ИНН"
-    assert rejected[3:6] == (4, "school_id", BAD_CHECKSUM)  # the file's row 4 (header = row 1)
+    # the file's row 4 (header = row 1), its column named as the file names it
+    assert rejected[3:6] == (4, "ИНН", BAD_CHECKSUM)
     unknown = next(row for row in quality if row[0] == "myschool_events.csv" and row[1] == "входы")
     assert unknown[2] == 1  # one row names a school outside the registry
     assert all("t9" not in str(value) and "t8" not in str(value) for row in quality for value in row)
 
-    about = {row[0]: row for row in book["О отчёте"].iter_rows(values_only=True) if row[0]}
+    about = {row[0]: row for row in book["Об отчёте"].iter_rows(values_only=True) if row[0]}
     for path in (schools, events):
         row = about[path.name]
         assert row[3] == path.stat().st_size and row[7] == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -193,3 +193,85 @@ def test_rating_sheet_matches_the_rating_json(book: Any) -> None:
         f"AND(ISNUMBER(B{header + 1}),B{header + 1}>0)",
         f"AND(ISNUMBER(B{header + 1}),B{header + 1}<0)",
     ]
+
+
+def _one_total_missing() -> Any:
+    """School 1: teachers 2 of 4 (50 %), students' ОО-1 total 0 with 2 active; school 2: no teachers' total,
+    students 16 of 300."""
+    return dataset(
+        schools=[
+            school("2300000001", "Школа 1", "Анапа", "municipal", 4, 0),
+            school("2300000002", "Школа 2", "Анапа", "municipal", None, 300),
+        ],
+        events=[
+            *(event("myschool", f"t{i}", "teacher", "2300000001", datetime(2024, 9, 2)) for i in range(2)),
+            *(event("myschool", f"s{i}", "student", "2300000001", datetime(2024, 9, 2)) for i in range(2)),
+            *(event("myschool", f"u{i}", "student", "2300000002", datetime(2024, 9, 2)) for i in range(16)),
+        ],
+    )
+
+
+@pytest.fixture
+def one_total_missing(run_report: RunReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(adoption_cli.sources, "load_dataset", lambda *args, **kwargs: _one_total_missing())
+    assert run_report("--month", "2024-09").exit_code == 0
+    return load_workbook(tmp_path / "adoption-2024-09.xlsx")
+
+
+def test_schools_sheet_judges_each_roles_need_on_its_own_as_the_school_card_does(one_total_missing: Any) -> None:
+    from adoption_cli.metrics.school import compute_card
+
+    ws = one_total_missing["Школы"]
+    header, rows = _table(ws, "ИНН")
+    columns = {cell.value: cell.column - 1 for cell in ws[header]}
+    needs = {
+        row[0]: (row[columns["Нужно ещё активных педагогов"]], row[columns["Нужно ещё активных обучающихся"]])
+        for row in rows
+    }
+    assert needs == {"2300000001": (0, None), "2300000002": (None, 134)}
+    for school_id, need in needs.items():
+        card = compute_card(_one_total_missing(), school_id, SEPT, _settings()).indicator
+        assert (card.teachers_needed, card.students_needed) == need
+
+
+def test_a_zero_total_is_no_total_not_a_capped_share(one_total_missing: Any) -> None:
+    """As the indicator's data_quality counts them: a capped share needs a positive total below the active."""
+    ws = one_total_missing["Качество данных"]
+    _, rows = _table(ws, "Ограниченные доли (0) и нулевые численности (2)")
+    problems = {row[0]: row[7] for row in rows[1:]}
+    assert problems == {
+        "2300000001": "численность по ОО-1 равна нулю или не указана",
+        "2300000002": "численность по ОО-1 равна нулю или не указана",
+    }
+
+
+def test_a_rejects_column_is_named_as_the_file_names_it(
+    run_report: RunReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As `validate` names it (FileLoad.headers): «инн оо», not the canonical «school_id»; «вся строка» for
+    a whole row; the canonical name where the file's headers are not known (an older store)."""
+    from adoption_cli.dataset import RejectExample
+
+    data = report_dataset()
+    files = {file.path: file for file in data.report.files}
+    files["schools.csv"].rejected_by_reason = {"bad_checksum": 1, "fractional_number": 1}
+    files["schools.csv"].examples = [
+        RejectExample(row=7, column="school_id", value="2310000001", reason="bad_checksum"),
+        RejectExample(row=8, column="students_total", value="1,5", reason="fractional_number"),
+    ]
+    files["schools.csv"].headers = {"school_id": "инн оо", "students_total": "Обучающихся"}
+    files["events.csv"].rejected_by_reason = {"ragged_row": 1, "bad_date": 1}
+    files["events.csv"].examples = [
+        RejectExample(row=3, column="*", value=None, reason="ragged_row"),
+        RejectExample(row=4, column="ts", value="31.09.2024", reason="bad_date"),
+    ]
+    monkeypatch.setattr(adoption_cli.sources, "load_dataset", lambda *args, **kwargs: data)
+    assert run_report("--month", "2024-09").exit_code == 0
+    _, rows = _table(load_workbook(tmp_path / "adoption-2024-09.xlsx")["Качество данных"], "Файл")
+    columns = {(row[0], row[3]): row[4] for row in rows}
+    assert columns == {
+        ("schools.csv", 7): "инн оо",
+        ("schools.csv", 8): "Обучающихся",
+        ("events.csv", 3): "вся строка",
+        ("events.csv", 4): "ts",
+    }

@@ -62,6 +62,14 @@ def users_needed(active: pl.Expr, total: pl.Expr, threshold_pct: float) -> pl.Ex
     return pl.max_horizontal(required - active, pl.lit(0)).cast(pl.Int64)
 
 
+def role_needed(role: str, threshold_pct: float) -> pl.Expr:
+    """`<role>s_needed` of a schools_frame row: the extra active users of one role (`teacher` or `student`)
+    that reach its threshold, judged on its own — null without a positive ОО-1 total of that role, whatever
+    the other role's total. The school card and the report's «Школы» sheet show it per role."""
+    active, total = pl.col(f"{role}s_active"), pl.col(f"{role}s_total")
+    return pl.when(total > 0).then(users_needed(active, total, threshold_pct)).alias(f"{role}s_needed")
+
+
 def candidates_frame(schools: pl.LazyFrame, settings: Settings) -> pl.LazyFrame:
     """Not-yet-flagged schools that can be flagged, cheapest first (ties by school_id)."""
     rules = settings.indicator

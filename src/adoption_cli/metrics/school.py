@@ -179,10 +179,10 @@ def card_rows(
         "school_id",
         "teachers_active",
         "teacher_share_pct",
-        _needed("teacher", rules.teacher_threshold_pct),
+        plan.role_needed("teacher", rules.teacher_threshold_pct),
         "students_active",
         "student_share_pct",
-        _needed("student", rules.student_threshold_pct),
+        plan.role_needed("student", rules.student_threshold_pct),
         "flagged",
     )
     figures, fills = _figure_columns(dataset, period)
@@ -232,11 +232,6 @@ def card_records(dataset: Dataset, settings: Settings) -> pl.DataFrame | None:
     )
     info = dataset.schools.select(*SchoolInfo.model_fields).collect()
     return info.join(rows, on="school_id", how="left").sort("school_id")
-
-
-def _needed(role: str, threshold_pct: float) -> pl.Expr:
-    active, total = pl.col(f"{role}s_active"), pl.col(f"{role}s_total")
-    return pl.when(total > 0).then(plan.users_needed(active, total, threshold_pct)).alias(f"{role}s_needed")
 
 
 def stored_card(

@@ -21,11 +21,12 @@ yes/no column computed by the metric (so the colour never disagrees with the met
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import IO, TYPE_CHECKING, Literal
 
 from adoption_cli.cli.environment import Lang
 from adoption_cli.render.output import FORMULA_TRIGGERS
@@ -236,9 +237,27 @@ class Writer:
             ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
             ws.row_dimensions[row].height = 15 * _lines(line, span * 1.1)
 
-    def save(self, target: object) -> None:
-        """`target`: a path or a binary file object (see render.atomic)."""
-        self.workbook.save(target)
+    def save(self, target: str | os.PathLike[str] | IO[bytes]) -> None:
+        """`target`: a path or a binary file object (see render.atomic).
+
+        openpyxl's own `Workbook.save` leaves its zip archive open when a write fails (a full disk, a file
+        size limit): the archive, collected at exit after the file was closed and removed, then tries to
+        finish itself and Python prints «Exception ignored … ValueError: seek of closed file». Here the
+        archive is closed on the error path too (whatever that close raises is part of the same failure),
+        and the first error goes on to the caller alone."""
+        import contextlib
+        from zipfile import ZIP_DEFLATED, ZipFile
+
+        from openpyxl.writer.excel import ExcelWriter
+
+        archive = ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True)
+        try:
+            ExcelWriter(self.workbook, archive).save()  # writes every part, then closes the archive
+        except BaseException:
+            with contextlib.suppress(Exception):
+                archive.close()  # releases the file even when writing the zip's directory fails again
+            archive.fp = None  # never finished later by the garbage collector
+            raise
 
     # --- cells ---------------------------------------------------------------------------------------
 

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from adoption_cli.cli.environment import Lang
 from adoption_cli.schema import PLATFORM_LABELS_RU, RU_MONTHS
+
+if TYPE_CHECKING:
+    from adoption_cli.dataset import FileLoad
 
 _PLATFORMS_EN = {"myschool": "My School", "sferum": "Sferum", "assistant": "Student Assistant"}
 
@@ -54,6 +58,15 @@ def _pick(pair: tuple[str, str] | None, code: str, lang: Lang) -> str:
     if pair is None:
         return code
     return pair[1] if lang == "en" else pair[0]
+
+
+def reject_column(file: FileLoad, column: str, lang: Lang = "ru") -> str:
+    """The column of a rejected row's example as the file's header writes it («Активных», «инн оо»); «вся
+    строка» for a reject of the whole row (`*`); the canonical name when the file's headers are not known (a
+    store ingested before session 8). `validate`'s table and the report's «Качество данных» both name it so."""
+    if column == "*":
+        return _pick(("вся строка", "whole row"), column, lang)
+    return file.headers.get(column, column)
 
 
 def platform_label(code: str, lang: Lang = "ru") -> str:

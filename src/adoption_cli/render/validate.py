@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from adoption_cli.cli.environment import Lang, current
-from adoption_cli.render.labels import kind_label, platforms_label
+from adoption_cli.render.labels import kind_label, platforms_label, reject_column
 from adoption_cli.render.numbers import fmt_int
 from adoption_cli.render.tables import Col, make_table, text_cell
 from adoption_cli.sources.reasons import MISSING_VALUE
@@ -103,9 +103,7 @@ def rejects_view(file: FileLoad, label: ReasonLabel) -> RenderableType:
     examples = [
         [
             str(example.row),
-            env.t("вся строка", "whole row")
-            if example.column == "*"
-            else text_cell(file.headers.get(example.column, example.column)),
+            text_cell(reject_column(file, example.column, lang)),
             _example_value(example, lang),
             label(example.reason, lang),
         ]

@@ -96,7 +96,7 @@ def command(
     t = Texts(env.lang)
     period = resolve_period(month=month, default_month=previous_month(today()))
     target = target_path(out, period.label)
-    # file_hashes: the «О отчёте» sheet lists each file's SHA-256
+    # file_hashes: the «Об отчёте» sheet lists each file's SHA-256
     settings, dataset = open_dataset(data, config=config, store=store, strict=strict, file_hashes=True)
     run = RunParameters(
         data_dir=dataset.data_dir,

@@ -1,4 +1,4 @@
-"""«О отчёте»: how the workbook was made — parameters, thresholds and targets in force, tool version,
+"""«Об отчёте»: how the workbook was made — parameters, thresholds and targets in force, tool version,
 generation time, and every input file with its size, rows, loaded, rejected and SHA-256."""
 
 from __future__ import annotations
@@ -126,4 +126,4 @@ def _files(data: ReportInput, t: Texts) -> Table:
 
 
 def about_sheet(data: ReportInput, t: Texts) -> Sheet:
-    return Sheet(t("О отчёте", "About"), blocks=(_parameters(data, t), _files(data, t)))
+    return Sheet(t("Об отчёте", "About"), blocks=(_parameters(data, t), _files(data, t)))

@@ -46,7 +46,7 @@ ROLE_LABELS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class RunParameters:
-    """How the report was asked for: shown on «О отчёте»."""
+    """How the report was asked for: shown on «Об отчёте»."""
 
     data_dir: Path
     config_file: Path | None
@@ -65,7 +65,9 @@ class ReportInput:
     load: LoadReport
     run: RunParameters
     indicator: IndicatorResult
-    needs: pl.DataFrame  # metrics.plan.candidates_frame: school_id, teachers_needed, students_needed
+    # metrics.indicator.schools_frame, collected (its `capped` and `no_total` included), with each role's
+    # need as the school card computes it (metrics.plan.role_needed)
+    schools: pl.DataFrame
     activity: pl.DataFrame  # metrics.school_activity.platform_role_activity, collected
     platforms: list[str]  # platforms present in the data, canonical order
     assistant: AssistantResult
@@ -90,7 +92,7 @@ def gather(dataset: Dataset, period: Period, settings: Settings, run: RunParamet
     from adoption_cli.metrics.assistant import compute_assistant
     from adoption_cli.metrics.indicator import schools_frame
     from adoption_cli.metrics.indicator_result import build_result
-    from adoption_cli.metrics.plan import candidates_frame, compute_plan
+    from adoption_cli.metrics.plan import compute_plan, role_needed
     from adoption_cli.metrics.rating import compute_rating
     from adoption_cli.metrics.school_activity import coverage_start, platform_role_activity, platforms_present
     from adoption_cli.metrics.sferum import compute_sferum
@@ -104,15 +106,18 @@ def gather(dataset: Dataset, period: Period, settings: Settings, run: RunParamet
     dataset = with_activity_for(dataset, [*months, period.previous()])
 
     frame, combination = schools_frame(dataset, period, settings)
-    needs = candidates_frame(frame, settings).select("school_id", "teachers_needed", "students_needed")
-    schools, needs_now, activity = pl.collect_all([frame, needs, platform_role_activity(dataset, period)])
+    rules = settings.indicator
+    judged = frame.with_columns(
+        role_needed("teacher", rules.teacher_threshold_pct), role_needed("student", rules.student_threshold_pct)
+    )
+    schools, activity = pl.collect_all([judged, platform_role_activity(dataset, period)])
     return ReportInput(
         period=period,
         settings=settings,
         load=dataset.report,
         run=run,
         indicator=build_result(schools.to_dicts(), period, settings, combination),
-        needs=needs_now,
+        schools=schools,
         activity=activity,
         platforms=platforms_present(dataset),
         assistant=compute_assistant(dataset, period, settings),

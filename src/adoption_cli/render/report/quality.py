@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from adoption_cli.dataset import RejectExample
 from adoption_cli.render.excel import Column, Sheet, Table, Value
+from adoption_cli.render.labels import reject_column
 from adoption_cli.render.numbers import fmt_int
 from adoption_cli.render.report.common import ReportInput, Texts
 from adoption_cli.render.report.schools import SCHOOL_COLUMNS
@@ -32,7 +33,8 @@ def _reject_table(data: ReportInput, t: Texts) -> Table:
             # The reader withholds values that identify a user (None); an empty value is simply empty.
             withheld = sample.value is None and sample.column in ("user_id", "*") and reason != MISSING_VALUE
             shown = hidden if withheld else sample.value
-            rows.append((file.path, reason_label(reason, t.lang), count, sample.row, sample.column, shown))
+            column = reject_column(file, sample.column, t.lang)
+            rows.append((file.path, reason_label(reason, t.lang), count, sample.row, column, shown))
     return Table(
         (
             FILE_COLUMN,
@@ -86,46 +88,37 @@ def _inactive_table(data: ReportInput, t: Texts) -> Table:
 
 
 def _judgement_table(data: ReportInput, t: Texts) -> Table:
+    """The schools the indicator counts in `data_quality`: by its own `capped` and `no_total` (a capped share
+    needs a positive total below the active users; a total of 0 is «no total» only), so that the rows and
+    the counts in the title never disagree."""
+    import polars as pl
+
     capped = t(
         "активных больше, чем по ОО-1 (доля ограничена 100 %)", "more active than in OO-1 (share capped at 100%)"
     )
     no_total = t("численность по ОО-1 равна нулю или не указана", "OO-1 total is zero or missing")
-    rows: list[tuple[Value, ...]] = []
-    for school in data.indicator.schools:
-        problems = []
-        if any(
-            total is not None and active > total
-            for active, total in (
-                (school.teachers_active, school.teachers_total),
-                (school.students_active, school.students_total),
-            )
-        ):
-            problems.append(capped)
-        if not school.teachers_total or not school.students_total:
-            problems.append(no_total)
-        if problems:
-            rows.append(
-                (
-                    school.school_id,
-                    school.name,
-                    school.municipality,
-                    school.teachers_total,
-                    school.teachers_active,
-                    school.students_total,
-                    school.students_active,
-                    "; ".join(problems),
-                )
-            )
+    problem = pl.concat_str(
+        pl.when("capped").then(pl.lit(capped)),
+        pl.when("no_total").then(pl.lit(no_total)),
+        separator="; ",
+        ignore_nulls=True,
+    )
+    columns = (
+        *SCHOOL_COLUMNS,
+        Column("teachers_total", "Педагогов (ОО-1)", "Teachers (OO-1)", "int"),
+        Column("teachers_active", "Активных педагогов", "Active teachers", "int"),
+        Column("students_total", "Обучающихся (ОО-1)", "Students (OO-1)", "int"),
+        Column("students_active", "Активных обучающихся", "Active students", "int"),
+        Column("problem", "Что не так", "Problem"),
+    )
+    rows = (
+        data.schools.filter(pl.col("capped") | pl.col("no_total"))
+        .select(*(column.key for column in columns[:-1]), problem.alias("problem"))
+        .rows()
+    )
     quality = data.indicator.data_quality
     return Table(
-        (
-            *SCHOOL_COLUMNS,
-            Column("teachers_total", "Педагогов (ОО-1)", "Teachers (OO-1)", "int"),
-            Column("teachers_active", "Активных педагогов", "Active teachers", "int"),
-            Column("students_total", "Обучающихся (ОО-1)", "Students (OO-1)", "int"),
-            Column("students_active", "Активных обучающихся", "Active students", "int"),
-            Column("problem", "Что не так", "Problem"),
-        ),
+        columns,
         rows,
         title=t(
             f"Ограниченные доли ({quality.capped_shares}) и нулевые численности ({quality.no_total})",

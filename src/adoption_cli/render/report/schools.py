@@ -41,13 +41,13 @@ def schools_sheet(data: ReportInput, t: Texts) -> Sheet:
         *platform_columns,
     )
     activity = {row["school_id"]: row for row in data.activity.iter_rows(named=True)}
-    # Candidates (not flagged, totals known) need what plan computes; flagged schools need nothing; a
-    # school with a zero or missing ОО-1 total cannot be judged, so its need is left empty.
-    needs = {row[0]: row[1:] for row in data.needs.iter_rows()}
+    # Each role's need on its own, as the school card shows it (metrics.plan.role_needed): empty only for
+    # the role whose ОО-1 total is zero or missing; a flagged school needs nothing.
+    needs = {row[0]: row[1:] for row in data.schools.select("school_id", "teachers_needed", "students_needed").rows()}
     rows = []
     for school in result.schools:
         counts = activity.get(school.school_id, {})
-        need = needs.get(school.school_id, (0, 0) if school.flagged else (None, None))
+        need = needs[school.school_id]
         rows.append(
             (
                 school.school_id,
