@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 from pathlib import Path
 
@@ -128,6 +129,12 @@ def test_cli_table_json_csv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
         )
     )
     assert list(rows[0]) == ["month", "scope", "name", "metric", "value"]
+    # every field of a JSON point, the indicator's counts included
+    region_september = {r["metric"] for r in rows if (r["month"], r["name"]) == ("2024-09", "")}
+    payload = json.loads(
+        invoke(monkeypatch, tmp_path, ds, "trend", "--from", "2024-09", "--to", "2024-10", "-f", "json").stdout
+    )
+    assert region_september == set(payload["region"]["points"][0]) - {"month"}
     teachers = {(r["month"], r["name"]): r["value"] for r in rows if r["metric"] == "teacher_share_pct"}
     assert teachers == {
         ("2024-09", ""): "40.0",

@@ -103,8 +103,17 @@ def trend_tables(result: TrendResult) -> RenderableType:
 
 
 def trend_rows(result: TrendResult) -> pl.DataFrame:
-    """Long format: month, scope, name, metric, value (targets and «met» as 1/0 included)."""
-    metrics = [*SERIES, "indicator_target_pct", "indicator_target_met", "assistant_target_pct", "assistant_target_met"]
+    """Long format: month, scope, name, metric, value (the counts the indicator's share is of, targets and
+    «met» as 1/0 included: everything a point of the JSON has)."""
+    metrics = [
+        "schools",
+        "flagged",
+        *SERIES,
+        "indicator_target_pct",
+        "indicator_target_met",
+        "assistant_target_pct",
+        "assistant_target_met",
+    ]
     scopes = [("region", result.region), *(("municipality", m) for m in result.municipalities)]
     rows = [
         {"month": point.month, "scope": scope, "name": series.name, "metric": metric, "value": getattr(point, metric)}
