@@ -189,6 +189,23 @@ def test_school_grain_without_registered_figures_is_unknown_not_zero() -> None:
     assert result.teachers.active.value == 2
 
 
+def test_school_grain_share_of_registered_leaves_out_schools_whose_registration_is_unknown() -> None:
+    """Б's students: two rows of one key, one without `registered` — its registration is unknown. All 8 + 85
+    active count as active, but the share of registered is А's 8 of 10 alone, not 93 of 10 (or of 100)."""
+    sept = date(2024, 9, 1)
+    ds = dataset(
+        schools=[school(A, "Школа А", "M1", "municipal", 4, 10), school(B, "Школа Б", "M1", "state", 2, 100)],
+        school_stats=[
+            stat("myschool", A, sept, "student", active=8, registered=10),
+            stat("myschool", B, sept, "student", active=70, registered=90),
+            stat("myschool", B, sept, "student", active=15),
+        ],
+    )
+    students = compute_activity(ds, SEPT).students
+    assert (students.registered.value, students.active.value) == (10, 93)
+    assert students.active_share_of_registered.value == 80.0
+
+
 def test_events_without_an_accounts_export_leave_registration_unknown() -> None:
     ds = dataset(
         schools=[school(A, "Школа А", "M1", "municipal", 4, 10)],

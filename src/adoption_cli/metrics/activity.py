@@ -135,6 +135,11 @@ class _Request:
     blocked: pl.LazyFrame  # user_id of the platform's blocked accounts, read once for both periods
 
 
+# The active users behind the share of registered: all of them at user grain; at school grain those of the
+# schools whose registration of the role is known (docs/metrics.md, «Моя школа» panels).
+ACTIVE_OF_REGISTERED = "active_of_registered"
+
+
 def _by_role(frame: pl.DataFrame, value: str) -> Figures:
     found = dict(zip(frame["role"].to_list(), frame[value].to_list(), strict=True))
     return {f"{role}.{value}": found.get(role, 0) for role in ROLE_CODES}
@@ -182,6 +187,7 @@ def _user_grain(request: _Request, period: Period) -> Figures:
         ]
     )
     figures = _by_role(roles_registered, "registered") | _by_role(roles_active, "active")
+    figures |= {f"{role}.{ACTIVE_OF_REGISTERED}": figures[f"{role}.active"] for role in ROLE_CODES}
     row = schools.row(0, named=True)
     figures |= {
         "schools.registered": row["registered"],
@@ -199,7 +205,12 @@ def _school_grain(request: _Request, period: Period) -> Figures:
     )
     roles, schools = pl.collect_all(
         [
-            per_role.group_by("role").agg(summed_registered(), pl.col("active").sum()),
+            per_role.group_by("role").agg(
+                summed_registered(),
+                pl.col("active").sum(),
+                # a school whose registration of the role is unknown has no part in the share of registered
+                pl.col("active").filter(pl.col("registered").is_not_null()).sum().alias(ACTIVE_OF_REGISTERED),
+            ),
             per_role.group_by("school_id")
             .agg(summed_registered(), pl.col("active").sum())
             .select(
@@ -208,7 +219,7 @@ def _school_grain(request: _Request, period: Period) -> Figures:
             ),
         ]
     )
-    figures = _by_role(roles, "registered") | _by_role(roles, "active")
+    figures = _by_role(roles, "registered") | _by_role(roles, "active") | _by_role(roles, ACTIVE_OF_REGISTERED)
     figures |= {"schools.registered": schools["registered"][0], "schools.active": schools["active"][0]}
     if figures["schools.registered"] is None:
         figures |= _UNKNOWN_REGISTERED
@@ -291,7 +302,7 @@ def _panels(now: Figures, before: Figures) -> dict[str, Any]:
             registered=count(f"{role}.registered"),
             registered_share_of_total=share(f"{role}.registered", f"{role}.total"),
             active=count(f"{role}.active"),
-            active_share_of_registered=share(f"{role}.active", f"{role}.registered"),
+            active_share_of_registered=share(f"{role}.{ACTIVE_OF_REGISTERED}", f"{role}.registered"),
         )
 
     return {
@@ -307,7 +318,7 @@ def _panels(now: Figures, before: Figures) -> dict[str, Any]:
         "parents": ParentsPanel(
             registered=count("parent.registered"),
             active=count("parent.active"),
-            active_share_of_registered=share("parent.active", "parent.registered"),
+            active_share_of_registered=share(f"parent.{ACTIVE_OF_REGISTERED}", "parent.registered"),
         ),
         "content": {
             kind: ContentPanel(
