@@ -94,24 +94,25 @@ def school_counts(dataset: Dataset, period: Period, platform: str, grain: Grain,
         pl.col("registered", "active").fill_null(0)
     )
     if not has_accounts(dataset, platform):
-        return counts.with_columns(pl.lit(None, pl.Int64).alias("registered"))
+        # Registration is unknown for every registry school, also for one with no activity (never 0).
+        return (
+            dataset.schools.select("school_id")
+            .join(counts, on="school_id", how="left")
+            .select("school_id", pl.lit(None, pl.Int64).alias("registered"), pl.col("active").fill_null(0))
+        )
     return counts
 
 
-def ranking(
-    schools: pl.LazyFrame, counts: pl.LazyFrame, *, within: str | None = None, registration_known: bool = True
-) -> pl.LazyFrame:
+def ranking(schools: pl.LazyFrame, counts: pl.LazyFrame, *, within: str | None = None) -> pl.LazyFrame:
     """Registry schools with their share and rank, in rating order (unranked last, by active users, then
-    name); `within` ranks each group of that column (e.g. every municipality) on its own.
-    `registration_known`: False without an accounts export of a user-grain platform (nobody's is known)."""
+    name); `within` ranks each group of that column (e.g. every municipality) on its own."""
     position = pl.int_range(1, pl.len() + 1)
-    nobody = pl.lit(0 if registration_known else None, pl.Int64)
     return (
         schools.select("school_id", "name", "municipality")
         .join(counts.with_columns(pl.col("active").fill_null(0)), on="school_id", how="left")
         .with_columns(
-            # no figures at all: nobody registered (if registration is known), nobody active
-            pl.when(pl.col("active").is_null()).then(nobody).otherwise(pl.col("registered")).alias("registered"),
+            # no figures at all: nobody registered, nobody active
+            pl.when(pl.col("active").is_null()).then(0).otherwise(pl.col("registered")).alias("registered"),
             pl.col("active").fill_null(0),
         )
         .with_columns(share_pct(pl.col("active"), pl.col("registered")).alias("share_pct"))
@@ -143,12 +144,11 @@ def compute_rating(
     dataset = with_activity_for(dataset, [period, period.previous()])
     grain: Grain = found or "user"
     schools = schools_in_scope(dataset.schools, municipality)
-    known = grain == "school" or has_accounts(dataset, platform)
-    previous = ranking(
-        schools, school_counts(dataset, period.previous(), platform, grain, role), registration_known=known
-    ).select("school_id", pl.col("rank").alias("previous_rank"))
+    previous = ranking(schools, school_counts(dataset, period.previous(), platform, grain, role)).select(
+        "school_id", pl.col("rank").alias("previous_rank")
+    )
     rated = (
-        ranking(schools, school_counts(dataset, period, platform, grain, role), registration_known=known)
+        ranking(schools, school_counts(dataset, period, platform, grain, role))
         .join(previous, on="school_id", how="left", maintain_order="left")
         .with_columns((pl.col("previous_rank") - pl.col("rank")).alias("rank_change"))
         .collect()

@@ -385,7 +385,8 @@ def parse_column(column: Column, raw: pl.Expr, ctx: ParseContext) -> Parsed:
     step = _Steps(f"_s_{column.name}_")
     # (a stage of its own: an expression read twice inside when/then is computed twice)
     stripped = step(raw.str.strip_chars())
-    present = stripped.str.len_bytes() > 0
+    nonempty = stripped.str.len_bytes() > 0
+    present = nonempty
     if column.type in EMPTY_SPELLINGS:
         present = present & ~stripped.is_in(EMPTY_SPELLINGS[column.type])
     if column.nullable:
@@ -404,4 +405,4 @@ def parse_column(column: Column, raw: pl.Expr, ctx: ParseContext) -> Parsed:
         .then(pl.lit(reasons.EXCEL_ERROR))
         .otherwise(error)
     )
-    return Parsed(value, error, tuple(step.stages), (stripped.str.len_bytes() > 0).fill_null(False))
+    return Parsed(value, error, tuple(step.stages), nonempty.fill_null(False))
