@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from adoption_cli.cli.environment import Lang, current
-from adoption_cli.render.labels import month_name, ownership_label, period_range, platform_label
+from adoption_cli.render.labels import combination_label, month_name, ownership_label, period_range, platform_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_setting, plural
 from adoption_cli.render.tables import MET, NOT_MET, Col, make_table, status_cell, text_cell
 
@@ -100,17 +100,7 @@ def caption(result: IndicatorResult, context: IndicatorContext) -> str:
     lang = env.lang
     start, end = date.fromisoformat(result.period.start), date.fromisoformat(result.period.end)
     rules = _activity_rules(result.platforms, context.grains, lang)
-    combination = (
-        env.t(
-            "объединение пользователей по user_id — точное значение (union)",
-            "the union of user_ids — the exact number (union)",
-        )
-        if result.combination == "union"
-        else env.t(
-            "наибольшее из чисел по платформам — нижняя граница (max)",
-            "the largest per-platform count — a lower bound (max)",
-        )
-    )
+    combination = f"{combination_label(result.combination, lang)} ({result.combination})"
     teachers = fmt_pct_setting(result.teacher_threshold_pct, lang)
     students = fmt_pct_setting(result.student_threshold_pct, lang)
     ownership = ownership_label(context.ownership, lang)

@@ -79,14 +79,22 @@ def platforms_label(codes: Iterable[str], lang: Lang = "ru") -> str:
 
 
 _COMBINATIONS = {
-    "max": ("наибольшее из чисел по платформам", "the largest per-platform count"),
-    "union": ("уникальные пользователи всех платформ", "distinct users over the platforms"),
+    "max": ("наибольшее из чисел по платформам — нижняя граница", "the largest per-platform count — a lower bound"),
+    "union": (
+        "уникальные по user_id пользователи всех платформ — точное число",
+        "distinct user_ids over the platforms — exact",
+    ),
 }
+
+
+def combination_label(combination: str, lang: Lang = "ru") -> str:
+    """How the indicator combines its platforms' users: «наибольшее из чисел по платформам»."""
+    return _pick(_COMBINATIONS.get(combination), combination, lang)
 
 
 def counted_platforms_label(codes: Iterable[str], combination: str, lang: Lang = "ru") -> str:
     """«Моя школа, Сферум; наибольшее из чисел по платформам»: the indicator's platforms and how they combine."""
-    return f"{platforms_label(codes, lang)}; {_pick(_COMBINATIONS.get(combination), combination, lang)}"
+    return f"{platforms_label(codes, lang)}; {combination_label(combination, lang)}"
 
 
 def kind_label(kind: str, lang: Lang = "ru") -> str:

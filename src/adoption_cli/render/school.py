@@ -12,7 +12,7 @@ from adoption_cli.cli.environment import current
 from adoption_cli.metrics.school_card import CardIndicator, SchoolCard
 from adoption_cli.render.captions import period_text
 from adoption_cli.render.changes import rank_change_cell
-from adoption_cli.render.labels import ownership_name, platform_label, platforms_label
+from adoption_cli.render.labels import combination_label, ownership_name, platform_label, platforms_label
 from adoption_cli.render.numbers import GAP, fmt_int, fmt_pct, fmt_pct_setting, plural, sparkline
 from adoption_cli.render.tables import MET, NOT_MET, Col, make_table, status_cell, text_cell
 
@@ -235,11 +235,7 @@ def _notes(card: SchoolCard) -> list[str]:
     lang = env.lang
     by_stats = [platform_label(p, lang) for p, grain in card.grains.items() if grain == "school"]
     missing = [platform_label(p, lang) for p in sorted({f.platform for f in card.figures if f.grain is None})]
-    combination = (
-        env.t("объединение по user_id (точно)", "union of user_ids (exact)")
-        if card.indicator.combination == "union"
-        else env.t("наибольшее из чисел по платформам (нижняя граница)", "largest per-platform count (lower bound)")
-    )
+    combination = combination_label(card.indicator.combination, lang)
     notes = [
         env.t(
             "Активен — вход или событие на платформе в периоде (заблокированные не учитываются); зарег. — "
@@ -248,8 +244,8 @@ def _notes(card: SchoolCard) -> list[str]:
             "unblocked accounts at the period's end; shares: active of registered and of the OO-1 total.",
         ),
         env.t(
-            f"Индикатор: активные на любой из платформ — {combination}; «не хватает» — ⌈порог × ОО-1⌉ − активные.",
-            f"Indicator: active on any platform — {combination}; missing = ⌈threshold × OO-1⌉ − active.",
+            f"Индикатор: активные на любой из платформ ({combination}); «не хватает» — ⌈порог × ОО-1⌉ − активные.",
+            f"Indicator: active on any platform ({combination}); missing = ⌈threshold × OO-1⌉ − active.",
         ),
     ]
     if by_stats:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from adoption_cli.config import DatedTarget
 from adoption_cli.render.excel import Cell, Column, Sheet, Table, Value
+from adoption_cli.render.labels import combination_label
 from adoption_cli.render.report.common import ReportInput, Texts
-from adoption_cli.render.report.summary import combination_label
 
 
 def _dated(targets: tuple[DatedTarget, ...], t: Texts) -> str:
@@ -40,7 +40,10 @@ def _parameters(data: ReportInput, t: Texts) -> Table:
             t("Индикатор: формы собственности", "Indicator: ownership"),
             t.ownership(indicator.ownership),
         ),
-        (t("Индикатор: объединение платформ", "Indicator: platform combination"), combination_label(data, t)),
+        (
+            t("Индикатор: объединение платформ", "Indicator: platform combination"),
+            combination_label(data.indicator.combination, t.lang),
+        ),
         (t("Индикатор: порог педагогов", "Indicator: teacher threshold"), Cell(indicator.teacher_threshold_pct, "pct")),
         (
             t("Индикатор: порог обучающихся", "Indicator: student threshold"),

@@ -6,6 +6,7 @@ from datetime import date
 
 from adoption_cli.metrics.activity import NOTE_NO_PLATFORM_DATA
 from adoption_cli.render.excel import Cell, Column, Fill, Sheet, Table, Value
+from adoption_cli.render.labels import combination_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pp, fmt_signed_pct
 from adoption_cli.render.report.common import Judged, ReportInput, Texts, iso_date, target_block
 from adoption_cli.schema import PLATFORMS, Kind
@@ -49,16 +50,10 @@ def freshness(data: ReportInput, t: Texts) -> str:
     return t("Данные по: ", "Data up to: ") + ("; ".join(parts) if parts else t("нет дат активности", "no dates"))
 
 
-def combination_label(data: ReportInput, t: Texts) -> str:
-    if data.indicator.combination == "union":
-        return t("уникальные пользователи всех платформ", "distinct users over the platforms")
-    return t("максимум по платформам", "largest per-platform count")
-
-
 def active_rule(data: ReportInput, t: Texts) -> tuple[str, str, str]:
     """The definition of «active» and the indicator's rule, as short lines (long ones would run under the chart)."""
     result = data.indicator
-    combination = combination_label(data, t)
+    combination = combination_label(result.combination, t.lang)
     return (
         t(
             "Активен — хотя бы один вход в периоде (событие или дата последнего входа); заблокированные не в счёт.",
