@@ -200,3 +200,16 @@ def test_validate_lists_rejects_in_file_order(tmp_path: Path) -> None:
     result = invoke("validate", "--data", str(tmp_path), "--format", "csv")
     listed = pl.read_csv(result.stdout.encode(), infer_schema=False).filter(pl.col("file") == "sferum_events.csv")
     assert listed["row"].cast(pl.Int64).to_list() == [index + 2 for index in range(0, 60_000, 997)]
+
+
+def test_a_small_file_is_read_the_general_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below MIN_BYTES learning a file's forms costs more than it saves: no short cut, the same rows."""
+    write_registry(tmp_path)
+    rows = "\n".join(f"sferum,{i},student,{INN_A},2024-09-02T08:00:00" for i in range(30))
+    write(tmp_path / "sferum_events.csv", f"platform,user_id,role,school_id,ts\n{rows}\n")
+    size = (tmp_path / "sferum_events.csv").stat().st_size
+    for threshold, short_cut in [(size + 1, False), (size, True)]:
+        monkeypatch.setattr(fast_rows, "MIN_BYTES", threshold)
+        ((_, taken, fast, general),) = [r for r in _both_ways(tmp_path) if r[0] == "sferum_events.csv"]
+        assert taken == short_cut
+        assert fast.equals(general)
