@@ -81,7 +81,8 @@ def test_who_was_active_in_the_window_leaves_blocked_unknown_and_rejected_rows_o
         ("sferum", C, "u2", date(2024, 9, 5)),
         ("sferum", B, "t3", date(2024, 9, 10)),
         ("sferum", D, "d1", date(2024, 9, 10)),
-    }  # t2 is blocked; s9's school is not in the registry; x1 is rejected
+    }  # t2 is blocked; s9's school is not in the registry; x1 is rejected; s6 and t4 are blocked in rows of an
+    # unknown school and of a role not counted: their logins at B count nowhere
     autumn = load_dataset(exports, settings, window=(date(2024, 9, 1), date(2024, 10, 31)))
     days = {(school, user): day for platform, school, user, day in first_days(autumn) if platform == "myschool"}
     assert days[(B, "s3")] == date(2024, 9, 1)  # and 1 October: the first day is kept

@@ -1,5 +1,5 @@
 """A small data folder in canonical CSV, written fresh for each test: two platforms, two events files for
-one platform (so a file is read alone), blocked accounts, last logins, month edges, rejects (a bad ИНН, a missing timestamp)."""
+one platform (so a file is read alone), blocked accounts (also under an unknown school or a role not counted), last logins, month edges, rejects (a bad ИНН, a missing timestamp)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ FILES = {
         f"myschool,s1,student,{A},active,2024-01-01 00:00:00,2024-08-20 10:00:00",
         f"myschool,s4,student,{B},active,2024-01-01 00:00:00,2024-11-02 10:00:00",
         f"myschool,s9,student,{UNKNOWN},active,2024-01-01 00:00:00,2024-09-20 10:00:00",
+        # blocked under a school outside the registry / a role not counted: s6 and t4 count nowhere all the same
+        f"myschool,s6,student,{UNKNOWN},blocked,2024-01-01 00:00:00,",
+        f"myschool,t4,администратор,{B},blocked,2024-01-01 00:00:00,",
     ],
     "myschool_events_2024-09.csv": [
         "platform,user_id,role,school_id,ts",
@@ -35,6 +38,8 @@ FILES = {
         f"myschool,s3,student,{B},2024-09-01 00:00:00",
         f"myschool,s3,student,{B},2024-10-01 00:00:00",
         "myschool,x1,student,1234567890,2024-09-01 00:00:00",
+        f"myschool,s6,student,{B},2024-09-05 08:00:00",
+        f"myschool,t4,teacher,{B},2024-09-06 08:00:00",
     ],
     "myschool_events_2024-10.csv": [
         "platform,user_id,role,school_id,ts",

@@ -96,11 +96,23 @@ def test_report_and_rejects_survive_the_store(data_dir: Path, store_dir: Path, s
 def test_each_file_s_own_rows_add_up_to_the_data_set(data_dir: Path, settings: Settings) -> None:
     raw = load_dataset(data_dir, settings)
     assert set(raw.by_file) == {f.path for f in raw.report.files}
+    registry = raw.schools.select("school_id").collect().to_series().implode()
     for load in raw.report.files:
         rows = raw.by_file[load.path]
         assert rows.rejects.select(pl.len()).collect().item() == load.rejected, load.path
         kept = load.loaded - load.unknown_school - load.other_role
-        assert rows.valid.select(pl.len()).collect().item() == (load.loaded if load.kind == "schools" else kept)
+        valid = rows.valid.collect()
+        if load.kind == "schools":
+            assert valid.height == load.loaded
+        elif load.kind == "accounts":
+            # blocked accounts stay whatever school or role their row names: a blocked user counts nowhere
+            outside = valid.filter(~pl.col("school_id").is_in(registry) | (pl.col("role") == "other"))
+            assert set(outside["status"]) <= {"blocked"}
+            assert valid.height == kept + outside.height
+        else:
+            assert valid.height == kept
+    outside = raw.frame(Kind.ACCOUNTS).filter(~pl.col("school_id").is_in(registry) | (pl.col("role") == "other"))
+    assert sorted(outside.select("user_id").collect()["user_id"]) == ["s6", "t4"]
     events = pl.concat([raw.by_file[f.path].valid for f in raw.report.files if f.kind == "events"])
     assert events.collect().sort(pl.all()).equals(raw.frame(Kind.EVENTS).collect().sort(pl.all()))
 

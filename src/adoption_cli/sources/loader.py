@@ -40,6 +40,7 @@ ACTIVITY_COLUMNS = {
 }
 REJECTS_SCHEMA = {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
 _VALID = pl.col(REASON).is_null()
+BLOCKED = pl.col("status") == "blocked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,11 +174,12 @@ def _count(
         day = pl.col(DATED_ACTIVITY[kind]).dt.date()
         flags["_active"] = kept & day.is_between(*window)
         if kind == Kind.ACCOUNTS:
-            flags["_blocked"] = kept & (pl.col("status") == "blocked")
+            flags["_blocked"] = _VALID & BLOCKED  # whichever school and role the row names
         user = pl.any_horizontal([flags[name] for name in _USER_FLAGS if name in flags])
+        active = flags["_active"]
         keys += [
-            pl.when(user).then(pl.col("school_id")).cast(schools).alias("school_id"),
-            pl.when(user).then(pl.col("role")).cast(_codes(ValueType.ROLE)).alias("role"),
+            pl.when(active).then(pl.col("school_id")).cast(schools).alias("school_id"),
+            pl.when(active).then(pl.col("role")).cast(_codes(ValueType.ROLE)).alias("role"),
             pl.when(user).then(pl.col("user_id")).alias("user_id"),
         ]
         aggs.append(day.min().alias("day"))
@@ -435,7 +437,13 @@ def load_dataset(
         )
         other = pl.col("role") == OTHER_ROLE if "role" in schema else pl.lit(False)
         part, load, gathered = _parsed_and_counted(source, ctx, file_hashes, known, other, window, school_dtype)
-        rows = FileRows(part.frame.filter(_VALID & known & ~other).select(list(schema)), _rejects(part, part.frame))
+        kept = known & ~other
+        if kind == Kind.ACCOUNTS:
+            # A blocked account counts nowhere, whichever school and role its row names: the metrics take the
+            # blocked (platform, user_id) from the accounts frame, so such rows stay in it (they are counted as
+            # unknown school or other role all the same, and no metric counts a blocked account as anything).
+            kept = kept | BLOCKED
+        rows = FileRows(part.frame.filter(_VALID & kept).select(list(schema)), _rejects(part, part.frame))
         report.files.append(load)
         if gathered is not None:
             activity.append(gathered.active)
