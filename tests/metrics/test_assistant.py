@@ -176,3 +176,24 @@ def test_cli_rejects_two_periods(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     ds = two_school_student()
     result = invoke(monkeypatch, tmp_path, ds, "assistant", "--month", "2024-09", "--quarter", "2024Q3")
     assert result.exit_code == 2
+
+
+def test_a_municipality_s_data_quality_counts_its_own_schools(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`--municipality` lists its schools and counts only their missing totals and capped shares (as the
+    indicator does), not the region's."""
+    ds = dataset(
+        schools=[
+            school(A, "А", "Север", "municipal", 1, 1),
+            school(B, "Б", "Юг", "municipal", 1, None),
+            school(C, "В", "Юг", "municipal", 1, 0),
+        ],
+        events=[*students(A, "s1", "s2"), *students(B, "s4"), *students(C, "s5")],
+    )
+    south = invoke_json(monkeypatch, tmp_path, ds, "assistant", "--month", "2024-09", "--municipality", "юг")
+    assert [s["school_id"] for s in south["schools"]] == [B, C]
+    assert south["data_quality"] == {"no_total": 2, "capped_schools": 0}
+    north = invoke_json(monkeypatch, tmp_path, ds, "assistant", "--month", "2024-09", "--municipality", "север")
+    assert [s["school_id"] for s in north["schools"]] == [A]
+    assert north["data_quality"] == {"no_total": 0, "capped_schools": 1}
+    region = invoke_json(monkeypatch, tmp_path, ds, "assistant", "--month", "2024-09")
+    assert region["data_quality"] == {"no_total": 2, "capped_schools": 1}

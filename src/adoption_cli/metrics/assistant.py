@@ -9,6 +9,8 @@ last month; «met» and «students needed» are exact (fractions, not floats).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 from pydantic import BaseModel
 
@@ -86,7 +88,6 @@ def build_result(
     region_total, region_active = _level(counts, "region").get(REGION_KEY, (0, 0))
     by_municipality = _level(counts, "municipality")
     listed = _listed_schools(counts, schools)
-    judged = listed.filter(pl.col("students_total") > 0)
     return AssistantResult(
         period=PeriodInfo.of(period),
         target_pct=target,
@@ -103,10 +104,28 @@ def build_result(
             SchoolAssistant(**row, share_pct=pct(row["students_active"], row["students_total"] or 0))
             for row in listed.iter_rows(named=True)
         ],
-        data_quality=AssistantQuality(
-            no_total=listed.height - judged.height,
-            capped_schools=judged.filter(pl.col("students_active") > pl.col("students_total")).height,
-        ),
+        data_quality=_quality(listed.select("students_total", "students_active").rows()),
+    )
+
+
+def restricted(result: AssistantResult, municipality: str) -> AssistantResult:
+    """The result for one municipality (an exact name): its line, its schools and their data-quality counts
+    (the region's line stays: the target is judged for the municipality by the caller)."""
+    schools = [s for s in result.schools if s.municipality == municipality]
+    return result.model_copy(
+        update={
+            "municipalities": [m for m in result.municipalities if m.name == municipality],
+            "schools": schools,
+            "data_quality": _quality([(s.students_total, s.students_active) for s in schools]),
+        }
+    )
+
+
+def _quality(schools: Sequence[tuple[int | None, int]]) -> AssistantQuality:
+    """The data-quality counts of listed schools given as (ОО-1 total, active students)."""
+    judged = [(total, active) for total, active in schools if total is not None and total > 0]
+    return AssistantQuality(
+        no_total=len(schools) - len(judged), capped_schools=sum(active > total for total, active in judged)
     )
 
 

@@ -40,7 +40,7 @@ def command(
     from adoption_cli.cli.selection import choose_one
     from adoption_cli.cli.session import open_dataset
     from adoption_cli.errors import TargetNotMet
-    from adoption_cli.metrics.assistant import compute_assistant
+    from adoption_cli.metrics.assistant import compute_assistant, restricted
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.assistant import assistant_rows, assistant_table
     from adoption_cli.render.emit import emit
@@ -55,8 +55,7 @@ def command(
     judged = result.region
     if municipality is not None:
         name = choose_one(municipality, [m.name for m in result.municipalities], option="--municipality")
-        result.municipalities = [m for m in result.municipalities if m.name == name]
-        result.schools = [s for s in result.schools if s.municipality == name]
+        result = restricted(result, name)
         judged = result.municipalities[0]
     emit(output, result, table=lambda: assistant_table(result), rows=lambda: assistant_rows(result))
     if fail_below_target and not judged.target_met:
