@@ -141,7 +141,21 @@ def test_municipality_matching_is_a_usage_error_when_ambiguous_or_absent(data: s
     assert SOCHI in several.stderr and ABINSK in several.stderr
     none = invoke("indicator", "--data", data, "--month", "2024-09", "--municipality", "Сочинский")
     assert none.exit_code == 2
-    assert "не найдено" in none.stderr and SOCHI in none.stderr
+    assert "нет среди муниципалитетов, где есть школы учитываемых форм собственности" in none.stderr
+    assert SOCHI in none.stderr
+
+
+def test_a_municipality_of_private_schools_only_is_named_as_such(tmp_path: Path) -> None:
+    """Its schools are in the registry but none is counted: the message says why it has no line."""
+    (tmp_path / "schools.csv").write_text(
+        "school_id,name,municipality,ownership,teachers_total,students_total\n"
+        "2300000012,Школа 1,Город,municipal,10,10\n2300000020,ЧОУ,Посёлок,private,10,10\n",
+        encoding="utf-8",
+    )
+    result = invoke("indicator", "--data", str(tmp_path), "--month", "2024-09", "--municipality", "Посёлок")
+    assert result.exit_code == 2
+    assert "«Посёлок» нет среди муниципалитетов, где есть школы учитываемых форм собственности" in result.stderr
+    assert "(муниципальные, государственные)" in result.stderr and "Город" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -33,10 +33,25 @@ def _similar(query: str, names: list[str]) -> list[str]:
     return sorted(set(by_stem) | set(spelled))
 
 
-def choose_one(query: str, candidates: Iterable[str], *, option: str) -> str:
+def choose_counted_municipality(query: str, candidates: Iterable[str], ownership: Iterable[str]) -> str:
+    """A municipality among those with a school the indicator counts (`ownership`): one whose schools are all
+    of other forms (private ones, say) has no line, and the message says why it is not among them."""
+    from adoption_cli.render.labels import ownership_label
+
+    env = current()
+    counted = ownership_label(ownership, env.lang)
+    among = env.t(
+        f"муниципалитетов, где есть школы учитываемых форм собственности ({counted})",
+        f"municipalities with a school of a counted form of ownership ({counted})",
+    )
+    return choose_one(query, candidates, option="--municipality", among=among)
+
+
+def choose_one(query: str, candidates: Iterable[str], *, option: str, among: str | None = None) -> str:
     """The candidate equal to `query` (case, spaces and ё/е insensitive), else the only one containing it.
 
-    `option` names the flag the query came from, for the error messages.
+    `option` names the flag the query came from, for the error messages; `among` says what the candidates are
+    when «not found» alone would mislead.
     """
     env = current()
     names = sorted(set(candidates))
@@ -55,9 +70,11 @@ def choose_one(query: str, candidates: Iterable[str], *, option: str) -> str:
             )
         )
     close = _similar(query, names) or names
+    missing = (
+        env.t(f"«{query}» нет среди {among} ({option})", f"«{query}» is not among the {among} ({option})")
+        if among
+        else env.t(f"«{query}» не найдено ({option})", f"«{query}» not found ({option})")
+    )
     raise UsageError(
-        env.t(
-            f"«{query}» не найдено ({option}). Возможные значения: {_listing(close)}.",
-            f"«{query}» not found ({option}). Possible values: {_listing(close)}.",
-        )
+        env.t(f"{missing}. Возможные значения: {_listing(close)}.", f"{missing}. Possible values: {_listing(close)}.")
     )

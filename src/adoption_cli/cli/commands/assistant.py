@@ -37,7 +37,7 @@ def command(
     Пример: adoption assistant --data sample_data --quarter 2024Q3
     """
     from adoption_cli.cli.environment import current
-    from adoption_cli.cli.selection import choose_one
+    from adoption_cli.cli.selection import choose_counted_municipality
     from adoption_cli.cli.session import open_dataset
     from adoption_cli.errors import TargetNotMet
     from adoption_cli.metrics.assistant import compute_assistant, restricted
@@ -54,7 +54,7 @@ def command(
         env.warn(env.t("в данных нет выгрузок ЦПУ: активных 0.", "the data has no assistant exports: 0 active."))
     judged = result.region
     if municipality is not None:
-        name = choose_one(municipality, [m.name for m in result.municipalities], option="--municipality")
+        name = choose_counted_municipality(municipality, [m.name for m in result.municipalities], result.ownership)
         result = restricted(result, name)
         judged = result.municipalities[0]
     emit(output, result, table=lambda: assistant_table(result), rows=lambda: assistant_rows(result))

@@ -85,7 +85,7 @@ def command(
     Пример: adoption indicator --data sample_data --month 2024-09 --municipality Сочи
     """
     from adoption_cli.cli.environment import current
-    from adoption_cli.cli.selection import choose_one
+    from adoption_cli.cli.selection import choose_counted_municipality
     from adoption_cli.cli.session import announce_load, fresh_store, open_settings
     from adoption_cli.errors import TargetNotMet, UsageError
     from adoption_cli.metrics.indicator_result import build_result
@@ -119,7 +119,7 @@ def command(
     else:
         report, rows, combination = _computed_rows(data_dir, settings, fresh, period, strict=strict)
     chosen = (
-        choose_one(municipality, [row["municipality"] for row in rows], option="--municipality")
+        choose_counted_municipality(municipality, [row["municipality"] for row in rows], settings.indicator.ownership)
         if municipality is not None
         else None
     )

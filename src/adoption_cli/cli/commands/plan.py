@@ -46,7 +46,7 @@ def command(
     Пример: adoption plan --data sample_data --month 2024-09 --target 33
     """
     from adoption_cli.cli.environment import current
-    from adoption_cli.cli.selection import choose_one
+    from adoption_cli.cli.selection import choose_counted_municipality
     from adoption_cli.cli.session import open_dataset
     from adoption_cli.metrics.plan import compute_plan
     from adoption_cli.metrics.scopes import municipality_names
@@ -57,7 +57,9 @@ def command(
     period = resolve_period(month=month)
     settings, dataset = open_dataset(data, config=config, store=store, strict=strict)
     name = (
-        choose_one(municipality, municipality_names(dataset, settings.indicator.ownership), option="--municipality")
+        choose_counted_municipality(
+            municipality, municipality_names(dataset, settings.indicator.ownership), settings.indicator.ownership
+        )
         if municipality is not None
         else None
     )

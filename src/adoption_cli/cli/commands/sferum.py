@@ -33,7 +33,7 @@ def command(
     Пример: adoption sferum --data sample_data --month 2024-10
     """
     from adoption_cli.cli.environment import current
-    from adoption_cli.cli.selection import choose_one
+    from adoption_cli.cli.selection import choose_counted_municipality
     from adoption_cli.cli.session import open_dataset
     from adoption_cli.metrics.sferum import compute_sferum
     from adoption_cli.periods import resolve_period
@@ -47,6 +47,8 @@ def command(
     if result.grain is None:
         env.warn(env.t("в данных нет выгрузок Сферума: активных 0.", "the data has no Сферум exports: 0 active."))
     if municipality is not None:
-        name = choose_one(municipality, [m.name for m in result.municipalities], option="--municipality")
+        name = choose_counted_municipality(
+            municipality, [m.name for m in result.municipalities], settings.indicator.ownership
+        )
         result.municipalities = [m for m in result.municipalities if m.name == name]
     emit(output, result, table=lambda: sferum_table(result), rows=lambda: sferum_rows(result))

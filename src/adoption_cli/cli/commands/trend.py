@@ -40,7 +40,7 @@ def command(
 
     Пример: adoption trend --data sample_data --from 2024-07 --to 2024-12
     """
-    from adoption_cli.cli.selection import choose_one
+    from adoption_cli.cli.selection import choose_counted_municipality
     from adoption_cli.cli.session import open_dataset
     from adoption_cli.metrics.trend import compute_trend
     from adoption_cli.periods import month_range
@@ -51,6 +51,8 @@ def command(
     settings, dataset = open_dataset(data, config=config, store=store, strict=strict)
     result = compute_trend(dataset, months, settings)
     if municipality is not None:
-        name = choose_one(municipality, [m.name or "" for m in result.municipalities], option="--municipality")
+        name = choose_counted_municipality(
+            municipality, [m.name or "" for m in result.municipalities], settings.indicator.ownership
+        )
         result.municipalities = [m for m in result.municipalities if m.name == name]
     emit(output, result, table=lambda: trend_tables(result), rows=lambda: trend_rows(result))
