@@ -470,6 +470,11 @@ def population(dataset: Dataset, ownership: Iterable[str]) -> pl.LazyFrame:
     return dataset.schools.filter(pl.col("ownership").is_in(list(ownership)))
 
 
+def by_name(column: str) -> list[pl.Expr]:
+    """Sort keys listing a column of names as `common.name_order` does (case and ё/е aside, then as written)."""
+    return [pl.col(column).str.to_lowercase().str.replace_all("ё", "е", literal=True), pl.col(column)]
+
+
 def share_pct(active: pl.Expr, total: pl.Expr) -> pl.Expr:
     """active / total × 100, capped at 100; null when the total is 0 or missing (cannot be judged)."""
     return (

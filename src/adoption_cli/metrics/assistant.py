@@ -16,8 +16,8 @@ from pydantic import BaseModel
 
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset, Grain
-from adoption_cli.metrics.activity_base import population
-from adoption_cli.metrics.common import ASSISTANT_PLATFORM, AssistantSummary, PeriodInfo, pct
+from adoption_cli.metrics.activity_base import by_name, population
+from adoption_cli.metrics.common import ASSISTANT_PLATFORM, AssistantSummary, PeriodInfo, name_order, pct
 from adoption_cli.metrics.common import summarise_assistant as summarise
 from adoption_cli.metrics.scopes import REGION_KEY, platform_grain, scope_counts
 from adoption_cli.periods import Period
@@ -98,7 +98,7 @@ def build_result(
         region=summarise(region_total, region_active, target),
         municipalities=[
             MunicipalityAssistant(name=name, **summarise(*by_municipality.get(name, (0, 0)), target).model_dump())
-            for name in sorted(schools["municipality"].unique().to_list())
+            for name in sorted(schools["municipality"].unique().to_list(), key=name_order)
         ],
         schools=[
             SchoolAssistant(**row, share_pct=pct(row["students_active"], row["students_total"] or 0))
@@ -141,5 +141,5 @@ def _listed_schools(counts: pl.DataFrame, schools: pl.DataFrame) -> pl.DataFrame
             pl.col("total").alias("students_total"),
             pl.col("active").alias("students_active"),
         )
-        .sort("municipality", "name", "school_id")
+        .sort(*by_name("municipality"), *by_name("name"), "school_id")
     )

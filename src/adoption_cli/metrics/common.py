@@ -36,6 +36,12 @@ class PeriodInfo(BaseModel):
         return cls(**period.to_json())
 
 
+def name_order(name: str) -> tuple[str, str]:
+    """How names are listed for a Russian reader: case and ё/е aside («Ёлочка» among the Е, «г. Сочи» among
+    the Г), then as written so that the order is fixed. `activity_base.by_name` is the same for frames."""
+    return name.lower().replace("ё", "е"), name
+
+
 def pct(active: int | None, total: int | None) -> float | None:
     """active / total × 100 capped at 100 (None without a total or a count): the scalar twin of
     activity_base.share_pct."""

@@ -13,6 +13,7 @@ from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
 from adoption_cli.metrics.activity_base import (
     active_any_platform,
+    by_name,
     combination_for,
     population,
     share_pct,
@@ -72,7 +73,7 @@ def schools_frame(dataset: Dataset, period: Period, settings: Settings) -> tuple
             "capped",
             "no_total",
         )
-        .sort("municipality", "name", "school_id")
+        .sort(*by_name("municipality"), *by_name("name"), "school_id")
     )
     return frame, combination
 

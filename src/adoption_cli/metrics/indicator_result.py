@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from adoption_cli.config import Settings
-from adoption_cli.metrics.common import Combination, schools_needed
+from adoption_cli.metrics.common import Combination, name_order, schools_needed
 from adoption_cli.periods import Period
 
 # One population school's row (metrics.indicator.schools_frame): its SchoolIndicator fields, plus whether
@@ -101,7 +101,7 @@ def build_result(
         count[1] += bool(row["flagged"])
     municipalities = [
         MunicipalityIndicator(name=name, **summarise(total, flagged, target).model_dump())
-        for name, (total, flagged) in sorted(counts.items())
+        for name, (total, flagged) in sorted(counts.items(), key=lambda item: name_order(item[0]))
     ]
     # One validation of the whole result (in pydantic-core) instead of one model per school: a federal
     # month has 40 000 schools. (A row's `capped` and `no_total` are not SchoolIndicator fields: ignored.)

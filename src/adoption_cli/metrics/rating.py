@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from adoption_cli.dataset import Dataset, Grain
 from adoption_cli.metrics.activity import NOTE_REGISTERED_UNKNOWN, platform_notes
 from adoption_cli.metrics.activity_base import (
+    by_name,
     distinct_active,
     distinct_registered,
     has_accounts,
@@ -117,8 +118,8 @@ def ranking(schools: pl.LazyFrame, counts: pl.LazyFrame, *, within: str | None =
         )
         .with_columns(share_pct(pl.col("active"), pl.col("registered")).alias("share_pct"))
         .sort(
-            ["share_pct", "active", "name", "school_id"],
-            descending=[True, True, False, False],
+            ["share_pct", "active", *by_name("name"), "school_id"],
+            descending=[True, True, False, False, False],
             nulls_last=True,
         )
         .with_columns(

@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 
 from adoption_cli.dataset import Dataset
-from adoption_cli.metrics.activity_base import active_counts
+from adoption_cli.metrics.activity_base import active_counts, by_name
 from adoption_cli.periods import Period
 from adoption_cli.schema import PLATFORMS, ROLE_CODES, Kind
 
@@ -44,7 +44,9 @@ def platform_role_activity(dataset: Dataset, period: Period) -> pl.LazyFrame:
         .with_columns(pl.col(columns).fill_null(0) if columns else [])
     )
     total = pl.sum_horizontal(pl.col(columns)) if columns else pl.lit(0)
-    return frame.with_columns((total == 0).alias("no_activity")).sort("municipality", "name", "school_id")
+    return frame.with_columns((total == 0).alias("no_activity")).sort(
+        *by_name("municipality"), *by_name("name"), "school_id"
+    )
 
 
 def coverage_start(dataset: Dataset) -> date | None:

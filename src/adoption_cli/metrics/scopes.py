@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from adoption_cli.dataset import Dataset, Grain
 from adoption_cli.metrics.activity_base import distinct_active, population, school_grain_active
+from adoption_cli.metrics.common import name_order
 from adoption_cli.periods import Period
 
 Level = Literal["school", "municipality", "region"]
@@ -134,4 +135,4 @@ def municipality_names(dataset: Dataset, ownership: Sequence[str] | None = None)
     """The municipalities of the population schools (every registry school without `ownership`), sorted."""
     schools = dataset.schools if ownership is None else population(dataset, ownership)
     names = schools.select("municipality").unique().collect()
-    return sorted(names["municipality"].drop_nulls().to_list())
+    return sorted(names["municipality"].drop_nulls().to_list(), key=name_order)

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from adoption_cli.config import Settings, SferumLevel
 from adoption_cli.dataset import Dataset, Grain
-from adoption_cli.metrics.activity_base import population
+from adoption_cli.metrics.activity_base import by_name, population
 from adoption_cli.metrics.changes import change_pct, change_pp
 from adoption_cli.metrics.common import PeriodInfo, pct, reaches_pct
 from adoption_cli.metrics.scopes import REGION_KEY, platform_grain, scope_counts
@@ -116,7 +116,7 @@ def compute_sferum(dataset: Dataset, period: Period, settings: Settings) -> Sfer
         [
             scope_counts(dataset, period, PLATFORM, schools, TOTAL_COLUMNS).filter(pl.col("level") != "school"),
             scope_counts(dataset, previous, PLATFORM, schools, TOTAL_COLUMNS).filter(pl.col("level") != "school"),
-            schools.select("municipality").unique().sort("municipality"),
+            schools.select("municipality").unique().sort(by_name("municipality")),
         ]
     )
     now, before = _figures(current_counts), _figures(previous_counts)

@@ -17,7 +17,7 @@ from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
 from adoption_cli.metrics import assistant, indicator
 from adoption_cli.metrics.activity_base import combination_for, population, with_activity_for
-from adoption_cli.metrics.common import Combination, pct
+from adoption_cli.metrics.common import Combination, name_order, pct
 from adoption_cli.metrics.indicator_result import summarise
 from adoption_cli.metrics.scopes import REGION_KEY
 from adoption_cli.periods import Period
@@ -108,7 +108,7 @@ def compute_trend(dataset: Dataset, months: list[Period], settings: Settings) ->
     points: dict[str, list[TrendPoint]] = {}
     for row in table.sort("month").iter_rows(named=True):
         points.setdefault(row["key"], []).append(_point(row, settings))
-    names = sorted(collected[-1]["municipality"].to_list())
+    names = sorted(collected[-1]["municipality"].to_list(), key=name_order)
     rules = settings.indicator
     return TrendResult(
         from_month=months[0].label,
