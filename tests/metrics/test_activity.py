@@ -189,6 +189,22 @@ def test_school_grain_without_registered_figures_is_unknown_not_zero() -> None:
     assert result.teachers.active.value == 2
 
 
+def test_school_grain_notes_a_role_whose_registration_is_unknown_beside_a_known_one() -> None:
+    """The students' figure is exported, the teachers' is not: the teachers' «—» is still explained."""
+    sept = date(2024, 9, 1)
+    ds = dataset(
+        schools=[school(A, "Школа А", "M1", "municipal", 4, 10)],
+        school_stats=[
+            stat("myschool", A, sept, "teacher", active=2),
+            stat("myschool", A, sept, "student", active=5, registered=8),
+        ],
+    )
+    result = compute_activity(ds, SEPT)
+    assert (result.teachers.registered.value, result.students.registered.value) == (None, 8)
+    assert result.schools.registered.value == 1
+    assert NOTE_REGISTERED_UNKNOWN in result.notes
+
+
 def test_school_grain_share_of_registered_leaves_out_schools_whose_registration_is_unknown() -> None:
     """Б's students: two rows of one key, one without `registered` — its registration is unknown. All 8 + 85
     active count as active, but the share of registered is А's 8 of 10 alone, not 93 of 10 (or of 100)."""

@@ -336,9 +336,13 @@ def platform_notes(grain: Grain | None) -> list[str]:
     return [NOTE_NO_PLATFORM_DATA] if grain is None else [NOTE_SCHOOL_GRAIN] if grain == "school" else []
 
 
+_REGISTERED_KEYS = ("schools.registered", *(f"{role}.registered" for role in ROLE_CODES))
+
+
 def _notes(dataset: Dataset, grain: Grain | None, figures: Figures) -> list[str]:
     checks = [
-        (grain is not None and figures["schools.registered"] is None, NOTE_REGISTERED_UNKNOWN),
+        # (any role: the teachers' registration may be unknown while the students' is exported)
+        (grain is not None and any(figures[key] is None for key in _REGISTERED_KEYS), NOTE_REGISTERED_UNKNOWN),
         (not dataset.has(Kind.CONTENT_ITEMS), NOTE_NO_CONTENT_DATA),
     ]
     return platform_notes(grain) + [code for wanted, code in checks if wanted]
