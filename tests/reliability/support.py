@@ -79,7 +79,7 @@ HOSTILE_NAMES = {
     "+7 (861) 000-00-00": "=1+1",
     "@SUM(1+1)*cmd|' /C calc'!A0": "-Северный район",
 }
-# Rejected raw values keep a leading tab or CR (values are shown as written), so validate's CSV sees them.
+# Rejected raw values are shown as written but for control characters (a leading tab or CR is shown as «�»).
 HOSTILE_VALUES = ("\t=1+1", "\r=2+2", "=3+3", "-4", "+5", "@6")
 
 

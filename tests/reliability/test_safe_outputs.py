@@ -125,7 +125,9 @@ def test_csv_text_cells_cannot_run_as_formulas(hostile: Path, command: str) -> N
 
 def test_validate_csv_keeps_raw_values_literal(hostile: Path) -> None:
     cells = set(_cells(run("validate", "--format", "csv", data=hostile).stdout))
-    assert {"'" + value for value in HOSTILE_VALUES} <= cells
+    shown = {"\ufffd" + value[1:] if value[0] in "\t\r" else value for value in HOSTILE_VALUES}
+    assert {"'" + value if value.startswith(FORMULA_TRIGGERS) else value for value in shown} <= cells
+    assert {"\ufffd=1+1", "\ufffd=2+2", "'=3+3", "'-4", "'+5", "'@6"} <= cells
 
 
 @pytest.mark.parametrize("output", FORMATS)
@@ -179,3 +181,42 @@ def test_through_the_store_no_user_id_and_the_exports_unchanged(tmp_path: Path) 
             assert "Данные из хранилища" in done.stderr, "the command did not read the store"
             assert SECRET not in done.stdout + done.stderr, (command, output)
     assert tree_digest(data, skip=(STORE,)) == before
+
+
+UNPRINTABLE_NAME = "СОШ \x1b[2J\x1b[31mКРАСНАЯ\x1b[0m \x1b]0;TITLE\x07 \u202eконец\x01"
+
+
+@pytest.fixture(scope="module")
+def escapes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A registry whose school name carries terminal escape sequences, a bell and a right-to-left override."""
+    from tests.store.exports import A, write_exports
+
+    folder = write_exports(tmp_path_factory.mktemp("escapes") / "data")
+    registry = folder / "schools.csv"
+    text = registry.read_text(encoding="utf-8").replace(f"{A},Школа № 1,Город", f'{A},"{UNPRINTABLE_NAME}",Город')
+    registry.write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("output", FORMATS)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("rating", "--month", "2024-09"),
+        ("plan", "--month", "2024-09"),
+        ("school", "2300000012", "--month", "2024-09"),
+        ("indicator", "--month", "2024-09"),
+    ],
+    ids=lambda args: args[0],
+)
+def test_control_characters_of_a_name_never_reach_the_terminal(
+    escapes: Path, args: tuple[str, ...], output: str
+) -> None:
+    """Names lose control and format characters when read: nothing can clear the analyst's screen, recolour
+    it, retitle the window or reverse the text, in any output; the rest of the name is kept."""
+    result = run(*args, "--format", output, data=escapes)
+    assert result.exit_code == 0, result.stderr
+    for char in ("\x1b", "\x07", "\x01", "\u202e"):
+        assert char not in result.stdout and char not in result.stderr
+    if args[0] != "plan":  # (the plan lists the schools it picks)
+        assert "СОШ [2J[31mКРАСНАЯ[0m ]0;TITLE конец" in result.stdout.replace("\n", " ") or output == "table"

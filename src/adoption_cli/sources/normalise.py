@@ -19,7 +19,7 @@ from adoption_cli.dataset import canonical_schema
 from adoption_cli.schema import COLUMNS, Column, Kind
 from adoption_cli.sources import reasons
 from adoption_cli.sources.readers import OTHER_CELLS, ROW, ROW_REASON, RawTable, any_of
-from adoption_cli.sources.values import DEFAULTS, ParseContext, Parsed, parse_column, with_stages
+from adoption_cli.sources.values import DEFAULTS, UNPRINTABLE, ParseContext, Parsed, parse_column, with_stages
 
 REASON = "_reason"
 COLUMN = "_column"
@@ -44,7 +44,8 @@ def error_of(name: str) -> str:
 def _shown(name: str) -> pl.Expr:
     if name in PRIVATE_COLUMNS:
         return pl.lit(None, pl.String)
-    raw = pl.col(name)
+    # (an unprintable character is shown as «�»: the value is printed to terminals and written to files)
+    raw = pl.col(name).str.replace_all(UNPRINTABLE, "\ufffd")
     return pl.when(raw.str.len_chars() > MAX_VALUE_CHARS).then(raw.str.slice(0, MAX_VALUE_CHARS) + "…").otherwise(raw)
 
 

@@ -9,6 +9,7 @@ place.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,8 +235,14 @@ def _read_delimited(
 
 
 def _headers(names: Sequence[Cell], positions: dict[str, int]) -> dict[str, str]:
-    """Canonical column -> the header the file gives it (what a person looks for in the file)."""
-    return {name: (names[position] or name).strip() for name, position in positions.items()}
+    """Canonical column -> the header the file gives it (what a person looks for in the file), without
+    control or format characters (it is printed, as the values' UNPRINTABLE rule says)."""
+    return {name: printable(names[position] or name).strip() for name, position in positions.items()}
+
+
+def printable(text: str) -> str:
+    """`text` without control (Cc) or format (Cf) characters: the values' UNPRINTABLE, for Python strings."""
+    return "".join(char for char in text if unicodedata.category(char) not in ("Cc", "Cf"))
 
 
 def _cell_text(value: Any) -> Cell:

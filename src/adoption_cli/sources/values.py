@@ -102,9 +102,15 @@ _NO_ERROR = pl.lit(None, pl.String)
 Result = tuple[pl.Expr, pl.Expr]
 
 
+# Control and format characters (ESC, BEL, the C1 range, bidi overrides, zero-width and soft hyphens) in a
+# name: nothing a person typed. An ESC sequence in a school name would otherwise reach the analyst's
+# terminal (clear the screen, recolour, retitle the window) and a right-to-left override would reverse it.
+UNPRINTABLE = r"[\p{Cc}\p{Cf}]"
+
+
 def _text(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # Inner runs of spaces are collapsed so that the same name typed twice compares equal.
-    return text.str.replace_all(r"\s+", " "), _NO_ERROR
+    return text.str.replace_all(r"\s+", " ").str.replace_all(UNPRINTABLE, ""), _NO_ERROR
 
 
 def _only_others(text: pl.Expr, done: pl.Expr) -> pl.Expr:
