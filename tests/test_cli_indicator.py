@@ -253,3 +253,16 @@ def test_a_counted_platform_without_data_is_warned_and_named_in_the_caption(
     result = invoke("indicator", "--data", str(tmp_path), "--month", "2024-09", "--platform", "assistant")
     assert "Внимание: нет данных платформы «ЦПУ» — индикатор посчитан без неё." in result.stderr
     assert "ЦПУ — нет данных" in result.stdout
+
+
+def test_a_month_after_every_activity_is_said_to_have_none(tmp_path: Path) -> None:
+    """Every figure is 0 for a month the exports do not reach: stderr says so (their newest day: 02.11.2024)."""
+    from tests.store.exports import write_exports
+
+    folder = str(write_exports(tmp_path / "data"))
+    later = invoke("indicator", "--data", folder, "--month", "2024-12", "--format", "json")
+    assert later.exit_code == 0
+    assert json.loads(later.stdout)["region"]["flagged"] == 0
+    assert "за период 2024-12 в выгрузках нет данных об активности (самые поздние — за 02.11.2024)" in later.stderr
+    same = invoke("indicator", "--data", folder, "--month", "2024-11", "--format", "json")
+    assert same.exit_code == 0 and "нет данных об активности" not in same.stderr

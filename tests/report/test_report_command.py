@@ -250,6 +250,17 @@ def test_a_failed_write_says_why_in_russian(
     assert os.strerror(code) not in result.stderr
 
 
+def test_a_month_after_every_activity_writes_no_workbook(run_report: RunReport, tmp_path: Path) -> None:
+    """A cron job run before the month's exports arrived: the newest activity (10.09.2024) is before the
+    month, every figure would be 0 — exit 1, nothing written, the message says why (even with --quiet)."""
+    result = run_report("--month", "2024-10", "--quiet")
+    assert result.exit_code == 1
+    assert "за период 2024-10 в выгрузках нет данных об активности (самые поздние — за 10.09.2024)" in result.stderr
+    assert "отчёт не записан" in result.stderr
+    assert not (tmp_path / "adoption-2024-10.xlsx").exists()
+    assert run_report("--month", "2024-09", "--quiet").exit_code == 0  # the month of the data
+
+
 def test_bad_month_is_a_usage_error(run_report: RunReport) -> None:
     result = run_report("--month", "2024-13")
     assert result.exit_code == 2 and "ГГГГ-ММ" in result.stderr

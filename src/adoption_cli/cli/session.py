@@ -7,6 +7,7 @@ import os
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,11 +93,16 @@ def open_dataset(
     kinds: Collection[Kind] | None = None,
     window: Period | None = None,
     file_hashes: bool = False,
+    period: Period | None = None,
 ) -> tuple[Settings, Dataset]:
+    """Settings and the data set, with the load's warnings; `period`: the command's period, to warn when the
+    exports hold no activity for it."""
     settings, dataset = read_dataset(
         data, config=config, store=store, overrides=overrides, kinds=kinds, window=window, file_hashes=file_hashes
     )
     announce_load(dataset.report, strict=strict)
+    if period is not None:
+        announce_period(dataset.report, period.start, period.label)
     return settings, dataset
 
 
@@ -144,6 +150,47 @@ def fresh_store(data_dir: Path, settings: Settings, store: Path | None) -> Fresh
         )
     )
     return None
+
+
+def newest_activity_before(report: LoadReport, first_day: date) -> date | None:
+    """The newest day of activity in the exports (events, last logins, school statistics) when it is before
+    `first_day`: a period after it has no data at all — its exports have not arrived (a cron job run too
+    early) or the period was mistyped — and every figure would be 0. None otherwise, or without activity."""
+    from adoption_cli.schema import Kind
+
+    activity = (Kind.EVENTS, Kind.ACCOUNTS, Kind.SCHOOL_STATS)
+    days = [
+        date.fromisoformat(load.latest_activity)
+        for load in report.files
+        if load.kind in activity and load.latest_activity is not None
+    ]
+    newest = max(days, default=None)
+    return newest if newest is not None and newest < first_day else None
+
+
+def period_without_data(report: LoadReport, first_day: date, label: str) -> str | None:
+    """The sentence saying that the period is after every activity in the exports (None when it is not)."""
+    newest = newest_activity_before(report, first_day)
+    if newest is None:
+        return None
+    env = current()
+    return env.t(
+        f"за период {label} в выгрузках нет данных об активности (самые поздние — за {newest:%d.%m.%Y})",
+        f"the exports hold no activity for {label} (the latest is of {newest.isoformat()})",
+    )
+
+
+def announce_period(report: LoadReport, first_day: date, label: str) -> None:
+    """Warn when the period is after every activity in the exports (its figures are all 0)."""
+    message = period_without_data(report, first_day, label)
+    if message is not None:
+        current().warn(
+            message
+            + current().t(
+                ": все показатели — нули. Проверьте период и получены ли выгрузки за него.",
+                ": every figure is 0. Check the period and whether its exports have arrived.",
+            )
+        )
 
 
 def announce_load(report: LoadReport, *, strict: bool) -> None:
@@ -204,7 +251,7 @@ def open_period_request(
     from adoption_cli.periods import resolve_period
 
     period = resolve_period(month=month, as_of=as_of, days=days)
-    settings, dataset = open_dataset(data, config=config, store=store, strict=strict, kinds=kinds)
+    settings, dataset = open_dataset(data, config=config, store=store, strict=strict, kinds=kinds, period=period)
     chosen = (
         choose_one(municipality, municipality_names(dataset), option="--municipality")
         if municipality is not None

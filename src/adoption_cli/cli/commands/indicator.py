@@ -86,7 +86,7 @@ def command(
     """
     from adoption_cli.cli.environment import current
     from adoption_cli.cli.selection import choose_counted_municipality
-    from adoption_cli.cli.session import announce_load, fresh_store, open_settings
+    from adoption_cli.cli.session import announce_load, announce_period, fresh_store, open_settings
     from adoption_cli.errors import TargetNotMet, UsageError
     from adoption_cli.metrics.indicator_result import build_result
     from adoption_cli.periods import parse_month
@@ -124,6 +124,7 @@ def command(
         else None
     )
     result = build_result(rows, period, settings, combination, municipality=chosen)
+    announce_period(report, period.start, period.label)
     context = IndicatorContext(grains=report.platform_grain(), ownership=settings.indicator.ownership)
     for note in quality_warnings(result, context):
         env.warn(note)

@@ -55,7 +55,7 @@ def command(
     from adoption_cli.render.plan import plan_rows, plan_table, unreachable_message
 
     period = resolve_period(month=month)
-    settings, dataset = open_dataset(data, config=config, store=store, strict=strict)
+    settings, dataset = open_dataset(data, config=config, store=store, strict=strict, period=period)
     name = (
         choose_counted_municipality(
             municipality, municipality_names(dataset, settings.indicator.ownership), settings.indicator.ownership

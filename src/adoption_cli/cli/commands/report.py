@@ -85,7 +85,7 @@ def command(
 
     from adoption_cli import __version__
     from adoption_cli.cli.environment import current
-    from adoption_cli.cli.session import open_dataset
+    from adoption_cli.cli.session import open_dataset, period_without_data
     from adoption_cli.errors import DataError, TargetNotMet, os_problem
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.numbers import fmt_pct
@@ -98,6 +98,17 @@ def command(
     target = target_path(out, period.label)
     # file_hashes: the «Об отчёте» sheet lists each file's SHA-256
     settings, dataset = open_dataset(data, config=config, store=store, strict=strict, file_hashes=True)
+    # A workbook of zeros for a month the exports do not reach (a cron job run before they arrived) would be
+    # sent on as if it were the month's result: nothing is written, and the exit code says so.
+    missing = period_without_data(dataset.report, period.start, period.label)
+    if missing is not None:
+        raise DataError(
+            missing
+            + env.t(
+                ": отчёт не записан. Проверьте месяц (--month) и получены ли выгрузки за него.",
+                ": no report written. Check the month (--month) and whether its exports have arrived.",
+            )
+        )
     run = RunParameters(
         data_dir=dataset.data_dir,
         config_file=config,
