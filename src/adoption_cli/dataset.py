@@ -7,6 +7,7 @@ frame is made: the load report alone (a store's manifest, `adoption school` from
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -115,6 +116,21 @@ class LoadReport(BaseModel):
     @property
     def unknown_school(self) -> int:
         return sum(f.unknown_school for f in self.files)
+
+    def of_kinds(self, kinds: Collection[Kind] | None) -> LoadReport:
+        """The report of these kinds' files and the registry (all for None): what reading the exports for a
+        command that needs only them reports, so that a command says the same from the store. The warnings of
+        the other files (each begins with its path) go with them."""
+        if kinds is None:
+            return self
+        wanted = {*kinds, Kind.SCHOOLS}
+        others = tuple(f"{f.path}:" for f in self.files if f.kind not in wanted)
+        return self.model_copy(
+            update={
+                "files": [f for f in self.files if f.kind in wanted],
+                "warnings": [w for w in self.warnings if not (others and w.startswith(others))],
+            }
+        )
 
     def platform_grain(self) -> dict[str, Grain]:
         """Which platforms the data describes and at which grain: user-level files win over school stats."""

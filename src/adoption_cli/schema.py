@@ -21,6 +21,10 @@ class Kind(StrEnum):
     CONTENT_VIEWS = "content_views"
 
 
+# What a command about people's activity reads (all but the content files): indicator, rating, school card.
+PEOPLE_KINDS = (Kind.SCHOOLS, Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS)
+
+
 class ValueType(StrEnum):
     """How a raw (string) cell becomes a canonical value; each has one parser in sources.values."""
 

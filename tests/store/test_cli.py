@@ -191,3 +191,23 @@ def test_ingest_reads_files_whose_names_look_like_patterns(tmp_path: Path) -> No
     result = invoke("ingest", "--data", str(tmp_path), "--store", str(tmp_path / "store"))
     assert result.exit_code == 0, result.output
     assert "Файлов загружено: 2" in result.stdout
+
+
+def _rejects_line(result: Result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if "отклонено строк" in line]
+
+
+def test_a_command_tells_the_same_rejects_from_the_store_as_from_the_exports(data_dir: Path, tmp_path: Path) -> None:
+    """A command that reads no content files counts none of their rows or rejects, from the store neither
+    (the store holds every file: its load report is cut to the kinds the command reads)."""
+    (data_dir / "content_views.csv").write_text(
+        "content_id,user_id,ts\nc1,u1,2024-09-02 10:00:00\nc2,u2,not a date\n", encoding="utf-8"
+    )
+    assert invoke("ingest", "--data", str(data_dir), "-q").exit_code == 0
+    for args in (("indicator", "--month", "2024-09"), ("rating", "--month", "2024-09"), ("school", A)):
+        stored = invoke(*args, "--data", str(data_dir))
+        raw = invoke(*args, "--data", str(data_dir), "--store", str(tmp_path / "none"))
+        assert stored.exit_code == raw.exit_code == 0, (args, stored.stderr)
+        assert _rejects_line(stored) == _rejects_line(raw) != [], args
+    everything = invoke("validate", "--data", str(data_dir), "--format", "json")
+    assert any(f["path"] == "content_views.csv" and f["rejected"] == 1 for f in json.loads(everything.stdout)["files"])

@@ -57,7 +57,7 @@ def read_dataset(
     data_dir, settings = open_settings(data, config=config, overrides=overrides)
     fresh = fresh_store(data_dir, settings, store)
     if fresh is not None:
-        return settings, fresh.dataset()
+        return settings, _stored(fresh, kinds)
     return settings, load_exports(data_dir, settings, kinds=kinds, window=window, file_hashes=file_hashes)
 
 
@@ -119,10 +119,18 @@ def store_or_exports(
     load report) and found no precomputed answer in it: the store's tables, else the exports, whose load
     report is announced here."""
     if fresh is not None:
-        return fresh.dataset()
+        return _stored(fresh, kinds)
     dataset = load_exports(data_dir, settings, kinds=kinds, window=window)
     announce_load(dataset.report, strict=strict)
     return dataset
+
+
+def _stored(fresh: FreshStore, kinds: Collection[Kind] | None) -> Dataset:
+    """The store's data set, its load report of the kinds the command reads (as from the exports)."""
+    from dataclasses import replace
+
+    dataset = fresh.dataset()
+    return replace(dataset, report=dataset.report.of_kinds(kinds))
 
 
 def fresh_store(data_dir: Path, settings: Settings, store: Path | None) -> FreshStore | None:

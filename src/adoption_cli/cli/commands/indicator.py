@@ -93,6 +93,7 @@ def command(
     from adoption_cli.render.indicator import IndicatorContext, indicator_table, quality_warnings, schools_csv_frame
     from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_setting
     from adoption_cli.render.output import write_csv, write_json, write_renderable
+    from adoption_cli.schema import PEOPLE_KINDS
 
     env = current()
     if month is None:
@@ -110,12 +111,12 @@ def command(
     data_dir, settings = open_settings(data, config=config, overrides=overrides)
     fresh = fresh_store(data_dir, settings, store)
     if fresh is not None:
-        announce_load(fresh.report, strict=strict)
+        announce_load(fresh.report.of_kinds(PEOPLE_KINDS), strict=strict)
     # From the store's rows of the month when it keeps them: no Polars is imported (docs/performance.md).
     stored = fresh.indicator_month(period.month_key) if fresh is not None else None
     rows: Sequence[Mapping[str, Any]]
     if fresh is not None and stored is not None:
-        report, rows, combination = fresh.report, stored.schools, stored.combination
+        report, rows, combination = fresh.report.of_kinds(PEOPLE_KINDS), stored.schools, stored.combination
     else:
         report, rows, combination = _computed_rows(data_dir, settings, fresh, period, strict=strict)
     chosen = (
@@ -161,10 +162,9 @@ def _computed_rows(
     from adoption_cli.cli.progress import delayed_status
     from adoption_cli.cli.session import store_or_exports
     from adoption_cli.metrics.indicator import schools_frame
-    from adoption_cli.schema import Kind
+    from adoption_cli.schema import PEOPLE_KINDS
 
-    kinds = (Kind.SCHOOLS, Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS)
-    dataset = store_or_exports(data_dir, settings, fresh, strict=strict, kinds=kinds, window=period)
+    dataset = store_or_exports(data_dir, settings, fresh, strict=strict, kinds=PEOPLE_KINDS, window=period)
     frame, combination = schools_frame(dataset, period, settings)
     env = current()
     with delayed_status(env.t("Расчёт индикатора…", "Computing the indicator…")):

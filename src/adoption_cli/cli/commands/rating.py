@@ -69,7 +69,7 @@ def command(
     from adoption_cli.metrics.rating import compute_rating
     from adoption_cli.render.emit import emit
     from adoption_cli.render.rating import rating_csv, rating_table
-    from adoption_cli.schema import Kind
+    from adoption_cli.schema import PEOPLE_KINDS
 
     code = normalise_platform(platform)
     request = open_period_request(
@@ -81,7 +81,7 @@ def command(
         as_of=as_of,
         days=days,
         municipality=municipality,
-        kinds=(Kind.SCHOOLS, Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS),
+        kinds=PEOPLE_KINDS,
     )
     result = compute_rating(
         request.dataset,

@@ -18,7 +18,7 @@ from adoption_cli.cli.options import (
     StoreOpt,
     StrictOpt,
 )
-from adoption_cli.schema import Kind
+from adoption_cli.schema import PEOPLE_KINDS
 
 if TYPE_CHECKING:
     from adoption_cli.config import Settings
@@ -32,7 +32,6 @@ ORDER = 90
 # Beyond this many, a list of candidates stops helping: the user should type more of the name.
 LISTED = 20
 # What the card reads when it is computed from the exports.
-_KINDS = (Kind.SCHOOLS, Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS)
 
 QueryArg = Annotated[
     str,
@@ -68,11 +67,11 @@ def command(
     data_dir, settings = open_settings(data, config=config)
     fresh = fresh_store(data_dir, settings, store)
     if fresh is not None:
-        announce_load(fresh.report, strict=strict)
+        announce_load(fresh.report.of_kinds(PEOPLE_KINDS), strict=strict)
     # From the store's card rows when they cover the month: no Polars is imported (docs/performance.md).
     card = _stored_card(query, given, fresh) if fresh is not None else None
     if card is None:
-        dataset = store_or_exports(data_dir, settings, fresh, strict=strict, kinds=_KINDS)
+        dataset = store_or_exports(data_dir, settings, fresh, strict=strict, kinds=PEOPLE_KINDS)
         card = _computed_card(query, given, dataset, settings)
     emit(output_format, card, table=lambda: school_card(card), rows=lambda: school_csv(card))
 
