@@ -144,6 +144,16 @@ def test_cli_table_json_csv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
         ("2024-09", "Юг"): "0.0",
         ("2024-10", "Юг"): "100.0",
     }
+    counts = {(r["metric"], r["value"]) for r in rows if (r["month"], r["name"]) == ("2024-09", "")}
+    assert {metric for metric, value in counts if value.endswith(".0")} <= {
+        "indicator_pct",
+        "teacher_share_pct",
+        "student_share_pct",
+        "assistant_pct",
+        "indicator_target_pct",
+        "assistant_target_pct",
+    }  # counts and «met» are whole numbers: 3, not 3.0
+    assert {value for metric, value in counts if metric.endswith("_met")} <= {"0", "1"}
 
 
 def test_cli_rejects_a_reversed_range(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -116,12 +116,25 @@ def trend_rows(result: TrendResult) -> pl.DataFrame:
     ]
     scopes = [("region", result.region), *(("municipality", m) for m in result.municipalities)]
     rows = [
-        {"month": point.month, "scope": scope, "name": series.name, "metric": metric, "value": getattr(point, metric)}
+        {
+            "month": point.month,
+            "scope": scope,
+            "name": series.name,
+            "metric": metric,
+            "value": _value(getattr(point, metric)),
+        }
         for scope, series in scopes
         for point in series.points
         for metric in metrics
     ]
     return pl.DataFrame(
         rows,
-        schema={"month": pl.String, "scope": pl.String, "name": pl.String, "metric": pl.String, "value": pl.Float64},
+        schema={"month": pl.String, "scope": pl.String, "name": pl.String, "metric": pl.String, "value": pl.String},
     )
+
+
+def _value(value: float | int | bool | None) -> str | None:
+    """A count as a whole number (146, not 146.0), «met» as 1/0, a share as Python writes it (40.0, 33.33)."""
+    if value is None or isinstance(value, float):
+        return None if value is None else repr(value)
+    return str(int(value))
