@@ -564,8 +564,15 @@ def test_xlsx_formulas_dates_and_dates_as_text(tmp_path: Path) -> None:
 
 
 def test_damaged_xlsx(tmp_path: Path) -> None:
+    """Text saved under .xlsx and an empty .xlsx are named as such, not by a zip error's class name."""
     write(tmp_path / "schools.xlsx", "not a zip at all")
-    with pytest.raises(DataError, match=r"^schools\.xlsx: файл не читается как книга Excel"):
+    with pytest.raises(
+        DataError, match=r"^schools\.xlsx: файл не читается как книга Excel — это не ZIP-архив"
+    ) as error:
+        load(tmp_path)
+    assert "BadZipFile" not in str(error.value) and "расширение .csv" in str(error.value)
+    (tmp_path / "schools.xlsx").write_bytes(b"")
+    with pytest.raises(DataError, match=r"^schools\.xlsx: файл пуст \(0 байт\)"):
         load(tmp_path)
 
 
@@ -586,7 +593,7 @@ def test_xlsx_with_a_bad_checksum_is_refused_not_read(tmp_path: Path) -> None:
     at = data.index(b"<v>50</v>") + 3
     data[at] = ord("9")  # 50 -> 90 students
     damaged.write_bytes(bytes(data))
-    with pytest.raises(DataError, match=r"^schools\.xlsx: файл не читается как книга Excel \(BadZipFile\)"):
+    with pytest.raises(DataError, match=r"^schools\.xlsx: файл не читается как книга Excel \(архив повреждён"):
         load(damaged.parent)
 
 

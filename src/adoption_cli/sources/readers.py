@@ -249,7 +249,25 @@ def _cell_text(value: Any) -> Cell:
     return None if value is None else str(value)
 
 
-def _damaged_book(display: str, exc: Exception) -> DataError:
+def _damaged_book(display: str, exc: Exception, path: Path) -> DataError:
+    """What to say of a book calamine or zipfile cannot read: an empty file and text saved under .xlsx are
+    named as such (a zip error's class name says nothing to an analyst)."""
+    import zipfile
+
+    if isinstance(exc, zipfile.BadZipFile):
+        with path.open("rb") as handle:
+            start = handle.read(4)
+        if not start:
+            return DataError(f"{display}: файл пуст (0 байт); выгрузите его заново или уберите из папки данных.")
+        if not start.startswith(b"PK"):
+            return DataError(
+                f"{display}: файл не читается как книга Excel — это не ZIP-архив, каким должен быть .xlsx (если это "
+                "текстовая таблица, дайте файлу расширение .csv); пересохраните его в .xlsx."
+            )
+        return DataError(
+            f"{display}: файл не читается как книга Excel (архив повреждён: файл обрезан или испорчен); "
+            "пересохраните его в .xlsx."
+        )
     return DataError(f"{display}: файл не читается как книга Excel ({type(exc).__name__}); пересохраните его в .xlsx.")
 
 
@@ -338,7 +356,7 @@ def _read_spreadsheet(
     except DataError:
         raise
     except Exception as exc:  # calamine reports damaged books with several exception types
-        raise _damaged_book(display, exc) from exc
+        raise _damaged_book(display, exc, path) from exc
     table = _with_error_cells(table, extras.errors, left)
     # The header is looked for from the first filled row on, however many empty rows are above it.
     filled = (
