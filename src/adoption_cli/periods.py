@@ -19,6 +19,16 @@ PeriodKind = Literal["month", "quarter", "window"]
 _MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER_RE = re.compile(r"^(\d{4})\s*[Qq]([1-4])$")
 
+# Years a period may name. Data before 2000 is rejected by the readers (docs/data-formats.md), and a year
+# near 1 or 9999 would overflow the date arithmetic (the previous month, a window's start).
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+def _check_year(year: int, text: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise UsageError(f"Год в «{text}» вне допустимого диапазона {FIRST_YEAR}–{LAST_YEAR}.")
+
 
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + (day.month - 1) + months
@@ -83,6 +93,7 @@ def parse_month(text: str) -> Period:
     match = _MONTH_RE.match(text.strip())
     if not match:
         raise UsageError(f"Месяц «{text}» не в формате ГГГГ-ММ (например, 2024-09).")
+    _check_year(int(match.group(1)), text)
     return month_period(date(int(match.group(1)), int(match.group(2)), 1))
 
 
@@ -90,19 +101,22 @@ def parse_quarter(text: str) -> Period:
     match = _QUARTER_RE.match(text.strip())
     if not match:
         raise UsageError(f"Квартал «{text}» не в формате ГГГГQN (например, 2024Q3).")
+    _check_year(int(match.group(1)), text)
     start = date(int(match.group(1)), (int(match.group(2)) - 1) * 3 + 1, 1)
     return Period("quarter", start, _add_months(start, 3) - timedelta(days=1))
 
 
 def parse_date(text: str) -> date:
+    from datetime import datetime
+
     text = text.strip()
     for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
-            from datetime import datetime
-
-            return datetime.strptime(text, pattern).date()
+            day = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        _check_year(day.year, text)
+        return day
     raise UsageError(f"Дата «{text}» не в формате ГГГГ-ММ-ДД или ДД.ММ.ГГГГ.")
 
 
