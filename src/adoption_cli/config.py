@@ -49,8 +49,11 @@ class IndicatorSettings(_Targeted):
     teacher_threshold_pct: float = Field(default=50.0, ge=0, le=100)
     student_threshold_pct: float = Field(default=50.0, ge=0, le=100)
     target_pct: float = Field(default=33.0, ge=0, le=100)
-    platforms: tuple[str, ...] = ("myschool", "sferum")
-    ownership: tuple[Literal["municipal", "state", "private"], ...] = ("municipal", "state")
+    # Neither list may be empty: no platform or no form of ownership would make every school «not flagged».
+    platforms: tuple[str, ...] = Field(default=("myschool", "sferum"), min_length=1)
+    ownership: tuple[Literal["municipal", "state", "private"], ...] = Field(
+        default=("municipal", "state"), min_length=1
+    )
 
     @field_validator("platforms")
     @classmethod
@@ -198,6 +201,7 @@ def _problem(error: Any) -> str:
         "tuple_type": "нужен список в квадратных скобках (источники — таблицами [[sources]])",
         "list_type": "нужен список",
         "missing": "ключ обязателен",
+        "too_short": "список не может быть пустым" if ctx.get("min_length") == 1 else error["msg"],
         "string_pattern_mismatch": f"значение «{error['input']}» не в нужном формате",
     }
     return words.get(kind, error["msg"])
