@@ -215,6 +215,18 @@ def _describe(error: ValidationError, origin: str) -> str:
     return f"{origin}: ключ «{key}»: {_problem(first)}. Исправьте настройку."
 
 
+def _unreadable(path: Path) -> str:
+    """Why DATA/adoption.toml, present as a name, is not a file that can be read: never ignored silently, or the
+    default rules would apply without a word."""
+    if path.is_symlink() and not path.exists():
+        problem = f"это ссылка на несуществующий файл «{os.readlink(path)}»"
+    elif path.is_dir():
+        problem = "это папка, а не файл"
+    else:
+        problem = "это не обычный файл"
+    return f"{path}: файл настроек не прочитать — {problem}; исправьте его или уберите из папки данных."
+
+
 def load_settings(
     data_dir: Path | None,
     *,
@@ -241,6 +253,8 @@ def load_settings(
             raise ConfigError(f"{path}: не удалось прочитать файл настроек ({os_problem(exc)}).") from exc
     elif config_file is not None:
         raise ConfigError(f"{config_file}: файл настроек не найден.")
+    elif path is not None and os.path.lexists(path):
+        raise ConfigError(_unreadable(path))
     layers = _deep_merge(layers, _env_overrides(environ))
     layers = _deep_merge(layers, overrides or {})
     try:
