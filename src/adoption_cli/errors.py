@@ -59,6 +59,7 @@ _OS_PROBLEMS = {
     errno.EROFS: "диск только для чтения",
     errno.ENAMETOOLONG: "слишком длинное имя",
     errno.EIO: "ошибка ввода-вывода диска",
+    errno.EEXIST: "на этом месте уже есть файл, а нужна папка",
 }
 
 
@@ -66,3 +67,12 @@ def os_problem(exc: OSError, lang: str = "ru") -> str:
     """An OSError in a few words of the user's language (Russian for the common errors, else the system's)."""
     said = exc.strerror or str(exc)
     return _OS_PROBLEMS.get(exc.errno or 0, said) if lang == "ru" else said
+
+
+def write_failed(exc: OSError, lang: str, *, what: tuple[str, str], path: object, advice: tuple[str, str]) -> DataError:
+    """One line for an output (the report, the store) that cannot be written: what, where, why, and what to do.
+
+    `what` and `advice` are (Russian, English)."""
+    if lang == "ru":
+        return DataError(f"не удалось записать {what[0]} «{path}»: {os_problem(exc)}. {advice[0]}")
+    return DataError(f"could not write the {what[1]} «{path}»: {os_problem(exc, lang)}. {advice[1]}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from adoption_cli.cli.options import ConfigOpt, DataOpt, StoreOpt
 
 NAME = "ingest"
@@ -19,13 +21,30 @@ def command(data: DataOpt = None, config: ConfigOpt = None, store: StoreOpt = No
     """
     from adoption_cli.cli.environment import current
     from adoption_cli.cli.session import open_settings
+    from adoption_cli.errors import write_failed
     from adoption_cli.render.numbers import fmt_float, fmt_int
     from adoption_cli.store import default_store_dir, ingest
 
     env = current()
     data_dir, settings = open_settings(data, config=config)
     store_dir = store or default_store_dir(data_dir)
-    result = ingest(data_dir, settings, store_dir, progress=lambda step: env.detail(f"… {step}"))
+    try:
+        result = ingest(data_dir, settings, store_dir, progress=lambda step: env.detail(f"… {step}"))
+    except OSError as exc:
+        if not _in_store(exc, store_dir):
+            raise
+        raise write_failed(
+            exc,
+            env.lang,
+            what=("хранилище", "store"),
+            path=store_dir,
+            advice=(
+                "Прежнее хранилище, если оно было, не изменено; укажите другое место: --store ПАПКА, "
+                "или проверьте права на папку и место на диске.",
+                "The previous store, if any, is unchanged; give another place with --store DIR, "
+                "or check folder permissions and free disk space.",
+            ),
+        ) from exc
     for warning in result.warnings:
         env.warn(warning)
     lang = env.lang
@@ -48,3 +67,12 @@ def command(data: DataOpt = None, config: ConfigOpt = None, store: StoreOpt = No
     if result.rejected:
         lines.append(env.t("Отклонённые строки: adoption validate.", "Rejected rows: adoption validate."))
     env.out.print("\n".join(lines), markup=False)
+
+
+def _in_store(exc: OSError, store_dir: Path) -> bool:
+    """Whether the failure is writing the store (its folder, its parent, a file in it), not reading an export:
+    an error without a file name is taken as the store's, since reading the exports reports its own."""
+    if exc.filename is None:
+        return True
+    failed, store = Path(str(exc.filename)).absolute(), store_dir.absolute()
+    return failed == store or store in failed.parents or failed in store.parents

@@ -86,7 +86,7 @@ def command(
     from adoption_cli import __version__
     from adoption_cli.cli.environment import current
     from adoption_cli.cli.session import open_dataset, period_without_data
-    from adoption_cli.errors import DataError, TargetNotMet, os_problem
+    from adoption_cli.errors import DataError, TargetNotMet, write_failed
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.numbers import fmt_pct
     from adoption_cli.render.report import RunParameters, gather, write_report
@@ -121,13 +121,15 @@ def command(
     try:
         write_report(report, env.lang, target)
     except OSError as exc:
-        raise DataError(
-            env.t(
-                f"не удалось записать отчёт «{target}»: {os_problem(exc)}. Прежний файл не изменён; "
-                "проверьте место на диске и права на папку.",
-                f"could not write the report «{target}»: {os_problem(exc, 'en')}. The previous file is unchanged; "
-                "check free disk space and folder permissions.",
-            )
+        raise write_failed(
+            exc,
+            env.lang,
+            what=("отчёт", "report"),
+            path=target,
+            advice=(
+                "Прежний файл не изменён; проверьте место на диске и права на папку.",
+                "The previous file is unchanged; check free disk space and folder permissions.",
+            ),
         ) from exc
     env.stdout.write(f"{target}\n")
     lang = env.lang
