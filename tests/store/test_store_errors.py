@@ -1,4 +1,5 @@
-"""A store that cannot be written: one line naming the store and what to do, never «непредвиденная ошибка»."""
+"""A store that cannot be written, or whose parts are missing or damaged: one line naming the store and what to do,
+never «непредвиденная ошибка»; a part missing or cut short makes the store not up to date, and ingest rebuilds it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from adoption_cli.store.manifest import damaged_part, read_manifest
 from tests.cli_support import invoke
 from tests.reliability.support import assert_one_line_error
 
@@ -46,3 +48,52 @@ def test_an_error_reading_an_export_is_not_called_a_store_error(
     monkeypatch.setattr("adoption_cli.store.writer._Run.run", failing)
     result = invoke("ingest", "--data", str(data_dir))
     assert "хранилище" not in result.stderr
+
+
+# --- parts the manifest lists, missing or damaged ---
+
+MONTH = ["--month", "2024-09", "--format", "json"]
+
+
+def _a_part(store_dir: Path, folder: str) -> Path:
+    manifest = read_manifest(store_dir)
+    assert manifest is not None
+    return store_dir / next(p for p in sorted(manifest.all_parts()) if p.startswith(f"{folder}/"))
+
+
+@pytest.mark.parametrize("damage", ["deleted", "emptied", "cut short"])
+def test_a_missing_or_cut_part_makes_the_store_not_up_to_date_and_ingest_rebuilds_it(
+    data_dir: Path, store_dir: Path, tmp_path: Path, damage: str
+) -> None:
+    part = _a_part(store_dir, "monthly_active")
+    if damage == "deleted":
+        part.unlink()
+    else:
+        part.write_bytes(b"" if damage == "emptied" else part.read_bytes()[:100])
+    manifest = read_manifest(store_dir)
+    assert manifest is not None and damaged_part(store_dir, manifest) == part.relative_to(store_dir).as_posix()
+
+    exports = invoke("rating", *MONTH, "--data", str(data_dir), "--store", str(tmp_path / "none"))
+    damaged = invoke("rating", *MONTH, "--data", str(data_dir))
+    assert damaged.exit_code == 0, damaged.stderr
+    assert f"хранилище {store_dir} повреждено" in damaged.stderr and "adoption ingest" in damaged.stderr
+    assert damaged.stdout == exports.stdout
+
+    repaired = invoke("ingest", "--data", str(data_dir))
+    assert repaired.exit_code == 0, repaired.stderr
+    manifest = read_manifest(store_dir)
+    assert manifest is not None and damaged_part(store_dir, manifest) is None
+    stored = invoke("rating", *MONTH, "--data", str(data_dir), "-v")
+    assert "Данные из хранилища" in stored.stderr and "повреждено" not in stored.stderr
+    assert stored.stdout == exports.stdout
+
+
+def test_a_part_damaged_inside_is_one_line_saying_how_to_rebuild(data_dir: Path, store_dir: Path) -> None:
+    # Start and end intact (the cheap check passes), the pages between unreadable.
+    for part in (_a_part(store_dir, folder) for folder in ("user_days", "monthly_active")):
+        data = bytearray(part.read_bytes())
+        data[8:-200] = b"\xff" * len(data[8:-200])
+        part.write_bytes(bytes(data))
+    result = invoke("activity", "--as-of", "2024-09-20", "--data", str(data_dir), "--quiet")
+    message = assert_one_line_error(result, names=f"хранилище {store_dir} повреждено")
+    assert f"Удалите папку {store_dir} и запустите adoption ingest" in message

@@ -11,6 +11,7 @@ import os
 import sys
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ class Environment:
     color: bool = True
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    # The store the command reads (set by session.fresh_store): an error reading its parts means it is damaged.
+    store_read: Path | None = None
     _out: Console | None = field(default=None, repr=False)
     _err: Console | None = field(default=None, repr=False)
 

@@ -101,6 +101,21 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             if isinstance(exc, SystemExit | GeneratorExit):
                 raise
             problem = f"{type(exc).__name__}: {exc}"
+            if env is not None and env.store_read is not None and _reading_failed(exc):
+                first_line = problem.strip().splitlines()[0]
+                store = env.store_read
+                _report(
+                    env,
+                    _say(
+                        env,
+                        f"хранилище {store} повреждено: его часть не читается ({first_line}). Удалите папку "
+                        f"{store} и запустите adoption ingest; без неё команды читают выгрузки.",
+                        f"the store {store} is damaged: one of its parts cannot be read ({first_line}). Delete "
+                        f"the folder {store} and run adoption ingest; without it commands read the exports.",
+                    ),
+                    debug=debug,
+                )
+                raise typer.Exit(int(ExitStatus.ERROR)) from None
             _report(
                 env,
                 _say(
@@ -114,6 +129,16 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
 
     wrapper.__signature__ = _extended_signature(command)  # type: ignore[attr-defined]
     return wrapper
+
+
+def _reading_failed(exc: BaseException) -> bool:
+    """An error of Polars (a Parquet part it cannot decode, or its Rust panic) or of the operating system:
+    while a command reads the store, that is a damaged part, not a bug to report."""
+    return (
+        isinstance(exc, OSError)
+        or type(exc).__module__.split(".")[0] == "polars"
+        or type(exc).__name__ == "PanicException"
+    )
 
 
 def _say(env: environment.Environment | None, ru: str, en: str) -> str:

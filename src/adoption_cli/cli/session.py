@@ -143,7 +143,18 @@ def fresh_store(data_dir: Path, settings: Settings, store: Path | None) -> Fresh
     state = inspect_store(store_dir, data_dir, settings)
     if state.store is not None:
         env.detail(env.t(f"Данные из хранилища {store_dir}.", f"Reading the store {store_dir}."))
+        env.store_read = store_dir
         return state.store
+    if state.reason == "damaged":  # not a matter of the files having moved on: the user has to act
+        env.warn(
+            env.t(
+                f"хранилище {store_dir} повреждено (нет части или она обрезана: {state.path}): читаю выгрузки. "
+                "Восстановить: adoption ingest.",
+                f"the store {store_dir} is damaged (a part is missing or cut short: {state.path}): reading the "
+                "exports. Repair it: adoption ingest.",
+            )
+        )
+        return None
     why = {
         "absent": env.t("его нет", "there is none"),
         "settings": env.t("оно создано с другими настройками", "it was built with other settings"),

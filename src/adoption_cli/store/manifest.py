@@ -75,6 +75,32 @@ class Manifest(BaseModel):
         return parts
 
 
+_PARQUET_MAGIC = b"PAR1"
+
+
+def damaged_part(store_dir: Path, manifest: Manifest) -> str | None:
+    """The first Parquet part the manifest lists that is missing, empty or cut short (no `PAR1` at its start
+    and end), else None. A part deleted or truncated by hand (a copy cut short, a cleaning script) would
+    otherwise fail every command reading it; the gzipped JSON copies are not checked: their readers already
+    compute the same rows from the tables when one cannot be read (store.json_parts)."""
+    for part in sorted(manifest.all_parts()):
+        if not part.endswith(".parquet"):
+            continue
+        try:
+            with open(store_dir / part, "rb") as handle:
+                head = handle.read(4)
+                handle.seek(0, os.SEEK_END)
+                if handle.tell() < 12:  # magic, footer length, magic
+                    return part
+                handle.seek(-4, os.SEEK_END)
+                tail = handle.read(4)
+        except OSError:
+            return part
+        if head != _PARQUET_MAGIC or tail != _PARQUET_MAGIC:
+            return part
+    return None
+
+
 def fingerprint(settings: Settings) -> dict[str, object]:
     """What, besides the files, decides the stored rows: the loader's rules (version) and the settings
     that change normalisation (time zone) or which files are what (sources)."""

@@ -1,7 +1,8 @@
 """`inspect_store`: whether a store is there and up to date, and the Dataset it holds.
 
-Fresh means: same settings fingerprint, the same set of source files, and every file with the size and
-mtime (or, after a touch or a copy, the sha256) it had at ingest. Only the manifest and file metadata are
+Fresh means: same settings fingerprint, the same set of source files, every file with the size and
+mtime (or, after a touch or a copy, the sha256) it had at ingest, and every Parquet part the manifest lists
+present and whole (store.manifest.damaged_part). Only the manifest and file metadata are
 read to decide, without importing Polars; the data stay lazy Parquet scans until a metric collects them.
 """
 
@@ -15,13 +16,20 @@ from typing import TYPE_CHECKING, Literal
 from adoption_cli.config import Settings
 from adoption_cli.dataset import LoadReport
 from adoption_cli.store.cards import StoredCards
-from adoption_cli.store.manifest import Manifest, candidate_files, fingerprint, read_manifest, unchanged
+from adoption_cli.store.manifest import (
+    Manifest,
+    candidate_files,
+    damaged_part,
+    fingerprint,
+    read_manifest,
+    unchanged,
+)
 
 if TYPE_CHECKING:
     from adoption_cli.dataset import Dataset
     from adoption_cli.store.indicator import StoredMonth
 
-Staleness = Literal["absent", "settings", "added", "removed", "changed"]
+Staleness = Literal["absent", "settings", "added", "removed", "changed", "damaged"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ class FreshStore:
 class StoreState:
     store: FreshStore | None
     reason: Staleness | None = None  # why the store cannot be used
-    path: str | None = None  # the source file that made it stale
+    path: str | None = None  # the source file that made it stale, or the damaged part (relative to the store)
 
 
 def inspect_store(store_dir: Path, data_dir: Path, settings: Settings) -> StoreState:
@@ -90,6 +98,9 @@ def inspect_store(store_dir: Path, data_dir: Path, settings: Settings) -> StoreS
             return StoreState(None, "removed", entry.path)
         if not unchanged(entry, stat, path):
             return StoreState(None, "changed", entry.path)
+    damaged = damaged_part(store_dir, manifest)
+    if damaged is not None:
+        return StoreState(None, "damaged", damaged)
     return StoreState(FreshStore(manifest, store_dir, data_dir, settings))
 
 

@@ -59,6 +59,7 @@ from adoption_cli.store.manifest import (
     Manifest,
     SourceEntry,
     candidate_files,
+    damaged_part,
     fingerprint,
     now_iso,
     read_manifest,
@@ -213,6 +214,8 @@ class _Run:
         previous = read_manifest(self.store_dir)
         collect_garbage(self.store_dir, previous)
         base = previous if previous is not None and previous.fingerprint == fingerprint(self.settings) else None
+        if base is not None and damaged_part(self.store_dir, base) is not None:
+            base = None  # a part listed but missing or cut short: rebuild the whole store
         found = discover(self.data_dir, self.settings, list(Kind))
         self.found = {f.display: f for f in found.files}
         sources = [_spec(f.display, f.kind, f.platform, f.sheet, dict(f.columns)) for f in found.files]
