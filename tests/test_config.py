@@ -69,3 +69,64 @@ def test_an_unreadable_adoption_toml_is_an_error(tmp_path: Path, monkeypatch: py
 
 def test_no_adoption_toml_means_the_defaults(tmp_path: Path) -> None:
     assert load_settings(tmp_path, environ={}).indicator.target_pct == 33.0
+
+
+# --- strict types in the file; the environment's text is still read as numbers and yes/no ---
+
+
+@pytest.mark.parametrize(
+    ("toml", "says"),
+    [
+        ('[indicator]\ntarget_pct = "40"\n', "ключ «indicator.target_pct»: нужно число"),
+        ('[indicator]\nteacher_threshold_pct = "50"\n', "ключ «indicator.teacher_threshold_pct»: нужно число"),
+        ("[indicator]\ntarget_pct = true\n", "ключ «indicator.target_pct»: нужно число"),
+        ('[assistant]\ntarget_pct = "84.9"\n', "ключ «assistant.target_pct»: нужно число"),
+        ('[[indicator.targets]]\nfrom = "2025-01"\ntarget_pct = "40"\n', "ключ «indicator.targets.0.target_pct»"),
+        ('[sferum]\nlevels = [{name = "все", min_pct = "0"}]\n', "ключ «sferum.levels.0.min_pct»: нужно число"),
+        ("[identity]\nshared_user_ids = 1\n", "ключ «identity.shared_user_ids»: нужно true или false"),
+        ('[identity]\nshared_user_ids = "true"\n', "ключ «identity.shared_user_ids»: нужно true или false"),
+    ],
+)
+def test_a_value_of_the_wrong_type_in_the_file_is_refused(tmp_path: Path, toml: str, says: str) -> None:
+    (tmp_path / "adoption.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=says):
+        load_settings(tmp_path, environ={})
+
+
+def test_integers_are_numbers_in_the_file(tmp_path: Path) -> None:
+    (tmp_path / "adoption.toml").write_text("[indicator]\ntarget_pct = 40\n", encoding="utf-8")
+    assert load_settings(tmp_path, environ={}).indicator.target_pct == 40.0
+
+
+@pytest.mark.parametrize("section", ["indicator", "assistant"])
+def test_two_dated_targets_from_the_same_month_are_refused(tmp_path: Path, section: str) -> None:
+    targets = f'[[{section}.targets]]\nfrom = "2024-01"\ntarget_pct = 10\n'
+    targets += f'[[{section}.targets]]\nfrom = "2024-01"\ntarget_pct = 50\n'
+    (tmp_path / "adoption.toml").write_text(targets, encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"ключ «{section}\.targets»: две цели с одним и тем же from = «2024-01»"):
+        load_settings(tmp_path, environ={})
+    result = invoke("indicator", "--data", str(tmp_path), "--month", "2024-09")
+    assert_one_line_error(result, names=f"«{section}.targets»")
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "read"),
+    [
+        ("ADOPTION_INDICATOR__TARGET_PCT", "40", 40.0),
+        ("ADOPTION_INDICATOR__TARGET_PCT", "40.5", 40.5),
+        ("ADOPTION_ASSISTANT__TARGET_PCT", "90", 90.0),
+        ("ADOPTION_INDICATOR__TEACHER_THRESHOLD_PCT", "60", 60.0),
+        ("ADOPTION_IDENTITY__SHARED_USER_IDS", "true", True),
+        ("ADOPTION_IDENTITY__SHARED_USER_IDS", "yes", True),
+        ("ADOPTION_IDENTITY__SHARED_USER_IDS", "0", False),
+    ],
+)
+def test_environment_variables_are_still_read_from_their_text(name: str, raw: str, read: object) -> None:
+    settings = load_settings(None, environ={name: raw})
+    section, key = name.removeprefix("ADOPTION_").lower().split("__")
+    assert getattr(getattr(settings, section), key) == read
+
+
+def test_environment_text_that_is_no_number_is_refused_naming_the_key() -> None:
+    with pytest.raises(ConfigError, match=r"ключ «indicator\.target_pct»: нужно число"):
+        load_settings(None, environ={"ADOPTION_INDICATOR__TARGET_PCT": "сорок"})

@@ -30,14 +30,23 @@ class DatedTarget(_Strict):
     """A target in force from a month on (`from = "2025-01"`), until the next one takes over."""
 
     from_month: str = Field(alias="from", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-    target_pct: float = Field(ge=0, le=100)
+    target_pct: float = Field(strict=True, ge=0, le=100)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class _Targeted(_Strict):
-    target_pct: float = Field(ge=0, le=100)
+    target_pct: float = Field(strict=True, ge=0, le=100)
     targets: tuple[DatedTarget, ...] = ()
+
+    @field_validator("targets")
+    @classmethod
+    def _one_per_month(cls, value: tuple[DatedTarget, ...]) -> tuple[DatedTarget, ...]:
+        months = [target.from_month for target in value]
+        repeated = next((month for month in months if months.count(month) > 1), None)
+        if repeated is not None:
+            raise ValueError(f"две цели с одним и тем же from = «{repeated}»; оставьте одну")
+        return value
 
     def target_for(self, month: str) -> float:
         """The target in force in `month` (YYYY-MM): the latest dated target not after it, else the default."""
@@ -46,9 +55,9 @@ class _Targeted(_Strict):
 
 
 class IndicatorSettings(_Targeted):
-    teacher_threshold_pct: float = Field(default=50.0, ge=0, le=100)
-    student_threshold_pct: float = Field(default=50.0, ge=0, le=100)
-    target_pct: float = Field(default=33.0, ge=0, le=100)
+    teacher_threshold_pct: float = Field(default=50.0, strict=True, ge=0, le=100)
+    student_threshold_pct: float = Field(default=50.0, strict=True, ge=0, le=100)
+    target_pct: float = Field(default=33.0, strict=True, ge=0, le=100)
     # Neither list may be empty: no platform or no form of ownership would make every school «not flagged».
     platforms: tuple[str, ...] = Field(default=("myschool", "sferum"), min_length=1)
     ownership: tuple[Literal["municipal", "state", "private"], ...] = Field(
@@ -65,14 +74,14 @@ class IndicatorSettings(_Targeted):
 
 
 class AssistantSettings(_Targeted):
-    target_pct: float = Field(default=84.9, ge=0, le=100)
+    target_pct: float = Field(default=84.9, strict=True, ge=0, le=100)
     # The ОО-1 column used as the denominator of the assistant share.
     denominator: Literal["students_total"] = "students_total"
 
 
 class SferumLevel(_Strict):
     name: str
-    min_pct: float = Field(ge=0, le=100)
+    min_pct: float = Field(strict=True, ge=0, le=100)
 
 
 class SferumSettings(_Strict):
@@ -95,7 +104,7 @@ class SferumSettings(_Strict):
 
 
 class IdentitySettings(_Strict):
-    shared_user_ids: bool = False
+    shared_user_ids: bool = Field(default=False, strict=True)
 
 
 class TimeSettings(_Strict):
@@ -176,8 +185,29 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
         node = result
         for part in path[:-1]:
             node = node.setdefault(part, {})
-        node[path[-1]] = value
+        node[path[-1]] = _env_scalar(path, value)
     return result
+
+
+def _env_scalar(path: list[str], value: Any) -> Any:
+    """An environment value for a number or a yes/no setting, read as pydantic's lax mode reads it ("40",
+    "yes", 1): variables are text, so the settings' strict types (which refuse `target_pct = "40"` in the
+    file) would refuse them. Anything it cannot read is left for validation to name."""
+    from pydantic import TypeAdapter
+
+    model: Any = Settings
+    for part in path[:-1]:
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if field is None:
+            return value
+        model = field.annotation
+    field = model.model_fields.get(path[-1]) if isinstance(model, type) and issubclass(model, BaseModel) else None
+    if field is None or field.annotation not in (float, bool):
+        return value
+    try:
+        return TypeAdapter(field.annotation).validate_python(value)
+    except ValidationError:
+        return value
 
 
 def _problem(error: Any) -> str:
