@@ -211,3 +211,22 @@ def test_a_command_tells_the_same_rejects_from_the_store_as_from_the_exports(dat
         assert _rejects_line(stored) == _rejects_line(raw) != [], args
     everything = invoke("validate", "--data", str(data_dir), "--format", "json")
     assert any(f["path"] == "content_views.csv" and f["rejected"] == 1 for f in json.loads(everything.stdout)["files"])
+
+
+def test_a_store_named_that_cannot_be_read_is_said_without_verbose(data_dir: Path, tmp_path: Path) -> None:
+    """--store naming a file, or a store of an older layout, is not read: the command says why (warning,
+    no --verbose needed) and reads the exports; a store simply not there is only said with --verbose."""
+    a_file = tmp_path / "store.txt"
+    a_file.write_text("x", encoding="utf-8")
+    result = invoke("indicator", "--data", str(data_dir), "--month", "2024-09", "--store", str(a_file))
+    assert result.exit_code == 0
+    assert f"хранилище {a_file} не используется (это не папка): читаю выгрузки" in result.stderr
+    manifest = data_dir / ".adoption-store" / "manifest.json"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace('"format": ', '"format": 1000 + '), encoding="utf-8"
+    )
+    older = invoke("indicator", "--data", str(data_dir), "--month", "2024-09", "--store", str(manifest.parent))
+    assert older.exit_code == 0
+    assert "его манифест старого формата или повреждён; adoption ingest построит его заново" in older.stderr
+    quiet = invoke("indicator", "--data", str(data_dir), "--month", "2024-09", "--store", str(tmp_path / "none"))
+    assert "не используется" not in quiet.stderr

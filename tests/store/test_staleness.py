@@ -63,9 +63,9 @@ def test_timezone_makes_it_stale_thresholds_do_not(data_dir: Path, store_dir: Pa
     assert _reason(store_dir, data_dir, other_target) == (None, None)
 
 
-def test_a_damaged_manifest_is_an_absent_store(data_dir: Path, store_dir: Path, settings: Settings) -> None:
+def test_a_damaged_manifest_is_an_unusable_store(data_dir: Path, store_dir: Path, settings: Settings) -> None:
     (store_dir / "manifest.json").write_text("{", encoding="utf-8")
-    assert _reason(store_dir, data_dir, settings) == ("absent", None)
+    assert _reason(store_dir, data_dir, settings) == ("unusable", None)  # not read; ingest rebuilds it
     ingest(data_dir, settings, store_dir)
     assert _reason(store_dir, data_dir, settings) == (None, None)
 

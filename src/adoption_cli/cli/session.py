@@ -157,17 +157,25 @@ def fresh_store(data_dir: Path, settings: Settings, store: Path | None) -> Fresh
         return None
     why = {
         "absent": env.t("его нет", "there is none"),
+        "not_folder": env.t("это не папка", "it is not a folder"),
+        "unusable": env.t(
+            "его манифест старого формата или повреждён; adoption ingest построит его заново",
+            "its manifest is of an older layout or damaged; adoption ingest rebuilds it",
+        ),
         "settings": env.t("оно создано с другими настройками", "it was built with other settings"),
         "added": env.t(f"появился файл {state.path}", f"{state.path} was added"),
         "removed": env.t(f"удалён файл {state.path}", f"{state.path} was removed"),
         "changed": env.t(f"изменён файл {state.path}", f"{state.path} has changed"),
     }[state.reason or "absent"]
-    env.detail(
-        env.t(
-            f"Хранилище {store_dir} не используется ({why}): читаю выгрузки. Обновить: adoption ingest.",
-            f"Not using the store {store_dir} ({why}): reading the exports. Update it: adoption ingest.",
-        )
+    message = env.t(
+        f"Хранилище {store_dir} не используется ({why}): читаю выгрузки. Обновить: adoption ingest.",
+        f"Not using the store {store_dir} ({why}): reading the exports. Update it: adoption ingest.",
     )
+    # A store named with --store that cannot be one is said without --verbose: the user meant it to be read.
+    if store is not None and state.reason in ("not_folder", "unusable"):
+        env.warn(message[0].lower() + message[1:])
+    else:
+        env.detail(message)
     return None
 
 

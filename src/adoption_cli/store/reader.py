@@ -17,6 +17,7 @@ from adoption_cli.config import Settings
 from adoption_cli.dataset import LoadReport
 from adoption_cli.store.cards import StoredCards
 from adoption_cli.store.manifest import (
+    MANIFEST_NAME,
     Manifest,
     candidate_files,
     damaged_part,
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from adoption_cli.dataset import Dataset
     from adoption_cli.store.indicator import StoredMonth
 
-Staleness = Literal["absent", "settings", "added", "removed", "changed", "damaged"]
+Staleness = Literal["absent", "not_folder", "unusable", "settings", "added", "removed", "changed", "damaged"]
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,10 @@ class StoreState:
 def inspect_store(store_dir: Path, data_dir: Path, settings: Settings) -> StoreState:
     manifest = read_manifest(store_dir)
     if manifest is None:
-        return StoreState(None, "absent")
+        if store_dir.exists() and not store_dir.is_dir():
+            return StoreState(None, "not_folder")
+        # a manifest of an older layout or a damaged one: the next ingest rebuilds the store
+        return StoreState(None, "unusable" if (store_dir / MANIFEST_NAME).exists() else "absent")
     if manifest.fingerprint != fingerprint(settings):
         return StoreState(None, "settings")
     listed = candidate_files(data_dir, store_dir)
