@@ -459,3 +459,20 @@ def test_stored_card_figures_of_the_edges(tmp_path: Path) -> None:
 def test_the_query_key_is_the_registry_key_of_the_same_text(text: str) -> None:
     """Names are keyed by Polars (search_key), the query by Python (search_text): typing a name must give its key."""
     assert search_text(text) == pl.select(search_key(pl.lit(text))).item()
+
+
+@pytest.mark.parametrize("stored", [False, True])
+def test_a_card_for_a_month_after_every_activity_says_it_has_none(tmp_path: Path, stored: bool) -> None:
+    """A card asked for a month the exports do not reach shows zeros and says why, from the store too."""
+    from tests.store.exports import A, write_exports
+
+    folder = str(write_exports(tmp_path / "data"))
+    if stored:
+        assert invoke("ingest", "--data", folder, "-q").exit_code == 0
+    later = invoke("school", A, "--data", folder, "--month", "2024-12")
+    assert later.exit_code == 0, later.stderr
+    assert "за период 2024-12 в выгрузках нет данных об активности (самые поздние — за 02.11.2024)" in later.stderr
+    within = invoke("school", A, "--data", folder, "--month", "2024-09")
+    assert within.exit_code == 0 and "нет данных об активности" not in within.stderr
+    latest = invoke("school", A, "--data", folder)  # the latest month with activity: never after it
+    assert latest.exit_code == 0 and "нет данных об активности" not in latest.stderr

@@ -58,7 +58,7 @@ def command(
 
     Пример: adoption school "гимназия 14 славянский" --data sample_data --month 2024-09
     """
-    from adoption_cli.cli.session import announce_load, fresh_store, open_settings, store_or_exports
+    from adoption_cli.cli.session import announce_load, announce_period, fresh_store, open_settings, store_or_exports
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.emit import emit
     from adoption_cli.render.school import school_card, school_csv
@@ -70,9 +70,14 @@ def command(
         announce_load(fresh.report.of_kinds(PEOPLE_KINDS), strict=strict)
     # From the store's card rows when they cover the month: no Polars is imported (docs/performance.md).
     card = _stored_card(query, given, fresh) if fresh is not None else None
-    if card is None:
+    if card is not None and fresh is not None:
+        report = fresh.report
+    else:
         dataset = store_or_exports(data_dir, settings, fresh, strict=strict, kinds=PEOPLE_KINDS)
         card = _computed_card(query, given, dataset, settings)
+        report = dataset.report
+    if given is not None:  # (without a period the card shows the latest month with activity)
+        announce_period(report.of_kinds(PEOPLE_KINDS), given.start, given.label)
     emit(output_format, card, table=lambda: school_card(card), rows=lambda: school_csv(card))
 
 
