@@ -102,29 +102,21 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             problem = f"{type(exc).__name__}: {exc}"
             if env is not None and env.store_read is not None and _reading_failed(exc):
-                first_line = problem.strip().splitlines()[0]
-                store = env.store_read
-                _report(
+                first_line, store = problem.strip().splitlines()[0], env.store_read
+                message = _say(
                     env,
-                    _say(
-                        env,
-                        f"хранилище {store} повреждено: его часть не читается ({first_line}). Удалите папку "
-                        f"{store} и запустите adoption ingest; без неё команды читают выгрузки.",
-                        f"the store {store} is damaged: one of its parts cannot be read ({first_line}). Delete "
-                        f"the folder {store} and run adoption ingest; without it commands read the exports.",
-                    ),
-                    debug=debug,
+                    f"хранилище {store} повреждено: его часть не читается ({first_line}). Удалите папку "
+                    f"{store} и запустите adoption ingest; без неё команды читают выгрузки.",
+                    f"the store {store} is damaged: one of its parts cannot be read ({first_line}). Delete "
+                    f"the folder {store} and run adoption ingest; without it commands read the exports.",
                 )
-                raise typer.Exit(int(ExitStatus.ERROR)) from None
-            _report(
-                env,
-                _say(
+            else:
+                message = _say(
                     env,
                     f"непредвиденная ошибка {problem}. Повторите с --debug и сообщите разработчикам.",
                     f"unexpected error {problem}. Run again with --debug and report it to the developers.",
-                ),
-                debug=debug,
-            )
+                )
+            _report(env, message, debug=debug)
             raise typer.Exit(int(ExitStatus.ERROR)) from None
 
     wrapper.__signature__ = _extended_signature(command)  # type: ignore[attr-defined]

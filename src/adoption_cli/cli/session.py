@@ -179,9 +179,9 @@ def fresh_store(data_dir: Path, settings: Settings, store: Path | None) -> Fresh
     return None
 
 
-def newest_activity_before(report: LoadReport, first_day: date) -> date | None:
-    """The newest day of activity in the exports (events, last logins, school statistics) when it is before
-    `first_day`: a period after it has no data at all — its exports have not arrived (a cron job run too
+def period_without_data(report: LoadReport, first_day: date, label: str) -> str | None:
+    """The sentence saying that the period begins after the newest day of activity in the exports (events,
+    last logins, school statistics): it has no data at all — its exports have not arrived (a cron job run too
     early) or the period was mistyped — and every figure would be 0. None otherwise, or without activity."""
     from adoption_cli.schema import Kind
 
@@ -192,13 +192,7 @@ def newest_activity_before(report: LoadReport, first_day: date) -> date | None:
         if load.kind in activity and load.latest_activity is not None
     ]
     newest = max(days, default=None)
-    return newest if newest is not None and newest < first_day else None
-
-
-def period_without_data(report: LoadReport, first_day: date, label: str) -> str | None:
-    """The sentence saying that the period is after every activity in the exports (None when it is not)."""
-    newest = newest_activity_before(report, first_day)
-    if newest is None:
+    if newest is None or newest >= first_day:
         return None
     env = current()
     return env.t(
@@ -211,9 +205,10 @@ def announce_period(report: LoadReport, first_day: date, label: str) -> None:
     """Warn when the period is after every activity in the exports (its figures are all 0)."""
     message = period_without_data(report, first_day, label)
     if message is not None:
-        current().warn(
+        env = current()
+        env.warn(
             message
-            + current().t(
+            + env.t(
                 ": все показатели — нули. Проверьте период и получены ли выгрузки за него.",
                 ": every figure is 0. Check the period and whether its exports have arrived.",
             )

@@ -110,13 +110,14 @@ def command(
     )
     data_dir, settings = open_settings(data, config=config, overrides=overrides)
     fresh = fresh_store(data_dir, settings, store)
-    if fresh is not None:
-        announce_load(fresh.report.of_kinds(PEOPLE_KINDS), strict=strict)
+    stored_report = fresh.report.of_kinds(PEOPLE_KINDS) if fresh is not None else None
+    if stored_report is not None:
+        announce_load(stored_report, strict=strict)
     # From the store's rows of the month when it keeps them: no Polars is imported (docs/performance.md).
     stored = fresh.indicator_month(period.month_key) if fresh is not None else None
     rows: Sequence[Mapping[str, Any]]
-    if fresh is not None and stored is not None:
-        report, rows, combination = fresh.report.of_kinds(PEOPLE_KINDS), stored.schools, stored.combination
+    if stored_report is not None and stored is not None:
+        report, rows, combination = stored_report, stored.schools, stored.combination
     else:
         report, rows, combination = _computed_rows(data_dir, settings, fresh, period, strict=strict)
     chosen = (

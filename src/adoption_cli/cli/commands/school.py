@@ -66,18 +66,19 @@ def command(
     given = resolve_period(month=month, as_of=as_of, days=days) if month or as_of else None
     data_dir, settings = open_settings(data, config=config)
     fresh = fresh_store(data_dir, settings, store)
-    if fresh is not None:
-        announce_load(fresh.report.of_kinds(PEOPLE_KINDS), strict=strict)
+    stored_report = fresh.report.of_kinds(PEOPLE_KINDS) if fresh is not None else None
+    if stored_report is not None:
+        announce_load(stored_report, strict=strict)
     # From the store's card rows when they cover the month: no Polars is imported (docs/performance.md).
     card = _stored_card(query, given, fresh) if fresh is not None else None
-    if card is not None and fresh is not None:
-        report = fresh.report
+    if card is not None and stored_report is not None:
+        report = stored_report
     else:
         dataset = store_or_exports(data_dir, settings, fresh, strict=strict, kinds=PEOPLE_KINDS)
         card = _computed_card(query, given, dataset, settings)
-        report = dataset.report
+        report = dataset.report  # (of the same kinds: store_or_exports cuts a store's report so)
     if given is not None:  # (without a period the card shows the latest month with activity)
-        announce_period(report.of_kinds(PEOPLE_KINDS), given.start, given.label)
+        announce_period(report, given.start, given.label)
     emit(output_format, card, table=lambda: school_card(card), rows=lambda: school_csv(card))
 
 
