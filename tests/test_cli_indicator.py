@@ -255,14 +255,28 @@ def test_a_counted_platform_without_data_is_warned_and_named_in_the_caption(
     assert "ЦПУ — нет данных" in result.stdout
 
 
-def test_a_month_after_every_activity_is_said_to_have_none(tmp_path: Path) -> None:
-    """Every figure is 0 for a month the exports do not reach: stderr says so (their newest day: 02.11.2024)."""
+@pytest.mark.parametrize("stored", [False, True])
+@pytest.mark.parametrize(
+    ("month", "edge"),
+    [
+        ("2024-12", "самые поздние — за 02.11.2024"),  # the newest event or last login
+        ("2024-07", "самые ранние — за 20.08.2024"),  # the oldest: a last login
+    ],
+)
+def test_a_month_after_or_before_every_activity_is_said_to_have_none(
+    tmp_path: Path, stored: bool, month: str, edge: str
+) -> None:
+    """Every figure is 0 for a month the exports do not reach: stderr says so and names their newest or
+    oldest day, from the store too; the months of those days themselves have data."""
     from tests.store.exports import write_exports
 
     folder = str(write_exports(tmp_path / "data"))
-    later = invoke("indicator", "--data", folder, "--month", "2024-12", "--format", "json")
-    assert later.exit_code == 0
-    assert json.loads(later.stdout)["region"]["flagged"] == 0
-    assert "за период 2024-12 в выгрузках нет данных об активности (самые поздние — за 02.11.2024)" in later.stderr
-    same = invoke("indicator", "--data", folder, "--month", "2024-11", "--format", "json")
-    assert same.exit_code == 0 and "нет данных об активности" not in same.stderr
+    if stored:
+        assert invoke("ingest", "--data", folder, "-q").exit_code == 0
+    outside = invoke("indicator", "--data", folder, "--month", month, "--format", "json")
+    assert outside.exit_code == 0
+    assert json.loads(outside.stdout)["region"]["flagged"] == 0
+    assert f"за период {month} в выгрузках нет данных об активности ({edge})" in outside.stderr
+    for inside in ("2024-11", "2024-08"):
+        same = invoke("indicator", "--data", folder, "--month", inside, "--format", "json")
+        assert same.exit_code == 0 and "нет данных об активности" not in same.stderr

@@ -462,8 +462,8 @@ def test_the_query_key_is_the_registry_key_of_the_same_text(text: str) -> None:
 
 
 @pytest.mark.parametrize("stored", [False, True])
-def test_a_card_for_a_month_after_every_activity_says_it_has_none(tmp_path: Path, stored: bool) -> None:
-    """A card asked for a month the exports do not reach shows zeros and says why, from the store too."""
+def test_a_card_for_a_month_after_or_before_every_activity_says_it_has_none(tmp_path: Path, stored: bool) -> None:
+    """A card asked for a month the exports do not reach (either side) shows zeros and says why, from the store too."""
     from tests.store.exports import A, write_exports
 
     folder = str(write_exports(tmp_path / "data"))
@@ -472,6 +472,8 @@ def test_a_card_for_a_month_after_every_activity_says_it_has_none(tmp_path: Path
     later = invoke("school", A, "--data", folder, "--month", "2024-12")
     assert later.exit_code == 0, later.stderr
     assert "за период 2024-12 в выгрузках нет данных об активности (самые поздние — за 02.11.2024)" in later.stderr
+    earlier = invoke("school", A, "--data", folder, "--month", "2024-07")
+    assert "за период 2024-07 в выгрузках нет данных об активности (самые ранние — за 20.08.2024)" in earlier.stderr
     within = invoke("school", A, "--data", folder, "--month", "2024-09")
     assert within.exit_code == 0 and "нет данных об активности" not in within.stderr
     latest = invoke("school", A, "--data", folder)  # the latest month with activity: never after it

@@ -80,6 +80,7 @@ class FileLoad(BaseModel):
     rejected_by_reason: dict[str, int] = Field(default_factory=dict)
     examples: list[RejectExample] = Field(default_factory=list)  # the first few rejects
     latest_activity: str | None = None  # ISO date of the newest timestamp/month in the file, if any
+    earliest_activity: str | None = None  # ISO date of the oldest one (None in a store of format 5 or older)
     # What the user is told about this file (also in LoadReport.warnings): xlsx sheets left unread; for the
     # registry, ИНН it shares with an earlier registry file (their rows summed like branches).
     warnings: list[str] = Field(default_factory=list)

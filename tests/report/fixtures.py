@@ -62,7 +62,7 @@ def report_dataset() -> Dataset:
         content_views=[("c1", "s1", SEPT), ("c1", "s2", SEPT), ("c3", "s1", SEPT)],
     )
     events = next(f for f in ds.report.files if f.path == "events.csv")
-    events.latest_activity = "2024-09-10"
+    events.latest_activity, events.earliest_activity = "2024-09-10", "2024-09-02"
     return ds
 
 

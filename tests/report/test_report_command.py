@@ -261,6 +261,14 @@ def test_a_month_after_every_activity_writes_no_workbook(run_report: RunReport, 
     assert run_report("--month", "2024-09", "--quiet").exit_code == 0  # the month of the data
 
 
+def test_a_month_before_every_activity_writes_no_workbook(run_report: RunReport, tmp_path: Path) -> None:
+    """A month mistyped into the past (the exports begin on 02.09.2024): exit 1, nothing written."""
+    result = run_report("--month", "2024-08", "--quiet")
+    assert result.exit_code == 1
+    assert "за период 2024-08 в выгрузках нет данных об активности (самые ранние — за 02.09.2024)" in result.stderr
+    assert not (tmp_path / "adoption-2024-08.xlsx").exists()
+
+
 def test_bad_month_is_a_usage_error(run_report: RunReport) -> None:
     result = run_report("--month", "2024-13")
     assert result.exit_code == 2 and "ГГГГ-ММ" in result.stderr

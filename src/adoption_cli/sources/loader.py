@@ -163,7 +163,7 @@ def _count(
     ]
     activity = ACTIVITY_COLUMNS.get(kind)
     if activity:
-        aggs.append(pl.col(activity).max().alias("latest"))
+        aggs += [pl.col(activity).max().alias("latest"), pl.col(activity).min().alias("earliest")]
     gathering = window is not None and kind in DATED_ACTIVITY
     # A valid row's four yes/no facts are one small key (a group_by pays for every key column it hashes):
     # of a known school, of another role, active in the window, a blocked account.
@@ -226,6 +226,7 @@ def _count(
         rejected_by_reason=dict(zip(reasons[REASON], reasons["rows"], strict=True)),
         examples=examples,
         latest_activity=_iso_day(valid["latest"].max() if activity else None),  # type: ignore[arg-type]
+        earliest_activity=_iso_day(valid["earliest"].min() if activity else None),  # type: ignore[arg-type]
         warnings=list(table.warnings),
         headers=dict(table.headers),
     )

@@ -24,7 +24,7 @@ from adoption_cli.store.cards import CardShard
 
 MANIFEST_NAME = STORE_MANIFEST  # discovery passes over a folder that holds one
 # Bumped whenever the layout or the meaning of a stored column changes: older stores are rebuilt.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 
 class SourceEntry(BaseModel):

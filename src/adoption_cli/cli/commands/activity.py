@@ -50,6 +50,7 @@ def command(
         as_of=as_of,
         days=days,
         municipality=municipality,
+        platforms=(code,),
     )
     result = compute_activity(request.dataset, request.period, platform=code, municipality=request.municipality)
     emit(output_format, result, table=lambda: activity_table(result), rows=lambda: activity_csv(result))

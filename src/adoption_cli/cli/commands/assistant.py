@@ -47,7 +47,9 @@ def command(
     from adoption_cli.render.numbers import fmt_int, fmt_pct
 
     period = resolve_period(month=month, as_of=as_of, days=days, quarter=quarter)
-    settings, dataset = open_dataset(data, config=config, store=store, strict=strict, period=period)
+    settings, dataset = open_dataset(
+        data, config=config, store=store, strict=strict, period=period, platforms=("assistant",)
+    )
     result = compute_assistant(dataset, period, settings)
     env = current()
     if result.grain is None:

@@ -126,7 +126,7 @@ def command(
         else None
     )
     result = build_result(rows, period, settings, combination, municipality=chosen)
-    announce_period(report, period.start, period.label)
+    announce_period(report, period, settings.indicator.platforms)
     context = IndicatorContext(grains=report.platform_grain(), ownership=settings.indicator.ownership)
     for note in quality_warnings(result, context):
         env.warn(note)

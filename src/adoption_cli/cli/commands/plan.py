@@ -47,7 +47,7 @@ def command(
     """
     from adoption_cli.cli.environment import current
     from adoption_cli.cli.selection import choose_counted_municipality
-    from adoption_cli.cli.session import open_dataset
+    from adoption_cli.cli.session import announce_period, open_dataset
     from adoption_cli.metrics.plan import compute_plan
     from adoption_cli.metrics.scopes import municipality_names
     from adoption_cli.periods import resolve_period
@@ -55,7 +55,8 @@ def command(
     from adoption_cli.render.plan import plan_rows, plan_table, unreachable_message
 
     period = resolve_period(month=month)
-    settings, dataset = open_dataset(data, config=config, store=store, strict=strict, period=period)
+    settings, dataset = open_dataset(data, config=config, store=store, strict=strict)
+    announce_period(dataset.report, period, settings.indicator.platforms)
     name = (
         choose_counted_municipality(
             municipality, municipality_names(dataset, settings.indicator.ownership), settings.indicator.ownership

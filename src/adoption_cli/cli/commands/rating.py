@@ -82,6 +82,7 @@ def command(
         days=days,
         municipality=municipality,
         kinds=PEOPLE_KINDS,
+        platforms=(code,),
     )
     result = compute_rating(
         request.dataset,

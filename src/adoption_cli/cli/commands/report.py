@@ -85,7 +85,7 @@ def command(
 
     from adoption_cli import __version__
     from adoption_cli.cli.environment import current
-    from adoption_cli.cli.session import open_dataset, period_without_data
+    from adoption_cli.cli.session import announce_period, open_dataset, period_without_data
     from adoption_cli.errors import DataError, TargetNotMet, write_failed
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.numbers import fmt_pct
@@ -100,7 +100,7 @@ def command(
     settings, dataset = open_dataset(data, config=config, store=store, strict=strict, file_hashes=True)
     # A workbook of zeros for a month the exports do not reach (a cron job run before they arrived) would be
     # sent on as if it were the month's result: nothing is written, and the exit code says so.
-    missing = period_without_data(dataset.report, period.start, period.label)
+    missing = period_without_data(dataset.report, period)
     if missing is not None:
         raise DataError(
             missing
@@ -109,6 +109,8 @@ def command(
                 ": no report written. Check the month (--month) and whether its exports have arrived.",
             )
         )
+    # (a platform whose exports do not reach the month: the workbook is written, with a warning)
+    announce_period(dataset.report, period)
     run = RunParameters(
         data_dir=dataset.data_dir,
         config_file=config,

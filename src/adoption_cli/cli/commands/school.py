@@ -78,7 +78,7 @@ def command(
         card = _computed_card(query, given, dataset, settings)
         report = dataset.report  # (of the same kinds: store_or_exports cuts a store's report so)
     if given is not None:  # (without a period the card shows the latest month with activity)
-        announce_period(report, given.start, given.label)
+        announce_period(report, given)
     emit(output_format, card, table=lambda: school_card(card), rows=lambda: school_csv(card))
 
 

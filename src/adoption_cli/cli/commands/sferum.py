@@ -41,7 +41,9 @@ def command(
     from adoption_cli.render.sferum import sferum_rows, sferum_table
 
     period = resolve_period(month=month, as_of=as_of, days=days)
-    settings, dataset = open_dataset(data, config=config, store=store, strict=strict, period=period)
+    settings, dataset = open_dataset(
+        data, config=config, store=store, strict=strict, period=period, platforms=("sferum",)
+    )
     result = compute_sferum(dataset, period, settings)
     env = current()
     if result.grain is None:

@@ -41,7 +41,7 @@ def command(
     Пример: adoption trend --data sample_data --from 2024-07 --to 2024-12
     """
     from adoption_cli.cli.selection import choose_counted_municipality
-    from adoption_cli.cli.session import open_dataset
+    from adoption_cli.cli.session import announce_months, open_dataset
     from adoption_cli.metrics.trend import compute_trend
     from adoption_cli.periods import month_range
     from adoption_cli.render.emit import emit
@@ -49,6 +49,7 @@ def command(
 
     months = month_range(from_month, to_month)
     settings, dataset = open_dataset(data, config=config, store=store, strict=strict)
+    announce_months(dataset.report, months)
     result = compute_trend(dataset, months, settings)
     if municipality is not None:
         name = choose_counted_municipality(
