@@ -7,11 +7,10 @@ import os
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adoption_cli.cli.environment import Lang, current
+from adoption_cli.cli.environment import current
 from adoption_cli.cli.progress import delayed_status
 from adoption_cli.config import Settings, load_settings
 from adoption_cli.errors import DataError
@@ -103,6 +102,8 @@ def open_dataset(
     )
     announce_load(dataset.report, strict=strict)
     if period is not None:
+        from adoption_cli.cli.coverage import announce_period
+
         announce_period(dataset.report, period, platforms)
     return settings, dataset
 
@@ -178,160 +179,6 @@ def fresh_store(data_dir: Path, settings: Settings, store: Path | None) -> Fresh
     else:
         env.detail(message)
     return None
-
-
-def activity_span(report: LoadReport) -> tuple[date | None, date | None]:
-    """The oldest and the newest day of activity in the exports (events, last logins, school statistics)."""
-    from adoption_cli.schema import Kind
-
-    activity = [load for load in report.files if load.kind in (Kind.EVENTS, Kind.ACCOUNTS, Kind.SCHOOL_STATS)]
-    oldest = min((date.fromisoformat(f.earliest_activity) for f in activity if f.earliest_activity), default=None)
-    newest = max((date.fromisoformat(f.latest_activity) for f in activity if f.latest_activity), default=None)
-    return oldest, newest
-
-
-def _outside(report: LoadReport, start: date, end: date, label: str) -> str | None:
-    oldest, newest = activity_span(report)
-    env = current()
-    if newest is not None and newest < start:
-        return env.t(
-            f"за {label} в выгрузках нет данных об активности (самые поздние — за {newest:%d.%m.%Y})",
-            f"the exports hold no activity for {label} (the latest is of {newest.isoformat()})",
-        )
-    if oldest is not None and oldest > end:
-        return env.t(
-            f"за {label} в выгрузках нет данных об активности (самые ранние — за {oldest:%d.%m.%Y})",
-            f"the exports hold no activity for {label} (the earliest is of {oldest.isoformat()})",
-        )
-    return None
-
-
-def _platform_gaps(
-    report: LoadReport, start: date, end: date, label: str, platforms: Collection[str] | None
-) -> str | None:
-    """The sentence naming the platforms (of `platforms`; all by default) whose dated records — events, school
-    statistics — all lie after or all before the period, though the exports have other activity in it. For such
-    a platform only its accounts' last logins can count (those who have not signed in since), or nothing: its
-    figures are too low. None when every platform with dated records reaches the period."""
-    from adoption_cli.render.labels import platform_label
-    from adoption_cli.schema import PLATFORMS, Kind
-
-    def platforms_label(codes: list[str], lang: Lang) -> str:
-        return ", ".join(f"«{platform_label(code, lang)}»" for code in codes)
-
-    spans: dict[str, tuple[date, date]] = {}
-    last_logins: set[str] = set()
-    for load in report.files:
-        named = [load.platform] if load.platform else load.platforms
-        if load.kind == Kind.ACCOUNTS and load.latest_activity is not None:
-            last_logins.update(named)
-        if load.kind not in (Kind.EVENTS, Kind.SCHOOL_STATS) or not load.earliest_activity or not load.latest_activity:
-            continue
-        first, last = date.fromisoformat(load.earliest_activity), date.fromisoformat(load.latest_activity)
-        for platform in named:
-            known = spans.get(platform, (first, last))
-            spans[platform] = (min(first, known[0]), max(last, known[1]))
-    before = {p: first for p, (first, _) in spans.items() if first > end and (platforms is None or p in platforms)}
-    after = {p: last for p, (_, last) in spans.items() if last < start and (platforms is None or p in platforms)}
-    if not before and not after:
-        return None
-    env = current()
-    edges = []
-    if before:
-        first = min(before.values())
-        edges.append(env.t(f"самые ранние — за {first:%d.%m.%Y}", f"the earliest is of {first.isoformat()}"))
-    if after:
-        last = max(after.values())
-        edges.append(env.t(f"самые поздние — за {last:%d.%m.%Y}", f"the latest is of {last.isoformat()}"))
-    order = {code: index for index, code in enumerate(PLATFORMS)}
-    missing = sorted({*before, *after}, key=lambda code: order.get(code, len(order)))
-    partial = platforms_label([p for p in missing if p in last_logins], env.lang)
-    empty = platforms_label([p for p in missing if p not in last_logins], env.lang)
-    what = []
-    if partial:
-        what.append(
-            env.t(
-                f"по {partial} учтены только даты последнего входа из выгрузок учётных записей (лишь те, кто с тех "
-                "пор не входил), и активных меньше, чем было",
-                f"for {partial} only the accounts' last sign-ins count (only those who have not signed in since), "
-                "so fewer are active than were",
-            )
-        )
-    if empty:
-        what.append(env.t(f"по {empty} показатели — нули", f"{empty} count as 0"))
-    return env.t(
-        f"за {label} в выгрузках нет событий и статистики платформ {platforms_label(missing, env.lang)} "
-        f"({'; '.join(edges)}): {'; '.join(what)}",
-        f"the exports hold no events or statistics of {platforms_label(missing, env.lang)} for {label} "
-        f"({'; '.join(edges)}): {'; '.join(what)}",
-    )
-
-
-def period_without_data(report: LoadReport, period: Period) -> str | None:
-    """The sentence saying that the period lies wholly after the newest or before the oldest day of activity in
-    the exports: it has no data at all — its exports have not arrived (a cron job run too early), were not asked
-    for so far back, or the period was mistyped — and every figure of activity would be 0. None otherwise, or
-    without activity."""
-    return _outside(report, period.start, period.end, current().t(f"период {period.label}", period.label))
-
-
-def announce_period(report: LoadReport, period: Period, platforms: Collection[str] | None = None) -> None:
-    """Warn when the period is after or before every activity in the exports (its figures are all 0), or outside
-    the events and statistics of some of `platforms` (all by default: their figures are too low)."""
-    env = current()
-    message = period_without_data(report, period)
-    if message is not None:
-        env.warn(
-            message
-            + env.t(
-                ": все показатели — нули. Проверьте период и получены ли выгрузки за него.",
-                ": every figure is 0. Check the period and whether its exports have arrived.",
-            )
-        )
-        return
-    label = env.t(f"период {period.label}", period.label)
-    gaps = _platform_gaps(report, period.start, period.end, label, platforms)
-    if gaps is not None:
-        env.warn(
-            gaps + env.t(". Проверьте, получены ли выгрузки за период.", ". Check whether its exports have arrived.")
-        )
-
-
-def announce_months(report: LoadReport, months: list[Period]) -> None:
-    """Warn about the months of a series that lie outside the activity in the exports (before, after: one line
-    each; their figures are 0 for want of data, and a change from one of them means nothing), and about those
-    outside the events and statistics of a platform (too low)."""
-    oldest, newest = activity_span(report)
-    env = current()
-
-    def span(outside: list[Period]) -> str:
-        return outside[0].label if len(outside) == 1 else f"{outside[0].label}…{outside[-1].label}"
-
-    for outside in (
-        [m for m in months if oldest is not None and oldest > m.end],
-        [m for m in months if newest is not None and newest < m.start],
-    ):
-        if not outside:
-            continue
-        message = _outside(report, outside[0].start, outside[-1].end, span(outside))
-        assert message is not None
-        env.warn(
-            message
-            + env.t(
-                ": значения этих месяцев — нули, сравнивать с ними нельзя.",
-                ": those months' figures are 0 and cannot be compared with.",
-            )
-        )
-    # Months of one gap (the same platforms, the same edge) in one line.
-    gaps: dict[str, list[Period]] = {}
-    for month in months:
-        if _outside(report, month.start, month.end, "") is None:
-            gap = _platform_gaps(report, month.start, month.end, "", None)
-            if gap is not None:
-                gaps.setdefault(gap, []).append(month)
-    for gapped in gaps.values():
-        message = _platform_gaps(report, gapped[0].start, gapped[-1].end, span(gapped), None)
-        env.warn(f"{message}{env.t(': сравнивайте с этими месяцами осторожно.', ': compare with them with care.')}")
 
 
 def announce_load(report: LoadReport, *, strict: bool) -> None:

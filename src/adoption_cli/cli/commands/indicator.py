@@ -84,9 +84,10 @@ def command(
 
     Пример: adoption indicator --data sample_data --month 2024-09 --municipality Сочи
     """
+    from adoption_cli.cli.coverage import announce_period
     from adoption_cli.cli.environment import current
     from adoption_cli.cli.selection import choose_counted_municipality
-    from adoption_cli.cli.session import announce_load, announce_period, fresh_store, open_settings
+    from adoption_cli.cli.session import announce_load, fresh_store, open_settings
     from adoption_cli.errors import TargetNotMet, UsageError
     from adoption_cli.metrics.indicator_result import build_result
     from adoption_cli.periods import parse_month

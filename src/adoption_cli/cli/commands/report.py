@@ -84,8 +84,9 @@ def command(
     from datetime import datetime
 
     from adoption_cli import __version__
+    from adoption_cli.cli.coverage import announce_period, period_without_data
     from adoption_cli.cli.environment import current
-    from adoption_cli.cli.session import announce_period, open_dataset, period_without_data
+    from adoption_cli.cli.session import open_dataset
     from adoption_cli.errors import DataError, TargetNotMet, write_failed
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.numbers import fmt_pct

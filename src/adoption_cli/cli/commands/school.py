@@ -58,7 +58,8 @@ def command(
 
     Пример: adoption school "гимназия 14 славянский" --data sample_data --month 2024-09
     """
-    from adoption_cli.cli.session import announce_load, announce_period, fresh_store, open_settings, store_or_exports
+    from adoption_cli.cli.coverage import announce_period
+    from adoption_cli.cli.session import announce_load, fresh_store, open_settings, store_or_exports
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.emit import emit
     from adoption_cli.render.school import school_card, school_csv

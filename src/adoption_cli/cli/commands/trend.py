@@ -40,8 +40,9 @@ def command(
 
     Пример: adoption trend --data sample_data --from 2024-07 --to 2024-12
     """
+    from adoption_cli.cli.coverage import announce_months
     from adoption_cli.cli.selection import choose_counted_municipality
-    from adoption_cli.cli.session import announce_months, open_dataset
+    from adoption_cli.cli.session import open_dataset
     from adoption_cli.metrics.trend import compute_trend
     from adoption_cli.periods import month_range
     from adoption_cli.render.emit import emit
