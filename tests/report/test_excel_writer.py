@@ -40,7 +40,7 @@ def test_numbers_percent_fractions_dates_and_flags(tmp_path: Path) -> None:
     ws = load_workbook(_save(tmp_path, Sheet("Лист", blocks=(table,))))["Лист"]
     assert [c.value for c in ws[1]] == ["Название", "Число", "Доля", "Цель", "Достигнута", "Дата"]
     assert ws["B2"].value == 12345 and ws["B2"].number_format == "#,##0"
-    assert ws["C2"].value == 0.131 and ws["C2"].number_format == "0.0%"  # a fraction, not 13.1, not text
+    assert ws["C2"].value == 0.131 and ws["C2"].number_format == "0.00%"  # a fraction, not 13.1, not text
     assert ws["D2"].value == 0.849 and ws["D2"].data_type == "n"
     assert ws["E2"].value == "да" and ws["E3"].value == "нет"
     assert ws["F2"].value == datetime(2024, 9, 30) and ws["F2"].number_format == "DD.MM.YYYY"
@@ -87,7 +87,7 @@ def test_cell_overrides_kind_and_english_formats(tmp_path: Path) -> None:
     )
     ws = load_workbook(_save(tmp_path, Sheet("S", blocks=(table,)), lang="en"))["S"]
     assert ws["A1"].value == "Figure"
-    assert ws["B2"].value == 0.125 and ws["B2"].number_format == "0.0%" and ws["B2"].font.b
+    assert ws["B2"].value == 0.125 and ws["B2"].number_format == "0.00%" and ws["B2"].font.b
     assert ws["B3"].number_format == "YYYY-MM-DD"
 
 

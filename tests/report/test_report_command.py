@@ -110,7 +110,7 @@ def test_summary_matches_the_indicator_json(workbook: Any) -> None:
         assert row[columns["Цель достигнута"] - 1] == ("да" if municipality["target_met"] else "нет")
         assert row[columns["Ещё нужно школ"] - 1] == municipality["schools_needed"]
     share = ws.cell(header_row + 1, columns["Доля школ"])
-    assert share.number_format == "0.0%" and share.data_type == "n"
+    assert share.number_format == "0.00%" and share.data_type == "n"
     region = [c.value for c in ws[header_row + len(expected["municipalities"]) + 1]]
     assert region[:4] == ["Регион", 5, 2, 0.4] and expected["region"]["share_pct"] == 40.0
     # hand-computed: Анапа 1 of 2, Сочи 1 of 3
@@ -119,7 +119,7 @@ def test_summary_matches_the_indicator_json(workbook: Any) -> None:
         ("Сочи", 1, 3),
     ]
     headline = ws.cell(_row_of(ws, "Индикатор: доля школ, отвечающих условию"), 2)
-    assert headline.value == 0.4 and headline.number_format == "0.0%"
+    assert headline.value == 0.4 and headline.number_format == "0.00%"
     assert any(
         "Данные по: входы — 10.09.2024" in str(value)
         for (value,) in ws.iter_rows(min_col=1, max_col=1, values_only=True)
@@ -157,7 +157,7 @@ def test_schools_sheet(workbook: Any) -> None:
     assert rows["2300000001"][columns["ЦПУ: активных обучающихся"] - 1] == 3
     assert rows["2300000001"][columns["Моя школа: активных обучающихся"] - 1] == 2  # the August event is outside
     share = ws.cell(2, columns["Доля активных педагогов"])
-    assert share.number_format == "0.0%"
+    assert share.number_format == "0.00%"
     assert len(ws.conditional_formatting) >= 3
 
 
@@ -195,7 +195,7 @@ def test_about_sheet(workbook: Any) -> None:
     assert facts["Версия adoption-cli"] == __import__("adoption_cli").__version__
     assert facts["Период"] == "сентябрь 2024"
     assert facts["Индикатор: цель в силе"] == 0.33 and facts["ЦПУ: цель в силе"] == 0.849
-    assert ws.cell(_row_of(ws, "Индикатор: цель в силе"), 2).number_format == "0.0%"
+    assert ws.cell(_row_of(ws, "Индикатор: цель в силе"), 2).number_format == "0.00%"
     files = _row_of(ws, "Файл")
     names = [ws.cell(files + i, 1).value for i in range(1, 8)]
     assert names == [

@@ -59,7 +59,7 @@ def test_assistant_sheet_matches_json(book: Any) -> None:
         assert row[4:] == [0.849, "да" if m["target_met"] else "нет", m["students_needed"]]
     region = rows[len(expected["municipalities"])]
     assert region[:3] == ["Регион", 36, 3] and expected["region"]["students_needed"] == region[6] == 28
-    assert ws.cell(header + 1, 4).number_format == "0.0%"
+    assert ws.cell(header + 1, 4).number_format == "0.00%"
     (chart,) = ws._charts
     assert isinstance(chart, BarChart) and any(isinstance(part, LineChart) for part in chart._charts)
     _, schools = _table(ws, "ИНН")
@@ -154,7 +154,7 @@ def test_myschool_sheet_matches_the_activity_json(book: Any) -> None:
     assert figures[("Школы", "доля от реестра")][0] == pytest.approx(share["value"] / 100)
     assert figures[("Школы", "доля от реестра")][2] == pytest.approx(share["change_pp"])
     row = header + 1 + next(i for i, r in enumerate(rows) if r[1] == "доля от реестра")
-    assert ws.cell(row, 3).number_format == "0.0%" and ws.cell(row, 5).number_format.startswith("+0.0")
+    assert ws.cell(row, 3).number_format == "0.00%" and ws.cell(row, 5).number_format.startswith("+0.0")
     assert not any(r[0].startswith("Контент") for r in rows)
 
 

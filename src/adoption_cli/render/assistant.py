@@ -11,7 +11,7 @@ from adoption_cli.metrics.assistant import AssistantResult
 from adoption_cli.metrics.common import AssistantSummary
 from adoption_cli.render.captions import caption, ownership_text, period_text
 from adoption_cli.render.emit import scope_records
-from adoption_cli.render.numbers import fmt_int, fmt_pct
+from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_judged
 from adoption_cli.render.tables import Col, make_table, status_cell
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def _cells(name: str, summary: AssistantSummary, target_pct: float) -> list[str]
         name,
         fmt_int(summary.students_total, lang),
         fmt_int(summary.students_active, lang),
-        fmt_pct(summary.share_pct, lang),
+        fmt_pct_judged(summary.share_pct, target_pct, summary.target_met if summary.students_total else None, lang),
         fmt_pct(target_pct, lang),
         status_cell(summary.target_met if summary.students_total else None),
         fmt_int(summary.students_needed, lang),

@@ -4,7 +4,8 @@ A sheet is a heading plus blocks laid out top to bottom (one blank row between t
 right of the data. The first table marked `main` gets the frozen header row and the autofilter. Every
 table has a bold header, fitted widths and number formats by column kind:
 
-- `int`: `#,##0`; `pct`: `0.0%` — values are given as percentages (×100, like every result model) and
+- `int`: `#,##0`; `pct`: `0.00%` (two digits, so that 32,97 % is never shown as the 33,0 % it is judged
+  against) — values are given as percentages (×100, like every result model) and
   stored as fractions (13.1 → 0.131), never as text; `change`: a relative change, likewise, signed;
   `pp`: a change in percentage points, signed, with its unit; `number`: `#,##0.0`;
 - `date`/`datetime`: real dates (naive only: Excel has no time zones);
@@ -54,7 +55,7 @@ MAX_WIDTH = 60
 
 _FORMATS: dict[CellKind, str] = {
     "int": "#,##0",
-    "pct": "0.0%",
+    "pct": "0.00%",
     "change": "+0.0%;-0.0%;0.0%",
     "number": "#,##0.0",
 }

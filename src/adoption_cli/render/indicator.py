@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from adoption_cli.cli.environment import Lang, current
 from adoption_cli.render.labels import combination_label, month_name, ownership_label, period_range, platform_label
-from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_setting, plural
+from adoption_cli.render.numbers import fmt_int, fmt_pct_judged, fmt_pct_setting, plural
 from adoption_cli.render.tables import MET, NOT_MET, Col, make_table, status_cell, text_cell
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def _summary_cells(name: str, summary: IndicatorSummary, target_pct: float, lang
         text_cell(name),
         fmt_int(summary.schools, lang),
         fmt_int(summary.flagged, lang),
-        fmt_pct(summary.share_pct, lang, 2),
+        fmt_pct_judged(summary.share_pct, target_pct, summary.target_met if summary.schools else None, lang, 2),
         fmt_pct_setting(target_pct, lang),
         status_cell(summary.target_met if summary.schools else None),
         fmt_int(summary.schools_needed, lang),
@@ -60,11 +60,11 @@ def region_line(result: IndicatorResult) -> str:
     target = fmt_pct_setting(result.target_pct, lang)
     if region.schools == 0:
         return env.t("Регион: в совокупности нет ни одной школы.", "Region: no school in the population.")
+    share = fmt_pct_judged(region.share_pct, result.target_pct, region.target_met, lang, 2)
     counts = env.t(
         f"отвечают критерию {fmt_int(region.flagged, lang)} из {fmt_int(region.schools, lang)} "
-        f"{plural(region.schools, 'школы', 'школ', 'школ')} ({fmt_pct(region.share_pct, lang, 2)})",
-        f"{fmt_int(region.flagged, lang)} of {fmt_int(region.schools, lang)} schools flagged "
-        f"({fmt_pct(region.share_pct, lang, 2)})",
+        f"{plural(region.schools, 'школы', 'школ', 'школ')} ({share})",
+        f"{fmt_int(region.flagged, lang)} of {fmt_int(region.schools, lang)} schools flagged ({share})",
     )
     if region.target_met:
         verdict = env.t(f"[green]{MET} цель {target} достигнута[/green]", f"[green]{MET} target {target} met[/green]")

@@ -45,6 +45,22 @@ def fmt_pct(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
     return fmt_float(value, lang, digits) + pct_unit(lang)
 
 
+def judged_digits(value: float | None, bound: float, met: bool | None, digits: int = 1) -> int:
+    """The digits a share judged against `bound` (a threshold or target) needs for its rounding not to
+    contradict the verdict `met`: 32,97 % against 33 % not met is «32,97 %», never «33,0 %»; 49,96 % against
+    50 % is «49,96 %». `digits` where the rounding agrees already (most values), at most 4."""
+    if value is None or met is None:
+        return digits
+    while digits < 4 and (round(value, digits) >= bound) != met:
+        digits += 1
+    return digits
+
+
+def fmt_pct_judged(value: float | None, bound: float, met: bool | None, lang: Lang = "ru", digits: int = 1) -> str:
+    """A share shown beside the verdict against `bound`, with the digits that keep them in agreement."""
+    return fmt_pct(value, lang, judged_digits(value, bound, met, digits))
+
+
 def fmt_signed_pct(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
     """A relative change in %, always signed: +12,5 %."""
     if value is None:

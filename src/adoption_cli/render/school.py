@@ -13,7 +13,7 @@ from adoption_cli.metrics.school_card import CardIndicator, SchoolCard
 from adoption_cli.render.captions import period_text
 from adoption_cli.render.changes import rank_change_cell
 from adoption_cli.render.labels import combination_label, ownership_name, platform_label, platforms_label
-from adoption_cli.render.numbers import GAP, fmt_int, fmt_pct, fmt_pct_setting, plural, sparkline
+from adoption_cli.render.numbers import GAP, fmt_int, fmt_pct, fmt_pct_judged, fmt_pct_setting, plural, sparkline
 from adoption_cli.render.tables import MET, NOT_MET, Col, make_table, status_cell, text_cell
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def _indicator_table(indicator: CardIndicator, card: SchoolCard) -> RenderableTy
                 current().t(*ROLES[role]),
                 fmt_int(active, lang),
                 fmt_int(total, lang),
-                fmt_pct(share, lang),
+                fmt_pct_judged(share, threshold, None if needed is None else needed == 0, lang),
                 fmt_pct_setting(threshold, lang),
                 status_cell(None if needed is None else needed == 0),
                 f"+{fmt_int(needed, lang)}" if needed else "—",
@@ -131,7 +131,7 @@ def _assistant_line(card: SchoolCard) -> str:
             f"[bold]{label}[/bold]: активны {active}; нет численности обучающихся по ОО-1 — долю не вычислить.",
             f"[bold]{label}[/bold]: {active} active; no OO-1 student total — no share.",
         )
-    share = fmt_pct(summary.share_pct, lang)
+    share = fmt_pct_judged(summary.share_pct, summary.target_pct, summary.target_met, lang)
     active, total = fmt_int(summary.students_active, lang), fmt_int(summary.students_total, lang)
     missing = (
         ""

@@ -10,7 +10,7 @@ from adoption_cli.cli.environment import current
 from adoption_cli.metrics.trend import SERIES, TrendResult, TrendSeries
 from adoption_cli.render.captions import caption, ownership_text
 from adoption_cli.render.labels import counted_platforms_label
-from adoption_cli.render.numbers import BARS, GAP, fmt_pct, fmt_pp, sparkline
+from adoption_cli.render.numbers import BARS, GAP, fmt_pct, fmt_pct_judged, fmt_pp, sparkline
 from adoption_cli.render.tables import Col, make_table, status_cell
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ def _row(name: str, series: TrendSeries, metric: str) -> list[str]:
     cells = [name, sparkline(values), fmt_pct(first, lang), fmt_pct(last, lang), fmt_pp(change, lang)]
     if metric in TARGETS and series.points:
         point = series.points[-1]
+        met = getattr(point, f"{TARGETS[metric]}_target_met") if last is not None else None
+        cells[3] = fmt_pct_judged(last, getattr(point, f"{TARGETS[metric]}_target_pct"), met, lang)
         cells += [
             fmt_pct(getattr(point, f"{TARGETS[metric]}_target_pct"), lang),
             status_cell(getattr(point, f"{TARGETS[metric]}_target_met") if last is not None else None),

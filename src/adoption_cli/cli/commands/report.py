@@ -89,7 +89,7 @@ def command(
     from adoption_cli.cli.session import open_dataset
     from adoption_cli.errors import DataError, TargetNotMet, write_failed
     from adoption_cli.periods import resolve_period
-    from adoption_cli.render.numbers import fmt_pct
+    from adoption_cli.render.numbers import fmt_pct_judged, fmt_pct_setting
     from adoption_cli.render.report import RunParameters, gather, write_report
     from adoption_cli.render.report.common import Texts
 
@@ -138,7 +138,13 @@ def command(
     lang = env.lang
     indicator, assistant = report.indicator, report.assistant
     checks = [
-        (t("индикатор", "indicator"), indicator.region.share_pct, indicator.target_pct, indicator.region.target_met)
+        (
+            t("индикатор", "indicator"),
+            indicator.region.share_pct,
+            indicator.target_pct,
+            indicator.region.target_met,
+            2,  # (the indicator's share is shown with two digits everywhere, as the ministry's figures are)
+        )
     ]
     if assistant.grain is not None:  # no assistant data at all: nothing to judge
         checks.append(
@@ -147,21 +153,23 @@ def command(
                 assistant.region.share_pct,
                 assistant.target_pct,
                 assistant.region.target_met,
+                1,
             )
         )
     judged = [
         t(
-            f"{name} {fmt_pct(value, lang)} при цели {fmt_pct(goal, lang)} — {'достигнута' if met else 'не достигнута'}",
-            f"{name} {fmt_pct(value, lang)} against {fmt_pct(goal, lang)} — {'met' if met else 'not met'}",
+            f"{name} {share} при цели {fmt_pct_setting(goal, lang)} — {'достигнута' if met else 'не достигнута'}",
+            f"{name} {share} against {fmt_pct_setting(goal, lang)} — {'met' if met else 'not met'}",
         )
-        for name, value, goal, met in checks
+        for name, value, goal, met, digits in checks
+        for share in [fmt_pct_judged(value, goal, met, lang, digits)]
     ]
     env.info(
         t(f"Отчёт за {t.period(period)} записан: ", f"Report for {t.period(period)} written: ")
         + "; ".join(judged)
         + "."
     )
-    missed = [line for line, (_, _, _, met) in zip(judged, checks, strict=True) if not met]
+    missed = [line for line, (_, _, _, met, _) in zip(judged, checks, strict=True) if not met]
     if fail_below_target and missed:
         raise TargetNotMet(
             t("цель не достигнута: ", "target not met: ")

@@ -1,0 +1,65 @@
+"""A share printed beside its verdict never looks like the bound it is judged against unless it reaches it:
+32,97 % against a 33 % target not met is not «33,0 %» (independent check 5, F1)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from adoption_cli.render.numbers import fmt_pct_judged, judged_digits
+from tests.builders import dataset, school, stat
+from tests.cli_support import invoke, serve
+
+SEPT = date(2024, 9, 1)
+
+
+def spaced(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize(
+    ("value", "bound", "met", "digits", "expected"),
+    [
+        (32.97, 33.0, False, 1, 2),  # 33,0 would look met
+        (32.97, 33.0, False, 2, 2),
+        (32.997, 33.0, False, 2, 3),
+        (49.96, 50.0, False, 1, 2),
+        (32.99999, 33.0, False, 1, 4),  # at most 4
+        (66.67, 50.0, True, 1, 1),  # the rounding agrees: as always
+        (33.0, 33.0, True, 1, 1),  # exactly the bound is met
+        (84.9, 84.9, True, 1, 1),
+        (84.95, 84.9, True, 1, 1),  # 85,0 ≥ 84,9: agrees
+        (84.89, 84.9, False, 1, 2),
+        (50.0, 50.0, None, 1, 1),  # no verdict (no total): as always
+    ],
+)
+def test_digits_grow_only_until_the_rounding_agrees_with_the_verdict(
+    value: float, bound: float, met: bool | None, digits: int, expected: int
+) -> None:
+    assert judged_digits(value, bound, met, digits) == expected
+
+
+def test_none_is_a_dash() -> None:
+    assert fmt_pct_judged(None, 50.0, None) == "—"
+
+
+def test_assistant_table_and_school_card_show_the_digits_the_verdict_needs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """8 489 of 10 000 students (84,89 %) against 84,9 %: not met, and shown as 84,89 %, not 84,9 %."""
+    serve(
+        monkeypatch,
+        dataset(
+            schools=[school("2300000012", "СОШ № 1", "Город", "municipal", 10, 10_000)],
+            school_stats=[stat("assistant", "2300000012", SEPT, "student", 8_489)],
+        ),
+    )
+    table = invoke("assistant", "--data", str(tmp_path), "--month", "2024-09")
+    assert table.exit_code == 0, table.stderr
+    shown = spaced(table.stdout)
+    assert "84,89 %" in shown and "84,9 %" in shown  # the share, and the target
+    card = invoke("school", "2300000012", "--data", str(tmp_path), "--month", "2024-09")
+    assert card.exit_code == 0, card.stderr
+    assert "ЦПУ: активны 8 489 из 10 000 обучающихся — 84,89 %; цель 84,9 %: ✘ нет" in spaced(card.stdout)
