@@ -172,3 +172,22 @@ def test_table_shows_a_dash_read_as_empty_under_the_files_header(
 def test_table_snapshot(data: str, lang: str) -> None:
     result = invoke("validate", "--data", data, "--lang", lang)
     assert_snapshot(f"validate_{lang}.txt", result.stdout)
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["exports", "store"])
+def test_the_inn_missing_from_the_registry_are_listed(tmp_path: Path, stored: bool) -> None:
+    """Which schools the rows «of an unknown school» name, with their rows and files (from the store as well:
+    validate always reads the exports, and a store's load report has them for the other commands)."""
+    from tests.store.exports import UNKNOWN, write_exports
+
+    folder = str(write_exports(tmp_path / "data"))
+    if stored:
+        assert invoke("ingest", "--data", folder, "-q").exit_code == 0
+    result = invoke("validate", "--data", folder, "--format", "json")
+    payload = json.loads(result.stdout)
+    # s9 (active) and s6 (blocked, kept in the accounts frame all the same) name it
+    assert payload["unknown_schools"] == [{"school_id": UNKNOWN, "rows": 2, "files": ["myschool_accounts.csv"]}]
+    table = invoke("validate", "--data", folder)
+    assert f"Эти ИНН (в скобках — число строк): {UNKNOWN} (2)." in table.stdout.replace("\n", " ")
+    indicator = invoke("indicator", "--data", folder, "--month", "2024-09", "--verbose")
+    assert indicator.exit_code == 0

@@ -75,6 +75,8 @@ class FileLoad(BaseModel):
     loaded: int = 0  # valid rows (rows = loaded + rejected)
     rejected: int = 0
     unknown_school: int = 0  # loaded rows naming a school not in the registry: kept out of metrics
+    # Those schools' ИНН → rows naming each, the most named first (at most 100; empty in a store of format 5)
+    unknown_school_ids: dict[str, int] = Field(default_factory=dict)
     other_role: int = 0  # loaded rows with a role outside teacher/student/parent: kept out of metrics
     duplicates_dropped: int = 0  # registry only: exact duplicate rows
     rejected_by_reason: dict[str, int] = Field(default_factory=dict)
@@ -86,6 +88,14 @@ class FileLoad(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     # Canonical column -> its header as the file writes it (empty in a store ingested before session 8).
     headers: dict[str, str] = Field(default_factory=dict)
+
+
+class UnknownSchool(BaseModel):
+    """An ИНН that export rows name and the registry does not have: its rows are kept out of every metric."""
+
+    school_id: str
+    rows: int = 0
+    files: list[str] = Field(default_factory=list)
 
 
 class BranchMerge(BaseModel):
@@ -117,6 +127,17 @@ class LoadReport(BaseModel):
     @property
     def unknown_school(self) -> int:
         return sum(f.unknown_school for f in self.files)
+
+    def unknown_schools(self) -> list[UnknownSchool]:
+        """The ИНН missing from the registry that rows name, with their rows and files: the most named first
+        (each file keeps its 100 most named)."""
+        found: dict[str, UnknownSchool] = {}
+        for file in self.files:
+            for school_id, rows in file.unknown_school_ids.items():
+                entry = found.setdefault(school_id, UnknownSchool(school_id=school_id))
+                entry.rows += rows
+                entry.files.append(file.path)
+        return sorted(found.values(), key=lambda entry: (-entry.rows, entry.school_id))
 
     def of_kinds(self, kinds: Collection[Kind] | None) -> LoadReport:
         """The report of these kinds' files and the registry (all for None): what reading the exports for a

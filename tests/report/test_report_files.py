@@ -58,6 +58,7 @@ def test_report_on_files(tmp_path: Path) -> None:
     assert rejected[3:6] == (4, "ИНН", BAD_CHECKSUM)
     unknown = next(row for row in quality if row[0] == "myschool_events.csv" and row[1] == "входы")
     assert unknown[2] == 1  # one row names a school outside the registry
+    assert (INN_OUTSIDE, 1, "myschool_events.csv") in [row[:3] for row in quality]  # and which school that is
     assert all("t9" not in str(value) and "t8" not in str(value) for row in quality for value in row)
 
     about = {row[0]: row for row in book["Об отчёте"].iter_rows(values_only=True) if row[0]}

@@ -12,6 +12,7 @@ from sources_helpers import (
     INN_A,
     INN_B,
     INN_OUTSIDE,
+    INN_REGION_01,
     REGISTRY_HEADER,
     file_load,
     load,
@@ -150,15 +151,18 @@ def test_unknown_school_other_role_blocked_status(tmp_path: Path) -> None:
         f"m3;Администратор;{INN_A};активна;21.09.2024\n"  # other role: counted, kept out
         f"m4;Учитель;{INN_OUTSIDE};активна;22.09.2024\n"  # valid ИНН, not in the registry
         f"m5;Администратор;{INN_OUTSIDE};активна;23.09.2024\n"  # unknown school takes precedence
-        f"m6;Учитель;{INN_A};удалена;24.09.2024\n",  # unknown status: rejected
+        f"m6;Учитель;{INN_A};удалена;24.09.2024\n"  # unknown status: rejected
+        f"m7;Ученик;{INN_REGION_01};активна;01.09.2024 08:00\n",  # unknown too; a leading zero
     )
     dataset = load(tmp_path)
     accounts = file_load(dataset, "myschool_accounts.csv")
-    assert (accounts.rows, accounts.loaded, accounts.rejected) == (6, 5, 1)
-    assert (accounts.unknown_school, accounts.other_role) == (2, 1)
+    assert (accounts.rows, accounts.loaded, accounts.rejected) == (7, 6, 1)
+    assert (accounts.unknown_school, accounts.other_role) == (3, 1)
+    # which ИНН, the most named first
+    assert list(accounts.unknown_school_ids.items()) == [(INN_OUTSIDE, 2), (INN_REGION_01, 1)]
     assert accounts.rejected_by_reason == {"unknown_status": 1}
-    # the newest login among loaded rows, unknown schools included; the rejected row is not
-    assert accounts.latest_activity == "2024-09-23"
+    # the newest and the oldest login among loaded rows, unknown schools included; the rejected row is not
+    assert (accounts.earliest_activity, accounts.latest_activity) == ("2024-09-01", "2024-09-23")
     frame = dataset.frame(Kind.ACCOUNTS).collect().sort("user_id")
     assert frame.select("user_id", "role", "status", "last_login_at").rows() == [
         ("m1", "teacher", "blocked", datetime(2024, 9, 15, 10, 0)),

@@ -36,6 +36,7 @@ EXAMPLE_COLUMNS = (
 )
 # A list of ИНН in a note stops helping after a few; the JSON has them all.
 _LISTED_BRANCHES = 5
+_LISTED_UNKNOWN = 10
 
 
 def _platforms(file: FileLoad) -> list[str]:
@@ -152,12 +153,19 @@ def notes(report: LoadReport) -> list[str]:
             )
         )
     if report.unknown_school:
+        unknown = report.unknown_schools()
+        listed = ", ".join(f"{u.school_id} ({fmt_int(u.rows, lang)})" for u in unknown[:_LISTED_UNKNOWN])
+        more = len(unknown) - _LISTED_UNKNOWN
+        if more > 0:
+            listed += env.t(f" и ещё {fmt_int(more, lang)}", f" and {fmt_int(more, lang)} more")
+        which = env.t(f" Эти ИНН (в скобках — число строк): {listed}.", f" Those INN (rows in brackets): {listed}.")
         result.append(
             env.t(
                 f"Строк с ИНН, которого нет в реестре, — не входят в метрики: {fmt_int(report.unknown_school, lang)}.",
                 f"Rows naming an INN missing from the registry — outside every metric: "
                 f"{fmt_int(report.unknown_school, lang)}.",
             )
+            + (which if unknown else "")  # (a report of a store ingested before the ИНН were kept has none)
         )
     return result
 
@@ -182,6 +190,7 @@ def validate_payload(report: LoadReport) -> dict[str, Any]:
         "loaded": report.loaded,
         "rejected": report.rejected,
         "unknown_school": report.unknown_school,
+        "unknown_schools": [entry.model_dump(mode="json") for entry in report.unknown_schools()],
         "other_role": sum(file.other_role for file in report.files),
         "duplicates_dropped": sum(file.duplicates_dropped for file in report.files),
         "branches_merged": [branch.model_dump(mode="json") for branch in report.branches_merged],

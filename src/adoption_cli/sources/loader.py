@@ -25,7 +25,7 @@ from adoption_cli.sources.discovery import Discovery, SourceFile, discover
 from adoption_cli.sources.normalise import COLUMN, REASON, VALUE, WHOLE_ROW, normalise
 from adoption_cli.sources.readers import ROW, SPARE_COLUMNS, RawTable, read_table
 from adoption_cli.sources.reasons import REASONS
-from adoption_cli.sources.values import ParseContext, vocabulary_spellings
+from adoption_cli.sources.values import ParseContext, inn_of_prefix, vocabulary_spellings
 
 EXAMPLES_PER_REASON = 3
 # Rejected rows among a file's first rows are each an example candidate; later ones are grouped by reason
@@ -148,7 +148,7 @@ def _count(
     keys = [
         pl.col(REASON).cast(pl.Enum(list(REASONS))),
         pl.when(rejected).then(pl.col(COLUMN)).cast(pl.Enum([WHOLE_ROW, *schema])).alias(COLUMN),
-        pl.when(rejected & (pl.col(ROW) <= EXAMPLE_ROWS)).then(pl.col(ROW)).cast(pl.Int32).alias("_example"),
+        _detail(rejected, known if "school_id" in schema else None),
         (pl.when(_VALID).then(pl.col("platform")) if "platform" in schema else pl.lit(None, pl.String))
         .cast(_codes(ValueType.PLATFORM))
         .alias("platform"),
@@ -222,6 +222,7 @@ def _count(
         loaded=loaded,
         rejected=rows - loaded,
         unknown_school=int(valid.filter(~pl.col("_known"))["rows"].sum()),
+        unknown_school_ids=_unknown_ids(valid),
         other_role=int(valid.filter(pl.col("_known") & pl.col("_other"))["rows"].sum()),
         rejected_by_reason=dict(zip(reasons[REASON], reasons["rows"], strict=True)),
         examples=examples,
@@ -237,8 +238,35 @@ def _count(
     return load, _Gathered(active_users, blocked_users)
 
 
+def _detail(rejected: pl.Expr, known: pl.Expr | None) -> pl.Expr:
+    """One small key for two details: a rejected row among the first `EXAMPLE_ROWS` keeps its row number (≥ 1,
+    an example candidate); a valid row of a school missing from the registry keeps −(its ИНН's first nine
+    digits) − 1 (the tenth is their check digit), so that the unknown ИНН are listed without a key column of
+    their own (one per group: tens of millions of groups federally). Null for every other row; `known`: None
+    for a kind without schools."""
+    example = pl.when(rejected & (pl.col(ROW) <= EXAMPLE_ROWS)).then(pl.col(ROW))
+    if known is None:
+        return example.cast(pl.Int32).alias(DETAIL)
+    prefix = pl.col("school_id").str.slice(0, 9).cast(pl.Int64, strict=False)
+    return example.when(_VALID & ~known).then(-prefix - 1).cast(pl.Int32).alias(DETAIL)
+
+
+def _unknown_ids(valid: pl.DataFrame) -> dict[str, int]:
+    """ИНН missing from the registry → rows naming it, the most named first (at most `UNKNOWN_IDS_KEPT`)."""
+    rows = (
+        valid.filter(pl.col(DETAIL) < 0)
+        .group_by(DETAIL)
+        .agg(pl.col("rows").sum())
+        .sort(["rows", DETAIL], descending=[True, True])
+        .head(UNKNOWN_IDS_KEPT)
+    )
+    return {inn_of_prefix(-detail - 1): count for detail, count in rows.iter_rows()}
+
+
 FIRST = "_first"
 FIRST_VALUE = "_first_value"
+DETAIL = "_detail"
+UNKNOWN_IDS_KEPT = 100
 FLAGS = "_flags"
 _USER_FLAGS = ("_active", "_blocked")  # the flags that make a row's user one of the gathered ones
 

@@ -139,6 +139,13 @@ def _quotient_weights() -> dict[int, int]:
 _QUOTIENT_WEIGHTS = _quotient_weights()
 
 
+def inn_of_prefix(prefix: int) -> str:
+    """The ИНН whose first nine digits are `prefix`, with its check digit."""
+    digits = f"{prefix:09d}"
+    check = sum(int(digit) * weight for digit, weight in zip(digits, INN_WEIGHTS, strict=True)) % 11 % 10
+    return f"{digits}{check}"
+
+
 def _inn(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # Fast path: ten plain digits with the right check digit, as most exports write an ИНН.
     number = step(text.cast(pl.Int64, strict=False))

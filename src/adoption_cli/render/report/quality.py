@@ -1,7 +1,7 @@
 """«Качество данных»: what was set aside and what cannot be judged, so that no figure hides a data problem.
 
 Rejected rows by file and reason with one example each (row, column, value — a value that identifies a user
-is never shown), rows naming schools missing from the registry, registry schools with no activity at all in
+is never shown), rows naming schools missing from the registry and those schools' ИНН, registry schools with no activity at all in
 the period, and schools whose shares were capped or whose ОО-1 totals are zero.
 """
 
@@ -70,6 +70,25 @@ def _set_aside_table(data: ReportInput, t: Texts) -> Table:
         rows,
         title=t("Загружено, но не учитывается в показателях", "Loaded but left out of the figures"),
         empty=t("Таких строк нет.", "None."),
+    )
+
+
+def _unknown_table(data: ReportInput, t: Texts) -> Table:
+    unknown = data.load.unknown_schools()
+    return Table(
+        (
+            Column("school_id", "ИНН", "INN"),
+            Column("rows", "Строк", "Rows", "int"),
+            Column("files", "Файлы", "Files"),
+        ),
+        [(entry.school_id, entry.rows, ", ".join(entry.files)) for entry in unknown],
+        title=t(
+            f"ИНН, которых нет в реестре ({len(unknown)}): их строки не входят в показатели — добавьте школы в "
+            "реестр или исправьте ИНН в выгрузке",
+            f"INN missing from the registry ({len(unknown)}): their rows are left out of the figures — add the "
+            "schools to the registry or correct the INN in the export",
+        ),
+        empty=t("Таких ИНН нет.", "None."),
     )
 
 
@@ -146,5 +165,11 @@ def quality_sheet(data: ReportInput, t: Texts) -> Sheet:
             ),
             *(t("Предупреждение: ", "Warning: ") + warning for warning in load.warnings),
         ),
-        blocks=(_reject_table(data, t), _set_aside_table(data, t), _inactive_table(data, t), _judgement_table(data, t)),
+        blocks=(
+            _reject_table(data, t),
+            _set_aside_table(data, t),
+            _unknown_table(data, t),
+            _inactive_table(data, t),
+            _judgement_table(data, t),
+        ),
     )
