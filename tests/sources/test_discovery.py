@@ -117,6 +117,28 @@ def test_glob_matching_nothing(tmp_path: Path) -> None:
         load(tmp_path)
 
 
+def test_a_glob_never_reads_hidden_folders_or_a_store(tmp_path: Path) -> None:
+    """`**` would reach the default store (.adoption-store: its Parquet parts are no exports), any hidden folder
+    (which the store's freshness check does not watch: a file added there would go unnoticed) and a store kept
+    in a visible folder of the data folder. Only the export itself is read."""
+    write_registry(tmp_path)
+    write(tmp_path / "in" / "sferum_events.csv", events_csv())
+    write(tmp_path / ".hidden" / "more_events.csv", events_csv())
+    write(tmp_path / ".adoption-store" / "events" / "part-1-events.csv", events_csv())
+    write(tmp_path / "store" / "manifest.json", "{}")
+    write(tmp_path / "store" / "events" / "part-2-events.csv", events_csv())
+    write_manifest(tmp_path, REGISTRY_SOURCE, {"path": "**/*events*.csv", "kind": "events", "platform": "sferum"})
+    assert [f.path for f in load(tmp_path).report.files] == ["schools.csv", "in/sferum_events.csv"]
+
+
+def test_a_glob_that_finds_only_hidden_files_says_so(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write(tmp_path / ".exports" / "sferum_events.csv", events_csv())
+    write_manifest(tmp_path, REGISTRY_SOURCE, {"path": ".exports/*.csv", "kind": "events", "platform": "sferum"})
+    with pytest.raises(DataError, match=r"находит файлы только в скрытых папках или в хранилище \(\.exports/"):
+        load(tmp_path)
+
+
 @pytest.mark.parametrize(("pattern", "why"), [("", "пустой шаблон"), ("/srv/выгрузки/*.csv", "абсолютный путь")])
 def test_a_pattern_pathlib_refuses_is_explained_in_russian(tmp_path: Path, pattern: str, why: str) -> None:
     """pathlib's reasons («Non-relative patterns are unsupported», «Unacceptable pattern») are English."""

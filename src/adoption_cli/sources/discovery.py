@@ -81,18 +81,35 @@ def _is_candidate(path: Path) -> bool:
     return not is_ignored(path.name) and (path.is_file() or path.is_symlink())
 
 
+def _outside_the_data(path: Path, data_dir: Path) -> bool:
+    """A path a pattern matched below a hidden folder (the default store `.adoption-store` among them) or inside
+    a store of adoption ingest: never data, as when files are found by name — and the store's freshness check
+    (store.manifest.candidate_files) does not look there either, so reading such a file would go unnoticed."""
+    relative = Path(os.path.relpath(path, data_dir))
+    folders = relative.parts[:-1]
+    if any(is_ignored(part) for part in folders):
+        return True
+    return any((data_dir.joinpath(*folders[: depth + 1]) / STORE_MANIFEST).is_file() for depth in range(len(folders)))
+
+
 def _from_manifest(data_dir: Path, specs: tuple[SourceSpec, ...]) -> list[SourceFile]:
     claimed: dict[Path, SourceSpec] = {}
     files: list[SourceFile] = []
     for spec in specs:
         try:
-            matched = sorted(p for p in data_dir.glob(spec.path) if _is_candidate(p))
+            found = sorted(p for p in data_dir.glob(spec.path) if _is_candidate(p))
+            matched = [p for p in found if not _outside_the_data(p, data_dir)]
         except (ValueError, NotImplementedError) as exc:  # (pathlib's reason is English: said in Russian here)
             why = "пустой шаблон" if not spec.path.strip() else "абсолютный путь"
             raise DataError(
                 f"{CONFIG_FILE_NAME}: шаблон path = «{spec.path}» не годится ({why}); "
                 'укажите путь относительно папки данных, например path = "выгрузки/*.csv".'
             ) from exc
+        if found and not matched:
+            raise DataError(
+                f"{CONFIG_FILE_NAME}: шаблон path = «{spec.path}» находит файлы только в скрытых папках или в "
+                f"хранилище ({_display(found[0], data_dir)}), а они не читаются; перенесите выгрузки в обычную папку."
+            )
         if not matched:
             raise DataError(
                 f"{CONFIG_FILE_NAME}: шаблон path = «{spec.path}» не нашёл ни одного файла в {data_dir}; "
