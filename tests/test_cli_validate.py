@@ -176,8 +176,8 @@ def test_table_snapshot(data: str, lang: str) -> None:
 
 @pytest.mark.parametrize("stored", [False, True], ids=["exports", "store"])
 def test_the_inn_missing_from_the_registry_are_listed(tmp_path: Path, stored: bool) -> None:
-    """Which schools the rows «of an unknown school» name, with their rows and files (from the store as well:
-    validate always reads the exports, and a store's load report has them for the other commands)."""
+    """Which schools the rows «of an unknown school» name, with their rows and files: from the store's load
+    report as from the exports."""
     from tests.store.exports import UNKNOWN, write_exports
 
     folder = str(write_exports(tmp_path / "data"))
@@ -191,3 +191,19 @@ def test_the_inn_missing_from_the_registry_are_listed(tmp_path: Path, stored: bo
     assert f"Эти ИНН (в скобках — число строк): {UNKNOWN} (2)." in table.stdout.replace("\n", " ")
     indicator = invoke("indicator", "--data", folder, "--month", "2024-09", "--verbose")
     assert indicator.exit_code == 0
+
+
+def test_validate_reads_the_store_named_by_store_or_adoption_store(tmp_path: Path) -> None:
+    """A store kept outside the data folder (a read-only data folder): validate reads it as the other commands
+    do, instead of reading the exports and saying «Обновить: adoption ingest» right after that ingest."""
+    from tests.store.exports import write_exports
+
+    folder, store = str(write_exports(tmp_path / "data")), str(tmp_path / "store")
+    assert invoke("ingest", "--data", folder, "--store", store, "-q").exit_code == 0
+    exports = invoke("validate", "--data", folder, "--format", "json")
+    for env in ({"ADOPTION_STORE": store}, None):
+        args = ("--store", store) if env is None else ()
+        stored = invoke("validate", "--data", folder, *args, "--format", "json", "--verbose", env=env)
+        assert stored.exit_code == 0, stored.stderr
+        assert "Данные из хранилища" in stored.stderr and "Обновить" not in stored.stderr
+        assert json.loads(stored.stdout) == json.loads(exports.stdout)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adoption_cli.cli.options import ConfigOpt, DataOpt, FormatOpt, OutputFormat, StrictOpt
+from adoption_cli.cli.options import ConfigOpt, DataOpt, FormatOpt, OutputFormat, StoreOpt, StrictOpt
 
 NAME = "validate"
 ORDER = 20
@@ -11,6 +11,7 @@ ORDER = 20
 def command(
     data: DataOpt = None,
     config: ConfigOpt = None,
+    store: StoreOpt = None,
     strict: StrictOpt = False,
     output: FormatOpt = OutputFormat.TABLE,
 ) -> None:
@@ -32,7 +33,7 @@ def command(
     from adoption_cli.sources.reasons import reason_label
 
     env = current()
-    _, dataset = read_dataset(data, config=config, file_hashes=True)  # --format json lists them
+    _, dataset = read_dataset(data, config=config, store=store, file_hashes=True)  # --format json lists them
     report = dataset.report
     for warning in report.warnings:
         env.warn(warning)
