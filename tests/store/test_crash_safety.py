@@ -171,3 +171,41 @@ def test_an_interrupted_first_ingest_leaves_no_store_and_the_next_builds_it(
             ingest(data_dir, settings, store_dir)
     assert open_store(store_dir, data_dir, settings) is None
     _complete(data_dir, store_dir, settings)
+
+
+def test_a_command_whose_store_an_ingest_replaces_midway_reads_the_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command read the manifest; before it read the parts, an ingest (cron) replaced the store and deleted
+    the parts the new manifest no longer lists. The command reads the new store once more instead of calling
+    the store damaged, and prints what the exports now give."""
+    import json
+
+    import adoption_cli.cli.session as session
+    from adoption_cli.config import load_settings
+    from tests.cli_support import invoke
+    from tests.store.exports import A, write_exports
+
+    data = write_exports(tmp_path / "data")
+    assert invoke("ingest", "--data", str(data), "-q").exit_code == 0
+    original = session.fresh_store
+    replaced: list[bool] = []
+
+    def fresh_store_then_an_ingest(*args: object, **kwargs: object) -> object:
+        fresh = original(*args, **kwargs)  # type: ignore[arg-type]
+        if fresh is not None and not replaced:
+            append_line(data / "myschool_events_2024-09.csv", f"myschool,t9,teacher,{A},2024-09-09 09:00:00")
+            ingest(data, load_settings(data), data / ".adoption-store")
+            replaced.append(True)
+        return fresh
+
+    monkeypatch.setattr(session, "fresh_store", fresh_store_then_an_ingest)
+    args = ("rating", "--data", str(data), "--month", "2024-09", "--role", "teacher", "--format", "json")
+    result = invoke(*args)
+    assert result.exit_code == 0, result.stderr
+    assert replaced and "хранилище обновилось, пока команда его читала (adoption ingest): читаю его заново." in (
+        result.stderr
+    )
+    monkeypatch.undo()
+    raw = invoke(*args, "--store", str(tmp_path / "none"))
+    assert json.loads(result.stdout) == json.loads(raw.stdout)

@@ -29,10 +29,23 @@ class Environment:
     color: bool = True
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
-    # The store the command reads (set by session.fresh_store): an error reading its parts means it is damaged.
+    # The store the command reads (set by session.fresh_store): an error reading its parts means it is damaged —
+    # unless an ingest replaced its manifest meanwhile (`store_replaced`) and deleted the parts it read.
     store_read: Path | None = None
+    store_manifest: Path | None = None
+    store_stamp: tuple[int, int] | None = None  # the manifest's (inode, mtime) before the command read it
     _out: Console | None = field(default=None, repr=False)
     _err: Console | None = field(default=None, repr=False)
+
+    def store_replaced(self) -> bool:
+        """Whether the store's manifest is no longer the one the command read (an ingest swapped it)."""
+        if self.store_manifest is None or self.store_stamp is None:
+            return False
+        try:
+            stat = os.stat(self.store_manifest)
+        except OSError:
+            return True
+        return (stat.st_ino, stat.st_mtime_ns) != self.store_stamp
 
     @classmethod
     def from_flags(

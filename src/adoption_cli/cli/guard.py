@@ -74,6 +74,14 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
         flags = {name: kwargs.pop(name) for name, _, _ in _GLOBAL_PARAMS}
+        try:
+            return run(flags, kwargs)
+        except _StoreReplaced:
+            # An ingest replaced the store while the command read it and deleted the parts it was reading (it
+            # keeps only what the new manifest lists): read the new store, once.
+            return run(flags, kwargs, retried=True)
+
+    def run(flags: dict[str, Any], kwargs: dict[str, Any], retried: bool = False) -> Any:
         debug = bool(flags["debug"])
         env: environment.Environment | None = None
         try:
@@ -101,8 +109,25 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             if isinstance(exc, SystemExit | GeneratorExit):
                 raise
             problem = f"{type(exc).__name__}: {exc}"
-            if env is not None and env.store_read is not None and _reading_failed(exc):
-                first_line, store = problem.strip().splitlines()[0], env.store_read
+            store = env.store_read if env is not None and _reading_failed(exc) else None
+            if env is not None and store is not None and env.store_replaced():
+                if not retried:
+                    env.warn(
+                        env.t(
+                            "хранилище обновилось, пока команда его читала (adoption ingest): читаю его заново.",
+                            "the store was updated while the command read it (adoption ingest): reading it again.",
+                        )
+                    )
+                    raise _StoreReplaced from exc
+                message = _say(
+                    env,
+                    f"хранилище {store} снова обновилось, пока команда его читала: повторите её, когда adoption "
+                    "ingest закончит.",
+                    f"the store {store} was updated again while the command read it: run it again once adoption "
+                    "ingest is done.",
+                )
+            elif store is not None:
+                first_line = problem.strip().splitlines()[0]
                 message = _say(
                     env,
                     f"хранилище {store} повреждено: его часть не читается ({first_line}). Удалите папку "
@@ -121,6 +146,10 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
 
     wrapper.__signature__ = _extended_signature(command)  # type: ignore[attr-defined]
     return wrapper
+
+
+class _StoreReplaced(Exception):
+    """The command failed reading parts an ingest deleted after replacing the store's manifest."""
 
 
 def _reading_failed(exc: BaseException) -> bool:

@@ -139,13 +139,20 @@ def fresh_store(data_dir: Path, settings: Settings, store: Path | None) -> Fresh
     """The Parquet store (--store, else DATA/.adoption-store) when it is up to date; says which it reads or
     why it does not. Polars-free: nothing of the store but its manifest is read."""
     from adoption_cli.store import default_store_dir, inspect_store
+    from adoption_cli.store.manifest import MANIFEST_NAME
 
     env = current()
     store_dir = store or default_store_dir(data_dir)
+    manifest = store_dir / MANIFEST_NAME
+    try:  # (before the manifest is read: an ingest swapping it in between only makes a retry harmless)
+        stat = os.stat(manifest)
+        stamp: tuple[int, int] | None = (stat.st_ino, stat.st_mtime_ns)
+    except OSError:
+        stamp = None
     state = inspect_store(store_dir, data_dir, settings)
     if state.store is not None:
         env.detail(env.t(f"Данные из хранилища {store_dir}.", f"Reading the store {store_dir}."))
-        env.store_read = store_dir
+        env.store_read, env.store_manifest, env.store_stamp = store_dir, manifest, stamp
         return state.store
     if state.reason == "damaged":  # not a matter of the files having moved on: the user has to act
         env.warn(
