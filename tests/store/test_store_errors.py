@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adoption_cli.store.manifest import damaged_part, read_manifest
+from adoption_cli.store.manifest import damaged_copies, damaged_part, read_manifest
 from tests.cli_support import invoke
 from tests.reliability.support import assert_one_line_error
 
@@ -97,3 +97,28 @@ def test_a_part_damaged_inside_is_one_line_saying_how_to_rebuild(data_dir: Path,
     result = invoke("activity", "--as-of", "2024-09-20", "--data", str(data_dir), "--quiet")
     message = assert_one_line_error(result, names=f"хранилище {store_dir} повреждено")
     assert f"Удалите папку {store_dir} и запустите adoption ingest" in message
+
+
+@pytest.mark.parametrize("copy", ["indicator", "school_cards"])
+def test_a_damaged_json_copy_is_said_and_written_again_by_ingest(data_dir: Path, store_dir: Path, copy: str) -> None:
+    """The copies are derived (commands compute the same rows from the tables, only slower), so nothing fails;
+    the indicator says so, and an ingest with nothing new to read writes them again (independent check 6)."""
+    manifest = read_manifest(store_dir)
+    assert manifest is not None and damaged_copies(store_dir, manifest) == []
+    part = _a_part(store_dir, copy) if copy == "school_cards" else store_dir / manifest.indicator_months["2024-09"]
+    part.write_bytes(part.read_bytes()[:100])
+    assert damaged_copies(store_dir, manifest) == [part.relative_to(store_dir).as_posix()]
+    indicator = invoke("indicator", *MONTH, "--data", str(data_dir), "--format", "json")
+    assert indicator.exit_code == 0, indicator.stderr
+    said = "копия строк индикатора за 2024-09 в хранилище не читается — считаю по его таблицам"
+    assert (said in indicator.stderr) == (copy == "indicator")
+
+    repaired = invoke("ingest", "--data", str(data_dir))
+    assert repaired.exit_code == 0, repaired.stderr
+    assert "Файлов загружено: 0" in repaired.stdout
+    assert "Восстановлены повреждённые копии строк карточек и индикатора: 1." in repaired.stdout
+    manifest = read_manifest(store_dir)
+    assert manifest is not None and damaged_copies(store_dir, manifest) == [] and not part.exists()
+    again = invoke("indicator", *MONTH, "--data", str(data_dir), "--format", "json")
+    assert again.stdout == indicator.stdout and "не читается" not in again.stderr
+    assert "Восстановлены" not in invoke("ingest", "--data", str(data_dir)).stdout

@@ -101,6 +101,19 @@ def damaged_part(store_dir: Path, manifest: Manifest) -> str | None:
     return None
 
 
+def damaged_copies(store_dir: Path, manifest: Manifest) -> list[str]:
+    """The gzipped JSON copies the manifest lists (the card's shards and registry, the indicator's months) that
+    cannot be read: missing, cut short or altered (gzip checks its CRC). Their readers compute the same rows from
+    the tables instead, so no command fails — only slower; `ingest` finds them here (each is unpacked, not
+    parsed: ≈ 1 s for the 40 MB of a federal store) and writes them again."""
+    from adoption_cli.store.json_parts import read_part
+
+    parts = [shard.part for shard in manifest.school_cards]
+    parts += [manifest.school_card_registry] if manifest.school_card_registry else []
+    parts += list(manifest.indicator_months.values())
+    return [part for part in parts if read_part(store_dir / part) is None]
+
+
 def fingerprint(settings: Settings) -> dict[str, object]:
     """What, besides the files, decides the stored rows: the loader's rules (version) and the settings
     that change normalisation (time zone) or which files are what (sources)."""

@@ -60,14 +60,22 @@ class FreshStore:
     def indicator_month(self, month_key: str) -> StoredMonth | None:
         """The indicator's school rows of a month, where the store keeps them and they were computed under
         these settings' rules (None: the indicator is computed from the store's tables)."""
-        from adoption_cli.metrics.stored_rules import indicator_rules
         from adoption_cli.store.indicator import read_month
+
+        part = self._indicator_part(month_key)
+        return read_month(self.store_dir, part) if part is not None else None
+
+    def keeps_indicator_month(self, month_key: str) -> bool:
+        """Whether the store keeps the month's rows under these settings' rules: if `indicator_month` gives
+        none all the same, their copy is damaged."""
+        return self._indicator_part(month_key) is not None
+
+    def _indicator_part(self, month_key: str) -> str | None:
+        from adoption_cli.metrics.stored_rules import indicator_rules
 
         manifest = self.manifest
         part = manifest.indicator_months.get(month_key)
-        if part is None or manifest.indicator_rules != indicator_rules(self.settings):
-            return None
-        return read_month(self.store_dir, part)
+        return part if part is not None and manifest.indicator_rules == indicator_rules(self.settings) else None
 
     def dataset(self) -> Dataset:
         # (the same `cards`: a shard the card already unpacked is not read again)

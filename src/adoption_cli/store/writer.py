@@ -59,6 +59,7 @@ from adoption_cli.store.manifest import (
     Manifest,
     SourceEntry,
     candidate_files,
+    damaged_copies,
     damaged_part,
     fingerprint,
     now_iso,
@@ -99,6 +100,7 @@ class IngestResult(BaseModel):
     user_day_partitions: int  # platform/month partitions of daily activity recomputed
     seconds: float
     warnings: list[str] = []  # the store's load report warnings: what every command reading it tells
+    repaired: list[str] = []  # damaged JSON copies written again (store.manifest.damaged_copies)
 
 
 def ingest(data_dir: Path, settings: Settings, store_dir: Path, *, progress: Progress | None = None) -> IngestResult:
@@ -222,6 +224,9 @@ class _Run:
         entries, changed = self._compare(base, [spec.path for spec in sources])
         removed = sorted(e.path for e in base.files if e.path not in entries) if base else []
         if base is not None and not changed and not removed:
+            damaged = damaged_copies(self.store_dir, base)
+            if damaged:
+                return self._repair_copies(base.model_copy(update={"files": list(entries.values())}), damaged)
             if any(entries[e.path].mtime_ns != e.mtime_ns for e in base.files):
                 write_manifest(self.store_dir, base.model_copy(update={"files": list(entries.values())}))
             return self._result(base, [], removed, rebuilt=False, user_day_partitions=0)
@@ -532,6 +537,19 @@ class _Run:
             indicator_parts[month.month_key] = write_month(self.staging, self.token, month.month_key, rows)
         self._move_into_store(list(indicator_parts.values()))
         manifest.indicator_months = indicator_parts
+
+    def _repair_copies(self, manifest: Manifest, damaged: list[str]) -> IngestResult:
+        """Nothing changed in the exports, but JSON copies cannot be read: they are computed again (as after
+        any change) and the old ones removed."""
+        try:
+            self.progress("карточки школ")
+            self._precomputed_rows(manifest)
+            write_manifest(self.store_dir, manifest)
+        finally:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        collect_garbage(self.store_dir, manifest)
+        result = self._result(manifest, [], [], rebuilt=False, user_day_partitions=0)
+        return result.model_copy(update={"repaired": damaged})
 
     def _result(
         self, manifest: Manifest, ingested: list[str], removed: list[str], *, rebuilt: bool, user_day_partitions: int

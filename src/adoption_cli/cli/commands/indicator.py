@@ -116,6 +116,15 @@ def command(
         announce_load(stored_report, strict=strict)
     # From the store's rows of the month when it keeps them: no Polars is imported (docs/performance.md).
     stored = fresh.indicator_month(period.month_key) if fresh is not None else None
+    if fresh is not None and stored is None and fresh.keeps_indicator_month(period.month_key):
+        env.warn(
+            env.t(
+                f"копия строк индикатора за {period.label} в хранилище не читается — считаю по его таблицам "
+                "(медленнее); adoption ingest её восстановит.",
+                f"the store's copy of the indicator rows of {period.label} cannot be read — computing them from "
+                "its tables (slower); adoption ingest writes it again.",
+            )
+        )
     rows: Sequence[Mapping[str, Any]]
     if stored_report is not None and stored is not None:
         report, rows, combination = stored_report, stored.schools, stored.combination

@@ -64,6 +64,13 @@ def command(data: DataOpt = None, config: ConfigOpt = None, store: StoreOpt = No
         ),
         env.t(f"Время: {fmt_float(result.seconds, lang)} с.", f"Time: {fmt_float(result.seconds, lang)} s."),
     ]
+    if result.repaired:
+        lines.append(
+            env.t(
+                f"Восстановлены повреждённые копии строк карточек и индикатора: {len(result.repaired)}.",
+                f"Damaged copies of the card and indicator rows written again: {len(result.repaired)}.",
+            )
+        )
     if result.rejected:
         lines.append(env.t("Отклонённые строки: adoption validate.", "Rejected rows: adoption validate."))
     env.out.print("\n".join(lines), markup=False)
