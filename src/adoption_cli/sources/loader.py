@@ -162,9 +162,11 @@ def _count(
         pl.col(VALUE).min_by(first_row).alias(FIRST_VALUE),
     ]
     activity = ACTIVITY_COLUMNS.get(kind)
-    if activity:
-        aggs += [pl.col(activity).max().alias("latest"), pl.col(activity).min().alias("earliest")]
     gathering = window is not None and kind in DATED_ACTIVITY
+    if activity:
+        aggs.append(pl.col(activity).max().alias("latest"))
+        # (gathering, the first day of each group is aggregated anyway: one aggregate fewer per group)
+        aggs.append((pl.col(DATED_ACTIVITY[kind]).dt.date() if gathering else pl.col(activity)).min().alias("earliest"))
     # A valid row's four yes/no facts are one small key (a group_by pays for every key column it hashes):
     # of a known school, of another role, active in the window, a blocked account.
     flags = {"_known": _VALID & known, "_other": _VALID & other}
@@ -182,7 +184,6 @@ def _count(
             pl.when(active).then(pl.col("role")).cast(_codes(ValueType.ROLE)).alias("role"),
             pl.when(user).then(pl.col("user_id")).alias("user_id"),
         ]
-        aggs.append(day.min().alias("day"))
     bits = (
         fact.fill_null(False).cast(pl.UInt8) * pl.lit(1 << bit, pl.UInt8) for bit, fact in enumerate(flags.values())
     )
@@ -192,6 +193,7 @@ def _count(
         pl.col(REASON, COLUMN).cast(pl.String),
         *(((pl.col(FLAGS) // (1 << bit)) % 2 == 1).alias(name) for bit, name in enumerate(flags)),
         *(pl.lit(False).alias(name) for name in _USER_FLAGS if name not in flags),
+        *([pl.col("earliest").alias("day")] if gathering else []),
     )
     valid = groups.filter(pl.col(REASON).is_null())
     bad = groups.filter(pl.col(REASON).is_not_null())
