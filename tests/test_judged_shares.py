@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adoption_cli.render.numbers import fmt_pct_judged, judged_digits
+from adoption_cli.render.numbers import fmt_pct_judged
 from tests.builders import dataset, school, stat
 from tests.cli_support import invoke, serve
 
@@ -20,25 +20,26 @@ def spaced(text: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("value", "bound", "met", "digits", "expected"),
+    ("value", "bound", "met", "digits", "shown"),
     [
-        (32.97, 33.0, False, 1, 2),  # 33,0 would look met
-        (32.97, 33.0, False, 2, 2),
-        (32.997, 33.0, False, 2, 3),
-        (49.96, 50.0, False, 1, 2),
-        (32.99999, 33.0, False, 1, 4),  # at most 4
-        (66.67, 50.0, True, 1, 1),  # the rounding agrees: as always
-        (33.0, 33.0, True, 1, 1),  # exactly the bound is met
-        (84.9, 84.9, True, 1, 1),
-        (84.95, 84.9, True, 1, 1),  # 85,0 ≥ 84,9: agrees
-        (84.89, 84.9, False, 1, 2),
-        (50.0, 50.0, None, 1, 1),  # no verdict (no total): as always
+        (32.97, 33.0, False, 1, "32,97 %"),  # «33,0 %» would look met
+        (32.97, 33.0, False, 2, "32,97 %"),
+        (32.997, 33.0, False, 2, "32,997 %"),
+        (49.96, 50.0, False, 1, "49,96 %"),
+        (100 * 2249 / 2649, 84.9, False, 1, "84,89 %"),  # 84,89996…: no rounding saves it, a cut does
+        (32.99999999, 33.0, False, 2, "32,999 %"),
+        (84.94, 84.94, True, 1, "84,94 %"),  # met, but «84,9 %» would look short of 84,94
+        (66.67, 50.0, True, 1, "66,7 %"),  # the rounding agrees: as always
+        (33.0, 33.0, True, 1, "33,0 %"),  # exactly the bound is met
+        (84.9, 84.9, True, 1, "84,9 %"),
+        (84.89, 84.9, False, 1, "84,89 %"),
+        (50.0, 50.0, None, 1, "50,0 %"),  # no verdict (no total): as always
     ],
 )
-def test_digits_grow_only_until_the_rounding_agrees_with_the_verdict(
-    value: float, bound: float, met: bool | None, digits: int, expected: int
+def test_a_share_beside_its_verdict_never_contradicts_it(
+    value: float, bound: float, met: bool | None, digits: int, shown: str
 ) -> None:
-    assert judged_digits(value, bound, met, digits) == expected
+    assert spaced(fmt_pct_judged(value, bound, met, "ru", digits)) == shown
 
 
 def test_none_is_a_dash() -> None:

@@ -10,7 +10,18 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, LineChart
 
-from adoption_cli.render.excel import MAX_CELL_CHARS, Cell, Chart, Column, Fill, Sheet, Table, Writer, fraction
+from adoption_cli.render.excel import (
+    MAX_CELL_CHARS,
+    Cell,
+    Chart,
+    Column,
+    Fill,
+    Sheet,
+    Table,
+    Writer,
+    fraction,
+    judged_cell,
+)
 
 COLUMNS = (
     Column("name", "Название", "Name"),
@@ -183,3 +194,23 @@ def test_a_header_sized_column_lets_text_run_on_and_charts_move_past_it(tmp_path
     (chart,) = ws._charts
     # C (≈ 12.4) and four default columns (8.43 each) hold 40 characters: C…G, then a gap column
     assert chart.anchor == "I1"
+
+
+@pytest.mark.parametrize(
+    ("value", "bound", "met", "digits"),
+    [
+        (100 * 551 / 649, 84.9, False, 4),  # 84,89985 %: «84.90%» beside «нет» would contradict it
+        (100 * 98 / 297, 33.0, False, 3),  # 32,9966 %
+        (32.97, 33.0, False, 2),  # two digits already tell
+        (33.0, 33.0, True, 2),
+        (None, 33.0, None, 2),
+    ],
+)
+def test_a_share_beside_its_verdict_has_the_digits_excel_needs(
+    tmp_path: Path, value: float | None, bound: float, met: bool | None, digits: int
+) -> None:
+    cell = judged_cell(value, bound, met)
+    assert cell.digits == digits
+    ws = load_workbook(_save(tmp_path, Sheet("Лист", blocks=(_table([("A", 1, cell, bound, met, None)]),))))["Лист"]
+    if value is not None:
+        assert ws["C2"].number_format == f"0.{'0' * digits}%" and ws["C2"].value == pytest.approx(value / 100)

@@ -26,7 +26,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, TYPE_CHECKING, Literal
 
 from adoption_cli.cli.environment import Lang
@@ -85,6 +85,23 @@ class Cell:
     value: Value
     kind: CellKind | None = None
     bold: bool = False
+    digits: int | None = None  # a percentage's digits other than the column's two (judged_cell)
+
+
+def judged_cell(value: float | None, bound: float, met: bool | None) -> Cell:
+    """A percentage beside its verdict against `bound`, with the digits (2 to 6) that keep Excel's rounding from
+    contradicting it: 84,8998 % against 84,9 % not met is «84,8998%», not «84,90%» (render.numbers.judged
+    for the terminal)."""
+    digits = 2
+    if value is not None and met is not None:
+        while digits < 6 and (_excel_round(value, digits) >= bound) != met:
+            digits += 1
+    return Cell(value, "pct", digits=digits)
+
+
+def _excel_round(value: float, digits: int) -> float:
+    # Excel rounds halves away from zero, on the decimal it shows.
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,9 +280,9 @@ class Writer:
     # --- cells ---------------------------------------------------------------------------------------
 
     def _put(self, ws: Worksheet, row: int, column: int, value: Value | Cell, kind: CellKind) -> XlCell:
-        bold = False
+        bold, digits = False, None
         if isinstance(value, Cell):
-            kind, bold, value = value.kind or kind, value.bold, value.value
+            kind, bold, digits, value = value.kind or kind, value.bold, value.digits, value.value
         cell = ws.cell(row, column)
         if isinstance(value, float) and not math.isfinite(value):
             value = None
@@ -286,6 +303,8 @@ class Writer:
         else:
             cell.value = value
             number_format = self._format(kind, value)
+            if kind == "pct" and digits is not None:
+                number_format = f"0.{'0' * digits}%"
             if number_format:
                 cell.number_format = number_format
         if bold:

@@ -5,6 +5,7 @@ Machine formats (JSON, CSV) never go through here: they keep raw numbers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from adoption_cli.cli.environment import Lang
@@ -45,20 +46,23 @@ def fmt_pct(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
     return fmt_float(value, lang, digits) + pct_unit(lang)
 
 
-def judged_digits(value: float | None, bound: float, met: bool | None, digits: int = 1) -> int:
-    """The digits a share judged against `bound` (a threshold or target) needs for its rounding not to
-    contradict the verdict `met`: 32,97 % against 33 % not met is «32,97 %», never «33,0 %»; 49,96 % against
-    50 % is «49,96 %». `digits` where the rounding agrees already (most values), at most 4."""
-    if value is None or met is None:
-        return digits
-    while digits < 4 and (round(value, digits) >= bound) != met:
-        digits += 1
-    return digits
+def judged(value: float | None, bound: float, met: bool | None, digits: int = 1) -> tuple[float | None, int]:
+    """A share judged against `bound` (a threshold or target) as it is shown beside the verdict `met`, and its
+    digits: rounded to `digits` where that agrees with the verdict (most values); otherwise cut towards the
+    verdict at one digit more — 32,97 % against 33 % not met is «32,97 %», never «33,0 %»; 84,8999 % against
+    84,9 % is «84,89 %». Cut, not rounded: no number of digits saves 84,89999… from rounding up."""
+    if value is None or met is None or (round(value, digits) >= bound) == met:
+        return value, digits
+    scale = 10 ** (digits + 1)
+    scaled = round(value * scale, 6)  # (32.97 × 100 is 3296.9999999999995 in binary floating point)
+    cut = math.floor(scaled) if not met else math.ceil(scaled)
+    return cut / scale, digits + 1
 
 
 def fmt_pct_judged(value: float | None, bound: float, met: bool | None, lang: Lang = "ru", digits: int = 1) -> str:
-    """A share shown beside the verdict against `bound`, with the digits that keep them in agreement."""
-    return fmt_pct(value, lang, judged_digits(value, bound, met, digits))
+    """A share shown beside the verdict against `bound`, never contradicting it (`judged`)."""
+    shown, shown_digits = judged(value, bound, met, digits)
+    return fmt_pct(shown, lang, shown_digits)
 
 
 def fmt_signed_pct(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:

@@ -87,7 +87,7 @@ def _outside_the_data(path: Path, data_dir: Path) -> bool:
     (store.manifest.candidate_files) does not look there either, so reading such a file would go unnoticed."""
     relative = Path(os.path.relpath(path, data_dir))
     folders = relative.parts[:-1]
-    if any(is_ignored(part) for part in folders):
+    if any(is_ignored(part) for part in folders if part != ".."):  # (a path may leave the folder: ../shared)
         return True
     return any((data_dir.joinpath(*folders[: depth + 1]) / STORE_MANIFEST).is_file() for depth in range(len(folders)))
 

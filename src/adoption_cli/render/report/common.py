@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adoption_cli.cli.environment import Lang
-from adoption_cli.render.excel import Chart, Column, Fill, Table
+from adoption_cli.render.excel import Chart, Column, Fill, Table, judged_cell
 from adoption_cli.render.labels import (
     fmt_date,
     kind_label,
@@ -214,10 +214,27 @@ def target_block(
             Column("met", "Цель достигнута", "Target met", "flag"),
             needed,
         ),
-        [(line.name, *line.counts, line.share_pct, target_pct, line.met, line.needed) for line in lines],
+        [
+            (
+                line.name,
+                *line.counts,
+                judged_cell(line.share_pct, target_pct, line.met),
+                target_pct,
+                line.met,
+                line.needed,
+            )
+            for line in lines
+        ],
         title=title,
         fills=(Fill("share", judged_by="met"), Fill("met")),
-        total=(region.name, *region.counts, region.share_pct, target_pct, region.met, region.needed),
+        total=(
+            region.name,
+            *region.counts,
+            judged_cell(region.share_pct, target_pct, region.met),
+            target_pct,
+            region.met,
+            region.needed,
+        ),
         main=True,
     )
     chart = Chart(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from adoption_cli.metrics.activity import NOTE_NO_PLATFORM_DATA
-from adoption_cli.render.excel import Cell, Column, Fill, Sheet, Table, Value
+from adoption_cli.render.excel import Cell, Column, Fill, Sheet, Table, Value, judged_cell
 from adoption_cli.render.labels import combination_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pp, fmt_signed_pct
 from adoption_cli.render.report.common import Judged, ReportInput, Texts, iso_date, target_block
@@ -106,7 +106,7 @@ def headline(data: ReportInput, t: Texts) -> list[tuple[Value | Cell, ...]]:
     rows: list[tuple[Value | Cell, ...]] = [
         (
             t("Индикатор: доля школ, отвечающих условию", "Indicator: share of schools meeting the rule"),
-            Cell(region.share_pct, "pct"),
+            judged_cell(region.share_pct, result.target_pct, region.target_met),
             result.target_pct,
             region.target_met,
             t(
@@ -125,7 +125,7 @@ def headline(data: ReportInput, t: Texts) -> list[tuple[Value | Cell, ...]]:
         rows.append(
             (
                 label,
-                Cell(students.share_pct, "pct"),
+                judged_cell(students.share_pct, assistant.target_pct, students.target_met),
                 assistant.target_pct,
                 students.target_met,
                 t(
