@@ -95,3 +95,41 @@ def test_report_is_written_with_a_platform_gap_and_says_so(folder: str, tmp_path
     assert result.exit_code == 0, result.stderr
     assert out.exists()
     assert "за период 2024-11 в выгрузках нет событий и статистики платформ" in result.stderr
+
+
+def test_a_statistics_month_covers_every_day_of_it(tmp_path: Path) -> None:
+    """ЦПУ statistics for October (stored as 01.10): a window ending on 20.10 is counted from that month and
+    must not be said to lack data; November does lack it."""
+    from tests.store.exports import A
+
+    folder = write_exports(tmp_path / "data")
+    (folder / "assistant_stats.csv").write_text(
+        f"platform,school_id,month,role,active\nassistant,{A},2024-10,student,2\n", encoding="utf-8"
+    )
+    window = invoke("assistant", "--data", str(folder), "--as-of", "2024-10-20", "--days", "7")
+    assert window.exit_code == 0 and GAPS not in window.stderr and NO_DATA not in window.stderr
+    later = invoke("assistant", "--data", str(folder), "--month", "2024-11")
+    assert "платформ «ЦПУ» (самые поздние — за 31.10.2024): по «ЦПУ» показатели — нули" in later.stderr
+
+
+def test_each_platform_of_one_file_has_its_own_span(tmp_path: Path) -> None:
+    """One events file with both platforms: Сферум's rows stop in July, «Моя школа»'s go on to October."""
+    from tests.store.exports import FILES, A
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "schools.csv").write_text("\n".join(FILES["schools.csv"]) + "\n", encoding="utf-8")
+    (folder / "all_events.csv").write_text(
+        "platform,user_id,role,school_id,ts\n"
+        f"sferum,u1,teacher,{A},2024-07-05 08:00:00\n"
+        f"myschool,u2,teacher,{A},2024-07-05 08:00:00\n"
+        f"myschool,u2,teacher,{A},2024-10-05 08:00:00\n",
+        encoding="utf-8",
+    )
+    (folder / "adoption.toml").write_text(
+        '[[sources]]\npath = "schools.csv"\nkind = "schools"\n[[sources]]\npath = "all_events.csv"\nkind = "events"\n',
+        encoding="utf-8",
+    )
+    result = invoke("indicator", "--data", str(folder), "--month", "2024-10")
+    assert result.exit_code == 0, result.stderr
+    assert "нет событий и статистики платформ «Сферум» (самые поздние — за 05.07.2024)" in result.stderr

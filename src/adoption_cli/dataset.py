@@ -83,6 +83,8 @@ class FileLoad(BaseModel):
     examples: list[RejectExample] = Field(default_factory=list)  # the first few rejects
     latest_activity: str | None = None  # ISO date of the newest timestamp/month in the file, if any
     earliest_activity: str | None = None  # ISO date of the oldest one (None in a store of format 5 or older)
+    # Platform -> [oldest, newest] ISO day of its rows' activity (a file may hold several platforms)
+    activity_by_platform: dict[str, list[str]] = Field(default_factory=dict)
     # What the user is told about this file (also in LoadReport.warnings): xlsx sheets left unread; for the
     # registry, ИНН it shares with an earlier registry file (their rows summed like branches).
     warnings: list[str] = Field(default_factory=list)

@@ -5,7 +5,7 @@ beginning later: their figures are too low). The figures themselves are computed
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from adoption_cli.cli.environment import Lang, current
@@ -13,6 +13,19 @@ from adoption_cli.cli.environment import Lang, current
 if TYPE_CHECKING:
     from adoption_cli.dataset import LoadReport
     from adoption_cli.periods import Period
+    from adoption_cli.schema import Kind
+
+
+def _last_day(day: str, kind: Kind) -> date:
+    """The last day a record of `day` covers: a school-statistics month is stored as its 1st, and covers it
+    all (a window ending on the 20th is counted from the month holding it)."""
+    from adoption_cli.schema import Kind
+
+    value = date.fromisoformat(day)
+    if kind != Kind.SCHOOL_STATS:
+        return value
+    following = date(value.year + value.month // 12, value.month % 12 + 1, 1)
+    return following - timedelta(days=1)
 
 
 def activity_span(report: LoadReport) -> tuple[date | None, date | None]:
@@ -21,7 +34,7 @@ def activity_span(report: LoadReport) -> tuple[date | None, date | None]:
 
     activity = [load for load in report.files if load.kind in (Kind.EVENTS, Kind.ACCOUNTS, Kind.SCHOOL_STATS)]
     oldest = min((date.fromisoformat(f.earliest_activity) for f in activity if f.earliest_activity), default=None)
-    newest = max((date.fromisoformat(f.latest_activity) for f in activity if f.latest_activity), default=None)
+    newest = max((_last_day(f.latest_activity, f.kind) for f in activity if f.latest_activity), default=None)
     return oldest, newest
 
 
@@ -62,8 +75,13 @@ def _platform_gaps(
             last_logins.update(named)
         if load.kind not in (Kind.EVENTS, Kind.SCHOOL_STATS) or not load.earliest_activity or not load.latest_activity:
             continue
-        first, last = date.fromisoformat(load.earliest_activity), date.fromisoformat(load.latest_activity)
+        # Each platform's own span where the file keeps them (one file may hold several platforms).
+        whole = [load.earliest_activity, load.latest_activity]
         for platform in named:
+            days = load.activity_by_platform.get(platform, whole) if load.activity_by_platform else whole
+            if len(days) != 2:
+                continue
+            first, last = date.fromisoformat(days[0]), _last_day(days[1], load.kind)
             known = spans.get(platform, (first, last))
             spans[platform] = (min(first, known[0]), max(last, known[1]))
     before = {p: first for p, (first, _) in spans.items() if first > end and (platforms is None or p in platforms)}

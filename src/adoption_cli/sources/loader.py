@@ -230,6 +230,7 @@ def _count(
         examples=examples,
         latest_activity=_iso_day(valid["latest"].max() if activity else None),  # type: ignore[arg-type]
         earliest_activity=_iso_day(valid["earliest"].min() if activity else None),  # type: ignore[arg-type]
+        activity_by_platform=_spans_by_platform(valid) if activity else {},
         warnings=list(table.warnings),
         headers=dict(table.headers),
     )
@@ -251,6 +252,21 @@ def _detail(rejected: pl.Expr, known: pl.Expr | None) -> pl.Expr:
         return example.cast(pl.Int32).alias(DETAIL)
     prefix = pl.col("school_id").str.slice(0, 9).cast(pl.Int64, strict=False)
     return example.when(_VALID & ~known).then(-prefix - 1).cast(pl.Int32).alias(DETAIL)
+
+
+def _spans_by_platform(valid: pl.DataFrame) -> dict[str, list[str]]:
+    """Platform → [oldest, newest] day of activity in the file's valid rows (a file may hold several)."""
+    spans = (
+        valid.filter(pl.col("platform").is_not_null())
+        .group_by("platform")
+        .agg(pl.col("earliest").min(), pl.col("latest").max())
+        .sort("platform")
+    )
+    return {
+        str(platform): [day for day in (_iso_day(first), _iso_day(last)) if day is not None]
+        for platform, first, last in spans.iter_rows()
+        if first is not None and last is not None
+    }
 
 
 def _unknown_ids(valid: pl.DataFrame) -> dict[str, int]:
