@@ -207,3 +207,22 @@ def test_validate_reads_the_store_named_by_store_or_adoption_store(tmp_path: Pat
         assert stored.exit_code == 0, stored.stderr
         assert "Данные из хранилища" in stored.stderr and "Обновить" not in stored.stderr
         assert json.loads(stored.stdout) == json.loads(exports.stdout)
+
+
+def test_a_file_naming_more_unknown_inn_than_kept_says_the_list_is_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file keeps its most named ИНН only (100; 1 here): the list then says it is not all of them."""
+    from tests.store.exports import append_line, write_exports
+
+    monkeypatch.setattr("adoption_cli.sources.loader.UNKNOWN_IDS_KEPT", 1)
+    folder = write_exports(tmp_path / "data")
+    for inn in ("7707083893", "7707083893", "0105012349"):
+        append_line(folder / "myschool_events_2024-09.csv", f"myschool,z1,student,{inn},2024-09-03 08:00:00")
+    payload = json.loads(invoke("validate", "--data", str(folder), "--format", "json").stdout)
+    assert payload["unknown_schools_complete"] is False
+    assert [entry["school_id"] for entry in payload["unknown_schools"]] == ["2300000051", "7707083893"]
+    assert "7707083893 (2) и другие." in invoke("validate", "--data", str(folder)).stdout.replace("\n", " ")
+    monkeypatch.undo()
+    payload = json.loads(invoke("validate", "--data", str(folder), "--format", "json").stdout)
+    assert payload["unknown_schools_complete"] is True and len(payload["unknown_schools"]) == 3

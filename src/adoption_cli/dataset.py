@@ -141,6 +141,11 @@ class LoadReport(BaseModel):
                 entry.files.append(file.path)
         return sorted(found.values(), key=lambda entry: (-entry.rows, entry.school_id))
 
+    @property
+    def unknown_schools_complete(self) -> bool:
+        """Whether `unknown_schools` names every such ИНН with all its rows (no file had more than it keeps)."""
+        return all(sum(f.unknown_school_ids.values()) == f.unknown_school for f in self.files if f.unknown_school_ids)
+
     def of_kinds(self, kinds: Collection[Kind] | None) -> LoadReport:
         """The report of these kinds' files and the registry (all for None): what reading the exports for a
         command that needs only them reports, so that a command says the same from the store. The warnings of

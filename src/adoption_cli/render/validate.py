@@ -156,7 +156,9 @@ def notes(report: LoadReport) -> list[str]:
         unknown = report.unknown_schools()
         listed = ", ".join(f"{u.school_id} ({fmt_int(u.rows, lang)})" for u in unknown[:_LISTED_UNKNOWN])
         more = len(unknown) - _LISTED_UNKNOWN
-        if more > 0:
+        if not report.unknown_schools_complete:  # (a file named more than the 100 ИНН it keeps)
+            listed += env.t(" и другие", " and others")
+        elif more > 0:
             listed += env.t(f" и ещё {fmt_int(more, lang)}", f" and {fmt_int(more, lang)} more")
         which = env.t(f" Эти ИНН (в скобках — число строк): {listed}.", f" Those INN (rows in brackets): {listed}.")
         result.append(
@@ -191,6 +193,7 @@ def validate_payload(report: LoadReport) -> dict[str, Any]:
         "rejected": report.rejected,
         "unknown_school": report.unknown_school,
         "unknown_schools": [entry.model_dump(mode="json") for entry in report.unknown_schools()],
+        "unknown_schools_complete": report.unknown_schools_complete,
         "other_role": sum(file.other_role for file in report.files),
         "duplicates_dropped": sum(file.duplicates_dropped for file in report.files),
         "branches_merged": [branch.model_dump(mode="json") for branch in report.branches_merged],

@@ -75,6 +75,11 @@ def _set_aside_table(data: ReportInput, t: Texts) -> Table:
 
 def _unknown_table(data: ReportInput, t: Texts) -> Table:
     unknown = data.load.unknown_schools()
+    count = (
+        str(len(unknown))
+        if data.load.unknown_schools_complete
+        else t(f"не менее {len(unknown)}", f"at least {len(unknown)}")
+    )
     return Table(
         (
             Column("school_id", "ИНН", "INN"),
@@ -83,9 +88,9 @@ def _unknown_table(data: ReportInput, t: Texts) -> Table:
         ),
         [(entry.school_id, entry.rows, ", ".join(entry.files)) for entry in unknown],
         title=t(
-            f"ИНН, которых нет в реестре ({len(unknown)}): их строки не входят в показатели — добавьте школы в "
+            f"ИНН, которых нет в реестре ({count}): их строки не входят в показатели — добавьте школы в "
             "реестр или исправьте ИНН в выгрузке",
-            f"INN missing from the registry ({len(unknown)}): their rows are left out of the figures — add the "
+            f"INN missing from the registry ({count}): their rows are left out of the figures — add the "
             "schools to the registry or correct the INN in the export",
         ),
         empty=t("Таких ИНН нет.", "None."),
