@@ -64,3 +64,24 @@ def test_assistant_table_and_school_card_show_the_digits_the_verdict_needs(
     card = invoke("school", "2300000012", "--data", str(tmp_path), "--month", "2024-09")
     assert card.exit_code == 0, card.stderr
     assert "ЦПУ: активны 8 489 из 10 000 обучающихся — 84,89 %; цель 84,9 %: ✘ нет" in spaced(card.stdout)
+
+
+@pytest.mark.parametrize(("teachers", "shown", "level"), [(2_996, "29,96 %", "низкая"), (3_000, "30,0 %", "средняя")])
+def test_sferum_shares_never_round_up_to_a_band_they_did_not_reach(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, teachers: int, shown: str, level: str
+) -> None:
+    """«средняя» begins at 30 %: 2 996 of 10 000 teachers (29,96 %) are «низкая», and not shown as «30,0 %»."""
+    serve(
+        monkeypatch,
+        dataset(
+            schools=[school("2300000012", "СОШ № 1", "Город", "municipal", 10_000, 10_000)],
+            school_stats=[
+                stat("sferum", "2300000012", SEPT, "teacher", teachers),
+                stat("sferum", "2300000012", SEPT, "student", 5_000),
+            ],
+        ),
+    )
+    result = invoke("sferum", "--data", str(tmp_path), "--month", "2024-09")
+    assert result.exit_code == 0, result.stderr
+    region = next(line for line in spaced(result.stdout).splitlines() if line.strip().startswith("Регион"))
+    assert shown in region and level in region and "30,0 %" not in region.replace(shown, "")

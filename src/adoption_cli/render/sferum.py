@@ -10,7 +10,7 @@ from adoption_cli.cli.environment import current
 from adoption_cli.metrics.sferum import SferumResult, SferumSummary
 from adoption_cli.render.captions import caption, ownership_text, period_text
 from adoption_cli.render.emit import scope_records
-from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pp, pct_unit, pp_unit
+from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_judged, fmt_pp, pct_unit, pp_unit
 from adoption_cli.render.tables import Col, make_table
 
 if TYPE_CHECKING:
@@ -31,17 +31,26 @@ COLUMNS = (
 )
 
 
-def _cells(name: str, s: SferumSummary) -> list[str]:
+def _beside_bands(value: float | None, edges: list[float]) -> str:
+    """A share shown beside the level: never rounded up to the edge of a band it did not reach (29,96 % is not
+    «30,0 %» beside «низкая» when «средняя» begins at 30 %)."""
+    lang = current().lang
+    # (1e-9: a share computed as 29.999999… that the level's exact rule counts as 30 % reached stays «30,0 %»)
+    above = [edge for edge in edges if value is not None and edge > value + 1e-9]
+    return fmt_pct_judged(value, above[0], False, lang) if above else fmt_pct(value, lang)
+
+
+def _cells(name: str, s: SferumSummary, edges: list[float]) -> list[str]:
     lang = current().lang
     return [
         name,
         fmt_int(s.teachers_total, lang),
         fmt_int(s.teachers_active, lang),
-        fmt_pct(s.teacher_share_pct, lang),
+        _beside_bands(s.teacher_share_pct, edges),
         fmt_pp(s.teacher_share_change_pp, lang),
         fmt_int(s.students_total, lang),
         fmt_int(s.students_active, lang),
-        fmt_pct(s.student_share_pct, lang),
+        _beside_bands(s.student_share_pct, edges),
         fmt_pp(s.student_share_change_pp, lang),
         s.level or "—",
     ]
@@ -84,11 +93,12 @@ def sferum_table(result: SferumResult) -> Table:
     ]
     if result.grain is None:
         lines.append(env.t("В данных нет выгрузок Сферума: активных 0.", "The data has no Сферум exports: 0 active."))
+    edges = [level.min_pct for level in result.levels]
     return make_table(
         env.t("ИКОП «Сферум»: активность педагогов и обучающихся", "Сферум: active teachers and students"),
         COLUMNS,
-        [_cells(m.name, m) for m in result.municipalities],
-        footer=_cells(env.t("Регион", "Region"), result.region),
+        [_cells(m.name, m, edges) for m in result.municipalities],
+        footer=_cells(env.t("Регион", "Region"), result.region, edges),
         caption=caption(lines),
     )
 
