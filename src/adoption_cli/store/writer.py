@@ -249,9 +249,7 @@ class _Run:
             manifest.active_exceptions = derived.active_exceptions(keys)
             manifest.registrations = derived.registrations(touched.account_platforms, everything=touched.everything)
             self._move_into_store(derived.staged)
-            self.progress("карточки школ")
-            self._precomputed_rows(manifest)
-            write_manifest(self.store_dir, manifest)
+            self._commit(manifest)
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
         collect_garbage(self.store_dir, manifest)
@@ -538,13 +536,18 @@ class _Run:
         self._move_into_store(list(indicator_parts.values()))
         manifest.indicator_months = indicator_parts
 
+    def _commit(self, manifest: Manifest) -> None:
+        """The last step of every ingest that writes: the card and indicator rows of the store as `manifest`
+        describes it, then the manifest swapped in (the caller removes staging and the parts no longer listed)."""
+        self.progress("карточки школ")
+        self._precomputed_rows(manifest)
+        write_manifest(self.store_dir, manifest)
+
     def _repair_copies(self, manifest: Manifest, damaged: list[str]) -> IngestResult:
         """Nothing changed in the exports, but JSON copies cannot be read: they are computed again (as after
         any change) and the old ones removed."""
         try:
-            self.progress("карточки школ")
-            self._precomputed_rows(manifest)
-            write_manifest(self.store_dir, manifest)
+            self._commit(manifest)
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
         collect_garbage(self.store_dir, manifest)
