@@ -163,17 +163,17 @@ def _count(
     ]
     activity = ACTIVITY_COLUMNS.get(kind)
     gathering = window is not None and kind in DATED_ACTIVITY
+    day = pl.col(DATED_ACTIVITY[kind]).dt.date() if gathering else None
     if activity:
         aggs.append(pl.col(activity).max().alias("latest"))
-        # (gathering, the first day of each group is aggregated anyway: one aggregate fewer per group)
-        aggs.append((pl.col(DATED_ACTIVITY[kind]).dt.date() if gathering else pl.col(activity)).min().alias("earliest"))
+        # (gathering, each group's first day is its earliest and is needed anyway: one aggregate fewer per group)
+        aggs.append((pl.col(activity) if day is None else day).min().alias("earliest"))
     # A valid row's four yes/no facts are one small key (a group_by pays for every key column it hashes):
     # of a known school, of another role, active in the window, a blocked account.
     flags = {"_known": _VALID & known, "_other": _VALID & other}
     if gathering:
-        assert window is not None
+        assert window is not None and day is not None
         kept = _VALID & known & ~other
-        day = pl.col(DATED_ACTIVITY[kind]).dt.date()
         flags["_active"] = kept & day.is_between(*window)
         if kind == Kind.ACCOUNTS:
             flags["_blocked"] = _VALID & BLOCKED  # whichever school and role the row names
