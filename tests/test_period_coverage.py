@@ -133,3 +133,108 @@ def test_each_platform_of_one_file_has_its_own_span(tmp_path: Path) -> None:
     result = invoke("indicator", "--data", str(folder), "--month", "2024-10")
     assert result.exit_code == 0, result.stderr
     assert "нет событий и статистики платформ «Сферум» (самые поздние — за 05.07.2024)" in result.stderr
+
+
+def _extra(folder: str, name: str, lines: list[str]) -> None:
+    (Path(folder) / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_month_missing_between_two_event_files_is_named(folder: str) -> None:
+    """«Моя школа» events for September, October and December: November is a gap between two files, not the
+    end of the data (a file that has not arrived between others). Сферум's events end on 05.10."""
+    from tests.store.exports import A
+
+    _extra(
+        folder,
+        "myschool_events_2024-12.csv",
+        ["platform,user_id,role,school_id,ts", f"myschool,s1,student,{A},2024-12-02 08:00:00"],
+    )
+    if (Path(folder) / ".adoption-store").exists():
+        assert invoke("ingest", "--data", folder, "-q").exit_code == 0
+    result = invoke("indicator", "--data", folder, "--month", "2024-11", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "за период 2024-11 в выгрузках нет событий и статистики платформ «Моя школа», «Сферум» (самые поздние — за "
+        "05.10.2024; пропуск между 31.10.2024 и 02.12.2024): по «Моя школа» учтены только даты последнего входа"
+        in result.stderr
+    )
+    assert "по «Сферум» показатели — нули" in result.stderr
+    december = invoke("indicator", "--data", folder, "--month", "2024-12", "--platform", "myschool")
+    assert GAPS not in december.stderr
+
+
+def test_a_platform_with_accounts_only_is_named_outside_its_last_logins_month(tmp_path: Path) -> None:
+    """Сферум with an accounts export (last logins up to 20.10) and no events: September counts only those who
+    have not signed in since, October is as complete as last logins get, November has none of them."""
+    from tests.store.exports import C
+
+    folder = write_exports(tmp_path / "data")
+    (folder / "sferum_events.csv").unlink()
+    _extra(
+        str(folder),
+        "sferum_accounts.csv",
+        [
+            "platform,user_id,role,school_id,status,registered_at,last_login_at",
+            f"sferum,u1,teacher,{C},active,2024-01-01 00:00:00,2024-09-05 10:00:00",
+            f"sferum,u2,student,{C},active,2024-01-01 00:00:00,2024-10-20 10:00:00",
+        ],
+    )
+    data = str(folder)
+    september = invoke("sferum", "--data", data, "--month", "2024-09")
+    assert september.exit_code == 0, september.stderr
+    assert (
+        "за период 2024-09 в выгрузках нет событий и статистики платформ «Сферум» («Сферум» — только учётные "
+        "записи, последний вход — за 20.10.2024): по «Сферум» учтены только даты последнего входа" in september.stderr
+    )
+    october = invoke("sferum", "--data", data, "--month", "2024-10")
+    assert "за период 2024-10 в выгрузках" not in october.stderr
+    assert "за период сравнения 2024-09 в выгрузках нет событий и статистики платформ «Сферум»" in october.stderr
+    november = invoke("indicator", "--data", data, "--month", "2024-11")
+    assert "«Сферум» — только учётные записи, последний вход — за 20.10.2024" in november.stderr
+    assert "по «Сферум» показатели — нули" in november.stderr
+
+
+def test_the_period_compared_with_is_checked_too(folder: str) -> None:
+    """September's changes compare with August, which has «Моя школа»'s last logins but none of its events (they
+    begin on 01.09) and nothing of Сферум (from 05.09, no accounts)."""
+    activity = invoke("activity", "--data", folder, "--month", "2024-09")
+    assert activity.exit_code == 0
+    assert (
+        "за период сравнения 2024-08 в выгрузках нет событий и статистики платформ «Моя школа» (самые ранние — за "
+        "01.09.2024): по «Моя школа» учтены только даты последнего входа из выгрузок учётных записей (лишь те, кто с "
+        "тех пор не входил), и активных меньше, чем было: сравнивайте с ним осторожно." in activity.stderr
+    )
+    sferum = invoke("sferum", "--data", folder, "--month", "2024-09")
+    assert (
+        "за период сравнения 2024-08 в выгрузках нет событий и статистики платформ «Сферум» (самые ранние — за "
+        "05.09.2024): по «Сферум» показатели — нули: сравнивайте с ним осторожно." in sferum.stderr
+    )
+    october = invoke("activity", "--data", folder, "--month", "2024-10")
+    assert "период сравнения" not in october.stderr
+    indicator = invoke("indicator", "--data", folder, "--month", "2024-09")
+    assert "период сравнения" not in indicator.stderr  # the indicator compares with nothing
+
+
+def test_a_period_compared_with_before_all_data_is_a_change_from_zeros(folder: str) -> None:
+    rating = invoke("rating", "--data", folder, "--month", "2024-08")
+    assert rating.exit_code == 0
+    assert (
+        "Внимание: за период сравнения 2024-07 в выгрузках нет данных об активности (самые ранние — за 20.08.2024): "
+        "его показатели — нули, и изменения к нему ничего не значат." in rating.stderr
+    )
+
+
+def test_the_school_card_checks_the_month_its_rank_is_compared_with(folder: str) -> None:
+    """The card's rank change compares with the month before, on «Моя школа»: September's with August (no
+    events yet); the latest month (November, by a last login) with October, which is covered."""
+    from tests.store.exports import A
+
+    september = invoke("school", A, "--data", folder, "--month", "2024-09")
+    assert september.exit_code == 0
+    assert "за период сравнения 2024-08 в выгрузках нет событий и статистики платформ «Моя школа» (" in (
+        september.stderr
+    )
+    assert "«Сферум»" not in september.stderr.split("период сравнения")[1]
+    latest = invoke("school", A, "--data", folder)
+    assert latest.exit_code == 0
+    assert "период сравнения" not in latest.stderr

@@ -83,6 +83,13 @@ class Period:
     def to_json(self) -> dict[str, str]:
         return {"kind": self.kind, "label": self.label, "start": self.start.isoformat(), "end": self.end.isoformat()}
 
+    @classmethod
+    def from_json(cls, kind: str, start: str, end: str) -> Period:
+        """The period `to_json` wrote (kind, ISO start and end)."""
+        if kind not in ("month", "quarter", "window"):
+            raise ValueError(f"unknown period kind: {kind!r}")
+        return cls(kind, date.fromisoformat(start), date.fromisoformat(end))  # type: ignore[arg-type]
+
 
 def month_period(first_day: date) -> Period:
     start = date(first_day.year, first_day.month, 1)

@@ -54,52 +54,104 @@ def _outside(report: LoadReport, start: date, end: date, label: str) -> str | No
     return None
 
 
-def _platform_gaps(
-    report: LoadReport, start: date, end: date, label: str, platforms: Collection[str] | None
-) -> str | None:
-    """The sentence naming the platforms (of `platforms`; all by default) whose dated records — events, school
-    statistics — all lie after or all before the period, though the exports have other activity in it. For such
-    a platform only its accounts' last logins can count (those who have not signed in since), or nothing: its
-    figures are too low. None when every platform with dated records reaches the period."""
-    from adoption_cli.render.labels import platform_label
-    from adoption_cli.schema import PLATFORMS, Kind
+def _dated_spans(report: LoadReport) -> tuple[dict[str, list[tuple[date, date]]], dict[str, date]]:
+    """Per platform: the spans of its dated records, one per file (events, school statistics: a file may hold
+    several platforms, each with its own span); and the newest last login of each platform with accounts."""
+    from adoption_cli.schema import Kind
 
-    def platforms_label(codes: list[str], lang: Lang) -> str:
-        return ", ".join(f"«{platform_label(code, lang)}»" for code in codes)
-
-    spans: dict[str, tuple[date, date]] = {}
-    last_logins: set[str] = set()
+    spans: dict[str, list[tuple[date, date]]] = {}
+    last_logins: dict[str, date] = {}
     for load in report.files:
         named = [load.platform] if load.platform else load.platforms
-        if load.kind == Kind.ACCOUNTS and load.latest_activity is not None:
-            last_logins.update(named)
-        if load.kind not in (Kind.EVENTS, Kind.SCHOOL_STATS) or not load.earliest_activity or not load.latest_activity:
+        if not load.earliest_activity or not load.latest_activity:
             continue
-        # Each platform's own span where the file keeps them (one file may hold several platforms).
         whole = [load.earliest_activity, load.latest_activity]
         for platform in named:
             days = load.activity_by_platform.get(platform, whole) if load.activity_by_platform else whole
             if len(days) != 2:
                 continue
-            first, last = date.fromisoformat(days[0]), _last_day(days[1], load.kind)
-            known = spans.get(platform, (first, last))
-            spans[platform] = (min(first, known[0]), max(last, known[1]))
-    before = {p: first for p, (first, _) in spans.items() if first > end and (platforms is None or p in platforms)}
-    after = {p: last for p, (_, last) in spans.items() if last < start and (platforms is None or p in platforms)}
-    if not before and not after:
+            if load.kind == Kind.ACCOUNTS:
+                newest = date.fromisoformat(days[1])
+                last_logins[platform] = max(newest, last_logins.get(platform, newest))
+            elif load.kind in (Kind.EVENTS, Kind.SCHOOL_STATS):
+                spans.setdefault(platform, []).append((date.fromisoformat(days[0]), _last_day(days[1], load.kind)))
+    return spans, last_logins
+
+
+def _platform_gaps(
+    report: LoadReport, start: date, end: date, label: str, platforms: Collection[str] | None
+) -> str | None:
+    """The sentence naming the platforms (of `platforms`; all by default) with no dated records — events, school
+    statistics — in the period, though the exports have other activity in it: their records all lie after it,
+    all before it, or on both sides of it (a file missing between two others; a gap inside one file's span is
+    not seen). For such a platform only its accounts' last logins can count (those who have not signed in
+    since), or nothing: its figures are too low. A platform with accounts only (no events, no statistics at
+    all) is named when its newest last login is before the period (0) or after it (last logins only). None
+    when nothing is missing."""
+    from adoption_cli.render.labels import platform_label
+    from adoption_cli.schema import PLATFORMS
+
+    order = {code: index for index, code in enumerate(PLATFORMS)}
+
+    def platforms_label(codes: Collection[str], lang: Lang) -> str:
+        ordered = sorted(codes, key=lambda code: order.get(code, len(order)))
+        return ", ".join(f"«{platform_label(code, lang)}»" for code in ordered)
+
+    spans, last_logins = _dated_spans(report)
+    chosen = [p for p in (*spans, *last_logins) if platforms is None or p in platforms]
+    earlier: dict[str, date] = {}  # the newest record before the period
+    later: dict[str, date] = {}  # the oldest record after it
+    accounts_only: dict[str, date] = {}  # the newest last login, before or after the period
+    for platform in dict.fromkeys(chosen):
+        own = spans.get(platform)
+        if own is None:
+            if not start <= last_logins[platform] <= end:  # (in it: as complete as last logins get)
+                accounts_only[platform] = last_logins[platform]
+            continue
+        if any(first <= end and last >= start for first, last in own):
+            continue
+        before = [last for _, last in own if last < start]
+        after = [first for first, _ in own if first > end]
+        if before:
+            earlier[platform] = max(before)
+        if after:
+            later[platform] = min(after)
+    if not earlier and not later and not accounts_only:
         return None
     env = current()
     edges = []
-    if before:
-        first = min(before.values())
+    only_later = [p for p in later if p not in earlier]
+    only_earlier = [p for p in earlier if p not in later]
+    both = [p for p in earlier if p in later]
+    if only_later:
+        first = min(later[p] for p in only_later)
         edges.append(env.t(f"самые ранние — за {first:%d.%m.%Y}", f"the earliest is of {first.isoformat()}"))
-    if after:
-        last = max(after.values())
+    if only_earlier:
+        last = max(earlier[p] for p in only_earlier)
         edges.append(env.t(f"самые поздние — за {last:%d.%m.%Y}", f"the latest is of {last.isoformat()}"))
-    order = {code: index for index, code in enumerate(PLATFORMS)}
-    missing = sorted({*before, *after}, key=lambda code: order.get(code, len(order)))
-    partial = platforms_label([p for p in missing if p in last_logins], env.lang)
-    empty = platforms_label([p for p in missing if p not in last_logins], env.lang)
+    if both:
+        last, first = max(earlier[p] for p in both), min(later[p] for p in both)
+        edges.append(
+            env.t(
+                f"пропуск между {last:%d.%m.%Y} и {first:%d.%m.%Y}",
+                f"a gap between {last.isoformat()} and {first.isoformat()}",
+            )
+        )
+    if accounts_only:
+        newest = max(accounts_only.values())
+        edges.append(
+            env.t(
+                f"{platforms_label(accounts_only, env.lang)} — только учётные записи, последний вход — за "
+                f"{newest:%d.%m.%Y}",
+                f"{platforms_label(accounts_only, env.lang)}: accounts only, the latest sign-in is of "
+                f"{newest.isoformat()}",
+            )
+        )
+    missing = {*earlier, *later, *accounts_only}
+    # Last logins count in the period when some are after it (an account's last login after the period hides
+    # its sign-ins in it, so they are too few); none do when every last login is before it.
+    partial = platforms_label([p for p in missing if p in last_logins and last_logins[p] >= start], env.lang)
+    empty = platforms_label([p for p in missing if p not in last_logins or last_logins[p] < start], env.lang)
     what = []
     if partial:
         what.append(
@@ -128,9 +180,16 @@ def period_without_data(report: LoadReport, period: Period) -> str | None:
     return _outside(report, period.start, period.end, current().t(f"период {period.label}", period.label))
 
 
-def announce_period(report: LoadReport, period: Period, platforms: Collection[str] | None = None) -> None:
+def announce_period(
+    report: LoadReport,
+    period: Period,
+    platforms: Collection[str] | None = None,
+    *,
+    compared: Period | None = None,
+) -> None:
     """Warn when the period is after or before every activity in the exports (its figures are all 0), or outside
-    the events and statistics of some of `platforms` (all by default: their figures are too low)."""
+    the events and statistics of some of `platforms` (all by default: their figures are too low); and the same of
+    the period the figures are `compared` with (a change from it would then be a change from zeros)."""
     env = current()
     message = period_without_data(report, period)
     if message is not None:
@@ -148,6 +207,29 @@ def announce_period(report: LoadReport, period: Period, platforms: Collection[st
         env.warn(
             gaps + env.t(". Проверьте, получены ли выгрузки за период.", ". Check whether its exports have arrived.")
         )
+    if compared is not None:
+        announce_comparison(report, compared, platforms)
+
+
+def announce_comparison(report: LoadReport, compared: Period, platforms: Collection[str] | None = None) -> None:
+    """Warn when the period a command compares with (the previous one) lies outside the activity in the exports
+    (its figures are 0, so every change is a change from zeros) or outside some of `platforms`' events and
+    statistics (its figures are too low)."""
+    env = current()
+    label = env.t(f"период сравнения {compared.label}", f"the period compared with, {compared.label}")
+    outside = _outside(report, compared.start, compared.end, label)
+    if outside is not None:
+        env.warn(
+            outside
+            + env.t(
+                ": его показатели — нули, и изменения к нему ничего не значат.",
+                ": its figures are 0, and the changes from it mean nothing.",
+            )
+        )
+        return
+    gaps = _platform_gaps(report, compared.start, compared.end, label, platforms)
+    if gaps is not None:
+        env.warn(gaps + env.t(": сравнивайте с ним осторожно.", ": compare with it with care."))
 
 
 def announce_months(report: LoadReport, months: list[Period]) -> None:

@@ -94,9 +94,11 @@ def open_dataset(
     file_hashes: bool = False,
     period: Period | None = None,
     platforms: Collection[str] | None = None,
+    compares: bool = False,
 ) -> tuple[Settings, Dataset]:
     """Settings and the data set, with the load's warnings; `period`: the command's period, to warn when the
-    exports hold no activity for it (or none of some of `platforms`, all by default)."""
+    exports hold no activity for it (or none of some of `platforms`, all by default), and for the previous
+    period too when the command `compares` its figures with it."""
     settings, dataset = read_dataset(
         data, config=config, store=store, overrides=overrides, kinds=kinds, window=window, file_hashes=file_hashes
     )
@@ -104,7 +106,7 @@ def open_dataset(
     if period is not None:
         from adoption_cli.cli.coverage import announce_period
 
-        announce_period(dataset.report, period, platforms)
+        announce_period(dataset.report, period, platforms, compared=period.previous() if compares else None)
     return settings, dataset
 
 
@@ -240,6 +242,7 @@ def open_period_request(
     municipality: str | None,
     kinds: Collection[Kind] | None = None,
     platforms: Collection[str] | None = None,
+    compares: bool = False,
 ) -> PeriodRequest:
     """The period is checked before any file is read, the municipality against the loaded registry."""
     from adoption_cli.cli.selection import choose_one
@@ -248,7 +251,14 @@ def open_period_request(
 
     period = resolve_period(month=month, as_of=as_of, days=days)
     settings, dataset = open_dataset(
-        data, config=config, store=store, strict=strict, kinds=kinds, period=period, platforms=platforms
+        data,
+        config=config,
+        store=store,
+        strict=strict,
+        kinds=kinds,
+        period=period,
+        platforms=platforms,
+        compares=compares,
     )
     chosen = (
         choose_one(municipality, municipality_names(dataset), option="--municipality")

@@ -51,6 +51,7 @@ def command(
         days=days,
         municipality=municipality,
         platforms=(code,),
+        compares=True,
     )
     result = compute_activity(request.dataset, request.period, platform=code, municipality=request.municipality)
     emit(output_format, result, table=lambda: activity_table(result), rows=lambda: activity_csv(result))

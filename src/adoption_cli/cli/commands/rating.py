@@ -83,6 +83,7 @@ def command(
         municipality=municipality,
         kinds=PEOPLE_KINDS,
         platforms=(code,),
+        compares=True,
     )
     result = compute_rating(
         request.dataset,

@@ -111,7 +111,7 @@ def command(
             )
         )
     # (a platform whose exports do not reach the month: the workbook is written, with a warning)
-    announce_period(dataset.report, period)
+    announce_period(dataset.report, period, compared=period.previous())
     run = RunParameters(
         data_dir=dataset.data_dir,
         config_file=config,

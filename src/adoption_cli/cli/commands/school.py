@@ -58,9 +58,10 @@ def command(
 
     Пример: adoption school "гимназия 14 славянский" --data sample_data --month 2024-09
     """
-    from adoption_cli.cli.coverage import announce_period
+    from adoption_cli.cli.coverage import announce_comparison, announce_period, period_without_data
     from adoption_cli.cli.session import announce_load, fresh_store, open_settings, store_or_exports
-    from adoption_cli.periods import resolve_period
+    from adoption_cli.metrics.common import DEFAULT_PLATFORM
+    from adoption_cli.periods import Period, resolve_period
     from adoption_cli.render.emit import emit
     from adoption_cli.render.school import school_card, school_csv
 
@@ -80,6 +81,10 @@ def command(
         report = dataset.report  # (of the same kinds: store_or_exports cuts a store's report so)
     if given is not None:  # (without a period the card shows the latest month with activity)
         announce_period(report, given)
+    # Its rank's change compares with the period before, on «Моя школа» (the rating's platform).
+    shown = Period.from_json(card.period.kind, card.period.start, card.period.end)
+    if period_without_data(report, shown) is None:
+        announce_comparison(report, shown.previous(), (DEFAULT_PLATFORM,))
     emit(output_format, card, table=lambda: school_card(card), rows=lambda: school_csv(card))
 
 

@@ -42,7 +42,7 @@ def command(
 
     period = resolve_period(month=month, as_of=as_of, days=days)
     settings, dataset = open_dataset(
-        data, config=config, store=store, strict=strict, period=period, platforms=("sferum",)
+        data, config=config, store=store, strict=strict, period=period, platforms=("sferum",), compares=True
     )
     result = compute_sferum(dataset, period, settings)
     env = current()
