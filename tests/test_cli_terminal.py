@@ -72,6 +72,30 @@ def test_exit_2_on_a_typer_usage_error_in_russian(data: str) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--month", "2024-09", "--month", "2024-10"],
+        ["--month=2024-09", "-m", "2024-10"],
+        ["-m2024-09", "--month=2024-10"],
+    ],
+)
+def test_exit_2_on_an_option_given_twice_with_different_values(data: str, args: list[str]) -> None:
+    """Click keeps the last value silently: a cron line naming two months must not report one of them."""
+    result = invoke("indicator", "--data", data, *args)
+    assert result.exit_code == 2
+    assert "указан несколько раз (2024-09, 2024-10): оставьте одно значение." in result.stderr
+    assert result.stdout == ""
+
+
+def test_an_option_repeated_with_the_same_value_or_after_double_dash_is_accepted(data: str) -> None:
+    same = invoke("indicator", "--data", data, "--month", "2024-09", "-m", "2024-09", "--format", "json")
+    assert same.exit_code == 0, same.stderr
+    # After «--» the words are the school's name, not options.
+    named = invoke("school", "--data", data, "--month", "2024-09", "--", "--month")
+    assert named.exit_code == 1 and "«--month»" in named.stderr  # (no such school)
+
+
 def test_exit_2_on_a_bad_choice(data: str) -> None:
     result = invoke("indicator", "--data", data, "--month", "2024-09", "--format", "xml")
     assert result.exit_code == 2

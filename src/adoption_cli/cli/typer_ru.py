@@ -70,6 +70,10 @@ _USAGE_PROBLEMS: Sequence[_Translation] = (
     (re.compile(r"Option '(.+)' does not take a value\."), lambda m: f"{m[1]} не принимает значения."),
     (re.compile(r"Got unexpected extra argument\(s\) \((.+)\)"), lambda m: f"лишние аргументы: {m[1]}."),
     (
+        re.compile(r"Option '(.+?)' is given more than once \((.+)\)\."),
+        lambda m: f"параметр {m[1]} указан несколько раз ({m[2]}): оставьте одно значение.",
+    ),
+    (
         re.compile(r"Invalid value for (.+?): (.+)", re.S),
         lambda m: f"недопустимое значение {m[1].replace(chr(39), '')}: {_value_problem(m[2])}",
     ),
@@ -207,9 +211,42 @@ class _Russian:
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         original = list(args)
         try:
+            if isinstance(self, TyperCommand):  # (a group's arguments hold its command's)
+                _refuse_repeated_values(self.get_params(ctx), args, ctx)
             return super().parse_args(ctx, args)  # type: ignore[misc]
         except UsageError as error:
             raise _russian_usage_error(error, original) from None
+
+
+def _refuse_repeated_values(params: Sequence[Any], args: Sequence[str], ctx: Any) -> None:
+    """A usage error when an option of one value is given twice with different values: Click keeps the last
+    silently, and `--month 2024-09 … --month 2024-10` in a cron line would report the month nobody meant."""
+    single: dict[str, str] = {}
+    for param in params:
+        if isinstance(param, TyperOption) and not (param.is_flag or param.multiple or param.count) and param.nargs == 1:
+            single.update(dict.fromkeys(param.opts, param.name))
+    given: dict[str, list[str]] = {}
+    shown: dict[str, str] = {}
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            break
+        name, has_value, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if not arg.startswith("--") and arg[:2] in single and len(arg) > 2:  # -m2024-09
+            name, has_value, value = arg[:2], "=", arg[2:]
+        if name in single:
+            if not has_value:
+                if index + 1 >= len(args):
+                    break  # (Click says the value is missing)
+                index += 1
+                value = args[index]
+            given.setdefault(single[name], []).append(value)
+            shown.setdefault(single[name], name)
+        index += 1
+    for param_name, values in given.items():
+        if len(set(values)) > 1:
+            raise UsageError(f"Option '{shown[param_name]}' is given more than once ({', '.join(values)}).", ctx=ctx)
 
 
 # Typer passes its own English defaults explicitly, so they are replaced rather than defaulted.
