@@ -78,6 +78,7 @@ def test_exit_2_on_a_typer_usage_error_in_russian(data: str) -> None:
         ["--month", "2024-09", "--month", "2024-10"],
         ["--month=2024-09", "-m", "2024-10"],
         ["-m2024-09", "--month=2024-10"],
+        ["-qm2024-09", "-m", "2024-10"],  # a short flag before it in one word
     ],
 )
 def test_exit_2_on_an_option_given_twice_with_different_values(data: str, args: list[str]) -> None:
@@ -94,6 +95,43 @@ def test_an_option_repeated_with_the_same_value_or_after_double_dash_is_accepted
     # After «--» the words are the school's name, not options.
     named = invoke("school", "--data", data, "--month", "2024-09", "--", "--month")
     assert named.exit_code == 1 and "«--month»" in named.stderr  # (no such school)
+    # One value spelled otherwise: a path with «./», a number with a leading zero, a name in another case.
+    spelled = invoke(
+        "indicator",
+        "--data",
+        data,
+        "-d",
+        f"./{data}" if not data.startswith("/") else data + "/.",
+        "--month",
+        "2024-09",
+        "--format",
+        "json",
+        "--municipality",
+        "Сочи",
+        "--municipality",
+        "сочи",
+    )
+    assert "указан несколько раз" not in spelled.stderr
+
+
+def test_help_wins_over_a_repeated_option_and_completion_never_raises(data: str) -> None:
+    helped = invoke("indicator", "--month", "2024-09", "--month", "2024-10", "--help")
+    assert helped.exit_code == 0 and "Запуск: adoption indicator" in helped.stdout
+    completion = invoke(
+        env={
+            "_ADOPTION_COMPLETE": "complete_bash",
+            "COMP_WORDS": "adoption activity -m 2024-09 -m 2024-10 --f",
+            "COMP_CWORD": "6",
+        }
+    )
+    assert completion.exit_code == 0, completion.stderr
+    assert "--format" in completion.stdout and "Traceback" not in completion.stderr
+
+
+def test_a_repeated_value_with_a_line_break_is_still_said_in_russian(data: str) -> None:
+    result = invoke("indicator", "--data", data, "--municipality", "a\nb", "--municipality", "b")
+    assert result.exit_code == 2
+    assert "Ошибка: параметр --municipality указан несколько раз (a\nb, b): оставьте одно значение." in result.stderr
 
 
 def test_exit_2_on_a_bad_choice(data: str) -> None:

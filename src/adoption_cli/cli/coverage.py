@@ -5,6 +5,7 @@ beginning later: their figures are too low). The figures themselves are computed
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -54,40 +55,80 @@ def _outside(report: LoadReport, start: date, end: date, label: str) -> str | No
     return None
 
 
-def _dated_spans(report: LoadReport) -> tuple[dict[str, list[tuple[date, date]]], dict[str, date]]:
-    """Per platform: the spans of its dated records, one per file (events, school statistics: a file may hold
-    several platforms, each with its own span); and the newest last login of each platform with accounts."""
+@dataclass(frozen=True)
+class _Span:
+    first: date
+    last: date
+    monthly: bool  # school statistics: a window is counted from the month holding its last day
+
+    def covers(self, start: date, end: date, *, window: bool) -> bool:
+        if self.monthly and window:
+            return self.first <= end <= self.last
+        return self.first <= end and self.last >= start
+
+
+@dataclass(frozen=True)
+class _Records:
+    """What the exports date, per platform: its events' and statistics' spans, one per file (a file may hold
+    several platforms, each with its own span); the newest last login of its accounts; and the platforms with
+    accounts at all (some may have no last login)."""
+
+    spans: dict[str, list[_Span]]
+    last_logins: dict[str, date]
+    with_accounts: set[str]
+
+
+def _records(report: LoadReport) -> _Records:
     from adoption_cli.schema import Kind
 
-    spans: dict[str, list[tuple[date, date]]] = {}
+    spans: dict[str, list[_Span]] = {}
     last_logins: dict[str, date] = {}
+    with_accounts: set[str] = set()
     for load in report.files:
         named = [load.platform] if load.platform else load.platforms
+        if load.kind == Kind.ACCOUNTS:
+            with_accounts.update(named)
         if not load.earliest_activity or not load.latest_activity:
             continue
         whole = [load.earliest_activity, load.latest_activity]
         for platform in named:
-            days = load.activity_by_platform.get(platform, whole) if load.activity_by_platform else whole
+            # (a platform with no dated row of its own in a file that keeps each platform's span has none there)
+            days = load.activity_by_platform.get(platform, []) if load.activity_by_platform else whole
             if len(days) != 2:
                 continue
             if load.kind == Kind.ACCOUNTS:
                 newest = date.fromisoformat(days[1])
                 last_logins[platform] = max(newest, last_logins.get(platform, newest))
             elif load.kind in (Kind.EVENTS, Kind.SCHOOL_STATS):
-                spans.setdefault(platform, []).append((date.fromisoformat(days[0]), _last_day(days[1], load.kind)))
-    return spans, last_logins
+                first, last = date.fromisoformat(days[0]), _last_day(days[1], load.kind)
+                spans.setdefault(platform, []).append(_Span(first, last, load.kind == Kind.SCHOOL_STATS))
+    return _Records(spans, last_logins, with_accounts)
+
+
+@dataclass(frozen=True)
+class _Gaps:
+    message: str
+    missing: frozenset[str]
+    zeros: frozenset[str]  # the missing platforms with nothing at all in the period: their figures are 0
 
 
 def _platform_gaps(
-    report: LoadReport, start: date, end: date, label: str, platforms: Collection[str] | None
-) -> str | None:
-    """The sentence naming the platforms (of `platforms`; all by default) with no dated records — events, school
-    statistics — in the period, though the exports have other activity in it: their records all lie after it,
-    all before it, or on both sides of it (a file missing between two others; a gap inside one file's span is
-    not seen). For such a platform only its accounts' last logins can count (those who have not signed in
-    since), or nothing: its figures are too low. A platform with accounts only (no events, no statistics at
-    all) is named when its newest last login is before the period (0) or after it (last logins only). None
-    when nothing is missing."""
+    report: LoadReport,
+    start: date,
+    end: date,
+    label: str,
+    platforms: Collection[str] | None,
+    *,
+    window: bool = False,
+) -> _Gaps | None:
+    """The platforms (of `platforms`; all by default) with no dated records — events, school statistics — in the
+    period, though the exports have other activity in it, and the sentence naming them: their records all lie
+    after it, all before it, or on both sides of it (a file missing between two others; a gap inside one file's
+    span is not seen). For such a platform only its accounts' last logins can count (those who have not signed
+    in since), or nothing: its figures are too low. A platform with accounts only (no events, no statistics at
+    all) is named when its newest last login is before the period (0) or after it (last logins only), or when
+    it has no last login at all (0). A `window` is counted from the statistics month holding its last day.
+    None when nothing is missing."""
     from adoption_cli.render.labels import platform_label
     from adoption_cli.schema import PLATFORMS
 
@@ -97,21 +138,24 @@ def _platform_gaps(
         ordered = sorted(codes, key=lambda code: order.get(code, len(order)))
         return ", ".join(f"«{platform_label(code, lang)}»" for code in ordered)
 
-    spans, last_logins = _dated_spans(report)
-    chosen = [p for p in (*spans, *last_logins) if platforms is None or p in platforms]
+    records = _records(report)
+    known = dict.fromkeys([*records.spans, *records.with_accounts])
     earlier: dict[str, date] = {}  # the newest record before the period
     later: dict[str, date] = {}  # the oldest record after it
-    accounts_only: dict[str, date] = {}  # the newest last login, before or after the period
-    for platform in dict.fromkeys(chosen):
-        own = spans.get(platform)
+    accounts_only: dict[str, date | None] = {}  # the newest last login (None: none), before or after the period
+    for platform in known:
+        if platforms is not None and platform not in platforms:
+            continue
+        own = records.spans.get(platform)
+        newest_login = records.last_logins.get(platform)
         if own is None:
-            if not start <= last_logins[platform] <= end:  # (in it: as complete as last logins get)
-                accounts_only[platform] = last_logins[platform]
+            if newest_login is None or not start <= newest_login <= end:  # (in it: as complete as logins get)
+                accounts_only[platform] = newest_login
             continue
-        if any(first <= end and last >= start for first, last in own):
+        if any(span.covers(start, end, window=window) for span in own):
             continue
-        before = [last for _, last in own if last < start]
-        after = [first for first, _ in own if first > end]
+        before = [span.last for span in own if span.last < start or (window and span.monthly and span.last < end)]
+        after = [span.first for span in own if span.first > end]
         if before:
             earlier[platform] = max(before)
         if after:
@@ -137,39 +181,58 @@ def _platform_gaps(
                 f"a gap between {last.isoformat()} and {first.isoformat()}",
             )
         )
-    if accounts_only:
-        newest = max(accounts_only.values())
+    missing = {*earlier, *later, *accounts_only}
+    alone = len(missing) == 1  # (then the platform is not named twice)
+    dated = {p: day for p, day in accounts_only.items() if day is not None}
+    if dated:
+        newest = max(dated.values())
+        whose = "" if alone else f"{platforms_label(dated, env.lang)} — "
+        whose_en = "" if alone else f"{platforms_label(dated, env.lang)}: "
         edges.append(
             env.t(
-                f"{platforms_label(accounts_only, env.lang)} — только учётные записи, последний вход — за "
-                f"{newest:%d.%m.%Y}",
-                f"{platforms_label(accounts_only, env.lang)}: accounts only, the latest sign-in is of "
-                f"{newest.isoformat()}",
+                f"{whose}только учётные записи, последний вход — за {newest:%d.%m.%Y}",
+                f"{whose_en}accounts only, the latest sign-in is of {newest.isoformat()}",
             )
         )
-    missing = {*earlier, *later, *accounts_only}
-    # Last logins count in the period when some are after it (an account's last login after the period hides
-    # its sign-ins in it, so they are too few); none do when every last login is before it.
-    partial = platforms_label([p for p in missing if p in last_logins and last_logins[p] >= start], env.lang)
-    empty = platforms_label([p for p in missing if p not in last_logins or last_logins[p] < start], env.lang)
+    undated = [p for p, day in accounts_only.items() if day is None]
+    if undated:
+        whose = "" if alone else f"{platforms_label(undated, env.lang)} — "
+        whose_en = "" if alone else f"{platforms_label(undated, env.lang)}: "
+        edges.append(
+            env.t(
+                f"{whose}только учётные записи, без дат последнего входа",
+                f"{whose_en}accounts only, with no sign-in dates",
+            )
+        )
+    # Last logins count in the period when some are after its start (an account's last login after the period
+    # hides its sign-ins in it, so they are too few); none do when every last login is before it.
+    logins = records.last_logins
+    partial = [p for p in missing if p in logins and logins[p] >= start]
+    zeros = [p for p in missing if p not in partial]
     what = []
     if partial:
         what.append(
             env.t(
-                f"по {partial} учтены только даты последнего входа из выгрузок учётных записей (лишь те, кто с тех "
-                "пор не входил), и активных меньше, чем было",
-                f"for {partial} only the accounts' last sign-ins count (only those who have not signed in since), "
-                "so fewer are active than were",
+                f"по {platforms_label(partial, env.lang)} учтены только даты последнего входа из выгрузок учётных "
+                "записей (лишь те, кто с тех пор не входил), и активных меньше, чем было",
+                f"for {platforms_label(partial, env.lang)} only the accounts' last sign-ins count (only those who "
+                "have not signed in since), so fewer are active than were",
             )
         )
-    if empty:
-        what.append(env.t(f"по {empty} показатели — нули", f"{empty} count as 0"))
-    return env.t(
+    if zeros:
+        what.append(
+            env.t(
+                f"по {platforms_label(zeros, env.lang)} показатели — нули",
+                f"{platforms_label(zeros, env.lang)} count as 0",
+            )
+        )
+    message = env.t(
         f"за {label} в выгрузках нет событий и статистики платформ {platforms_label(missing, env.lang)} "
         f"({'; '.join(edges)}): {'; '.join(what)}",
         f"the exports hold no events or statistics of {platforms_label(missing, env.lang)} for {label} "
         f"({'; '.join(edges)}): {'; '.join(what)}",
     )
+    return _Gaps(message, frozenset(missing), frozenset(zeros))
 
 
 def period_without_data(report: LoadReport, period: Period) -> str | None:
@@ -186,10 +249,11 @@ def announce_period(
     platforms: Collection[str] | None = None,
     *,
     compared: Period | None = None,
+    compared_platforms: Collection[str] | None = None,
 ) -> None:
     """Warn when the period is after or before every activity in the exports (its figures are all 0), or outside
     the events and statistics of some of `platforms` (all by default: their figures are too low); and the same of
-    the period the figures are `compared` with (a change from it would then be a change from zeros)."""
+    the period the figures are `compared` with, on `compared_platforms` (by default `platforms`)."""
     env = current()
     message = period_without_data(report, period)
     if message is not None:
@@ -202,40 +266,47 @@ def announce_period(
         )
         return
     label = env.t(f"период {period.label}", period.label)
-    gaps = _platform_gaps(report, period.start, period.end, label, platforms)
+    gaps = _platform_gaps(report, period.start, period.end, label, platforms, window=period.kind == "window")
     if gaps is not None:
         env.warn(
-            gaps + env.t(". Проверьте, получены ли выгрузки за период.", ". Check whether its exports have arrived.")
+            gaps.message
+            + env.t(". Проверьте, получены ли выгрузки за период.", ". Check whether its exports have arrived.")
         )
     if compared is not None:
-        announce_comparison(report, compared, platforms)
+        announce_comparison(report, compared, platforms if compared_platforms is None else compared_platforms)
 
 
 def announce_comparison(report: LoadReport, compared: Period, platforms: Collection[str] | None = None) -> None:
     """Warn when the period a command compares with (the previous one) lies outside the activity in the exports
-    (its figures are 0, so every change is a change from zeros) or outside some of `platforms`' events and
-    statistics (its figures are too low)."""
+    or outside every one of `platforms`' events and statistics with nothing else to count (its figures are 0,
+    so every change is a change from zeros), or outside some of them (its figures are too low)."""
     env = current()
     label = env.t(f"период сравнения {compared.label}", f"the period compared with, {compared.label}")
+    from_zeros = env.t(
+        ": его показатели — нули, и изменения к нему ничего не значат.",
+        ": its figures are 0, and the changes from it mean nothing.",
+    )
     outside = _outside(report, compared.start, compared.end, label)
     if outside is not None:
-        env.warn(
-            outside
-            + env.t(
-                ": его показатели — нули, и изменения к нему ничего не значат.",
-                ": its figures are 0, and the changes from it mean nothing.",
-            )
-        )
+        env.warn(outside + from_zeros)
         return
-    gaps = _platform_gaps(report, compared.start, compared.end, label, platforms)
-    if gaps is not None:
-        env.warn(gaps + env.t(": сравнивайте с ним осторожно.", ": compare with it with care."))
+    gaps = _platform_gaps(report, compared.start, compared.end, label, platforms, window=compared.kind == "window")
+    if gaps is None:
+        return
+    if platforms is not None and set(platforms) <= gaps.zeros:
+        # (the message ends with «… показатели — нули»)
+        env.warn(
+            gaps.message + env.t(", и изменения к нему ничего не значат.", ", and the changes from it mean nothing.")
+        )
+    else:
+        env.warn(gaps.message + env.t(": сравнивайте с ним осторожно.", ": compare with it with care."))
 
 
 def announce_months(report: LoadReport, months: list[Period]) -> None:
     """Warn about the months of a series that lie outside the activity in the exports (before, after: one line
     each; their figures are 0 for want of data, and a change from one of them means nothing), and about those
-    outside the events and statistics of a platform (too low)."""
+    outside the events and statistics of a platform (too low): one line per run of consecutive months with the
+    same gap."""
     oldest, newest = activity_span(report)
     env = current()
 
@@ -257,13 +328,20 @@ def announce_months(report: LoadReport, months: list[Period]) -> None:
                 ": those months' figures are 0 and cannot be compared with.",
             )
         )
-    # Months of one gap (the same platforms, the same edge) in one line.
-    gaps: dict[str, list[Period]] = {}
+    runs: list[list[Period]] = []
+    previous: str | None = None
     for month in months:
-        if _outside(report, month.start, month.end, "") is None:
-            gap = _platform_gaps(report, month.start, month.end, "", None)
-            if gap is not None:
-                gaps.setdefault(gap, []).append(month)
-    for gapped in gaps.values():
-        message = _platform_gaps(report, gapped[0].start, gapped[-1].end, span(gapped), None)
-        env.warn(f"{message}{env.t(': сравнивайте с этими месяцами осторожно.', ': compare with them with care.')}")
+        found = _platform_gaps(report, month.start, month.end, "", None)
+        gap = found.message if found is not None and _outside(report, month.start, month.end, "") is None else None
+        if gap is not None:
+            if gap == previous:
+                runs[-1].append(month)
+            else:
+                runs.append([month])
+        previous = gap
+    for run in runs:
+        found = _platform_gaps(report, run[0].start, run[-1].end, span(run), None)
+        assert found is not None
+        env.warn(
+            f"{found.message}{env.t(': сравнивайте с этими месяцами осторожно.', ': compare with them with care.')}"
+        )

@@ -70,7 +70,7 @@ _USAGE_PROBLEMS: Sequence[_Translation] = (
     (re.compile(r"Option '(.+)' does not take a value\."), lambda m: f"{m[1]} не принимает значения."),
     (re.compile(r"Got unexpected extra argument\(s\) \((.+)\)"), lambda m: f"лишние аргументы: {m[1]}."),
     (
-        re.compile(r"Option '(.+?)' is given more than once \((.+)\)\."),
+        re.compile(r"Option '(.+?)' is given more than once \((.+)\)\.", re.S),
         lambda m: f"параметр {m[1]} указан несколько раз ({m[2]}): оставьте одно значение.",
     ),
     (
@@ -211,7 +211,8 @@ class _Russian:
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         original = list(args)
         try:
-            if isinstance(self, TyperCommand):  # (a group's arguments hold its command's)
+            # (a group's arguments hold its command's; completion parses half-typed lines)
+            if isinstance(self, TyperCommand) and not ctx.resilient_parsing:
                 _refuse_repeated_values(self.get_params(ctx), args, ctx)
             return super().parse_args(ctx, args)  # type: ignore[misc]
         except UsageError as error:
@@ -220,33 +221,65 @@ class _Russian:
 
 def _refuse_repeated_values(params: Sequence[Any], args: Sequence[str], ctx: Any) -> None:
     """A usage error when an option of one value is given twice with different values: Click keeps the last
-    silently, and `--month 2024-09 … --month 2024-10` in a cron line would report the month nobody meant."""
+    silently, and `--month 2024-09 … --month 2024-10` in a cron line would report the month nobody meant. The
+    same value spelled otherwise (case, `./`, leading zeros) is the same; with --help nothing is refused."""
     single: dict[str, str] = {}
+    flags: set[str] = set()
     for param in params:
-        if isinstance(param, TyperOption) and not (param.is_flag or param.multiple or param.count) and param.nargs == 1:
+        if not isinstance(param, TyperOption):
+            continue
+        if param.is_flag or param.count:
+            flags.update(param.opts + param.secondary_opts)
+        elif not param.multiple and param.nargs == 1:
             single.update(dict.fromkeys(param.opts, param.name))
     given: dict[str, list[str]] = {}
     shown: dict[str, str] = {}
+    words = list(args[: args.index("--")] if "--" in args else args)
+    if any(word in ctx.help_option_names for word in words):
+        return
     index = 0
-    while index < len(args):
-        arg = args[index]
-        if arg == "--":
-            break
-        name, has_value, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if not arg.startswith("--") and arg[:2] in single and len(arg) > 2:  # -m2024-09
-            name, has_value, value = arg[:2], "=", arg[2:]
-        if name in single:
-            if not has_value:
-                if index + 1 >= len(args):
-                    break  # (Click says the value is missing)
-                index += 1
-                value = args[index]
-            given.setdefault(single[name], []).append(value)
-            shown.setdefault(single[name], name)
+    while index < len(words):
+        word = words[index]
         index += 1
+        name, value = _option_and_value(word, single, flags)
+        if name is None:
+            continue
+        if value is None:
+            if index >= len(words):
+                break  # (Click says the value is missing)
+            value = words[index]
+            index += 1
+        given.setdefault(single[name], []).append(value)
+        shown.setdefault(single[name], name)
     for param_name, values in given.items():
-        if len(set(values)) > 1:
+        if len({_same_value(value) for value in values}) > 1:
             raise UsageError(f"Option '{shown[param_name]}' is given more than once ({', '.join(values)}).", ctx=ctx)
+
+
+def _option_and_value(word: str, single: dict[str, str], flags: set[str]) -> tuple[str | None, str | None]:
+    """The option of one value that `word` names, and its value when the word holds it (`--month=…`, `-m…`,
+    short flags before it: `-qm…`); (None, None) for any other word."""
+    if word.startswith("--"):
+        name, has_value, value = word.partition("=")
+        return (name, value if has_value else None) if name in single else (None, None)
+    if not word.startswith("-") or len(word) < 2:
+        return None, None
+    for position in range(1, len(word)):
+        short = "-" + word[position]
+        if short in single:
+            rest = word[position + 1 :]
+            return short, rest or None
+        if short not in flags:
+            break
+    return None, None
+
+
+def _same_value(value: str) -> str:
+    """How two spellings of one value compare: a path normalised, case ignored, an integer without its zeros."""
+    text = value.strip()
+    if text.isdigit():
+        return str(int(text))
+    return os.path.normpath(text).casefold() if text else text
 
 
 # Typer passes its own English defaults explicitly, so they are replaced rather than defaulted.

@@ -12,6 +12,8 @@ from adoption_cli.cli.options import ConfigOpt, DataOpt, FailBelowTargetOpt, Sto
 
 NAME = "report"
 ORDER = 100
+# The platforms whose figures the workbook shows with their change against the month before.
+COMPARED_PLATFORMS = ("myschool", "sferum")
 
 OutOpt = Annotated[
     Path | None,
@@ -111,7 +113,8 @@ def command(
             )
         )
     # (a platform whose exports do not reach the month: the workbook is written, with a warning)
-    announce_period(dataset.report, period, compared=period.previous())
+    # (the workbook compares «Моя школа»'s panels and rating, and Сферум, with the month before; not ЦПУ)
+    announce_period(dataset.report, period, compared=period.previous(), compared_platforms=COMPARED_PLATFORMS)
     run = RunParameters(
         data_dir=dataset.data_dir,
         config_file=config,
