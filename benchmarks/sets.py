@@ -24,6 +24,7 @@ class ReferenceSet:
     pandas: bool = False  # the pandas script runs on regional-sized sets only
     competitors: bool = True  # DuckDB reads canonical CSV only
     report: bool = True  # time the workbook from the store too
+    same_as: str | None = None  # a set of the same data in another dialect: its numbers must be these
 
     @property
     def key(self) -> str:
