@@ -229,7 +229,8 @@ def test_the_school_card_checks_the_month_its_rank_is_compared_with(folder: str)
     assert "за период сравнения 2024-08 в выгрузках нет событий и статистики платформ «Моя школа» (" in (
         september.stderr
     )
-    assert "«Сферум»" not in september.stderr.split("период сравнения")[1]
+    (compared,) = [line for line in september.stderr.splitlines() if "период сравнения" in line]
+    assert "«Сферум»" not in compared
     latest = invoke("school", A, "--data", folder)
     assert latest.exit_code == 0
     assert "период сравнения" not in latest.stderr
@@ -353,3 +354,22 @@ def test_a_comparison_from_nothing_but_zeros_says_the_changes_mean_nothing(folde
         "за период сравнения 2024-08 в выгрузках нет событий и статистики платформ «Сферум» (самые ранние — за "
         "05.09.2024): по «Сферум» показатели — нули, и изменения к нему ничего не значат." in result.stderr
     )
+
+
+def test_the_school_cards_months_before_its_own_are_checked_as_trends_are(folder: str) -> None:
+    """The card's history of October is May…October: May–July lie before every activity (the oldest is a last
+    login of 20.08), August before the events; October itself is covered and not named."""
+    from tests.store.exports import A
+
+    result = invoke("school", A, "--data", folder, "--month", "2024-10", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if NO_DATA in line or GAPS in line]
+    assert lines == [
+        "Внимание: за 2024-05…2024-07 в выгрузках нет данных об активности (самые ранние — за 20.08.2024): значения "
+        "этих месяцев — нули, сравнивать с ними нельзя.",
+        "Внимание: за 2024-08 в выгрузках нет событий и статистики платформ «Моя школа», «Сферум» (самые ранние — за "
+        "01.09.2024): по «Моя школа» учтены только даты последнего входа из выгрузок учётных записей (лишь те, кто с "
+        "тех пор не входил), и активных меньше, чем было; по «Сферум» показатели — нули: сравнивайте с этими "
+        "месяцами осторожно.",
+    ]
+    assert [month["month"] for month in json.loads(result.stdout)["months"]][0] == "2024-05"

@@ -302,11 +302,11 @@ def announce_comparison(report: LoadReport, compared: Period, platforms: Collect
         env.warn(gaps.message + env.t(": сравнивайте с ним осторожно.", ": compare with it with care."))
 
 
-def announce_months(report: LoadReport, months: list[Period]) -> None:
+def announce_months(report: LoadReport, months: list[Period], platforms: Collection[str] | None = None) -> None:
     """Warn about the months of a series that lie outside the activity in the exports (before, after: one line
     each; their figures are 0 for want of data, and a change from one of them means nothing), and about those
-    outside the events and statistics of a platform (too low): one line per run of consecutive months with the
-    same gap."""
+    outside the events and statistics of one of `platforms` (all by default; too low): one line per run of
+    consecutive months with the same gap."""
     oldest, newest = activity_span(report)
     env = current()
 
@@ -331,7 +331,7 @@ def announce_months(report: LoadReport, months: list[Period]) -> None:
     runs: list[list[Period]] = []
     previous: str | None = None
     for month in months:
-        found = _platform_gaps(report, month.start, month.end, "", None)
+        found = _platform_gaps(report, month.start, month.end, "", platforms)
         gap = found.message if found is not None and _outside(report, month.start, month.end, "") is None else None
         if gap is not None:
             if gap == previous:
@@ -340,7 +340,7 @@ def announce_months(report: LoadReport, months: list[Period]) -> None:
                 runs.append([month])
         previous = gap
     for run in runs:
-        found = _platform_gaps(report, run[0].start, run[-1].end, span(run), None)
+        found = _platform_gaps(report, run[0].start, run[-1].end, span(run), platforms)
         assert found is not None
         env.warn(
             f"{found.message}{env.t(': сравнивайте с этими месяцами осторожно.', ': compare with them with care.')}"

@@ -58,9 +58,10 @@ def command(
 
     Пример: adoption school "гимназия 14 славянский" --data sample_data --month 2024-09
     """
-    from adoption_cli.cli.coverage import announce_comparison, announce_period, period_without_data
+    from adoption_cli.cli.coverage import announce_comparison, announce_months, announce_period, period_without_data
     from adoption_cli.cli.session import announce_load, fresh_store, open_settings, store_or_exports
     from adoption_cli.metrics.common import DEFAULT_PLATFORM
+    from adoption_cli.metrics.school_card import trend_months
     from adoption_cli.periods import Period, resolve_period
     from adoption_cli.render.emit import emit
     from adoption_cli.render.school import school_card, school_csv
@@ -85,6 +86,8 @@ def command(
     shown = Period.from_json(card.period.kind, card.period.start, card.period.end)
     if period_without_data(report, shown) is None:
         announce_comparison(report, shown.previous(), (DEFAULT_PLATFORM,))
+        # Its months before (the last is the period's own) are the indicator's shares, as in `trend`.
+        announce_months(report, trend_months(shown)[:-1], settings.indicator.platforms)
     emit(output_format, card, table=lambda: school_card(card), rows=lambda: school_csv(card))
 
 
