@@ -372,4 +372,4 @@ def test_the_school_cards_months_before_its_own_are_checked_as_trends_are(folder
         "тех пор не входил), и активных меньше, чем было; по «Сферум» показатели — нули: сравнивайте с этими "
         "месяцами осторожно.",
     ]
-    assert [month["month"] for month in json.loads(result.stdout)["months"]][0] == "2024-05"
+    assert json.loads(result.stdout)["months"][0]["month"] == "2024-05"
