@@ -249,6 +249,31 @@ def test_status_missing_means_active() -> None:
     ]
 
 
+def test_a_status_with_a_qualifier_is_read_by_its_first_word() -> None:
+    """«заблокирован (по решению ОО)» is blocked: an account the export marks so must not count as active
+    through its events. A first word outside the vocabulary («не», «удалена») stays unknown."""
+    cells = [
+        "заблокирован (по решению ОО)",
+        " Заблокирована  администратором ",
+        "заблокирован(а)",
+        "блокирована.",
+        "Активна, подтверждена",
+        "не активна",
+        "неактивна",
+        "удалена (архив)",
+    ]
+    assert parse(ValueType.STATUS, cells, required=False) == [
+        ("blocked", None),
+        ("blocked", None),
+        ("blocked", None),
+        ("blocked", None),
+        ("active", None),
+        (None, "unknown_status"),
+        (None, "unknown_status"),
+        (None, "unknown_status"),
+    ]
+
+
 def test_ownership_and_content_kind() -> None:
     assert parse(
         ValueType.OWNERSHIP, ["Муниципальная", "ГОСУДАРСТВЕННАЯ", "частная", "Федеральная", "иностранная"]

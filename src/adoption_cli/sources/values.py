@@ -349,9 +349,19 @@ def vocabulary_code(text: pl.Expr, value_type: ValueType, step: _Steps) -> pl.Ex
     return pl.coalesce(exact, code_of(key, spellings))
 
 
+# Vocabularies whose cell may carry a qualifier after its word: «заблокирован (по решению ОО)», «Заблокирована
+# администратором». When the whole cell is no known spelling, its first word (up to a space, bracket or
+# punctuation) decides; «удалена», «неактивна» stay unknown.
+QUALIFIED = frozenset({ValueType.STATUS})
+_FIRST_WORD = r"^([^\s(),;:.]+)[\s(),;:.]"
+
+
 def _vocabulary(value_type: ValueType, unknown: str | None) -> Callable[[pl.Expr, _Steps, ParseContext], Result]:
     def parse(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
         code = step(vocabulary_code(text, value_type, step))
+        if value_type in QUALIFIED:
+            first_word = vocabulary_key(_only_others(text, code.is_not_null())).str.extract(_FIRST_WORD)
+            code = step(pl.coalesce(code, code_of(first_word, vocabulary_spellings(value_type))))
         if unknown is None:  # roles: any other role is valid and set aside as "other"
             return code.fill_null(OTHER_ROLE), _NO_ERROR
         return code, _first_reason((code.is_null(), unknown))
