@@ -137,6 +137,21 @@ def test_indicator_warns_about_rejects_in_one_line_and_goes_on(dialects: str) ->
         result.stderr.splitlines()
     )
     assert "Регион: отвечают критерию 2 из 3 школ (66,67\u202f%)" in result.stdout
+    # One of the two is a registry row (a bad ИНН check digit): a school possibly missing from every count.
+    assert (
+        "Внимание: из них строк реестра школ: 1 — если в них школы, этих школ нет в расчётах (меньше и знаменатели, "
+        "и число школ индикатора), а их строки выгрузок — «неизвестная школа». Какие строки и почему: adoption "
+        "validate." in result.stderr.splitlines()
+    )
+
+
+def test_no_registry_line_without_a_rejected_registry_row(tmp_path: Path) -> None:
+    from tests.store.exports import write_exports as write_store_exports
+
+    folder = str(write_store_exports(tmp_path / "data"))  # rejects in events only
+    result = invoke("indicator", "--data", folder, "--month", "2024-09")
+    assert result.exit_code == 0 and "отклонено строк" in result.stderr
+    assert "строк реестра" not in result.stderr
 
 
 def test_indicator_strict_refuses_rejects(dialects: str) -> None:

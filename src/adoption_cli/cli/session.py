@@ -191,8 +191,10 @@ def fresh_store(data_dir: Path, settings: Settings, store: Path | None) -> Fresh
 
 
 def announce_load(report: LoadReport, *, strict: bool) -> None:
-    """One line on stderr about what was set aside; --strict turns any reject into an error."""
+    """One line on stderr about what was set aside (and one more for rejected registry rows); --strict turns any
+    reject into an error."""
     from adoption_cli.render.numbers import fmt_int
+    from adoption_cli.schema import Kind
 
     env = current()
     lang = env.lang
@@ -217,6 +219,20 @@ def announce_load(report: LoadReport, *, strict: bool) -> None:
     if strict and report.rejected:
         raise DataError(message + env.t(" Режим --strict не допускает отклонённых строк.", " --strict allows none."))
     env.warn(message)
+    # A rejected registry row is a school missing from every denominator (unless another row names it) and
+    # its exports' rows «of an unknown school»: worth a line of its own.
+    registry = sum(load.rejected for load in report.files if load.kind == Kind.SCHOOLS)
+    if registry:
+        env.warn(
+            env.t(
+                f"из них строк реестра школ: {fmt_int(registry, lang)} — если в них школы, этих школ нет в "
+                "расчётах (меньше и знаменатели, и число школ индикатора), а их строки выгрузок — «неизвестная "
+                "школа». Какие строки и почему: adoption validate.",
+                f"{fmt_int(registry, lang)} of them are registry rows — if they are schools, those schools are "
+                "left out (smaller denominators and fewer schools in the indicator), and their exports' rows "
+                "name an unknown school. Which rows and why: adoption validate.",
+            )
+        )
 
 
 @dataclass(frozen=True)
