@@ -183,27 +183,27 @@ def _platform_gaps(
         )
     missing = {*earlier, *later, *accounts_only}
     alone = len(missing) == 1  # (then the platform is not named twice)
+
+    def accounts_edge(codes: Collection[str], ru: str, en: str) -> str:
+        """«[platforms —] только учётные записи, …» (the platforms named only beside others)."""
+        if alone:
+            return env.t(f"только учётные записи, {ru}", f"accounts only, {en}")
+        return env.t(
+            f"{platforms_label(codes, env.lang)} — только учётные записи, {ru}",
+            f"{platforms_label(codes, env.lang)}: accounts only, {en}",
+        )
+
     dated = {p: day for p, day in accounts_only.items() if day is not None}
     if dated:
         newest = max(dated.values())
-        whose = "" if alone else f"{platforms_label(dated, env.lang)} — "
-        whose_en = "" if alone else f"{platforms_label(dated, env.lang)}: "
         edges.append(
-            env.t(
-                f"{whose}только учётные записи, последний вход — за {newest:%d.%m.%Y}",
-                f"{whose_en}accounts only, the latest sign-in is of {newest.isoformat()}",
+            accounts_edge(
+                dated, f"последний вход — за {newest:%d.%m.%Y}", f"the latest sign-in is of {newest.isoformat()}"
             )
         )
     undated = [p for p, day in accounts_only.items() if day is None]
     if undated:
-        whose = "" if alone else f"{platforms_label(undated, env.lang)} — "
-        whose_en = "" if alone else f"{platforms_label(undated, env.lang)}: "
-        edges.append(
-            env.t(
-                f"{whose}только учётные записи, без дат последнего входа",
-                f"{whose_en}accounts only, with no sign-in dates",
-            )
-        )
+        edges.append(accounts_edge(undated, "без дат последнего входа", "with no sign-in dates"))
     # Last logins count in the period when some are after its start (an account's last login after the period
     # hides its sign-ins in it, so they are too few); none do when every last login is before it.
     logins = records.last_logins
