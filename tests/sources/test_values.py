@@ -83,6 +83,7 @@ DATETIME_ACCEPTED = [
     ("1.9.2024 8:05:00", datetime(2024, 9, 1, 8, 5)),
     ("45565", datetime(2024, 9, 30)),  # Excel serial day: 1899-12-30 + 45565 days
     ("45565.75", datetime(2024, 9, 30, 18, 0)),
+    ("45565,75", datetime(2024, 9, 30, 18, 0)),  # the same with a decimal comma, as a Russian Excel writes it
     ("45565.99998843", datetime(2024, 9, 30, 23, 59, 59)),  # float noise rounds to the second
     ("2024-10-16 23:59:59", datetime(2024, 10, 16, 23, 59, 59)),  # today + 1 day is still accepted
     ("01.01.2000", datetime(2000, 1, 1)),  # the earliest date accepted

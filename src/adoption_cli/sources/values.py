@@ -241,7 +241,10 @@ def datetime_steps(text: pl.Expr, step: _Steps, timezone: str) -> pl.Expr:
         .dt.convert_time_zone(timezone)
         .dt.replace_time_zone(None)
     )
-    serial = pl.when(text.str.contains(r"^\d{5}(?:\.\d+)?$")).then(text.cast(pl.Float64, strict=False))
+    # (a Russian Excel writes the fraction with a decimal comma into a CSV: 45565,75)
+    serial = pl.when(text.str.contains(r"^\d{5}(?:[.,]\d+)?$")).then(
+        text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    )
     # Excel stores times as day fractions with float noise: round to the second.
     excel = pl.lit(EXCEL_EPOCH, pl.Datetime("us")) + pl.duration(seconds=(serial * 86_400).round().cast(pl.Int64))
     return step(pl.coalesce(pl.when(zone.is_null()).then(naive).otherwise(converted), excel))
