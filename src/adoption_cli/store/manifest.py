@@ -23,8 +23,10 @@ from adoption_cli.sources.discovery import STORE_MANIFEST, is_data_file
 from adoption_cli.store.cards import CardShard
 
 MANIFEST_NAME = STORE_MANIFEST  # discovery passes over a folder that holds one
-# Bumped whenever the layout or the meaning of a stored column changes: older stores are rebuilt.
-FORMAT_VERSION = 6
+# Bumped whenever the layout or the meaning of a stored column changes: older stores are rebuilt. 7: a
+# qualified account status («заблокирован (по решению ОО)») and an Excel serial with a decimal comma are read,
+# where format 6 stores had rejected those rows.
+FORMAT_VERSION = 7
 
 
 class SourceEntry(BaseModel):
