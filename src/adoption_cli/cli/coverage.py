@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from adoption_cli.cli.environment import Lang, current
@@ -20,13 +20,11 @@ if TYPE_CHECKING:
 def _last_day(day: str, kind: Kind) -> date:
     """The last day a record of `day` covers: a school-statistics month is stored as its 1st, and covers it
     all (a window ending on the 20th is counted from the month holding it)."""
+    from adoption_cli.periods import month_period
     from adoption_cli.schema import Kind
 
     value = date.fromisoformat(day)
-    if kind != Kind.SCHOOL_STATS:
-        return value
-    following = date(value.year + value.month // 12, value.month % 12 + 1, 1)
-    return following - timedelta(days=1)
+    return month_period(value).end if kind == Kind.SCHOOL_STATS else value
 
 
 def activity_span(report: LoadReport) -> tuple[date | None, date | None]:
@@ -331,8 +329,10 @@ def announce_months(report: LoadReport, months: list[Period], platforms: Collect
     runs: list[list[Period]] = []
     previous: str | None = None
     for month in months:
-        found = _platform_gaps(report, month.start, month.end, "", platforms)
-        gap = found.message if found is not None and _outside(report, month.start, month.end, "") is None else None
+        gap = None  # (a month outside every activity was named above)
+        if _outside(report, month.start, month.end, "") is None:
+            found = _platform_gaps(report, month.start, month.end, "", platforms)
+            gap = found.message if found is not None else None
         if gap is not None:
             if gap == previous:
                 runs[-1].append(month)
