@@ -142,57 +142,63 @@ def _count(
     source, table = parsed.source, parsed.table
     kind = source.kind
     schema = canonical_schema(kind)
+    activity = ACTIVITY_COLUMNS.get(kind)
+    gathering = window is not None and kind in DATED_ACTIVITY
     rejected = ~_VALID
+    # A valid row's yes/no facts are columns computed once: each is read by several keys, and Polars does not
+    # share a sub-expression between them (the registry lookup ran five times a row).
+    facts = {"_known": _VALID & known, "_other": _VALID & other}
+    if gathering:
+        assert window is not None
+        frame = frame.with_columns(pl.col(DATED_ACTIVITY[kind]).dt.date().alias(_DAY))
+        facts["_active"] = _VALID & known & ~other & pl.col(_DAY).is_between(*window)
+        if kind == Kind.ACCOUNTS:
+            facts["_blocked"] = _VALID & BLOCKED  # whichever school and role the row names
+    frame = frame.with_columns(fact.fill_null(False).alias(name) for name, fact in facts.items())
+    # The facts are one small key (a group_by pays for every key column it hashes): of a known school, of
+    # another role, active in the window, a blocked account.
+    bits = (pl.col(name).cast(pl.UInt8) * pl.lit(1 << bit, pl.UInt8) for bit, name in enumerate(facts))
+    flags = pl.sum_horizontal(bits).cast(pl.UInt8).alias(FLAGS)
+    platform = (
+        (pl.when(_VALID).then(pl.col("platform")) if "platform" in schema else pl.lit(None, pl.String))
+        .cast(_codes(ValueType.PLATFORM))
+        .alias("platform")
+    )
+    detail = _detail(rejected, pl.col("_known") if "school_id" in schema else None)
+    counted = [pl.len().alias("rows")]
+    if activity:
+        counted.append(pl.col(activity).max().alias("latest"))
+        # (gathering, each group's first day is its earliest and is needed anyway: one aggregate fewer per group)
+        counted.append(pl.col(_DAY if gathering else activity).min().alias("earliest"))
+    # A rejected group's first row and that row's value (null where it is not shown). Not a string of the
+    # two (min of «zero-padded row + value»): building it cost ~1 s CPU per 16 M rows, valid ones included.
+    first_row = pl.when(rejected).then(pl.col(ROW))
     # Keys of known values are enums (a few bytes a group, not a 16-byte string): a federal month has tens
     # of millions of groups, one per active user.
     keys = [
         pl.col(REASON).cast(pl.Enum(list(REASONS))),
         pl.when(rejected).then(pl.col(COLUMN)).cast(pl.Enum([WHOLE_ROW, *schema])).alias(COLUMN),
-        _detail(rejected, known if "school_id" in schema else None),
-        (pl.when(_VALID).then(pl.col("platform")) if "platform" in schema else pl.lit(None, pl.String))
-        .cast(_codes(ValueType.PLATFORM))
-        .alias("platform"),
+        detail,
+        platform,
+        flags,
     ]
-    # A rejected group's first row and that row's value (null where it is not shown). Not a string of the
-    # two (min of «zero-padded row + value»): building it cost ~1 s CPU per 16 M rows, valid ones included.
-    first_row = pl.when(rejected).then(pl.col(ROW))
-    aggs = [
-        pl.len().alias("rows"),
-        first_row.min().alias(FIRST),
-        pl.col(VALUE).min_by(first_row).alias(FIRST_VALUE),
-    ]
-    activity = ACTIVITY_COLUMNS.get(kind)
-    gathering = window is not None and kind in DATED_ACTIVITY
-    day = pl.col(DATED_ACTIVITY[kind]).dt.date() if gathering else None
-    if activity:
-        aggs.append(pl.col(activity).max().alias("latest"))
-        # (gathering, each group's first day is its earliest and is needed anyway: one aggregate fewer per group)
-        aggs.append((pl.col(activity) if day is None else day).min().alias("earliest"))
-    # A valid row's four yes/no facts are one small key (a group_by pays for every key column it hashes):
-    # of a known school, of another role, active in the window, a blocked account.
-    flags = {"_known": _VALID & known, "_other": _VALID & other}
     if gathering:
-        assert window is not None and day is not None
-        kept = _VALID & known & ~other
-        flags["_active"] = kept & day.is_between(*window)
-        if kind == Kind.ACCOUNTS:
-            flags["_blocked"] = _VALID & BLOCKED  # whichever school and role the row names
-        user = pl.any_horizontal([flags[name] for name in _USER_FLAGS if name in flags])
-        active = flags["_active"]
+        # One group per user active in the window or blocked: tens of millions in a federal month.
+        active = pl.col("_active")
+        user = pl.any_horizontal(pl.col(name) for name in _USER_FLAGS if name in facts)
         keys += [
             pl.when(active).then(pl.col("school_id")).cast(schools).alias("school_id"),
             pl.when(active).then(pl.col("role")).cast(_codes(ValueType.ROLE)).alias("role"),
             pl.when(user).then(pl.col("user_id")).alias("user_id"),
         ]
-    bits = (
-        fact.fill_null(False).cast(pl.UInt8) * pl.lit(1 << bit, pl.UInt8) for bit, fact in enumerate(flags.values())
+    figures = frame.group_by(keys).agg(
+        *counted, first_row.min().alias(FIRST), pl.col(VALUE).min_by(first_row).alias(FIRST_VALUE)
     )
-    keys.append(pl.sum_horizontal(bits).cast(pl.UInt8).alias(FLAGS))
-    (groups,) = _collect(source, [frame.group_by(keys).agg(aggs)])
+    (groups,) = _collect(source, [figures])
     groups = groups.with_columns(
         pl.col(REASON, COLUMN).cast(pl.String),
-        *(((pl.col(FLAGS) // (1 << bit)) % 2 == 1).alias(name) for bit, name in enumerate(flags)),
-        *(pl.lit(False).alias(name) for name in _USER_FLAGS if name not in flags),
+        *(((pl.col(FLAGS) // (1 << bit)) % 2 == 1).alias(name) for bit, name in enumerate(facts)),
+        *(pl.lit(False).alias(name) for name in _USER_FLAGS if name not in facts),
         *([pl.col("earliest").alias("day")] if gathering else []),
     )
     valid = groups.filter(pl.col(REASON).is_null())
@@ -286,6 +292,7 @@ FIRST_VALUE = "_first_value"
 DETAIL = "_detail"
 UNKNOWN_IDS_KEPT = 100
 FLAGS = "_flags"
+_DAY = "_day"
 _USER_FLAGS = ("_active", "_blocked")  # the flags that make a row's user one of the gathered ones
 
 
