@@ -9,6 +9,7 @@ import typer
 
 from adoption_cli.cli.app import app
 from adoption_cli.cli.docs import generate
+from adoption_cli.cli.guard import GLOBAL_FLAGS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 ROOT = typer.main.get_command(app)
@@ -33,5 +34,5 @@ def test_every_command_is_documented_with_its_options(name: str) -> None:
     section = _section(name)
     assert "Пример:" in section
     for param in ROOT.commands[name].params:  # type: ignore[attr-defined]
-        if param.param_type_name == "option" and param.name not in ("lang", "quiet", "verbose", "no_color", "debug"):
+        if param.param_type_name == "option" and param.name not in GLOBAL_FLAGS:
             assert f"`{param.opts[0]}`" in section, f"{name}: {param.opts[0]} is not documented"

@@ -27,6 +27,8 @@ ENVIRONMENT = {
     "ADOPTION_DATA": "папка с выгрузками вместо --data",
     "ADOPTION_LANG": "язык вывода (ru, en) вместо --lang",
     "ADOPTION_DEBUG": "1 — показывать трассировку ошибок",
+    "ADOPTION_MEMORY_LIMIT_MB": "предел памяти для расчёта, МБ, вместо --memory-limit",
+    "ADOPTION_STORE": "хранилище вместо --store",
     "NO_COLOR": "без цвета и анимации",
     "ADOPTION_<РАЗДЕЛ>__<КЛЮЧ>": "настройка из adoption.toml, например ADOPTION_INDICATOR__TARGET_PCT=40 "
     "(параметры командной строки важнее)",

@@ -1,6 +1,6 @@
 """The one place where exceptions become exit statuses, and where the global flags join every command.
 
-`guarded(command)` adds --lang, --quiet, --verbose, --no-color and --debug to a command's signature,
+`guarded(command)` adds --lang, --quiet, --verbose, --no-color, --debug and --memory-limit to a command's signature,
 builds the Environment from them, runs the command and maps what it raises:
 AdoptionError -> its exit status with one human line on stderr; KeyboardInterrupt -> 130; anything else
 -> 1 with one line (a traceback only with --debug). typer.Exit and Typer's own usage errors pass through.
@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 import typer
 
+from adoption_cli import engine
 from adoption_cli.cli import environment
 from adoption_cli.cli.options import COMMON_PANEL
 from adoption_cli.errors import AdoptionError, ExitStatus
@@ -49,13 +50,32 @@ DebugOpt = Annotated[
     ),
 ]
 
+MemoryLimitOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--memory-limit",
+        metavar="МБ",
+        envvar="ADOPTION_MEMORY_LIMIT_MB",
+        min=256,
+        help=(
+            "Предел памяти для расчёта, МБ: сверх него промежуточные данные уходят на диск — медленнее, но "
+            "без нехватки памяти (по умолчанию 80 % памяти компьютера)."
+        ),
+        show_default=False,
+        rich_help_panel=COMMON_PANEL,
+    ),
+]
+
 _GLOBAL_PARAMS = (
     ("lang", LangOpt, None),
     ("quiet", QuietOpt, False),
     ("verbose", VerboseOpt, False),
     ("no_color", NoColorOpt, False),
     ("debug", DebugOpt, False),
+    ("memory_limit", MemoryLimitOpt, None),
 )
+# The parameter names of the flags every command has.
+GLOBAL_FLAGS = frozenset(name for name, _, _ in _GLOBAL_PARAMS)
 
 
 def _extended_signature(command: Callable[..., Any]) -> inspect.Signature:
@@ -74,18 +94,26 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
         flags = {name: kwargs.pop(name) for name, _, _ in _GLOBAL_PARAMS}
+        memory_limit = flags.pop("memory_limit")
         try:
-            return run(flags, kwargs)
+            return run(flags, memory_limit, kwargs)
         except _StoreReplaced:
             # An ingest replaced the store while the command read it and deleted the parts it was reading (it
             # keeps only what the new manifest lists): read the new store, once.
-            return run(flags, kwargs, retried=True)
+            return run(flags, memory_limit, kwargs, retried=True)
 
-    def run(flags: dict[str, Any], kwargs: dict[str, Any], retried: bool = False) -> Any:
+    def run(flags: dict[str, Any], memory_limit: int | None, kwargs: dict[str, Any], retried: bool = False) -> Any:
         debug = bool(flags["debug"])
         env: environment.Environment | None = None
         try:
             env = environment.Environment.from_flags(**flags)
+            if not engine.limit_memory(memory_limit) and not retried:
+                env.warn(
+                    env.t(
+                        "--memory-limit не применён: движок расчёта уже запущен в этом процессе.",
+                        "--memory-limit not applied: the engine was already started in this process.",
+                    )
+                )
             token = environment.activate(env)
             try:
                 return command(**kwargs)

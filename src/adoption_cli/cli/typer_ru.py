@@ -74,8 +74,13 @@ _USAGE_PROBLEMS: Sequence[_Translation] = (
         lambda m: f"параметр {m[1]} указан несколько раз ({m[2]}): оставьте одно значение.",
     ),
     (
-        re.compile(r"Invalid value for (.+?): (.+)", re.S),
-        lambda m: f"недопустимое значение {m[1].replace(chr(39), '')}: {_value_problem(m[2])}",
+        # (an option read from the environment is named with its variable)
+        re.compile(r"Invalid value for (.+?)(?: \(env var: '(.+?)'\))?: (.+)", re.S),
+        lambda m: (
+            f"недопустимое значение {m[1].replace(chr(39), '')}"
+            + (f" (переменная окружения {m[2]})" if m[2] else "")
+            + f": {_value_problem(m[3])}"
+        ),
     ),
 )
 
