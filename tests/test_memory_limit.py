@@ -95,3 +95,17 @@ def test_a_limit_below_256_mb_is_a_usage_error() -> None:
         "Ошибка: недопустимое значение --memory-limit (переменная окружения ADOPTION_MEMORY_LIMIT_MB): "
         "должно быть не меньше 256."
     )
+
+
+def test_a_spill_folder_that_cannot_be_written_is_one_line_before_anything_runs(monkeypatch, tmp_path: Path) -> None:
+    # Polars would go on in memory, each of its spilling threads printing a panic's backtrace.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("POLARS_OOC_SPILL_DIR", str(blocker / "spill"))
+    result = invoke(*EXPORTS, "--memory-limit", "512")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"Ошибка: --memory-limit: в папку «{blocker / 'spill'}», куда уходят данные сверх предела, нельзя писать. "
+        "Укажите другую в переменной POLARS_OOC_SPILL_DIR."
+    ]
