@@ -8,6 +8,7 @@ are applied before the command runs (cli.guard).
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,18 +16,38 @@ from adoption_cli.errors import ConfigError
 
 # Past this many megabytes of its memory, Polars' streaming engine writes what its group_by, join and sort
 # hold to disk (POLARS_OOC_SPILL_DIR, by default /var/tmp/polars-$USER/spill) and reads it back when
-# needed; unset, the budget is 80 % of the machine's memory.
+# needed; unset, the budget is 80 % of the machine's memory. It is a budget for what the engine can put on
+# disk, not a cap on the process: what a command keeps in memory between queries comes on top.
 MEMORY_BUDGET = "POLARS_OOC_MEMORY_BUDGET_MB"
 SPILL_DIR = "POLARS_OOC_SPILL_DIR"
+# How much Polars may write there. Past it the query stops with an error; a disk that fills up first makes
+# each spilling thread panic with a backtrace on stderr instead. So it is kept under the free space.
+DISK_BUDGET = "POLARS_OOC_DISK_BUDGET_MB"
+_FREE_SHARE = 0.9
+# Less free space than this where Polars spills is refused before anything runs.
+MIN_FREE_MB = 64
+# Polars' error when the spilled data would pass its disk budget.
+_DISK_BUDGET_PASSED = "out-of-core disk budget"
 
 
 def limit_memory(megabytes: int | None) -> bool:
-    """Give Polars a memory budget (None: its own default). False when Polars is already imported in this
-    process, so that the budget can no longer reach it (a test runner's process, never the command line's).
-    ConfigError when the folder it would spill to cannot be written."""
+    """Give Polars a memory budget (None: its own default), and a disk budget under the free space of the
+    folder it spills to (unless POLARS_OOC_DISK_BUDGET_MB is set). False when Polars is already imported in
+    this process, so that the budgets can no longer reach it (a test runner's process, never the command
+    line's). ConfigError when that folder cannot be written."""
     if megabytes is None:
         return True
-    _check_spill_dir()
+    folder = spill_dir()
+    if folder is not None:
+        free = _writable_free_bytes(folder)
+        if free >> 20 < MIN_FREE_MB:
+            raise ConfigError(
+                f"--memory-limit: на диске с папкой «{folder}», куда уходят данные сверх предела, свободно "
+                f"{free >> 20} МБ (нужно хотя бы {MIN_FREE_MB}). Освободите место или укажите другую папку в "
+                f"переменной {SPILL_DIR}."
+            )
+        if DISK_BUDGET not in os.environ:
+            os.environ[DISK_BUDGET] = str(int(free * _FREE_SHARE) >> 20)
     os.environ[MEMORY_BUDGET] = str(megabytes)
     return "polars" not in sys.modules
 
@@ -42,19 +63,32 @@ def spill_dir() -> Path | None:
     return None
 
 
-def _check_spill_dir() -> None:
-    """A folder Polars cannot create or write makes each of its spilling threads panic with a backtrace on
-    stderr (the query goes on in memory): say so in one line before anything runs instead."""
-    folder = spill_dir()
-    if folder is None:
-        return
+def _writable_free_bytes(folder: Path) -> int:
+    """The free space where the folder is. A folder Polars cannot create or write makes each of its spilling
+    threads panic with a backtrace on stderr (the query goes on in memory): one line before anything runs
+    instead."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        writable = os.access(folder, os.W_OK | os.X_OK)
+        if os.access(folder, os.W_OK | os.X_OK):
+            return shutil.disk_usage(folder).free
     except OSError:
-        writable = False
-    if not writable:
-        raise ConfigError(
-            f"--memory-limit: в папку «{folder}», куда уходят данные сверх предела, нельзя писать. "
-            f"Укажите другую в переменной {SPILL_DIR}."
-        )
+        pass
+    raise ConfigError(
+        f"--memory-limit: в папку «{folder}», куда уходят данные сверх предела, нельзя писать. "
+        f"Укажите другую в переменной {SPILL_DIR}."
+    )
+
+
+def spill_failure(exc: BaseException) -> str | None:
+    """The one line to show when a query stopped because what Polars spilled passed its disk budget (None
+    for any other error)."""
+    if _DISK_BUDGET_PASSED not in str(exc):
+        return None
+    folder = spill_dir()
+    where = f" в «{folder}»" if folder is not None else ""
+    budget = os.environ.get(DISK_BUDGET)
+    allowed = f" (можно {budget} МБ)" if budget else ""
+    return (
+        f"данным сверх предела памяти не хватило места на диске{where}{allowed}: освободите место, укажите "
+        f"другую папку в {SPILL_DIR} или поднимите --memory-limit."
+    )

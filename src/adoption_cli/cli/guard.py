@@ -57,9 +57,11 @@ MemoryLimitOpt = Annotated[
         metavar="МБ",
         envvar="ADOPTION_MEMORY_LIMIT_MB",
         min=256,
+        max=10_000_000,
         help=(
-            "Предел памяти для расчёта, МБ: сверх него промежуточные данные уходят на диск — медленнее, но "
-            "без нехватки памяти (по умолчанию 80 % памяти компьютера)."
+            "Память для промежуточных данных расчёта, МБ: сверх неё они уходят на диск — медленнее, числа те "
+            "же (по умолчанию 80 % памяти компьютера). Сам процесс занимает больше: ещё то, что команда "
+            "держит между запросами."
         ),
         show_default=False,
         rich_help_panel=COMMON_PANEL,
@@ -136,6 +138,10 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             # PanicException, which derives from BaseException; it too gets one line, not a traceback.
             if isinstance(exc, SystemExit | GeneratorExit):
                 raise
+            spilled = engine.spill_failure(exc)
+            if spilled is not None:
+                _report(env, _say(env, spilled, spilled), debug=debug)
+                raise typer.Exit(int(ExitStatus.ERROR)) from None
             problem = f"{type(exc).__name__}: {exc}"
             store = env.store_read if env is not None and _reading_failed(exc) else None
             if env is not None and store is not None and env.store_replaced():

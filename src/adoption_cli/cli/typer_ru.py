@@ -78,7 +78,7 @@ _USAGE_PROBLEMS: Sequence[_Translation] = (
         re.compile(r"Invalid value for (.+?)(?: \(env var: '(.+?)'\))?: (.+)", re.S),
         lambda m: (
             f"недопустимое значение {m[1].replace(chr(39), '')}"
-            + (f" (переменная окружения {m[2]})" if m[2] else "")
+            + (f" (или переменной окружения {m[2]})" if m[2] else "")
             + f": {_value_problem(m[3])}"
         ),
     ),

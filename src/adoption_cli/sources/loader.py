@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from adoption_cli import engine
 from adoption_cli.config import Settings
 from adoption_cli.dataset import BranchMerge, Dataset, FileLoad, FileRows, LoadReport, RejectExample, canonical_schema
 from adoption_cli.errors import DataError
@@ -107,6 +108,8 @@ def _collect(source: SourceFile, frames: list[pl.LazyFrame]) -> list[pl.DataFram
     try:
         return pl.collect_all(frames, engine="streaming")
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+        if engine.spill_failure(exc) is not None:
+            raise  # the disk, not the file (cli.guard says so)
         # A damaged file can make Polars' Rust code panic; pyo3 raises that as a BaseException.
         raise _unparseable(source, exc) from exc
 
@@ -256,8 +259,10 @@ def _detail(rejected: pl.Expr, known: pl.Expr | None) -> pl.Expr:
     example = pl.when(rejected & (pl.col(ROW) <= EXAMPLE_ROWS)).then(pl.col(ROW))
     if known is None:
         return example.cast(pl.Int32).alias(DETAIL)
-    prefix = pl.col("school_id").str.slice(0, 9).cast(pl.Int64, strict=False)
-    return example.when(_VALID & ~known).then(-prefix - 1).cast(pl.Int32).alias(DETAIL)
+    unknown = _VALID & ~known
+    # (sliced only where the school is unknown: Polars evaluates a `then` on every row)
+    prefix = pl.when(unknown).then(pl.col("school_id")).str.slice(0, 9).cast(pl.Int64, strict=False)
+    return example.when(unknown).then(-prefix - 1).cast(pl.Int32).alias(DETAIL)
 
 
 def _spans_by_platform(valid: pl.DataFrame) -> dict[str, list[str]]:
