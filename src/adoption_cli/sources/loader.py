@@ -149,15 +149,20 @@ def _count(
     gathering = window is not None and kind in DATED_ACTIVITY
     rejected = ~_VALID
     # A valid row's yes/no facts are columns computed once: each is read by several keys, and Polars does not
-    # share a sub-expression between them (the registry lookup ran five times a row).
-    facts = {"_known": _VALID & known, "_other": _VALID & other}
+    # share a sub-expression between them (the registry lookup ran five times a row). The later facts read
+    # the earlier columns.
+    frame = frame.with_columns(
+        (_VALID & known).fill_null(False).alias("_known"), (_VALID & other).fill_null(False).alias("_other")
+    )
+    facts = ["_known", "_other"]
     if gathering:
         assert window is not None
         frame = frame.with_columns(pl.col(DATED_ACTIVITY[kind]).dt.date().alias(_DAY))
-        facts["_active"] = _VALID & known & ~other & pl.col(_DAY).is_between(*window)
+        later = {"_active": pl.col("_known") & ~pl.col("_other") & pl.col(_DAY).is_between(*window)}
         if kind == Kind.ACCOUNTS:
-            facts["_blocked"] = _VALID & BLOCKED  # whichever school and role the row names
-    frame = frame.with_columns(fact.fill_null(False).alias(name) for name, fact in facts.items())
+            later["_blocked"] = _VALID & BLOCKED  # whichever school and role the row names
+        frame = frame.with_columns(fact.fill_null(False).alias(name) for name, fact in later.items())
+        facts += later
     # The facts are one small key (a group_by pays for every key column it hashes): of a known school, of
     # another role, active in the window, a blocked account.
     bits = (pl.col(name).cast(pl.UInt8) * pl.lit(1 << bit, pl.UInt8) for bit, name in enumerate(facts))
