@@ -140,7 +140,7 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             spilled = engine.spill_failure(exc)
             if spilled is not None:
-                _report(env, _say(env, spilled, spilled), debug=debug)
+                _report(env, spilled, debug=debug)
                 raise typer.Exit(int(ExitStatus.ERROR)) from None
             problem = f"{type(exc).__name__}: {exc}"
             store = env.store_read if env is not None and _reading_failed(exc) else None
