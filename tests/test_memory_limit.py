@@ -137,10 +137,18 @@ def test_spilled_data_past_the_disk_budget_is_one_line_naming_the_disk_not_a_fil
     result = _run(*EXPORTS, env=forced)
     assert result.returncode == 1
     assert result.stdout == ""
-    assert result.stderr.splitlines()[:-3] == [  # (the last three: the probe's)
+    lines = result.stderr.splitlines()[:-3]  # (the last three: the probe's)
+    assert [line for line in lines if line.startswith("Ошибка")] == [
         f"Ошибка: данным сверх предела памяти не хватило места на диске в «{tmp_path}» (можно 0 МБ): освободите "
         "место, укажите другую папку в POLARS_OOC_SPILL_DIR или поднимите --memory-limit."
     ]
+    # In about a third of runs a spill task still in flight when Polars aborts the query prints its own panic
+    # report (Rust's hook, before or after our line; nothing Python can silence). Anything besides our line
+    # must be that report: no traceback of ours, no input file blamed.
+    others = [line for line in lines if line.strip() and not line.startswith("Ошибка")]
+    assert not others or "__POLARS_ABORT_OOC_OUT_OF_DISK" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "не удаётся разобрать" not in result.stderr
 
 
 def test_a_spill_disk_with_less_than_64_mb_free_is_refused_and_90_percent_of_the_free_space_is_the_disk_budget(
