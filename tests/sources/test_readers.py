@@ -710,3 +710,32 @@ def test_first_rows_are_the_frame_s_first_rows(tmp_path: Path) -> None:
     for limit in (1, 7, 499, 500, 600):
         assert table.head(limit).collect().equals(table.frame.head(limit).collect()), limit
     assert table.head(3).collect()["_row"].to_list() == [4, 5, 6]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_first_rows_of_a_long_file_are_read_from_its_first_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, eol: str
+) -> None:
+    """Past `SAMPLE_BYTES + rows × HEAD_ROW_BYTES`, RawTable.head reads only the file's first complete lines
+    (Polars' scan of the whole file costs in proportion to it): the rows it gives are the frame's first ones,
+    as many as fit."""
+    from adoption_cli.schema import Kind
+    from adoption_cli.sources import readers
+    from adoption_cli.sources.columns import ColumnMap
+    from adoption_cli.sources.readers import read_table
+
+    rows = eol.join(f'sferum,{i},student,{INN_A},"2024-09-02T08:{i % 60:02d}:00"' for i in range(2000))
+    text = f"Выгрузка за сентябрь{eol}{eol}platform,user_id,role,school_id,ts{eol}{rows}{eol}"
+    (tmp_path / "e.csv").write_bytes(text.encode())
+    table = read_table(tmp_path / "e.csv", "e.csv", ColumnMap(Kind.EVENTS), platform_given=False, timezone="UTC")
+    monkeypatch.setattr(readers, "SAMPLE_BYTES", 200)
+    monkeypatch.setattr(readers, "HEAD_ROW_BYTES", 30)
+    read: list[object] = []
+    first_lines = readers.first_lines
+    monkeypatch.setattr(readers, "first_lines", lambda *args: read.append(first_lines(*args)) or read[-1])
+    for limit in (1, 10, 100):
+        head = table.head(limit).collect()
+        assert isinstance(read[-1], bytes) and len(read[-1]) <= 200 + limit * 30
+        assert 1 <= head.height <= limit, limit
+        assert head.equals(table.frame.head(head.height).collect()), limit
+    assert table.head(10).collect()["_row"].to_list()[:3] == [4, 5, 6]
