@@ -29,6 +29,9 @@ WHOLE_ROW = "*"
 # Values of these columns identify a person: they never leave the loader, not even in rejects.
 PRIVATE_COLUMNS = frozenset({"user_id"})
 MAX_VALUE_CHARS = 200
+# The first word of a totals row's label, in any case, followed by anything but a letter («Итоговая» is not).
+TOTALS_WORD = r"(?i)^\s*(итого|всего)(?:\P{L}|$)"
+TOTALS_CELL = "_totals"
 
 
 def value_of(name: str) -> str:
@@ -41,12 +44,20 @@ def error_of(name: str) -> str:
     return f"_e_{name}"
 
 
-def _shown(name: str) -> pl.Expr:
-    if name in PRIVATE_COLUMNS:
-        return pl.lit(None, pl.String)
+def _shown(cell: pl.Expr) -> pl.Expr:
     # (an unprintable character is shown as «�»: the value is printed to terminals and written to files)
-    raw = pl.col(name).str.replace_all(UNPRINTABLE, "\ufffd")
+    raw = cell.str.replace_all(UNPRINTABLE, "\ufffd")
     return pl.when(raw.str.len_chars() > MAX_VALUE_CHARS).then(raw.str.slice(0, MAX_VALUE_CHARS) + "…").otherwise(raw)
+
+
+def _totals_cell(names: list[str], rejected: pl.Expr) -> pl.Expr:
+    """In a rejected row, the first of these cells that begins with «Итого» or «Всего» (a totals row under a
+    table: «Итого», «ИТОГО:», «Всего по району»), else null. Only rejected rows are looked at, so a school or a
+    user with such a name loads as it is; a cell is looked at whole only where its row is rejected (Polars
+    evaluates an expression on every row: the other cells are null by then, and cost next to nothing)."""
+    cells = [pl.when(rejected).then(pl.col(name)) for name in names]
+    found: list[pl.Expr] = [pl.when(cell.str.contains(TOTALS_WORD)).then(cell) for cell in cells]
+    return pl.coalesce([*found, pl.lit(None, pl.String)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +118,22 @@ class ColumnParser:
             pl.when(whole_row.is_not_null()).then(pl.lit(WHOLE_ROW)),
             *(pl.when(error.is_not_null()).then(pl.lit(name)) for name, error in checks),
         )
-        frame = frame.with_columns(reason.cast(pl.String).alias(REASON), failed.alias(COLUMN))
-        shown = pl.coalesce([pl.when(pl.col(COLUMN) == name).then(_shown(name)) for name, _ in checks])
+        # A totals row is rejected all the same, as a whole, with a reason that says what it is.
+        totals = _totals_cell([name for name, _ in checks if name not in PRIVATE_COLUMNS], reason.is_not_null())
+        frame = frame.with_columns(totals.alias(TOTALS_CELL))
+        is_totals = whole_row.is_null() & pl.col(TOTALS_CELL).is_not_null()
+        frame = frame.with_columns(
+            pl.when(is_totals).then(pl.lit(reasons.TOTALS_ROW)).otherwise(reason.cast(pl.String)).alias(REASON),
+            pl.when(is_totals).then(pl.lit(WHOLE_ROW)).otherwise(failed).alias(COLUMN),
+        )
+        shown = pl.coalesce(
+            pl.when(pl.col(REASON) == reasons.TOTALS_ROW).then(_shown(pl.col(TOTALS_CELL))),
+            *(
+                pl.when(pl.col(COLUMN) == name).then(_shown(pl.col(name)))
+                for name, _ in checks
+                if name not in PRIVATE_COLUMNS
+            ),
+        )
         return frame.select(
             *(pl.col(value_of(name)).alias(name) for name in canonical_schema(self.kind)),
             pl.col(ROW),

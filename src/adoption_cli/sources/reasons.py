@@ -24,6 +24,7 @@ UNCLOSED_QUOTE = "unclosed_quote"
 ACTIVE_GT_REGISTERED = "active_gt_registered"
 PLATFORM_MISMATCH = "platform_mismatch"
 EXCEL_ERROR = "excel_error"
+TOTALS_ROW = "totals_row"
 
 REASONS: dict[str, tuple[str, str]] = {
     MISSING_VALUE: ("не заполнено обязательное значение", "required value is empty"),
@@ -51,6 +52,10 @@ REASONS: dict[str, tuple[str, str]] = {
     EXCEL_ERROR: (
         "ошибка Excel в ячейке (#N/A, #ДЕЛ/0! и т. п.)",
         "Excel error in the cell (#N/A, #DIV/0! and the like)",
+    ),
+    TOTALS_ROW: (
+        "строка итогов («Итого», «Всего»), а не данные одной записи",
+        "a totals row («Итого», «Всего»), not one record's data",
     ),
 }
 
