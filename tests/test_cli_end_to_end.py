@@ -154,6 +154,25 @@ def test_no_registry_line_without_a_rejected_registry_row(tmp_path: Path) -> Non
     assert "строк реестра" not in result.stderr
 
 
+def test_a_totals_row_in_the_registry_is_named_as_such_not_as_a_missing_school(tmp_path: Path) -> None:
+    from tests.store.exports import write_exports as write_store_exports
+
+    folder = write_store_exports(tmp_path / "data")
+    registry = folder / "schools.csv"
+    registry.write_text(registry.read_text(encoding="utf-8") + ",ИТОГО:,,,10,100\n", encoding="utf-8")
+    result = invoke("indicator", "--data", str(folder), "--month", "2024-09")
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert (
+        "Внимание: из них строк итогов («Итого», «Всего»): 1 — это не данные школы или пользователя, в расчёты они "
+        "и не должны входить." in lines
+    )
+    assert "строк реестра" not in result.stderr  # the registry's only reject is the totals row
+    validate = json.loads(invoke("validate", "--data", str(folder), "--format", "json").stdout)
+    (schools,) = [f for f in validate["files"] if f["path"] == "schools.csv"]
+    assert schools["rejected_by_reason"] == {"totals_row": 1}
+
+
 def test_indicator_strict_refuses_rejects(dialects: str) -> None:
     result = invoke("indicator", "--data", dialects, "--month", "2024-09", "--strict")
     assert result.exit_code == 1

@@ -195,6 +195,7 @@ def announce_load(report: LoadReport, *, strict: bool) -> None:
     reject into an error."""
     from adoption_cli.render.numbers import fmt_int
     from adoption_cli.schema import Kind
+    from adoption_cli.sources.reasons import TOTALS_ROW
 
     env = current()
     lang = env.lang
@@ -219,9 +220,22 @@ def announce_load(report: LoadReport, *, strict: bool) -> None:
     if strict and report.rejected:
         raise DataError(message + env.t(" Режим --strict не допускает отклонённых строк.", " --strict allows none."))
     env.warn(message)
+    # A totals row is no one's data: said apart, so that it neither alarms nor hides the rows that matter.
+    totals = sum(load.rejected_by_reason.get(TOTALS_ROW, 0) for load in report.files)
+    if totals:
+        env.warn(
+            env.t(
+                f"из них строк итогов («Итого», «Всего»): {fmt_int(totals, lang)} — это не данные школы или "
+                "пользователя, в расчёты они и не должны входить.",
+                f"{fmt_int(totals, lang)} of them are totals rows («Итого», «Всего») — not a school's or a "
+                "user's data, and not meant to be counted.",
+            )
+        )
     # A rejected registry row is a school missing from every denominator (unless another row names it) and
     # its exports' rows «of an unknown school»: worth a line of its own.
-    registry = sum(load.rejected for load in report.files if load.kind == Kind.SCHOOLS)
+    registry = sum(
+        load.rejected - load.rejected_by_reason.get(TOTALS_ROW, 0) for load in report.files if load.kind == Kind.SCHOOLS
+    )
     if registry:
         env.warn(
             env.t(
