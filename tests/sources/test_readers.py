@@ -732,10 +732,39 @@ def test_first_rows_of_a_long_file_are_read_from_its_first_bytes(
     monkeypatch.setattr(readers, "HEAD_ROW_BYTES", 30)
     read: list[object] = []
     first_lines = readers.first_lines
-    monkeypatch.setattr(readers, "first_lines", lambda *args: read.append(first_lines(*args)) or read[-1])
+    monkeypatch.setattr(
+        readers, "first_lines", lambda *args, **kwargs: read.append(first_lines(*args, **kwargs)) or read[-1]
+    )
     for limit in (1, 10, 100):
         head = table.head(limit).collect()
         assert isinstance(read[-1], bytes) and len(read[-1]) <= 200 + limit * 30
         assert 1 <= head.height <= limit, limit
         assert head.equals(table.frame.head(head.height).collect()), limit
     assert table.head(10).collect()["_row"].to_list()[:3] == [4, 5, 6]
+
+
+def test_first_rows_never_end_inside_a_quoted_cell_or_before_the_first_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cut of the first bytes inside a quoted cell that spans lines steps back to a whole record (it made
+    Polars fail, and the file lost the short cut); bytes ending no data row at all give the file to scan."""
+    from adoption_cli.schema import Kind
+    from adoption_cli.sources import readers
+    from adoption_cli.sources.columns import ColumnMap
+    from adoption_cli.sources.readers import read_table
+
+    rows = "".join(f'sferum,{i},student,"{INN_A}\n",2024-09-02T08:00:00\n' for i in range(50))
+    write(tmp_path / "q.csv", "platform,user_id,role,school_id,ts\n" + rows)
+    table = read_table(tmp_path / "q.csv", "q.csv", ColumnMap(Kind.EVENTS), platform_given=False, timezone="UTC")
+    monkeypatch.setattr(readers, "SAMPLE_BYTES", 200)
+    monkeypatch.setattr(readers, "HEAD_ROW_BYTES", 30)
+    heights = []
+    for limit in range(1, 40):
+        head = table.head(limit).collect()  # (a cut inside a cell raised ComputeError here)
+        assert head.equals(table.frame.head(head.height).collect()), limit
+        heights.append(head.height)
+    assert heights[0] >= 1 and max(heights) < 39  # a prefix of the file's rows, from its first bytes
+    long_row = f"sferum,1,student,{INN_A},2024-09-02T08:00:00,{'x' * 500}\n"
+    write(tmp_path / "long.csv", "platform,user_id,role,school_id,ts,note\n" + long_row * 3)
+    table = read_table(tmp_path / "long.csv", "l.csv", ColumnMap(Kind.EVENTS), platform_given=False, timezone="UTC")
+    assert table.head(2).collect().height == 2  # no row ends within the bytes: the file is scanned

@@ -207,10 +207,14 @@ def _read_delimited(
     # школа») would otherwise open a field that swallows the whole file (Polars counts records with quotes).
     skip = record_lines(sample, separator, header.data_start)
 
+    def first_rows_of(limit: int) -> Path | bytes:
+        size = SAMPLE_BYTES + limit * HEAD_ROW_BYTES
+        return first_lines(source, display, eol, size, skip=skip, quotes=text.has_quotes)
+
     def rows(limit: int | None) -> pl.LazyFrame:
         frame = (
             pl.scan_csv(
-                source if limit is None else first_lines(source, display, eol, SAMPLE_BYTES + limit * HEAD_ROW_BYTES),
+                source if limit is None else first_rows_of(limit),
                 has_header=False,
                 separator=separator,
                 quote_char='"',
@@ -242,13 +246,26 @@ def _read_delimited(
     )
 
 
-def first_lines(path: Path, display: str, eol: str, size: int) -> Path | bytes:
-    """A file's first complete lines within `size` bytes (the whole file, as its path, when it is no longer)."""
+def first_lines(path: Path, display: str, eol: str, size: int, *, skip: int, quotes: bool) -> Path | bytes:
+    """A file's first complete records within `size` bytes; the whole file (its path, for the caller to scan)
+    when it is no longer, or when those bytes end no record past the `skip` lines above the data (a first row
+    longer than them). With `quotes`, a line end inside a quoted cell is not taken for a record's end: the cut
+    steps back to a line end with an even number of quotes before it (a cut inside the cell made Polars fail,
+    and the short cut was lost for the file)."""
     with open_input(path, display) as handle:
         head = handle.read(size + 1)
     if len(head) <= size:
         return path
-    end = head.rfind(eol.encode(), 0, size)
+    mark = eol.encode()
+    end = head.rfind(mark, 0, size)
+    if quotes:
+        odd = head.count(b'"', 0, end + 1) % 2
+        while end >= 0 and odd:
+            previous = head.rfind(mark, 0, end)
+            odd ^= head.count(b'"', previous + 1, end + 1) % 2
+            end = previous
+    if end < 0 or head.count(mark, 0, end + 1) <= skip:
+        return path
     return head[: end + 1]
 
 
