@@ -310,33 +310,36 @@ def _rejects(data_dir: Path) -> list[tuple[object, ...]]:
 
 
 def test_a_totals_row_is_rejected_as_one(tmp_path: Path) -> None:
-    """A row under the table summing it («Итого», «ВСЕГО:», «Всего по району» in a column the kind reads) is
-    rejected as a whole with a reason of its own, its label shown; a school or user so named loads."""
+    """A row under the table summing it («Итого», «ВСЕГО:», «Всего по району» in a column the kind reads) and
+    naming no school is rejected as a whole with a reason of its own, its label shown (never from the user id
+    column); a school or user so named loads, and a school's row with a wrong ИНН keeps its reason."""
     write(
         tmp_path / "schools.csv",
         f"{REGISTRY_HEADER}\n"
         f"{INN_A},Итоговая школа,г. Сочи,municipal,40,600\n"  # «Итоговая»: not the word
         f"{INN_B},Всего хорошего,г. Сочи,municipal,30,300\n"  # a valid row is never a totals row
         ",Итого,,,70,900\n"
-        "ВСЕГО:,,,,70,900\n"
+        "ВСЕГО:,,,,70,900\n"  # the label in the ИНН column
         ",,Всего по району,,70,900\n"
         ",Итого по району,,,7x,900\n"  # a bad number too: still a totals row
+        "230000001,Всего хорошего,г. Сочи,municipal,3,5\n"  # a school with a wrong ИНН: not a totals row
         f"{INN_A}1,Школа 2,г. Сочи,municipal,1,1\n",  # an ordinary reject
     )
     write(
         tmp_path / "myschool_events_2024-09.csv",
-        f"user_id,role,school_id,ts\nИтого,student,{INN_A},2024-09-02T10:00:00\nВсего,,,\n",
+        f"user_id,role,school_id,ts\nИтого,student,{INN_A},2024-09-02T10:00:00\nИтого: 8378,,,\n",
     )
     assert _rejects(tmp_path) == [
-        ("myschool_events_2024-09.csv", 3, "role", None, "missing_value"),  # (user ids are never looked at)
+        ("myschool_events_2024-09.csv", 3, "*", None, "totals_row"),  # (a user id column's value is never shown)
         ("schools.csv", 4, "*", "Итого", "totals_row"),
         ("schools.csv", 5, "*", "ВСЕГО:", "totals_row"),
         ("schools.csv", 6, "*", "Всего по району", "totals_row"),
         ("schools.csv", 7, "*", "Итого по району", "totals_row"),
-        ("schools.csv", 8, "school_id", f"{INN_A}1", "invalid_inn"),
+        ("schools.csv", 8, "school_id", "230000001", "bad_checksum"),  # (9 digits: a lost leading zero)
+        ("schools.csv", 9, "school_id", f"{INN_A}1", "invalid_inn"),
     ]
     dataset = load(tmp_path)
     registry = file_load(dataset, "schools.csv")
-    assert (registry.rows, registry.loaded, registry.rejected) == (7, 2, 5)
-    assert registry.rejected_by_reason == {"invalid_inn": 1, "totals_row": 4}
+    assert (registry.rows, registry.loaded, registry.rejected) == (8, 2, 6)
+    assert registry.rejected_by_reason == {"bad_checksum": 1, "invalid_inn": 1, "totals_row": 4}
     assert file_load(dataset, "myschool_events_2024-09.csv").loaded == 1  # the user «Итого»

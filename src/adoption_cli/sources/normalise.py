@@ -32,6 +32,7 @@ MAX_VALUE_CHARS = 200
 # The first word of a totals row's label, in any case, followed by anything but a letter («Итоговая» is not).
 TOTALS_WORD = r"(?i)^\s*(итого|всего)(?:\P{L}|$)"
 TOTALS_CELL = "_totals"
+_PRIVATE_TOTALS = "_totals_private"
 
 
 def value_of(name: str) -> str:
@@ -52,12 +53,21 @@ def _shown(cell: pl.Expr) -> pl.Expr:
 
 def _totals_cell(names: list[str], rejected: pl.Expr) -> pl.Expr:
     """In a rejected row, the first of these cells that begins with «Итого» or «Всего» (a totals row under a
-    table: «Итого», «ИТОГО:», «Всего по району»), else null. Only rejected rows are looked at, so a school or a
-    user with such a name loads as it is; a cell is looked at whole only where its row is rejected (Polars
-    evaluates an expression on every row: the other cells are null by then, and cost next to nothing)."""
+    table: «Итого», «ИТОГО:», «Всего по району»), else null. A cell is looked at only where its row is rejected
+    (Polars evaluates an expression on every row: the other cells are null by then, and cost next to nothing)."""
     cells = [pl.when(rejected).then(pl.col(name)) for name in names]
     found: list[pl.Expr] = [pl.when(cell.str.contains(TOTALS_WORD)).then(cell) for cell in cells]
     return pl.coalesce([*found, pl.lit(None, pl.String)])
+
+
+def _is_totals_row(label: pl.Expr, key: str | None) -> pl.Expr:
+    """A totals row: a label found (`_totals_cell`) and the row's identifier — its ИНН, or the content id where
+    the kind has no school — empty or that label itself. A school's row whose ИНН is merely wrong stays what
+    it is, whatever its name («Всего хорошего»): the ИНН is what the analyst has to fix."""
+    if key is None:
+        return label.is_not_null()
+    identifier = pl.col(key).str.strip_chars()
+    return label.is_not_null() & (identifier.fill_null("").eq("") | (pl.col(key) == label)).fill_null(False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +128,18 @@ class ColumnParser:
             pl.when(whole_row.is_not_null()).then(pl.lit(WHOLE_ROW)),
             *(pl.when(error.is_not_null()).then(pl.lit(name)) for name, error in checks),
         )
-        # A totals row is rejected all the same, as a whole, with a reason that says what it is.
-        totals = _totals_cell([name for name, _ in checks if name not in PRIVATE_COLUMNS], reason.is_not_null())
-        frame = frame.with_columns(totals.alias(TOTALS_CELL))
-        is_totals = whole_row.is_null() & pl.col(TOTALS_CELL).is_not_null()
+        # A totals row is rejected all the same, as a whole, with a reason that says what it is. Its label is
+        # looked for in every column read, the user id too (the first column of some exports), but shown only
+        # from the others.
+        public = [name for name, _ in checks if name not in PRIVATE_COLUMNS]
+        private = [name for name, _ in checks if name in PRIVATE_COLUMNS]
+        rejected = reason.is_not_null()
+        frame = frame.with_columns(
+            _totals_cell(public, rejected).alias(TOTALS_CELL), _totals_cell(private, rejected).alias(_PRIVATE_TOTALS)
+        )
+        label = pl.coalesce(TOTALS_CELL, _PRIVATE_TOTALS)
+        key = next((name for name in ("school_id", "content_id") if name in self.present), None)
+        is_totals = whole_row.is_null() & _is_totals_row(label, key)
         frame = frame.with_columns(
             pl.when(is_totals).then(pl.lit(reasons.TOTALS_ROW)).otherwise(reason.cast(pl.String)).alias(REASON),
             pl.when(is_totals).then(pl.lit(WHOLE_ROW)).otherwise(failed).alias(COLUMN),
