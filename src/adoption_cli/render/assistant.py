@@ -9,7 +9,7 @@ import polars as pl
 from adoption_cli.cli.environment import current
 from adoption_cli.metrics.assistant import AssistantResult
 from adoption_cli.metrics.common import AssistantSummary
-from adoption_cli.render.captions import caption, ownership_text, period_text
+from adoption_cli.render.captions import caption, ownership_text, period_text, region_name
 from adoption_cli.render.emit import scope_records
 from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_judged
 from adoption_cli.render.tables import Col, make_table, status_cell
@@ -83,7 +83,7 @@ def assistant_table(result: AssistantResult) -> Table:
         env.t("«Цифровой помощник ученика»: доля активных обучающихся", "Digital student assistant: active students"),
         COLUMNS,
         [_cells(m.name, m, result.target_pct) for m in result.municipalities],
-        footer=_cells(env.t("Регион", "Region"), result.region, result.target_pct),
+        footer=_cells(region_name(), result.region, result.target_pct),
         caption=caption(lines),
     )
 
@@ -97,3 +97,10 @@ def assistant_rows(result: AssistantResult) -> pl.DataFrame:
         ],
         schema_overrides={"name": pl.String, "share_pct": pl.Float64},
     )
+
+
+def capped_places(result: AssistantResult) -> list[str]:
+    """The region and the municipalities whose share is shown capped at 100 %."""
+    places: list[tuple[str, AssistantSummary]] = [(region_name(), result.region)]
+    places += [(m.name, m) for m in result.municipalities]
+    return [name for name, summary in places if 0 < summary.students_total < summary.students_active]

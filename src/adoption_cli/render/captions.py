@@ -39,3 +39,26 @@ def caption(lines: Sequence[str]) -> str:
     from rich.markup import escape
 
     return "\n".join(escape(line) for line in lines if line)
+
+
+CAPPED_SHOWN = 5  # places named in the capped-share warning; the rest are counted
+
+
+def capped_warning(places: Sequence[str]) -> str | None:
+    """The stderr line for shares shown as 100 % because more were active than the ОО-1 total says (docs/metrics.md
+    «Shares»: a capped share is a data-quality warning), naming where; None when no share was capped."""
+    if not places:
+        return None
+    env = current()
+    named = ", ".join(places[:CAPPED_SHOWN])
+    more = len(places) - CAPPED_SHOWN
+    if more > 0:
+        named += env.t(f" и ещё {more}", f" and {more} more")
+    return env.t(
+        f"доля выше 100 % показана как 100 % — активных больше, чем по ОО-1: {named}; проверьте численность в реестре.",
+        f"a share above 100% is shown as 100% — more active than the OO-1 total: {named}; check the registry figures.",
+    )
+
+
+def region_name() -> str:
+    return current().t("Регион", "Region")

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from adoption_cli.cli.environment import Lang, current
+from adoption_cli.render.captions import region_name
 from adoption_cli.render.labels import combination_label, month_name, ownership_label, period_range, platform_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct_judged, fmt_pct_setting, plural
 from adoption_cli.render.tables import MET, NOT_MET, Col, make_table, status_cell, text_cell
@@ -134,7 +135,7 @@ def indicator_table(result: IndicatorResult, context: IndicatorContext) -> Table
         f"{heading}\n{region_line(result)}",
         COLUMNS,
         rows,
-        footer=_summary_cells(env.t("Регион", "Region"), result.region, result.target_pct, lang),
+        footer=_summary_cells(region_name(), result.region, result.target_pct, lang),
         caption=caption(result, context),
     )
 

@@ -8,7 +8,7 @@ import polars as pl
 
 from adoption_cli.cli.environment import current
 from adoption_cli.metrics.sferum import SferumResult, SferumSummary
-from adoption_cli.render.captions import caption, ownership_text, period_text
+from adoption_cli.render.captions import caption, ownership_text, period_text, region_name
 from adoption_cli.render.emit import scope_records
 from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_judged, fmt_pp, pct_unit, pp_unit
 from adoption_cli.render.tables import Col, make_table
@@ -98,7 +98,7 @@ def sferum_table(result: SferumResult) -> Table:
         env.t("ИКОП «Сферум»: активность педагогов и обучающихся", "Сферум: active teachers and students"),
         COLUMNS,
         [_cells(m.name, m, edges) for m in result.municipalities],
-        footer=_cells(env.t("Регион", "Region"), result.region, edges),
+        footer=_cells(region_name(), result.region, edges),
         caption=caption(lines),
     )
 
@@ -118,3 +118,23 @@ def sferum_rows(result: SferumResult) -> pl.DataFrame:
             **{field: pl.Float64 for field in SferumSummary.model_fields if field.endswith(("_pct", "_pp"))},
         },
     )
+
+
+def capped_places(result: SferumResult) -> list[str]:
+    """The region and the municipalities with a share shown capped at 100 %: a role's active users,
+    this period's or the previous one's, above its ОО-1 total."""
+    places: list[tuple[str, SferumSummary]] = [(region_name(), result.region)]
+    places += [(m.name, m) for m in result.municipalities]
+    return [
+        name
+        for name, s in places
+        if any(
+            0 < total < active
+            for total, active in (
+                (s.teachers_total, s.teachers_active),
+                (s.teachers_total, s.teachers_active_previous),
+                (s.students_total, s.students_active),
+                (s.students_total, s.students_active_previous),
+            )
+        )
+    ]

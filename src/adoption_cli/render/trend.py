@@ -8,7 +8,7 @@ import polars as pl
 
 from adoption_cli.cli.environment import current
 from adoption_cli.metrics.trend import SERIES, TrendResult, TrendSeries
-from adoption_cli.render.captions import caption, ownership_text
+from adoption_cli.render.captions import caption, ownership_text, region_name
 from adoption_cli.render.labels import counted_platforms_label
 from adoption_cli.render.numbers import BARS, GAP, fmt_pct, fmt_pct_judged, fmt_pp, sparkline
 from adoption_cli.render.tables import Col, make_table, status_cell
@@ -97,7 +97,7 @@ def trend_tables(result: TrendResult) -> RenderableType:
                 env.t(*TITLES[metric]),
                 [*columns, *target_columns],
                 [_row(m.name or "", m, metric) for m in result.municipalities],
-                footer=_row(env.t("Регион", "Region"), result.region, metric),
+                footer=_row(region_name(), result.region, metric),
                 caption=caption([notes[metric], target_note, scale]),
             )
         )

@@ -42,7 +42,8 @@ def command(
     from adoption_cli.errors import TargetNotMet
     from adoption_cli.metrics.assistant import compute_assistant, restricted
     from adoption_cli.periods import resolve_period
-    from adoption_cli.render.assistant import assistant_rows, assistant_table
+    from adoption_cli.render.assistant import assistant_rows, assistant_table, capped_places
+    from adoption_cli.render.captions import capped_warning
     from adoption_cli.render.emit import emit
     from adoption_cli.render.numbers import fmt_int, fmt_pct
 
@@ -60,6 +61,8 @@ def command(
         result = restricted(result, name)
         judged = result.municipalities[0]
     emit(output, result, table=lambda: assistant_table(result), rows=lambda: assistant_rows(result))
+    if (warning := capped_warning(capped_places(result))) is not None:
+        env.warn(warning)
     if fail_below_target and not judged.target_met:
         raise TargetNotMet(
             env.t(

@@ -37,8 +37,9 @@ def command(
     from adoption_cli.cli.session import open_dataset
     from adoption_cli.metrics.sferum import compute_sferum
     from adoption_cli.periods import resolve_period
+    from adoption_cli.render.captions import capped_warning
     from adoption_cli.render.emit import emit
-    from adoption_cli.render.sferum import sferum_rows, sferum_table
+    from adoption_cli.render.sferum import capped_places, sferum_rows, sferum_table
 
     period = resolve_period(month=month, as_of=as_of, days=days)
     settings, dataset = open_dataset(
@@ -54,3 +55,5 @@ def command(
         )
         result.municipalities = [m for m in result.municipalities if m.name == name]
     emit(output, result, table=lambda: sferum_table(result), rows=lambda: sferum_rows(result))
+    if (warning := capped_warning(capped_places(result))) is not None:
+        env.warn(warning)

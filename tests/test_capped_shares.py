@@ -1,0 +1,62 @@
+"""A share shown as 100 % because more were active than the ОО-1 total says is a data-quality warning
+(docs/metrics.md «Shares»): `assistant` and `sferum` name where on stderr, as `indicator` counts such schools
+(independent check 8: the tables showed «100,0 %» with no remark)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.builders import dataset, school, stat
+from tests.cli_support import invoke, serve
+
+SEPT, AUG = date(2024, 9, 1), date(2024, 8, 1)
+WARNING = "доля выше 100 % показана как 100 % — активных больше, чем по ОО-1: "
+
+
+def schools() -> list[tuple[object, ...]]:
+    return [
+        school("2300000012", "СОШ № 1", "Ейский район", "municipal", 10, 4),
+        school("2300000029", "СОШ № 2", "Город", "municipal", 10, 100),
+    ]
+
+
+def warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.replace("\u202f", " ").splitlines() if WARNING in line]
+
+
+@pytest.mark.parametrize(("active", "named"), [(5, ["Ейский район"]), (4, [])])
+def test_assistant_names_the_places_whose_share_is_capped(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, active: int, named: list[str]
+) -> None:
+    stats = [
+        stat("assistant", "2300000012", SEPT, "student", active),
+        stat("assistant", "2300000029", SEPT, "student", 50),
+    ]
+    serve(monkeypatch, dataset(schools=schools(), school_stats=stats))
+    result = invoke("assistant", "--data", str(tmp_path), "--month", "2024-09")
+    assert result.exit_code == 0, result.stderr
+    expected = [f"Внимание: {WARNING}{', '.join(named)}; проверьте численность в реестре."] if named else []
+    assert (
+        warnings(result.stderr) == expected
+    )  # (5 of 4 is capped; exactly 4 of 4 is not; the region's 55 of 104 neither)
+
+
+def test_sferum_names_a_capped_share_of_either_role_in_either_period(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    stats = [
+        stat("sferum", "2300000012", SEPT, "teacher", 10),
+        stat("sferum", "2300000012", SEPT, "student", 4),
+        stat("sferum", "2300000012", AUG, "student", 6),  # the previous month's share is shown too
+        stat("sferum", "2300000029", SEPT, "teacher", 5),
+        stat("sferum", "2300000029", SEPT, "student", 50),
+    ]
+    serve(monkeypatch, dataset(schools=schools(), school_stats=stats))
+    result = invoke("sferum", "--data", str(tmp_path), "--month", "2024-09")
+    assert result.exit_code == 0, result.stderr
+    assert warnings(result.stderr) == [f"Внимание: {WARNING}Ейский район; проверьте численность в реестре."]
+    english = invoke("sferum", "--data", str(tmp_path), "--month", "2024-09", "--lang", "en")
+    assert "more active than the OO-1 total: Ейский район; check the registry figures." in english.stderr
