@@ -60,3 +60,28 @@ def test_sferum_names_a_capped_share_of_either_role_in_either_period(
     assert warnings(result.stderr) == [f"Внимание: {WARNING}Ейский район; проверьте численность в реестре."]
     english = invoke("sferum", "--data", str(tmp_path), "--month", "2024-09", "--lang", "en")
     assert "more active than the OO-1 total: Ейский район; check the registry figures." in english.stderr
+
+
+def test_activity_names_the_panels_shares_shown_capped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """5 students registered against an ОО-1 total of 4: the share of ОО-1 is shown as 100 % and the note says
+    which share, not only the line about active users without an account (independent check 8)."""
+    import json
+
+    stats = [
+        stat("myschool", "2300000012", SEPT, "student", 3, registered=5),
+        stat("myschool", "2300000012", SEPT, "teacher", 2, registered=3),
+        stat("myschool", "2300000029", SEPT, "student", 50, registered=60),
+        stat("myschool", "2300000029", SEPT, "teacher", 5, registered=10),
+        stat("myschool", "2300000012", AUG, "student", 1, registered=4),
+        stat("myschool", "2300000012", AUG, "teacher", 1, registered=3),
+    ]
+    serve(monkeypatch, dataset(schools=schools(), school_stats=stats))
+    args = ("activity", "--data", str(tmp_path), "--month", "2024-09", "--municipality", "Ейский район")
+    payload = json.loads(invoke(*args, "--format", "json").stdout)
+    assert payload["data_quality"]["capped_shares"] == ["students.registered_share_of_total"]
+    table = invoke(*args)
+    assert table.exit_code == 0, table.stderr
+    assert "Доли выше 100 % показаны как 100 %" in table.stdout.replace("\u202f", " ")
+    assert "Обучающиеся: доля от ОО-1." in " ".join(table.stdout.split())
+    region = json.loads(invoke("activity", "--data", str(tmp_path), "--month", "2024-09", "--format", "json").stdout)
+    assert region["data_quality"]["capped_shares"] == []  # 65 of 104 students registered in the region

@@ -101,6 +101,7 @@ class ContentPanel(BaseModel):
 class ActivityQuality(BaseModel):
     schools_without_totals: int  # ОО-1 teachers or students missing or 0: their people have no denominator
     active_not_registered: int | None  # user grain: active (user, role) without a registered account in scope
+    capped_shares: list[str] = []  # `panel.metric` of shares shown capped at 100 % (this or the previous period)
 
 
 class ActivityResult(BaseModel):
@@ -289,42 +290,62 @@ def _figures(request: _Request, period: Period) -> Figures:
     return totals | people | _content(request, period)
 
 
-def _panels(now: Figures, before: Figures) -> dict[str, Any]:
+def capped_shares(now: Figures, before: Figures) -> list[str]:
+    """The panels' shares (`panel.metric`, as `metric_rows` names them) shown capped at 100 % in either period:
+    the part above a positive whole."""
+    capped: list[str] = []
+    _panels(now, before, capped)
+    return capped
+
+
+def _panels(now: Figures, before: Figures, capped: list[str] | None = None) -> dict[str, Any]:
     def count(key: str) -> CountChange:
         return compare(now[key], before[key])
 
-    def share(part: str, whole: str) -> ShareChange:
+    def share(part: str, whole: str, path: str = "") -> ShareChange:
+        if capped is not None and any(0 < (f[whole] or 0) < (f[part] or 0) for f in (now, before)):
+            capped.append(path)
         return compare_share(pct(now[part], now[whole]), pct(before[part], before[whole]))
 
-    def people(role: str) -> PeoplePanel:
+    def people(role: str, panel: str) -> PeoplePanel:
         return PeoplePanel(
             total=count(f"{role}.total"),
             registered=count(f"{role}.registered"),
-            registered_share_of_total=share(f"{role}.registered", f"{role}.total"),
+            registered_share_of_total=share(
+                f"{role}.registered", f"{role}.total", f"{panel}.registered_share_of_total"
+            ),
             active=count(f"{role}.active"),
-            active_share_of_registered=share(f"{role}.{ACTIVE_OF_REGISTERED}", f"{role}.registered"),
+            active_share_of_registered=share(
+                f"{role}.{ACTIVE_OF_REGISTERED}", f"{role}.registered", f"{panel}.active_share_of_registered"
+            ),
         )
 
     return {
         "schools": SchoolsPanel(
             total=count("schools.total"),
             registered=count("schools.registered"),
-            registered_share_of_total=share("schools.registered", "schools.total"),
+            registered_share_of_total=share("schools.registered", "schools.total", "schools.registered_share_of_total"),
             active=count("schools.active"),
-            active_share_of_total=share("schools.active", "schools.total"),
+            active_share_of_total=share("schools.active", "schools.total", "schools.active_share_of_total"),
         ),
-        "teachers": people("teacher"),
-        "students": people("student"),
+        "teachers": people("teacher", "teachers"),
+        "students": people("student", "students"),
         "parents": ParentsPanel(
             registered=count("parent.registered"),
             active=count("parent.active"),
-            active_share_of_registered=share(f"parent.{ACTIVE_OF_REGISTERED}", "parent.registered"),
+            active_share_of_registered=share(
+                f"parent.{ACTIVE_OF_REGISTERED}", "parent.registered", "parents.active_share_of_registered"
+            ),
         ),
         "content": {
             kind: ContentPanel(
                 available=count(f"content.{kind}.available"),
                 demanded=count(f"content.{kind}.demanded"),
-                demanded_share_of_available=share(f"content.{kind}.demanded", f"content.{kind}.available"),
+                demanded_share_of_available=share(
+                    f"content.{kind}.demanded",
+                    f"content.{kind}.available",
+                    f"content.{kind}.demanded_share_of_available",
+                ),
             )
             for kind in CONTENT_KINDS
         },
@@ -374,6 +395,7 @@ def compute_activity(
         data_quality=ActivityQuality(
             schools_without_totals=now["schools_without_totals"] or 0,
             active_not_registered=now["active_not_registered"],
+            capped_shares=capped_shares(now, before),
         ),
         **_panels(now, before),
     )

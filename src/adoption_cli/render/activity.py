@@ -195,10 +195,20 @@ def activity_table(result: ActivityResult) -> RenderableType:
     if quality.active_not_registered:
         notes.append(
             (
-                f"Активны, но не зарегистрированы к концу периода: {fmt_int(quality.active_not_registered)} "
-                "(доли выше 100 % ограничены 100 %).",
-                f"Active but not registered by the period's end: {quality.active_not_registered} "
-                "(shares above 100% are capped).",
+                f"Активны, но не зарегистрированы к концу периода: {fmt_int(quality.active_not_registered)}.",
+                f"Active but not registered by the period's end: {quality.active_not_registered}.",
+            )
+        )
+    if quality.capped_shares:
+        where = "; ".join(
+            f"{_label(PANEL_LABELS, path.rsplit('.', 1)[0])}: {_label(METRIC_LABELS, path, path.rsplit('.', 1)[1]).strip()}"
+            for path in quality.capped_shares
+        )
+        notes.append(
+            (
+                f"Доли выше 100 % показаны как 100 % (часть больше целого — проверьте численность и выгрузки): {where}.",
+                f"Shares above 100% are shown as 100% (the part exceeds the whole — check the totals and exports): "
+                f"{where}.",
             )
         )
     if quality.schools_without_totals:
