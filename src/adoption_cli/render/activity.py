@@ -58,8 +58,10 @@ NOTE_TEXTS = {
     ),
     NOTE_NO_PLATFORM_DATA: ("Нет данных об активности на этой платформе.", "No activity data for this platform."),
     NOTE_REGISTERED_UNKNOWN: (
-        "В статистике нет числа зарегистрированных: доли от зарегистрированных не вычисляются.",
-        "The statistics give no registered figure: shares of registered cannot be computed.",
+        "Где нет числа зарегистрированных (нет выгрузки учётных записей или в статистике нет этого числа — для всех "
+        "или только для части школ и ролей), доли от зарегистрированных не вычисляются: «—».",
+        "Where there is no registered figure (no accounts export, or the statistics lack it — for all or only some "
+        "schools and roles), shares of registered are not computed: «—».",
     ),
     NOTE_NO_CONTENT_DATA: ("Нет выгрузки контента (content_items).", "No content export (content_items)."),
 }
