@@ -215,7 +215,7 @@ def test_a_period_compared_with_before_all_data_is_a_change_from_zeros(folder: s
     assert rating.exit_code == 0
     assert (
         "Внимание: за период сравнения 2024-07 в выгрузках нет данных об активности (самые ранние — за 20.08.2024): "
-        "его показатели — нули, и изменения к нему ничего не значат." in rating.stderr
+        "его показатели — нули или «—» (нет данных), и изменения к нему ничего не значат." in rating.stderr
     )
 
 

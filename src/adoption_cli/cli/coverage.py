@@ -281,8 +281,8 @@ def announce_comparison(report: LoadReport, compared: Period, platforms: Collect
     env = current()
     label = env.t(f"период сравнения {compared.label}", f"the period compared with, {compared.label}")
     from_zeros = env.t(
-        ": его показатели — нули, и изменения к нему ничего не значат.",
-        ": its figures are 0, and the changes from it mean nothing.",
+        ": его показатели — нули или «—» (нет данных), и изменения к нему ничего не значат.",
+        ": its figures are 0 or «—» (no data), and the changes from it mean nothing.",
     )
     outside = _outside(report, compared.start, compared.end, label)
     if outside is not None:
