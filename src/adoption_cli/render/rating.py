@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from adoption_cli.cli.environment import current
 from adoption_cli.metrics.rating import RatedSchool, RatingResult
-from adoption_cli.render.activity import NOTE_TEXTS
+from adoption_cli.render.activity import NOTE_TEXTS, RULE_TEXTS
 from adoption_cli.render.captions import period_text
 from adoption_cli.render.changes import rank_change_cell
 from adoption_cli.render.labels import platform_label
@@ -24,17 +24,24 @@ ROLE_LABELS = {
     "parent": ("родители", "parents"),
 }
 RULE_TEXT = (
-    "Доля = активные / зарегистрированные × 100 (не более 100 %). Активен — вход или событие на платформе в периоде, "
-    "заблокированные не учитываются; зарегистрирован — незаблокированная учётная запись с датой регистрации не "
-    "позже конца периода. Равные доли — по числу активных, затем по названию. Школы без зарегистрированных "
-    "(или без сведений о них) — вне рейтинга, в конце списка (по числу активных, затем по названию). Δ — изменение места к прошлому периоду (▲ — выше); Зарег. — "
+    "Доля = активные / зарегистрированные × 100 (не более 100 %). Равные доли — по числу активных, затем по "
+    "названию. Школы без зарегистрированных (или без сведений о них) — вне рейтинга, в конце списка (по числу "
+    "активных, затем по названию). Δ — изменение места к прошлому периоду (▲ — выше); Зарег. — "
     "зарегистрированные пользователи.",
-    "Share = active / registered × 100 (at most 100%). Active: a login or event on the platform in the period, "
-    "blocked accounts excluded; registered: an unblocked account registered by the period's end. Equal shares "
-    "go by active count, then name. Schools with nobody registered (or no figure) are unranked, listed last "
-    "(by active count, then name). Δ: rank change "
+    "Share = active / registered × 100 (at most 100%). Equal shares go by active count, then name. Schools with "
+    "nobody registered (or no figure) are unranked, listed last (by active count, then name). Δ: rank change "
     "versus the previous period (▲ = up); Regist.: registered users.",
 )
+# Who is active and registered, by the grain of the data (the school grain's words are the activity panels').
+GRAIN_TEXTS = {
+    "user": (
+        "Активен — вход или событие на платформе в периоде, заблокированные не учитываются; зарегистрирован — "
+        "незаблокированная учётная запись с датой регистрации не позже конца периода.",
+        "Active: a login or event on the platform in the period, blocked accounts excluded; registered: an "
+        "unblocked account registered by the period's end.",
+    ),
+    "school": RULE_TEXTS["school"],
+}
 
 
 def rating_csv(result: RatingResult) -> pl.DataFrame:
@@ -104,7 +111,12 @@ def rating_table(result: RatingResult) -> RenderableType:
         f"Показано школ: {len(result.schools)}; в рейтинге: {result.ranked}; вне рейтинга: {result.unranked}.",
         f"Shown: {len(result.schools)} schools; ranked: {result.ranked}; unranked: {result.unranked}.",
     )
-    notes = [env.t(*RULE_TEXT), shown, *(env.t(*NOTE_TEXTS[code]) for code in result.notes)]
+    notes = [
+        env.t(*GRAIN_TEXTS[result.grain]),
+        env.t(*RULE_TEXT),
+        shown,
+        *(env.t(*NOTE_TEXTS[code]) for code in result.notes),
+    ]
     return Group(
         Text(title, style="bold"),
         Text(period_text(result.period)),

@@ -1,15 +1,16 @@
-"""A share shown as 100 % because more were active than the ОО-1 total says is a data-quality warning
-(docs/metrics.md «Shares»): `assistant` and `sferum` name where on stderr, as `indicator` counts such schools
-(independent check 8: the tables showed «100,0 %» with no remark)."""
+"""What the reader is told beside a figure (independent check 8): a share shown as 100 % because more were
+active than the ОО-1 total says is a data-quality warning (docs/metrics.md «Shares») — `assistant` and `sferum`
+name where on stderr, `activity` which share under its table — and the rating says where its active and
+registered come from."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.builders import dataset, school, stat
+from tests.builders import account, dataset, school, stat
 from tests.cli_support import invoke, serve
 
 SEPT, AUG = date(2024, 9, 1), date(2024, 8, 1)
@@ -85,3 +86,33 @@ def test_activity_names_the_panels_shares_shown_capped(monkeypatch: pytest.Monke
     assert "Обучающиеся: доля от ОО-1." in " ".join(table.stdout.split())
     region = json.loads(invoke("activity", "--data", str(tmp_path), "--month", "2024-09", "--format", "json").stdout)
     assert region["data_quality"]["capped_shares"] == []  # 65 of 104 students registered in the region
+
+
+@pytest.mark.parametrize(
+    ("grain", "said", "not_said"),
+    [("school", "из статистики платформы", "вход или событие"), ("user", "вход или событие", "из статистики")],
+)
+def test_rating_says_who_is_active_by_the_grain_of_its_data(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, grain: str, said: str, not_said: str
+) -> None:
+    """The rating's footer tells where active and registered come from: school statistics, or logins and
+    accounts — not the user-level rules under statistics (independent check 8)."""
+    if grain == "school":
+        rows = {
+            "school_stats": [
+                stat("myschool", "2300000012", SEPT, "student", 3, registered=4),
+                stat("myschool", "2300000029", SEPT, "student", 50, registered=60),
+            ]
+        }
+    else:
+        rows = {
+            "accounts": [
+                account("myschool", "u1", "student", "2300000012", last_login_at=datetime(2024, 9, 3, 10)),
+                account("myschool", "u2", "student", "2300000029", last_login_at=datetime(2024, 8, 3, 10)),
+            ]
+        }
+    serve(monkeypatch, dataset(schools=schools(), **rows))
+    result = invoke("rating", "--data", str(tmp_path), "--month", "2024-09", "--role", "student")
+    assert result.exit_code == 0, result.stderr
+    footer = " ".join(result.stdout.split())
+    assert said in footer and not_said not in footer
