@@ -27,6 +27,11 @@ ROLES = {
 }
 # The Russian word forms after a number: 1 педагог, 2 педагога, 5 педагогов.
 _COUNTED = {"teacher": ("педагог", "педагога", "педагогов"), "student": ("обучающийся", "обучающихся", "обучающихся")}
+# «не хватает» takes the genitive: 1 обучающегося, 2 обучающихся; 1 педагога, 5 педагогов
+_LACKING = {
+    "teacher": ("педагога", "педагогов", "педагогов"),
+    "student": ("обучающегося", "обучающихся", "обучающихся"),
+}
 FIGURE_COLUMNS = (
     Col("Роль", "Role", "left"),
     Col("Платформа", "Platform", "left"),
@@ -138,7 +143,7 @@ def _assistant_line(card: SchoolCard) -> str:
         if summary.target_met
         else env.t(
             f", не хватает {fmt_int(summary.students_needed, lang)} "
-            + plural(summary.students_needed, *_COUNTED["student"]),
+            + plural(summary.students_needed, *_LACKING["student"]),
             f", {fmt_int(summary.students_needed, lang)} more students needed",
         )
     )

@@ -3,7 +3,9 @@ default), for the region, each municipality (with a chart) and each school."""
 
 from __future__ import annotations
 
-from adoption_cli.render.excel import Column, Fill, Sheet, Table
+from adoption_cli.metrics.common import reaches_pct
+from adoption_cli.render.excel import Column, Fill, Sheet, Table, judged_cell
+from adoption_cli.render.numbers import fmt_pct_setting
 from adoption_cli.render.report.common import Judged, ReportInput, Texts, grain_line, target_block
 from adoption_cli.render.report.schools import SCHOOL_COLUMNS
 
@@ -19,9 +21,9 @@ def assistant_sheet(data: ReportInput, t: Texts) -> Sheet:
         t(f"«Цифровой помощник ученика» — {t.period(data.period)}", f"Student Assistant — {t.period(data.period)}"),
         t(
             f"Доля обучающихся (ОО-1) школ форм собственности «{t.ownership(result.ownership)}», активных в ЦПУ; "
-            f"цель {result.target_pct:g} %.",
+            f"цель {fmt_pct_setting(result.target_pct, 'ru')}.",
             f"Share of OO-1 students ({t.ownership(result.ownership)} schools) active in the assistant; "
-            f"target {result.target_pct:g}%.",
+            f"target {fmt_pct_setting(result.target_pct, 'en')}.",
         ),
     ]
     if result.grain is None:
@@ -54,7 +56,17 @@ def assistant_sheet(data: ReportInput, t: Texts) -> Sheet:
     schools = Table(
         (*SCHOOL_COLUMNS, TOTAL, ACTIVE, SHARE),
         [
-            (s.school_id, s.name, s.municipality, s.students_total, s.students_active, s.share_pct)
+            (
+                s.school_id,
+                s.name,
+                s.municipality,
+                s.students_total,
+                s.students_active,
+                # (coloured against the target: shown with the digits its verdict needs, not «84,90 %» in red)
+                judged_cell(
+                    s.share_pct, result.target_pct, _met(s.students_total, s.students_active, result.target_pct)
+                ),
+            )
             for s in result.schools
         ],
         title=t(
@@ -67,3 +79,7 @@ def assistant_sheet(data: ReportInput, t: Texts) -> Sheet:
     return Sheet(
         name, heading=(*heading, grain_line(result.grain, t)), blocks=(municipalities, schools), charts=(chart,)
     )
+
+
+def _met(total: int | None, active: int, target_pct: float) -> bool | None:
+    return reaches_pct(active, total, target_pct) if total else None

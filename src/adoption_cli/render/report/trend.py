@@ -4,7 +4,7 @@ the indicator of each municipality month by month (metrics.trend)."""
 from __future__ import annotations
 
 from adoption_cli.metrics.trend import TrendPoint
-from adoption_cli.render.excel import Chart, Column, Fill, Sheet, Table
+from adoption_cli.render.excel import Chart, Column, Fill, Sheet, Table, judged_cell
 from adoption_cli.render.report.common import ReportInput, Texts
 
 
@@ -39,10 +39,11 @@ def trend_sheet(data: ReportInput, t: Texts) -> Sheet:
                 p.month,
                 p.schools,
                 p.flagged,
-                p.indicator_pct,
+                # (beside its verdict, with the digits that keep Excel's rounding from contradicting it)
+                judged_cell(p.indicator_pct, p.indicator_target_pct, p.indicator_target_met),
                 p.indicator_target_pct,
                 p.indicator_target_met,
-                p.assistant_pct,
+                judged_cell(p.assistant_pct, p.assistant_target_pct, p.assistant_target_met),
                 p.assistant_target_pct,
                 p.assistant_target_met,
                 p.teacher_share_pct,
