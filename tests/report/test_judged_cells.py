@@ -20,14 +20,16 @@ def _cells_with(ws: object, value: float) -> list[object]:
     return [cell for row in ws.iter_rows() for cell in row if cell.value == pytest.approx(value)]  # type: ignore[attr-defined]
 
 
-def test_shares_beside_a_target_never_round_to_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _one_school(monkeypatch: pytest.MonkeyPatch, students: int, active: int) -> None:
+    """One school of `students` (ОО-1) of which `active` used the assistant in September 2024."""
+    schools = [school("2300000012", "СОШ № 1", "Город", "municipal", 10, students)]
     serve(
-        monkeypatch,
-        dataset(
-            schools=[school("2300000012", "СОШ № 1", "Город", "municipal", 10, 30_000)],
-            school_stats=[stat("assistant", "2300000012", SEPT, "student", 25_469)],
-        ),
+        monkeypatch, dataset(schools=schools, school_stats=[stat("assistant", "2300000012", SEPT, "student", active)])
     )
+
+
+def test_shares_beside_a_target_never_round_to_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _one_school(monkeypatch, 30_000, 25_469)
     result = invoke("report", "--data", str(tmp_path), "--month", "2024-09", "--out", str(tmp_path / "r.xlsx"))
     assert result.exit_code == 0, result.stderr
     book = load_workbook(tmp_path / "r.xlsx")
@@ -40,13 +42,7 @@ def test_shares_beside_a_target_never_round_to_it(monkeypatch: pytest.MonkeyPatc
 
 
 def test_the_card_says_how_many_are_lacking_in_the_genitive(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    serve(
-        monkeypatch,
-        dataset(
-            schools=[school("2300000012", "СОШ № 1", "Город", "municipal", 10, 1_000)],
-            school_stats=[stat("assistant", "2300000012", SEPT, "student", 848)],
-        ),
-    )
+    _one_school(monkeypatch, 1_000, 848)
     card = invoke("school", "2300000012", "--data", str(tmp_path), "--month", "2024-09")
     assert card.exit_code == 0, card.stderr
     assert "не хватает 1 обучающегося" in " ".join(card.stdout.split())  # ⌈849⌉ − 848, not «1 обучающийся»
