@@ -1,4 +1,4 @@
-"""What the reader is told beside a figure (independent check 8): a share shown as 100 % because more were
+"""What the reader is told beside a figure (independent checks 8 and 9): a share shown as 100 % because more were
 active than the ОО-1 total says is a data-quality warning (docs/metrics.md «Shares») — `assistant` and `sferum`
 name where on stderr, `activity` which share under its table — and the rating says where its active and
 registered come from."""
@@ -116,3 +116,33 @@ def test_rating_says_who_is_active_by_the_grain_of_its_data(
     assert result.exit_code == 0, result.stderr
     footer = " ".join(result.stdout.split())
     assert said in footer and not_said not in footer
+
+
+def test_trend_writes_the_indicator_with_two_digits_and_its_target_as_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """1 of 3 schools flagged: «33,33 %» as `indicator` prints it, not «33,3 %»; the target «33 %», and the title
+    names no target of its own (a later target may be in force) — independent check 9."""
+    from tests.builders import event
+
+    at = datetime(2024, 9, 10, 12)
+    serve(
+        monkeypatch,
+        dataset(
+            schools=[
+                school("2300000012", "СОШ № 1", "Город", "municipal", 1, 1),
+                school("2300000029", "СОШ № 2", "Город", "municipal", 1, 1),
+                school("2300000036", "СОШ № 3", "Город", "municipal", 1, 1),
+            ],
+            events=[
+                event("myschool", "t1", "teacher", "2300000012", at),
+                event("myschool", "s1", "student", "2300000012", at),
+            ],
+        ),
+    )
+    result = invoke("trend", "--data", str(tmp_path), "--from", "2024-09", "--to", "2024-09")
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout.replace("\u202f", " ")
+    assert "Индикатор: доля школ" in text and "Индикатор 33 %" not in text
+    region = next(line.split() for line in text.splitlines() if line.split()[:1] == ["Регион"])
+    assert region[2:4] == ["33,33", "%"] and region[8:10] == ["33", "%"]  # the first share; the target

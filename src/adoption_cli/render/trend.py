@@ -10,14 +10,14 @@ from adoption_cli.cli.environment import current
 from adoption_cli.metrics.trend import SERIES, TrendResult, TrendSeries
 from adoption_cli.render.captions import caption, ownership_text, region_name
 from adoption_cli.render.labels import counted_platforms_label
-from adoption_cli.render.numbers import BARS, GAP, fmt_pct, fmt_pct_judged, fmt_pp, sparkline
+from adoption_cli.render.numbers import BARS, GAP, fmt_pct, fmt_pct_judged, fmt_pct_setting, fmt_pp, sparkline
 from adoption_cli.render.tables import Col, make_table, status_cell
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
 TITLES = {
-    "indicator_pct": ("Индикатор 33 %: доля школ", "Indicator: share of schools"),
+    "indicator_pct": ("Индикатор: доля школ", "Indicator: share of schools"),
     "assistant_pct": ("ЦПУ: доля активных обучающихся", "Assistant: share of active students"),
     "teacher_share_pct": ("Доля активных педагогов", "Share of active teachers"),
     "student_share_pct": ("Доля активных обучающихся", "Share of active students"),
@@ -30,13 +30,21 @@ def _row(name: str, series: TrendSeries, metric: str) -> list[str]:
     values: list[float | None] = [getattr(point, metric) for point in series.points]
     first, last = values[0] if values else None, values[-1] if values else None
     change = last - first if first is not None and last is not None else None
-    cells = [name, sparkline(values), fmt_pct(first, lang), fmt_pct(last, lang), fmt_pp(change, lang)]
+    # (the indicator's shares with two digits, as the ministry writes 13,13 % and `indicator` prints them)
+    digits = 2 if metric == "indicator_pct" else 1
+    cells = [
+        name,
+        sparkline(values),
+        fmt_pct(first, lang, digits),
+        fmt_pct(last, lang, digits),
+        fmt_pp(change, lang, digits),
+    ]
     if metric in TARGETS and series.points:
         point = series.points[-1]
         met = getattr(point, f"{TARGETS[metric]}_target_met") if last is not None else None
-        cells[3] = fmt_pct_judged(last, getattr(point, f"{TARGETS[metric]}_target_pct"), met, lang)
+        cells[3] = fmt_pct_judged(last, getattr(point, f"{TARGETS[metric]}_target_pct"), met, lang, digits)
         cells += [
-            fmt_pct(getattr(point, f"{TARGETS[metric]}_target_pct"), lang),
+            fmt_pct_setting(getattr(point, f"{TARGETS[metric]}_target_pct"), lang),
             status_cell(getattr(point, f"{TARGETS[metric]}_target_met") if last is not None else None),
         ]
     return cells
