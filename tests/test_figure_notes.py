@@ -130,9 +130,8 @@ def test_trend_writes_the_indicator_with_two_digits_and_its_target_as_set(
         monkeypatch,
         dataset(
             schools=[
-                school("2300000012", "СОШ № 1", "Город", "municipal", 1, 1),
-                school("2300000029", "СОШ № 2", "Город", "municipal", 1, 1),
-                school("2300000036", "СОШ № 3", "Город", "municipal", 1, 1),
+                school(inn, f"СОШ № {n}", "Город", "municipal", 1, 1)
+                for n, inn in enumerate(("2300000012", "2300000029", "2300000036"), start=1)
             ],
             events=[
                 event("myschool", "t1", "teacher", "2300000012", at),
