@@ -116,7 +116,7 @@ def _indicator_table(indicator: CardIndicator, card: SchoolCard) -> RenderableTy
                 fmt_pct_judged(share, threshold, None if needed is None else needed == 0, lang),
                 fmt_pct_setting(threshold, lang),
                 status_cell(None if needed is None else needed == 0),
-                f"+{fmt_int(needed, lang)}" if needed else "—",
+                "—" if needed is None else f"+{fmt_int(needed, lang)}",  # (+0: reached; «—»: no total to judge)
             ]
         )
     return make_table("", INDICATOR_COLUMNS, rows)
