@@ -257,6 +257,12 @@ def _unreadable(path: Path) -> str:
     return f"{path}: файл настроек не прочитать — {problem}; исправьте его или уберите из папки данных."
 
 
+def default_config_file(data_dir: Path | None) -> Path | None:
+    """The data folder's adoption.toml when there is one: what `load_settings` reads without `config_file`."""
+    path = data_dir / CONFIG_FILE_NAME if data_dir is not None else None
+    return path if path is not None and path.is_file() else None
+
+
 def load_settings(
     data_dir: Path | None,
     *,

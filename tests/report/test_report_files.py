@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -68,3 +69,30 @@ def test_report_on_files(tmp_path: Path) -> None:
     assert about["myschool_events.csv"][4:7] == (4, 3, 1)  # rows, loaded, rejected
     summary = [row[0] for row in book["Сводка"].iter_rows(values_only=True)]
     assert any(str(line).startswith("Данные по: Моя школа (входы) — 04.09.2024") for line in summary)
+
+
+@pytest.mark.parametrize("with_config", [True, False])
+def test_about_names_the_settings_file_that_was_read(tmp_path: Path, with_config: bool) -> None:
+    """«Об отчёте» says which adoption.toml set the targets, or that none did (independent check 9: it said
+    «adoption.toml в папке с данными, если есть» either way)."""
+    data = tmp_path / "exports"
+    data.mkdir()
+    _write(data / "schools.csv", SCHOOLS)
+    _write(data / "myschool_events.csv", EVENTS)
+    if with_config:
+        (data / "adoption.toml").write_text("[indicator]\ntarget_pct = 45.0\n", encoding="utf-8")
+    args = ["report", "--data", str(data), "--month", "2024-09", "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, args, env=ENV)
+    assert result.exit_code == 0, result.stderr
+    about = {
+        row[0]: row[1]
+        for row in load_workbook(tmp_path / "adoption-2024-09.xlsx")["Об отчёте"].iter_rows(values_only=True)
+        if row[0]
+    }
+    expected = (
+        str(data / "adoption.toml")
+        if with_config
+        else "нет (в папке с данными нет adoption.toml): значения по умолчанию"
+    )
+    assert about["Файл настроек"] == expected
+    assert about["Индикатор: цель в силе"] == (0.45 if with_config else 0.33)

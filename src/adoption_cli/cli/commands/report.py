@@ -89,6 +89,7 @@ def command(
     from adoption_cli.cli.coverage import announce_period, period_without_data
     from adoption_cli.cli.environment import current
     from adoption_cli.cli.session import open_dataset
+    from adoption_cli.config import default_config_file
     from adoption_cli.errors import DataError, TargetNotMet, write_failed
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.numbers import fmt_pct_judged, fmt_pct_setting
@@ -117,7 +118,7 @@ def command(
     announce_period(dataset.report, period, compared=period.previous(), compared_platforms=COMPARED_PLATFORMS)
     run = RunParameters(
         data_dir=dataset.data_dir,
-        config_file=config,
+        config_file=config or default_config_file(dataset.data_dir),  # (the one read, as «Об отчёте» says)
         store=store,
         strict=strict,
         version=__version__,

@@ -31,7 +31,10 @@ def _parameters(data: ReportInput, t: Texts) -> Table:
             t("Файл настроек", "Settings file"),
             str(run.config_file)
             if run.config_file
-            else t("adoption.toml в папке с данными, если есть", "adoption.toml in the data folder, if any"),
+            else t(
+                "нет (в папке с данными нет adoption.toml): значения по умолчанию",
+                "none (no adoption.toml in the data folder): the defaults",
+            ),
         ),
         (t("Хранилище", "Store"), str(run.store) if run.store else t("не задано", "not set")),
         (t("Режим --strict", "--strict mode"), Cell(run.strict, "flag")),
