@@ -145,3 +145,35 @@ def test_trend_writes_the_indicator_with_two_digits_and_its_target_as_set(
     assert "Индикатор: доля школ" in text and "Индикатор 33 %" not in text
     region = next(line.split() for line in text.splitlines() if line.split()[:1] == ["Регион"])
     assert region[2:4] == ["33,33", "%"] and region[8:10] == ["33", "%"]  # the first share; the target
+
+
+def test_sferum_levels_speak_english_under_lang_en(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The default levels are named in the reader's language (independent check 8: «средняя» under --lang en);
+    the JSON keeps the configured names."""
+    import json
+
+    stats = [stat("sferum", "2300000029", SEPT, "teacher", 5), stat("sferum", "2300000029", SEPT, "student", 40)]
+    serve(monkeypatch, dataset(schools=schools()[1:], school_stats=stats))
+    english = invoke("sferum", "--data", str(tmp_path), "--month", "2024-09", "--lang", "en")
+    assert english.exit_code == 0, english.stderr
+    words = " ".join(english.stdout.split())
+    assert "medium" in words and "low ≥ 0.0%" in words and "средняя" not in words
+    russian = invoke("sferum", "--data", str(tmp_path), "--month", "2024-09")
+    assert "средняя" in russian.stdout
+    payload = json.loads(invoke("sferum", "--data", str(tmp_path), "--month", "2024-09", "--format", "json").stdout)
+    assert payload["region"]["level"] == "средняя"
+    report = invoke("report", "--data", str(tmp_path), "--month", "2024-09", "--out", str(tmp_path / "r.xlsx"))
+    assert report.exit_code == 0, report.stderr
+    report_en = invoke(
+        "report", "--data", str(tmp_path), "--month", "2024-09", "--out", str(tmp_path / "e.xlsx"), "--lang", "en"
+    )
+    assert report_en.exit_code == 0, report_en.stderr
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "e.xlsx")
+    cells = {c.value for row in book["Sferum"].iter_rows() for c in row}
+    assert "medium" in cells
+    texts = [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [text for text in texts if "средняя" in text or "низкая" in text]  # every sheet, headings too
+    cells = {c.value for row in load_workbook(tmp_path / "r.xlsx")["Сферум"].iter_rows() for c in row}
+    assert "средняя" in cells

@@ -121,3 +121,14 @@ def month_name(day: date, lang: Lang = "ru") -> str:
 
 def period_range(start: date, end: date, lang: Lang = "ru") -> str:
     return f"{fmt_date(start, lang)}–{fmt_date(end, lang)}"
+
+
+# The default Сферум levels (config.py) in English; a level the settings name otherwise is shown as named.
+LEVEL_LABELS_EN = {"низкая": "low", "средняя": "medium", "высокая": "high"}
+
+
+def level_label(name: str | None, lang: Lang = "ru") -> str | None:
+    """A Сферум activity level as the reader's language names it (None stays None)."""
+    if name is None or lang != "en":
+        return name
+    return LEVEL_LABELS_EN.get(name, name)

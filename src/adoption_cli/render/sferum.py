@@ -10,6 +10,7 @@ from adoption_cli.cli.environment import current
 from adoption_cli.metrics.sferum import SferumResult, SferumSummary
 from adoption_cli.render.captions import caption, ownership_text, period_text, region_name
 from adoption_cli.render.emit import scope_records
+from adoption_cli.render.labels import level_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_judged, fmt_pp, pct_unit, pp_unit
 from adoption_cli.render.tables import Col, make_table
 
@@ -52,14 +53,14 @@ def _cells(name: str, s: SferumSummary, edges: list[float]) -> list[str]:
         fmt_int(s.students_active, lang),
         _beside_bands(s.student_share_pct, edges),
         fmt_pp(s.student_share_change_pp, lang),
-        s.level or "—",
+        level_label(s.level, lang) or "—",
     ]
 
 
 def sferum_table(result: SferumResult) -> Table:
     env = current()
     lang = env.lang
-    bands = ", ".join(f"{level.name} ≥ {fmt_pct(level.min_pct, lang)}" for level in result.levels)
+    bands = ", ".join(f"{level_label(level.name, lang)} ≥ {fmt_pct(level.min_pct, lang)}" for level in result.levels)
     active = (
         env.t(
             "Активные: показатель «активных» помесячной статистики Сферума по школам (окно — месяц его последнего "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from adoption_cli.config import DatedTarget
 from adoption_cli.render.excel import Cell, Column, Sheet, Table, Value
-from adoption_cli.render.labels import combination_label
+from adoption_cli.render.labels import combination_label, level_label
 from adoption_cli.render.report.common import ReportInput, Texts
 
 
@@ -63,7 +63,7 @@ def _parameters(data: ReportInput, t: Texts) -> Table:
         (
             t("Сферум: уровни активности", "Sferum: activity levels"),
             "; ".join(
-                t(f"{level.name} от {level.min_pct:g} %", f"{level.name} from {level.min_pct:g}%")
+                t(f"{level.name} от {level.min_pct:g} %", f"{level_label(level.name, 'en')} from {level.min_pct:g}%")
                 for level in settings.sferum.levels
             ),
         ),

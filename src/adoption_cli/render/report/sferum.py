@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from adoption_cli.metrics.sferum import SferumSummary
 from adoption_cli.render.excel import Column, Fill, Sheet, Table, Value
+from adoption_cli.render.labels import level_label
 from adoption_cli.render.report.common import ReportInput, Texts, grain_line
 
 
-def _figures(summary: SferumSummary) -> tuple[Value, ...]:
+def _figures(summary: SferumSummary, t: Texts) -> tuple[Value, ...]:
     return (
         summary.teachers_total,
         summary.teachers_active,
@@ -18,8 +19,8 @@ def _figures(summary: SferumSummary) -> tuple[Value, ...]:
         summary.students_active,
         summary.student_share_pct,
         summary.student_share_change_pp,
-        summary.level,
-        summary.level_previous,
+        level_label(summary.level, t.lang),
+        level_label(summary.level_previous, t.lang),
     )
 
 
@@ -27,7 +28,7 @@ def sferum_sheet(data: ReportInput, t: Texts) -> Sheet:
     result = data.sferum
     name = t("Сферум", "Sferum")
     levels = "; ".join(
-        t(f"«{level.name}» — от {level.min_pct:g} %", f"«{level.name}» from {level.min_pct:g}%")
+        t(f"«{level.name}» — от {level.min_pct:g} %", f"«{level_label(level.name, 'en')}» from {level.min_pct:g}%")
         for level in result.levels
     )
     heading = [
@@ -42,7 +43,7 @@ def sferum_sheet(data: ReportInput, t: Texts) -> Sheet:
     ]
     if result.grain is None:
         return Sheet(name, heading=(*heading, t("В выгрузках нет данных Сферума.", "The exports hold no Sferum data.")))
-    names = [level.name for level in result.levels]
+    names = [level_label(level.name, t.lang) or level.name for level in result.levels]
     table = Table(
         (
             Column("name", "Муниципальное образование", "Municipality"),
@@ -57,9 +58,9 @@ def sferum_sheet(data: ReportInput, t: Texts) -> Sheet:
             Column("level", "Уровень активности", "Activity level"),
             Column("level_previous", "Уровень в прошлом периоде", "Level in the previous period"),
         ),
-        [(m.name, *_figures(m)) for m in result.municipalities],
+        [(m.name, *_figures(m, t)) for m in result.municipalities],
         fills=(Fill("level", good=names[-1:], bad=names[:1]),) if len(names) > 1 else (),
-        total=(t("Регион", "Region"), *_figures(result.region)),
+        total=(t("Регион", "Region"), *_figures(result.region, t)),
         main=True,
     )
     return Sheet(name, heading=(*heading, grain_line(result.grain, t)), blocks=(table,))

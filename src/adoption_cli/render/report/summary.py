@@ -6,7 +6,7 @@ from datetime import date
 
 from adoption_cli.metrics.activity import NOTE_NO_PLATFORM_DATA
 from adoption_cli.render.excel import Cell, Column, Fill, Sheet, Table, Value, judged_cell
-from adoption_cli.render.labels import combination_label
+from adoption_cli.render.labels import combination_label, level_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pp, fmt_signed_pct
 from adoption_cli.render.report.common import Judged, ReportInput, Texts, iso_date, target_block
 from adoption_cli.schema import PLATFORMS, Kind
@@ -173,12 +173,12 @@ def headline(data: ReportInput, t: Texts) -> list[tuple[Value | Cell, ...]]:
     rows.append(
         (
             t("Сферум: уровень активности", "Sferum: activity level"),
-            Cell(figures.level, "text"),
+            Cell(level_label(figures.level, lang), "text"),
             None,
             None,
             t(
                 f"в прошлом периоде: {figures.level_previous or '—'}",
-                f"previous period: {figures.level_previous or '—'}",
+                f"previous period: {level_label(figures.level_previous, 'en') or '—'}",
             ),
         )
     )
