@@ -29,7 +29,7 @@ from adoption_cli.metrics.activity_base import (
     with_activity_for,
 )
 from adoption_cli.metrics.changes import CountChange, ShareChange, compare, compare_share
-from adoption_cli.metrics.common import DEFAULT_PLATFORM, PeriodInfo, pct
+from adoption_cli.metrics.common import DEFAULT_PLATFORM, PeriodInfo, is_capped, pct
 from adoption_cli.metrics.scopes import Scope, platform_grain, schools_in_scope
 from adoption_cli.periods import Period
 from adoption_cli.schema import CONTENT_KINDS, ROLE_CODES, Kind
@@ -290,20 +290,15 @@ def _figures(request: _Request, period: Period) -> Figures:
     return totals | people | _content(request, period)
 
 
-def capped_shares(now: Figures, before: Figures) -> list[str]:
-    """The panels' shares (`panel.metric`, as `metric_rows` names them) shown capped at 100 % in either period:
-    the part above a positive whole."""
-    capped: list[str] = []
-    _panels(now, before, capped)
-    return capped
+def _panels(now: Figures, before: Figures, capped: list[str]) -> dict[str, Any]:
+    """The panels; `capped` gets each share (`panel.metric`, as `metric_rows` names them) shown capped at
+    100 % in either period."""
 
-
-def _panels(now: Figures, before: Figures, capped: list[str] | None = None) -> dict[str, Any]:
     def count(key: str) -> CountChange:
         return compare(now[key], before[key])
 
-    def share(part: str, whole: str, path: str = "") -> ShareChange:
-        if capped is not None and any(0 < (f[whole] or 0) < (f[part] or 0) for f in (now, before)):
+    def share(part: str, whole: str, path: str) -> ShareChange:
+        if any(is_capped(f[part], f[whole]) for f in (now, before)):
             capped.append(path)
         return compare_share(pct(now[part], now[whole]), pct(before[part], before[whole]))
 
@@ -384,6 +379,8 @@ def compute_activity(
         blocked=blocked_accounts(dataset).filter(pl.col("platform") == platform).select("user_id").collect().lazy(),
     )
     now, before = _figures(request, period), _figures(request, period.previous())
+    capped: list[str] = []
+    panels = _panels(now, before, capped)
     return ActivityResult(
         period=PeriodInfo.of(period),
         previous_period=PeriodInfo.of(period.previous()),
@@ -395,7 +392,7 @@ def compute_activity(
         data_quality=ActivityQuality(
             schools_without_totals=now["schools_without_totals"] or 0,
             active_not_registered=now["active_not_registered"],
-            capped_shares=capped_shares(now, before),
+            capped_shares=capped,
         ),
-        **_panels(now, before),
+        **panels,
     )

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset, Grain
 from adoption_cli.metrics.activity_base import by_name, population
-from adoption_cli.metrics.common import ASSISTANT_PLATFORM, AssistantSummary, PeriodInfo, name_order, pct
+from adoption_cli.metrics.common import ASSISTANT_PLATFORM, AssistantSummary, PeriodInfo, is_capped, name_order, pct
 from adoption_cli.metrics.common import summarise_assistant as summarise
 from adoption_cli.metrics.scopes import REGION_KEY, platform_grain, scope_counts
 from adoption_cli.periods import Period
@@ -125,7 +125,7 @@ def _quality(schools: Sequence[tuple[int | None, int]]) -> AssistantQuality:
     """The data-quality counts of listed schools given as (ОО-1 total, active students)."""
     judged = [(total, active) for total, active in schools if total is not None and total > 0]
     return AssistantQuality(
-        no_total=len(schools) - len(judged), capped_schools=sum(active > total for total, active in judged)
+        no_total=len(schools) - len(judged), capped_schools=sum(is_capped(active, total) for total, active in judged)
     )
 
 

@@ -50,6 +50,11 @@ def pct(active: int | None, total: int | None) -> float | None:
     return min(active * 100 / total, 100.0)
 
 
+def is_capped(active: int | None, total: int | None) -> bool:
+    """Whether `pct` caps this share: more counted than a positive total says (a data-quality warning)."""
+    return active is not None and total is not None and 0 < total < active
+
+
 def reaches_pct(active: int, total: int, threshold_pct: float) -> bool:
     """active / total ≥ threshold exactly (the threshold taken as written: 84.9 → 849/10); False without a total."""
     return total > 0 and Fraction(active * 100, total) >= Fraction(str(threshold_pct))

@@ -203,8 +203,8 @@ def activity_table(result: ActivityResult) -> RenderableType:
         )
     if quality.capped_shares:
         where = "; ".join(
-            f"{_label(PANEL_LABELS, path.rsplit('.', 1)[0])}: {_label(METRIC_LABELS, path, path.rsplit('.', 1)[1]).strip()}"
-            for path in quality.capped_shares
+            f"{_label(PANEL_LABELS, panel)}: {_label(METRIC_LABELS, f'{panel}.{metric}', metric).strip()}"
+            for panel, metric in (path.rsplit(".", 1) for path in quality.capped_shares)
         )
         notes.append(
             (

@@ -8,7 +8,7 @@ import polars as pl
 
 from adoption_cli.cli.environment import current
 from adoption_cli.metrics.assistant import AssistantResult
-from adoption_cli.metrics.common import AssistantSummary
+from adoption_cli.metrics.common import AssistantSummary, is_capped
 from adoption_cli.render.captions import caption, ownership_text, period_text, region_name
 from adoption_cli.render.emit import scope_records
 from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_judged
@@ -103,4 +103,4 @@ def capped_places(result: AssistantResult) -> list[str]:
     """The region and the municipalities whose share is shown capped at 100 %."""
     places: list[tuple[str, AssistantSummary]] = [(region_name(), result.region)]
     places += [(m.name, m) for m in result.municipalities]
-    return [name for name, summary in places if 0 < summary.students_total < summary.students_active]
+    return [name for name, summary in places if is_capped(summary.students_active, summary.students_total)]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from adoption_cli.cli.environment import current
+from adoption_cli.metrics.common import is_capped
 from adoption_cli.metrics.sferum import SferumResult, SferumSummary
 from adoption_cli.render.captions import caption, ownership_text, period_text, region_name
 from adoption_cli.render.emit import scope_records
@@ -130,7 +131,7 @@ def capped_places(result: SferumResult) -> list[str]:
         name
         for name, s in places
         if any(
-            0 < total < active
+            is_capped(active, total)
             for total, active in (
                 (s.teachers_total, s.teachers_active),
                 (s.teachers_total, s.teachers_active_previous),
