@@ -214,3 +214,15 @@ def test_a_share_beside_its_verdict_has_the_digits_excel_needs(
     ws = load_workbook(_save(tmp_path, Sheet("Лист", blocks=(_table([("A", 1, cell, bound, met, None)]),))))["Лист"]
     if value is not None:
         assert ws["C2"].number_format == f"0.{'0' * digits}%" and ws["C2"].value == pytest.approx(value / 100)
+
+
+def test_a_header_is_frozen_only_over_its_own_rows_and_near_the_top(tmp_path: Path) -> None:
+    rows = [("A", 1, 1.0, None, None, None)]
+    last = Sheet("Last", heading=("Заголовок",), blocks=(_table(rows, title="Первая"), _table(rows, main=True)))
+    above = Sheet("Above", blocks=(_table(rows, main=True), _table(rows, title="Ниже")))
+    deep = Sheet("Deep", heading=tuple(f"строка {n}" for n in range(12)), blocks=(_table(rows, main=True),))
+    book = load_workbook(_save(tmp_path, last, above, deep))
+    assert book["Last"].freeze_panes == "A8" and book["Last"].auto_filter.ref == "A7:F8"
+    # another table below: the header would head its rows; twelve heading lines: it would fill the screen
+    assert book["Above"].freeze_panes is None and book["Above"].auto_filter.ref == "A1:F2"
+    assert book["Deep"].freeze_panes is None and book["Deep"].auto_filter.ref == "A14:F15"

@@ -98,13 +98,13 @@ def test_summary_matches_the_indicator_json(workbook: Any) -> None:
     ws = workbook["Сводка"]
     header_row = _row_of(ws, "Муниципальное образование")
     columns = _header(ws, header_row)
-    assert ws.freeze_panes == f"A{header_row + 1}"
+    assert header_row > 12 and ws.freeze_panes is None  # under the headline figures: nothing frozen
     assert ws.auto_filter.ref == f"A{header_row}:G{header_row + len(expected['municipalities'])}"
     for offset, municipality in enumerate(expected["municipalities"], start=1):
         row = [cell.value for cell in ws[header_row + offset]]
         assert row[0] == municipality["name"]
         assert row[columns["Школ в расчёте"] - 1] == municipality["schools"]
-        assert row[columns["Школ, отвечающих условию"] - 1] == municipality["flagged"]
+        assert row[columns["Школ, отвечающих критерию"] - 1] == municipality["flagged"]
         assert row[columns["Доля школ"] - 1] == pytest.approx(municipality["share_pct"] / 100)
         assert row[columns["Цель"] - 1] == 0.33
         assert row[columns["Цель достигнута"] - 1] == ("да" if municipality["target_met"] else "нет")
@@ -118,7 +118,7 @@ def test_summary_matches_the_indicator_json(workbook: Any) -> None:
         ("Анапа", 1, 2),
         ("Сочи", 1, 3),
     ]
-    headline = ws.cell(_row_of(ws, "Индикатор: доля школ, отвечающих условию"), 2)
+    headline = ws.cell(_row_of(ws, "Индикатор: доля школ, отвечающих критерию"), 2)
     assert headline.value == 0.4 and headline.number_format == "0.00%"
     assert any(
         "Данные по: входы — 10.09.2024" in str(value)
@@ -148,7 +148,7 @@ def test_schools_sheet(workbook: Any) -> None:
         assert row[columns["Активных обучающихся (индикатор)"] - 1] == school["students_active"]
         share = school["student_share_pct"]
         assert row[columns["Доля активных обучающихся"] - 1] == (None if share is None else pytest.approx(share / 100))
-        assert row[columns["Отвечает условию индикатора"] - 1] == ("да" if school["flagged"] else "нет")
+        assert row[columns["Отвечает критерию индикатора"] - 1] == ("да" if school["flagged"] else "нет")
     assert rows["2300000002"][columns["Нужно ещё активных педагогов"] - 1] == 4
     assert rows["2300000002"][columns["Нужно ещё активных обучающихся"] - 1] == 5
     assert rows["2300000003"][columns["Нужно ещё активных педагогов"] - 1] is None  # zero total: not judged
@@ -176,7 +176,7 @@ def test_formula_like_names_stay_literal_and_control_characters_go(workbook: Any
 def test_quality_sheet(workbook: Any) -> None:
     ws = workbook["Качество данных"]
     values = _rows(ws)
-    assert ws.freeze_panes is not None and ws.auto_filter.ref is not None
+    assert ws.freeze_panes is None and ws.auto_filter.ref is not None  # several tables: none frozen
     assert values[_row_of(ws, "Файл")][:1] == ("Отклонённых строк нет.",)
     inactive_title = _row_of(ws, next(v[0] for v in values if str(v[0]).startswith("Школы реестра без")))
     assert "(2)" in ws.cell(inactive_title, 1).value
@@ -291,4 +291,4 @@ def test_fail_below_target_exits_3_after_writing(run_report: RunReport, tmp_path
     result = run_report("--month", "2024-09", "--config", str(high), "--fail-below-target", "--out", "high.xlsx")
     assert result.exit_code == 3 and "индикатор 40,0" in result.stderr
     ws = load_workbook(tmp_path / "high.xlsx")["Сводка"]
-    assert ws.cell(_row_of(ws, "Индикатор: доля школ, отвечающих условию"), 3).value == 0.6
+    assert ws.cell(_row_of(ws, "Индикатор: доля школ, отвечающих критерию"), 3).value == 0.6

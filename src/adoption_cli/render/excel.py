@@ -42,6 +42,8 @@ CellKind = Literal["text", "int", "pct", "change", "pp", "number", "date", "date
 Value = str | int | float | bool | date | datetime | None
 
 MAX_CELL_CHARS = 32_767
+# Rows above a frozen header at most: a laptop shows ≈ 25 rows, and a dozen frozen still leave half to scroll.
+MAX_FROZEN_ROWS = 12
 GREEN = "C6EFCE"
 PALETTE = ("4472C4", "ED7D31", "70AD47", "7030A0")  # line series, and their dashed targets
 TARGET_COLOUR = "C00000"  # the target line over bars
@@ -132,7 +134,7 @@ class Table:
     fills: Sequence[Fill] = ()
     total: Sequence[Value | Cell] | None = None  # a bold row right below, outside the autofilter
     empty: str | None = None  # said in place of the rows when there are none
-    main: bool = False  # frozen header row and autofilter (the first main table of a sheet)
+    main: bool = False  # autofilter, and a frozen header if last and near the top (the first main table of a sheet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,16 +217,19 @@ class Writer:
             row += 1
         if sheet.heading:
             row += 1
-        frozen = False
+        filtered = False
         charts_row = row
-        for table in sheet.blocks:
+        for index, table in enumerate(sheet.blocks):
             placed = self._table(ws, table, row, widths, spills)
-            if table.main and not frozen:
-                frozen = True
-                ws.freeze_panes = ws.cell(placed.header_row + 1, 1).coordinate
+            if table.main and not filtered:
+                filtered = True
                 ws.auto_filter.ref = (
                     f"A{placed.header_row}:{_letter(len(table.columns))}{max(placed.last_row, placed.header_row)}"
                 )
+                # A frozen header must head every row scrolled under it, and leave room to scroll: not over
+                # another table below, nor under a heading of many lines (it would fill the screen).
+                if index == len(sheet.blocks) - 1 and placed.header_row <= MAX_FROZEN_ROWS:
+                    ws.freeze_panes = ws.cell(placed.header_row + 1, 1).coordinate
             row = placed.bottom + 2
         for number, width in widths.items():
             ws.column_dimensions[_letter(number)].width = width

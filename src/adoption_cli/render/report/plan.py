@@ -14,10 +14,10 @@ def plan_sheet(data: ReportInput, t: Texts) -> Sheet:
         (t("Цель индикатора", "Indicator target"), Cell(plan.target_pct, "pct")),
         (t("Школ в расчёте", "Schools counted"), plan.schools_total),
         (
-            t("Нужно школ, отвечающих условию (⌈цель × школ⌉)", "Schools required (⌈target × schools⌉)"),
+            t("Нужно школ, отвечающих критерию (⌈цель × школ⌉)", "Schools required (⌈target × schools⌉)"),
             plan.schools_required,
         ),
-        (t("Уже отвечают условию", "Already meeting the rule"), plan.flagged),
+        (t("Уже отвечают критерию", "Already meeting the rule"), plan.flagged),
         (t("Ещё нужно школ", "Schools still needed"), plan.schools_needed),
         (
             t(
@@ -55,7 +55,7 @@ def plan_sheet(data: ReportInput, t: Texts) -> Sheet:
             for s in plan.schools
         ],
         title=t(
-            "Школы, которые дешевле всего довести до условия (по возрастанию потребности)",
+            "Школы, которые дешевле всего довести до критерия (по возрастанию потребности)",
             "The schools cheapest to bring over the thresholds (smallest need first)",
         ),
         empty=t("Цель уже достигнута: добавлять школы не нужно.", "The target is already met: no school is needed."),
