@@ -133,9 +133,10 @@ def test_mixed_dialects_give_the_same_numbers_as_canonical_form(dialects: str, t
 def test_indicator_warns_about_rejects_in_one_line_and_goes_on(dialects: str) -> None:
     result = invoke("indicator", "--data", dialects, "--month", "2024-09")
     assert result.exit_code == 0
-    assert "Внимание: отклонено строк: 2 из 24; строк с неизвестной школой: 1. Подробности: adoption validate." in (
-        result.stderr.splitlines()
-    )
+    assert (
+        "Внимание: отклонено строк: 2 из 24 в 3 файлах, нужных команде; строк с неизвестной школой: 1. "
+        "Подробности: adoption validate."
+    ) in result.stderr.splitlines()
     assert "Регион: отвечают критерию 2 из 3 школ (66,67\u202f%)" in result.stdout
     # One of the two is a registry row (a bad ИНН check digit): a school possibly missing from every count.
     assert (
