@@ -97,6 +97,25 @@ def test_report_is_written_with_a_platform_gap_and_says_so(folder: str, tmp_path
     assert "за период 2024-11 в выгрузках нет событий и статистики платформ" in result.stderr
 
 
+def test_the_workbook_carries_the_warnings_that_quiet_keeps_off_stderr(folder: str, tmp_path: Path) -> None:
+    """A cron job runs `report --quiet`: the month's gap (Сферум's figures are 0) must be read on «Сводка» itself."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "r.xlsx"
+    result = invoke("report", "--data", folder, "--month", "2024-11", "--out", str(out), "--quiet")
+    assert result.exit_code == 0 and result.stderr == ""
+    loud = invoke("report", "--data", folder, "--month", "2024-11", "--out", str(tmp_path / "loud.xlsx"))
+    warned = [line.removeprefix("Внимание: ") for line in loud.stderr.splitlines() if "за период" in line]
+    assert len(warned) == 1 and "по «Сферум» показатели — нули" in warned[0]
+    lines = [row[0] for row in load_workbook(out)["Сводка"].iter_rows(values_only=True) if row[0]]
+    assert [line.removeprefix("Внимание: ") for line in lines if str(line).startswith("Внимание: ")] == warned
+    # and none where the exports cover both months
+    september = tmp_path / "s.xlsx"
+    assert invoke("report", "--data", folder, "--month", "2024-10", "--out", str(september), "-q").exit_code == 0
+    lines = [row[0] for row in load_workbook(september)["Сводка"].iter_rows(values_only=True) if row[0]]
+    assert not any(str(line).startswith("Внимание") for line in lines)
+
+
 def test_a_statistics_month_covers_every_day_of_it(tmp_path: Path) -> None:
     """ЦПУ statistics for October (stored as 01.10): a window ending on 20.10 is counted from that month and
     must not be said to lack data; November does lack it."""

@@ -248,36 +248,39 @@ def announce_period(
     *,
     compared: Period | None = None,
     compared_platforms: Collection[str] | None = None,
-) -> None:
+) -> list[str]:
     """Warn when the period is after or before every activity in the exports (its figures are all 0), or outside
     the events and statistics of some of `platforms` (all by default: their figures are too low); and the same of
-    the period the figures are `compared` with, on `compared_platforms` (by default `platforms`)."""
+    the period the figures are `compared` with, on `compared_platforms` (by default `platforms`). Returns the
+    warnings (also under --quiet, which prints none), for the report to carry them."""
     env = current()
     message = period_without_data(report, period)
     if message is not None:
-        env.warn(
+        return _warned(
             message
             + env.t(
                 ": все показатели — нули. Проверьте период и получены ли выгрузки за него.",
                 ": every figure is 0. Check the period and whether its exports have arrived.",
             )
         )
-        return
     label = env.t(f"период {period.label}", period.label)
     gaps = _platform_gaps(report, period.start, period.end, label, platforms, window=period.kind == "window")
+    warned = []
     if gaps is not None:
-        env.warn(
+        warned += _warned(
             gaps.message
             + env.t(". Проверьте, получены ли выгрузки за период.", ". Check whether its exports have arrived.")
         )
     if compared is not None:
-        announce_comparison(report, compared, platforms if compared_platforms is None else compared_platforms)
+        warned += announce_comparison(report, compared, platforms if compared_platforms is None else compared_platforms)
+    return warned
 
 
-def announce_comparison(report: LoadReport, compared: Period, platforms: Collection[str] | None = None) -> None:
+def announce_comparison(report: LoadReport, compared: Period, platforms: Collection[str] | None = None) -> list[str]:
     """Warn when the period a command compares with (the previous one) lies outside the activity in the exports
     or outside every one of `platforms`' events and statistics with nothing else to count (its figures are 0,
-    so every change is a change from zeros), or outside some of them (its figures are too low)."""
+    so every change is a change from zeros), or outside some of them (its figures are too low). Returns the
+    warnings."""
     env = current()
     label = env.t(f"период сравнения {compared.label}", f"the period compared with, {compared.label}")
     from_zeros = env.t(
@@ -286,18 +289,21 @@ def announce_comparison(report: LoadReport, compared: Period, platforms: Collect
     )
     outside = _outside(report, compared.start, compared.end, label)
     if outside is not None:
-        env.warn(outside + from_zeros)
-        return
+        return _warned(outside + from_zeros)
     gaps = _platform_gaps(report, compared.start, compared.end, label, platforms, window=compared.kind == "window")
     if gaps is None:
-        return
+        return []
     if platforms is not None and set(platforms) <= gaps.zeros:
         # (the message ends with «… показатели — нули»)
-        env.warn(
+        return _warned(
             gaps.message + env.t(", и изменения к нему ничего не значат.", ", and the changes from it mean nothing.")
         )
-    else:
-        env.warn(gaps.message + env.t(": сравнивайте с ним осторожно.", ": compare with it with care."))
+    return _warned(gaps.message + env.t(": сравнивайте с ним осторожно.", ": compare with it with care."))
+
+
+def _warned(message: str) -> list[str]:
+    current().warn(message)
+    return [message]
 
 
 def announce_months(report: LoadReport, months: list[Period], platforms: Collection[str] | None = None) -> None:

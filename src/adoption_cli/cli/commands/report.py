@@ -115,7 +115,9 @@ def command(
         )
     # (a platform whose exports do not reach the month: the workbook is written, with a warning)
     # (the workbook compares «Моя школа»'s panels and rating, and Сферум, with the month before; not ЦПУ)
-    announce_period(dataset.report, period, compared=period.previous(), compared_platforms=COMPARED_PLATFORMS)
+    warnings = announce_period(
+        dataset.report, period, compared=period.previous(), compared_platforms=COMPARED_PLATFORMS
+    )
     run = RunParameters(
         data_dir=dataset.data_dir,
         config_file=config or default_config_file(dataset.data_dir),  # (the one read, as «Об отчёте» says)
@@ -125,6 +127,7 @@ def command(
         generated_at=datetime.now().replace(microsecond=0),
     )
     report = gather(dataset, period, settings, run)
+    report.warnings = warnings
     try:
         write_report(report, env.lang, target)
     except OSError as exc:

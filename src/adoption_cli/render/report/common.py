@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,6 +76,9 @@ class ReportInput:
     rating: RatingResult  # «Моя школа», every role, the whole region
     plan: PlanResult
     trend: TrendResult  # up to TREND_MONTHS months ending with the report's month, from where the exports begin
+    # What the command warned of the month's and the compared month's data (stderr, which a cron job run with
+    # --quiet never prints): on «Сводка», above the figures it qualifies.
+    warnings: list[str] = field(default_factory=list)
 
 
 def gather(dataset: Dataset, period: Period, settings: Settings, run: RunParameters) -> ReportInput:

@@ -221,6 +221,7 @@ def summary_sheet(data: ReportInput, t: Texts) -> Sheet:
             ),
             *active_rule(data, t),
             freshness(data, t),
+            *(t("Внимание: ", "Warning: ") + warning for warning in data.warnings),
         ),
         blocks=(facts, municipalities),
         charts=(chart,),
