@@ -21,6 +21,9 @@ def test_ingest_says_what_it_read_then_that_nothing_changed(data_dir: Path, no_s
 
     again = invoke("ingest", "--data", str(data_dir))
     assert "Файлов загружено: 0, без изменений: 5, удалено: 0." in again.stdout
+    # every file's SHA-256 compared: the same content, nothing read again
+    hashed = invoke("ingest", "--data", str(data_dir), "--checksum")
+    assert hashed.exit_code == 0 and "Файлов загружено: 0, без изменений: 5, удалено: 0." in hashed.stdout
 
 
 def test_ingest_into_the_data_folder_itself_is_refused(data_dir: Path) -> None:

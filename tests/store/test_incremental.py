@@ -112,6 +112,28 @@ def test_unchanged_files_are_not_read_again_and_a_touch_is_not_a_change(
     assert open_store(store_dir, data_dir, settings) is not None
 
 
+def test_checksum_finds_an_edit_that_kept_the_size_and_got_its_old_time_back(
+    data_dir: Path, store_dir: Path, settings: Settings, before: dict[str, int]
+) -> None:
+    events = data_dir / "myschool_events_2024-10.csv"
+    stat = events.stat()
+    text = events.read_text(encoding="utf-8")
+    assert ".10." not in text and "-10-" in text
+    events.write_text(text.replace("-10-", "-09-"), encoding="utf-8")  # October's logins moved to September
+    os.utime(events, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert events.stat().st_size == stat.st_size
+
+    # size and mtime alone: nothing seems to have changed (docs/store.md says so)
+    assert ingest(data_dir, settings, store_dir).ingested == []
+    result = ingest(data_dir, settings, store_dir, checksum=True)
+
+    assert result.ingested == ["myschool_events_2024-10.csv"] and len(result.unchanged) == 4
+    _same_as_raw(data_dir, store_dir, settings, "2024-09")
+    _same_as_raw(data_dir, store_dir, settings, "2024-10")
+    # and with the same content a checksum ingest reads nothing again
+    assert ingest(data_dir, settings, store_dir, checksum=True).ingested == []
+
+
 def test_a_removed_file_takes_its_rows_and_activity_with_it(
     data_dir: Path, store_dir: Path, settings: Settings, before: dict[str, int]
 ) -> None:

@@ -54,6 +54,15 @@ StoreOpt = Annotated[
         rich_help_panel=_DATA_PANEL,
     ),
 ]
+ChecksumOpt = Annotated[
+    bool,
+    typer.Option(
+        "--checksum",
+        help="Сравнить каждый файл с хранилищем по SHA-256, даже если размер и время изменения прежние "
+        "(файл правили и вернули ему старое время). Дольше: читается каждый байт.",
+        rich_help_panel=_DATA_PANEL,
+    ),
+]
 StrictOpt = Annotated[
     bool,
     typer.Option("--strict", help="Любая отклонённая строка — ошибка (код 1).", rich_help_panel=_DATA_PANEL),

@@ -194,8 +194,11 @@ def candidate_files(data_dir: Path, store_dir: Path) -> dict[str, os.stat_result
     return found
 
 
-def unchanged(entry: SourceEntry, stat: os.stat_result, path: Path) -> bool:
-    """Same content as at ingest: same size and mtime, or (after a touch or a copy) the same hash."""
+def unchanged(entry: SourceEntry, stat: os.stat_result, path: Path, *, checksum: bool = False) -> bool:
+    """Same content as at ingest: same size and mtime, or (after a touch or a copy) the same hash; with
+    `checksum`, the same size and hash whatever the mtime (a file edited and given its old time back)."""
     if stat.st_size != entry.size:
         return False
-    return stat.st_mtime_ns == entry.mtime_ns or sha256_of(path) == entry.sha256
+    if stat.st_mtime_ns == entry.mtime_ns and not checksum:
+        return True
+    return sha256_of(path) == entry.sha256

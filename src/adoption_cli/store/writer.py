@@ -103,13 +103,16 @@ class IngestResult(BaseModel):
     repaired: list[str] = []  # damaged JSON copies written again (store.manifest.damaged_copies)
 
 
-def ingest(data_dir: Path, settings: Settings, store_dir: Path, *, progress: Progress | None = None) -> IngestResult:
-    """Bring the store at `store_dir` up to date with the exports in `data_dir`."""
+def ingest(
+    data_dir: Path, settings: Settings, store_dir: Path, *, progress: Progress | None = None, checksum: bool = False
+) -> IngestResult:
+    """Bring the store at `store_dir` up to date with the exports in `data_dir`; `checksum`: compare every file's
+    SHA-256, not only those whose size or mtime changed."""
     started = time.perf_counter()
     check_location(data_dir, store_dir)
     store_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive(store_dir):
-        result = _Run(data_dir, settings, store_dir, progress or (lambda _message: None)).run()
+        result = _Run(data_dir, settings, store_dir, progress or (lambda _message: None), checksum).run()
     return result.model_copy(update={"seconds": round(time.perf_counter() - started, 3)})
 
 
@@ -199,8 +202,11 @@ class _Staged:
 
 
 class _Run:
-    def __init__(self, data_dir: Path, settings: Settings, store_dir: Path, progress: Progress) -> None:
+    def __init__(
+        self, data_dir: Path, settings: Settings, store_dir: Path, progress: Progress, checksum: bool = False
+    ) -> None:
         self.data_dir = data_dir
+        self.checksum = checksum
         self.settings = settings
         self.store_dir = store_dir
         self.progress = progress
@@ -272,7 +278,7 @@ class _Run:
         changed: set[str] = set()
         for path, stat in sorted(stats.items()):
             old = base.entry(path) if base else None
-            if old is not None and unchanged(old, stat, self.data_dir / path):
+            if old is not None and unchanged(old, stat, self.data_dir / path, checksum=self.checksum):
                 entries[path] = old.model_copy(update={"mtime_ns": stat.st_mtime_ns})
             else:
                 entries[path] = self._entry(path, stat)

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adoption_cli.cli.options import ConfigOpt, DataOpt, StoreOpt
+from adoption_cli.cli.options import ChecksumOpt, ConfigOpt, DataOpt, StoreOpt
 
 NAME = "ingest"
 ORDER = 110
 
 
-def command(data: DataOpt = None, config: ConfigOpt = None, store: StoreOpt = None) -> None:
+def command(
+    data: DataOpt = None, config: ConfigOpt = None, store: StoreOpt = None, checksum: ChecksumOpt = False
+) -> None:
     """Загрузить выгрузки в хранилище Parquet: команды затем читают его, а не исходные файлы.
 
     Проверки и учёт отклонённых строк — те же, что при чтении выгрузок. Повторный запуск перечитывает только
     изменившиеся файлы. Пока хранилище соответствует файлам в папке данных, все команды берут данные из него;
     если файлы изменились — читают выгрузки, пока хранилище не обновят.
+
+    Файл считается прежним, если прежние его размер и время изменения (или, после копирования, SHA-256);
+    --checksum сверяет SHA-256 каждого файла.
 
     Пример: adoption ingest --data sample_data
     """
@@ -29,7 +34,7 @@ def command(data: DataOpt = None, config: ConfigOpt = None, store: StoreOpt = No
     data_dir, settings = open_settings(data, config=config)
     store_dir = store or default_store_dir(data_dir)
     try:
-        result = ingest(data_dir, settings, store_dir, progress=lambda step: env.detail(f"… {step}"))
+        result = ingest(data_dir, settings, store_dir, progress=lambda step: env.detail(f"… {step}"), checksum=checksum)
     except OSError as exc:
         if not _in_store(exc, store_dir):
             raise
