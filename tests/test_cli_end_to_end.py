@@ -134,7 +134,7 @@ def test_indicator_warns_about_rejects_in_one_line_and_goes_on(dialects: str) ->
     result = invoke("indicator", "--data", dialects, "--month", "2024-09")
     assert result.exit_code == 0
     assert (
-        "Внимание: отклонено строк: 2 из 24 в 3 файлах, нужных команде; строк с неизвестной школой: 1. "
+        "Внимание: отклонено строк: 2 из 24 (файлов прочитано: 3); строк с неизвестной школой: 1. "
         "Подробности: adoption validate."
     ) in result.stderr.splitlines()
     assert "Регион: отвечают критерию 2 из 3 школ (66,67\u202f%)" in result.stdout

@@ -220,9 +220,11 @@ def test_a_header_is_frozen_only_over_its_own_rows_and_near_the_top(tmp_path: Pa
     rows = [("A", 1, 1.0, None, None, None)]
     last = Sheet("Last", heading=("Заголовок",), blocks=(_table(rows, title="Первая"), _table(rows, main=True)))
     above = Sheet("Above", blocks=(_table(rows, main=True), _table(rows, title="Ниже")))
-    deep = Sheet("Deep", heading=tuple(f"строка {n}" for n in range(12)), blocks=(_table(rows, main=True),))
-    book = load_workbook(_save(tmp_path, last, above, deep))
+    deep = Sheet("Deep", heading=tuple(f"строка {n}" for n in range(11)), blocks=(_table(rows, main=True),))
+    edge = Sheet("Edge", heading=tuple(f"строка {n}" for n in range(10)), blocks=(_table(rows, main=True),))
+    book = load_workbook(_save(tmp_path, last, above, deep, edge))
+    assert book["Edge"].freeze_panes == "A13"  # header on row 12: twelve rows frozen, the most there may be
     assert book["Last"].freeze_panes == "A8" and book["Last"].auto_filter.ref == "A7:F8"
-    # another table below: the header would head its rows; twelve heading lines: it would fill the screen
+    # another table below: the header would head its rows; a header on row 13: it would fill the screen
     assert book["Above"].freeze_panes is None and book["Above"].auto_filter.ref == "A1:F2"
-    assert book["Deep"].freeze_panes is None and book["Deep"].auto_filter.ref == "A14:F15"
+    assert book["Deep"].freeze_panes is None and book["Deep"].auto_filter.ref == "A13:F14"

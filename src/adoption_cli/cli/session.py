@@ -193,7 +193,7 @@ def fresh_store(data_dir: Path, settings: Settings, store: Path | None) -> Fresh
 def announce_load(report: LoadReport, *, strict: bool) -> None:
     """One line on stderr about what was set aside (and one more for rejected registry rows); --strict turns any
     reject into an error."""
-    from adoption_cli.render.numbers import fmt_int, plural
+    from adoption_cli.render.numbers import fmt_int
     from adoption_cli.schema import Kind
     from adoption_cli.sources.reasons import TOTALS_ROW
 
@@ -211,14 +211,13 @@ def announce_load(report: LoadReport, *, strict: bool) -> None:
     )
     if report.rejected == 0 and report.unknown_school == 0:
         return
-    # The files named: a command reads only the kinds it needs, so its rows are fewer than validate's.
-    files = len(report.files)
+    # The files counted: a command reads only the kinds it needs, so its rows can be fewer than validate's.
+    files = fmt_int(len(report.files), lang)
     message = env.t(
-        f"отклонено строк: {fmt_int(report.rejected, lang)} из {fmt_int(report.rows, lang)} "
-        f"в {files} {plural(files, 'файле', 'файлах', 'файлах')}, нужных команде; "
-        f"строк с неизвестной школой: {fmt_int(report.unknown_school, lang)}. Подробности: adoption validate.",
-        f"{fmt_int(report.rejected, lang)} of {fmt_int(report.rows, lang)} rows in the {files} "
-        f"{'file' if files == 1 else 'files'} this command reads rejected; "
+        f"отклонено строк: {fmt_int(report.rejected, lang)} из {fmt_int(report.rows, lang)} (файлов прочитано: "
+        f"{files}); строк с неизвестной школой: {fmt_int(report.unknown_school, lang)}. Подробности: adoption "
+        "validate.",
+        f"{fmt_int(report.rejected, lang)} of {fmt_int(report.rows, lang)} rows rejected (files read: {files}); "
         f"{fmt_int(report.unknown_school, lang)} rows name an unknown school. Details: adoption validate.",
     )
     if strict and report.rejected:

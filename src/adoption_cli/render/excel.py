@@ -42,7 +42,7 @@ CellKind = Literal["text", "int", "pct", "change", "pp", "number", "date", "date
 Value = str | int | float | bool | date | datetime | None
 
 MAX_CELL_CHARS = 32_767
-# Rows above a frozen header at most: a laptop shows ≈ 25 rows, and a dozen frozen still leave half to scroll.
+# Rows frozen at most, the header's included: a laptop shows ≈ 25 rows, and a dozen frozen leave half to scroll.
 MAX_FROZEN_ROWS = 12
 GREEN = "C6EFCE"
 PALETTE = ("4472C4", "ED7D31", "70AD47", "7030A0")  # line series, and their dashed targets

@@ -55,7 +55,7 @@ def plan_sheet(data: ReportInput, t: Texts) -> Sheet:
             for s in plan.schools
         ],
         title=t(
-            "Школы, которые дешевле всего довести до критерия (по возрастанию потребности)",
+            "Школы, которые дешевле всего довести до порогов (по возрастанию потребности)",
             "The schools cheapest to bring over the thresholds (smallest need first)",
         ),
         empty=t("Цель уже достигнута: добавлять школы не нужно.", "The target is already met: no school is needed."),

@@ -168,7 +168,7 @@ def quality_sheet(data: ReportInput, t: Texts) -> Sheet:
                 f"Rows read: {n(load.rows)}; loaded: {n(load.loaded)}; rejected: {n(load.rejected)}; "
                 f"naming a school not in the registry: {n(load.unknown_school)}.",
             ),
-            *(t("Предупреждение: ", "Warning: ") + warning for warning in load.warnings),
+            *(t("Внимание: ", "Warning: ") + warning for warning in load.warnings),
         ),
         blocks=(
             _reject_table(data, t),
