@@ -91,6 +91,9 @@ def test_sheet_names_in_both_languages(run_report: RunReport, tmp_path: Path) ->
     assert english.sheetnames == SHEETS_EN
     assert english["Schools"]["A1"].value == "INN"
     assert "yes" in {row[9] for row in _rows(english["Schools"])[1:]}
+    # the terminal's word, «flagged», on every sheet
+    assert english["Schools"].cell(1, 10).value == "Flagged"
+    assert "Schools flagged" in {row[2] for row in _rows(english["Summary"])}
 
 
 def test_summary_matches_the_indicator_json(workbook: Any) -> None:

@@ -17,7 +17,7 @@ def plan_sheet(data: ReportInput, t: Texts) -> Sheet:
             t("Нужно школ, отвечающих критерию (⌈цель × школ⌉)", "Schools required (⌈target × schools⌉)"),
             plan.schools_required,
         ),
-        (t("Уже отвечают критерию", "Already meeting the rule"), plan.flagged),
+        (t("Уже отвечают критерию", "Already flagged"), plan.flagged),
         (t("Ещё нужно школ", "Schools still needed"), plan.schools_needed),
         (
             t(

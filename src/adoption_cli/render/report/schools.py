@@ -35,7 +35,7 @@ def schools_sheet(data: ReportInput, t: Texts) -> Sheet:
         Column("teacher_share", "Доля активных педагогов", "Share of active teachers", "pct"),
         Column("students_active", "Активных обучающихся (индикатор)", "Active students (indicator)", "int"),
         Column("student_share", "Доля активных обучающихся", "Share of active students", "pct"),
-        Column("flagged", "Отвечает критерию индикатора", "Meets the indicator rule", "flag"),
+        Column("flagged", "Отвечает критерию индикатора", "Flagged", "flag"),
         Column("teachers_needed", "Нужно ещё активных педагогов", "More active teachers needed", "int"),
         Column("students_needed", "Нужно ещё активных обучающихся", "More active students needed", "int"),
         *platform_columns,

@@ -22,7 +22,7 @@ FACT_FILLS = (Fill("value", judged_by="met"), Fill("met"))
 
 INDICATOR_COLUMNS = (
     Column("schools", "Школ в расчёте", "Schools counted", "int"),
-    Column("flagged", "Школ, отвечающих критерию", "Schools meeting the rule", "int"),
+    Column("flagged", "Школ, отвечающих критерию", "Schools flagged", "int"),
     Column("share", "Доля школ", "Share of schools", "pct"),
     Column("needed", "Ещё нужно школ", "Schools still needed", "int"),
 )
@@ -105,7 +105,7 @@ def headline(data: ReportInput, t: Texts) -> list[tuple[Value | Cell, ...]]:
     region = result.region
     rows: list[tuple[Value | Cell, ...]] = [
         (
-            t("Индикатор: доля школ, отвечающих критерию", "Indicator: share of schools meeting the rule"),
+            t("Индикатор: доля школ, отвечающих критерию", "Indicator: share of schools flagged"),
             judged_cell(region.share_pct, result.target_pct, region.target_met),
             result.target_pct,
             region.target_met,
@@ -205,7 +205,7 @@ def summary_sheet(data: ReportInput, t: Texts) -> Sheet:
         ),
         target_pct=result.target_pct,
         title=t("Индикатор по муниципальным образованиям", "Indicator by municipality"),
-        chart_title=t("Доля школ, отвечающих критерию индикатора", "Share of schools meeting the indicator rule"),
+        chart_title=t("Доля школ, отвечающих критерию индикатора", "Share of schools flagged"),
         y_title=t("Доля школ", "Share of schools"),
     )
     return Sheet(

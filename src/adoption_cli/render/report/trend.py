@@ -24,7 +24,7 @@ def trend_sheet(data: ReportInput, t: Texts) -> Sheet:
         (
             Column("month", "Месяц", "Month"),
             Column("schools", "Школ в расчёте", "Schools counted", "int"),
-            Column("flagged", "Отвечают критерию", "Meeting the rule", "int"),
+            Column("flagged", "Отвечают критерию", "Flagged", "int"),
             Column("indicator", "Индикатор", "Indicator", "pct"),
             Column("indicator_target", "Цель индикатора", "Indicator target", "pct"),
             Column("indicator_met", "Индикатор: цель достигнута", "Indicator target met", "flag"),
