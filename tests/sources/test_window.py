@@ -107,3 +107,22 @@ def test_periods_other_than_the_window_read_the_events(exports: Path, period: Pe
     # Without the guard, who was active in September would answer for these periods too.
     unguarded = users(replace(gathered, activity_window=None), period)
     assert (unguarded != expected) == unguarded_differs
+
+
+def test_a_blocked_id_written_as_excel_keeps_it_blocks_the_same_users_events(tmp_path: Path) -> None:
+    """`="t2"` and `'s6` in the accounts are t2 and s6 of the events: their events still count nowhere, and the
+    indicator is the one of the plain spelling, by the window's pass and by a plain load alone."""
+    plain_data = write_exports(tmp_path / "plain")
+    excel_data = write_exports(tmp_path / "excel")
+    accounts = excel_data / "myschool_accounts.csv"
+    text = accounts.read_text(encoding="utf-8")
+    accounts.write_text(text.replace("myschool,t2,", 'myschool,"=""t2""",').replace(",s6,", ",'s6,"), encoding="utf-8")
+    settings = load_settings(plain_data, environ={})
+    for month in ("2024-09", "2024-10"):
+        period = parse_month(month)
+        expected = compute_indicator(load_dataset(plain_data, settings), period, settings)
+        assert compute_indicator(load_dataset(excel_data, settings), period, settings) == expected, month
+        assert compute_indicator(windowed(excel_data, settings, period), period, settings) == expected, month
+        assert users(windowed(excel_data, settings, period), period) == users(
+            windowed(plain_data, settings, period), period
+        )

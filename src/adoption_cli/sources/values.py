@@ -121,9 +121,12 @@ def _only_others(text: pl.Expr, done: pl.Expr) -> pl.Expr:
 
 
 def _identifier(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
-    # An id that passed through Excel as a number arrives as "12345.0".
-    dotted = _only_others(text, ~text.str.contains(".", literal=True))
-    return pl.coalesce(dotted.str.replace(r"^(\d+)\.0+$", "${1}"), text), _NO_ERROR
+    # Excel's traces, removed as from an ИНН: an id that passed through Excel as a number arrives as "12345.0"
+    # (or "12345,0"), one typed as text as "'12345", one kept from becoming a number as ="12345". Left as they
+    # were, the same user would be two: a blocked account would not block the events written plainly.
+    marked = _only_others(text, ~text.str.contains(r"[.,'=]"))
+    cleaned = step(marked.str.strip_prefix("'").str.replace(r'^="(.*)"$', "$1").str.replace(r"^(\d+)[.,]0+$", "${1}"))
+    return pl.coalesce(pl.when(cleaned != "").then(cleaned), text), _NO_ERROR
 
 
 def _quotient_weights() -> dict[int, int]:
