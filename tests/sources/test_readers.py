@@ -503,6 +503,30 @@ def test_xlsx_first_sheet_unless_named(tmp_path: Path) -> None:
         load(tmp_path)
 
 
+def test_xlsx_a_hidden_first_sheet_is_passed_over_unless_named(tmp_path: Path) -> None:
+    """Last year's registry kept in a hidden sheet: the analyst sees «Реестр 2024» only, and that is what is
+    read; the hidden sheet is named in a warning, and read when `sheet` names it."""
+    from openpyxl import load_workbook
+
+    old = [RU_REGISTRY_HEADER, [int(INN_A), "Прошлогодняя", "МО", "частная", 999, 999]]
+    current = [RU_REGISTRY_HEADER, [int(INN_B), "Нынешняя", "МО", "частная", 1, 1]]
+    path = save_book(tmp_path / "schools.xlsx", {"old_2023": old, "Реестр 2024": current})
+    book = load_workbook(path)
+    book["old_2023"].sheet_state = "hidden"
+    book.active = 1
+    book.save(path)
+    dataset = load(tmp_path)
+    assert dataset.schools.collect()["name"].to_list() == ["Нынешняя"]
+    assert file_load(dataset, "schools.xlsx").sheet == "Реестр 2024"
+    assert dataset.report.warnings == [
+        "schools.xlsx: скрытые листы книги не прочитаны («old_2023»), прочитан лист «Реестр 2024»; чтобы прочитать "
+        "скрытый лист, укажите его как sheet в [[sources]]."
+    ]
+    write_manifest(tmp_path, {"path": "schools.xlsx", "kind": "schools", "sheet": "old_2023"})
+    named = load(tmp_path)
+    assert named.schools.collect()["name"].to_list() == ["Прошлогодняя"] and named.report.warnings == []
+
+
 def test_xlsx_sheets_left_unread_are_warned(tmp_path: Path) -> None:
     """A book of one sheet per month: without `sheet` only the first is read, and the user is told which
     other sheets hold data (empty ones, as Excel adds them, are not worth a word)."""

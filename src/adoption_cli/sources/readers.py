@@ -310,6 +310,11 @@ def _quoted(names: Sequence[str]) -> str:
     return ", ".join(f"«{name}»" for name in names)
 
 
+def _hidden(reader: Any, name: str) -> bool:
+    """Whether a sheet is hidden (or very hidden) in the book."""
+    return str(reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string").visible) != "visible"
+
+
 def _has_cells(reader: Any, name: str) -> bool:
     """Whether a sheet holds any cell (calamine gives an empty sheet no rows)."""
     return bool(reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string").total_height)
@@ -375,7 +380,11 @@ def _read_spreadsheet(
             raise zipfile.BadZipFile(f"bad CRC-32 for {damaged}")
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
-        chosen = sheet if sheet is not None else names[0]
+        # Without a name, the first sheet the analyst sees in Excel: a hidden one (last year's figures kept
+        # for a formula, say) is never read unless named.
+        hidden = [] if sheet is not None else [n for n in names if _hidden(reader, n)]
+        shown = [n for n in names if n not in hidden] or names
+        chosen = sheet if sheet is not None else shown[0]
         if chosen not in names:
             listed = ", ".join(f"«{n}»" for n in names)
             raise DataError(f"{display}: нет листа «{chosen}»; в книге есть {listed}. Исправьте sheet в [[sources]].")
@@ -386,7 +395,8 @@ def _read_spreadsheet(
         left = loaded.selected_columns[0].absolute_index if loaded.selected_columns else 0
         table = loaded.to_polars()
         # With no sheet named, the other sheets that hold anything are left unread: the user is told.
-        unread = [] if sheet is not None else [n for n in names[1:] if _has_cells(reader, n)]
+        unread = [] if sheet is not None else [n for n in shown if n != chosen and _has_cells(reader, n)]
+        hidden = [n for n in hidden if _has_cells(reader, n)]
         extras = read_sheet_extras(path, chosen) if table.width else SheetExtras()
     except DataError:
         raise
@@ -424,17 +434,24 @@ def _read_spreadsheet(
         .filter(any_of(pl.col(field).is_not_null() for field in fields))
     )
     frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, fields, [_NO_ROW_REASON])
-    warnings = (
-        f"{display}: прочитан только первый лист книги, «{chosen}», а данные есть и на других ({_quoted(unread)}); "
-        "чтобы прочитать другой лист, укажите его как sheet в [[sources]], чтобы все — сохраните каждый лист "
-        "отдельным файлом.",
-    )
+    warnings = []
+    if unread:
+        warnings.append(
+            f"{display}: прочитан только первый лист книги, «{chosen}», а данные есть и на других "
+            f"({_quoted(unread)}); чтобы прочитать другой лист, укажите его как sheet в [[sources]], чтобы все — "
+            "сохраните каждый лист отдельным файлом."
+        )
+    if hidden:
+        warnings.append(
+            f"{display}: скрытые листы книги не прочитаны ({_quoted(hidden)}), прочитан лист «{chosen}»; чтобы "
+            "прочитать скрытый лист, укажите его как sheet в [[sources]]."
+        )
     return RawTable(
         frame,
         frozenset(positions),
         facts,
         sheet=chosen,
-        warnings=warnings if unread else (),
+        warnings=tuple(warnings),
         headers=_headers(header.names, positions),
     )
 

@@ -26,8 +26,9 @@ MANIFEST_NAME = STORE_MANIFEST  # discovery passes over a folder that holds one
 # Bumped whenever the layout or the meaning of a stored column changes: older stores are rebuilt. 7: a
 # qualified account status («заблокирован (по решению ОО)») and an Excel serial with a decimal comma are read,
 # where format 6 stores had rejected those rows. 8: a totals row («Итого», «Всего») is rejected as `totals_row`
-# (format 7 stores kept its rows under the reason of its first bad cell).
-FORMAT_VERSION = 8
+# (format 7 stores kept its rows under the reason of its first bad cell). 9: a user id loses Excel's traces
+# (`="123"`, `'123`, `123,0`), and an xlsx without `sheet` is read from its first visible sheet.
+FORMAT_VERSION = 9
 
 
 class SourceEntry(BaseModel):
