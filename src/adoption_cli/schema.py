@@ -56,7 +56,14 @@ class Column:
 _SCHOOL_ID = Column(
     "school_id",
     ValueType.INN,
-    aliases=("ИНН", "ИНН ОО", "ИНН организации", "ИНН образовательной организации", "ИНН школы"),
+    aliases=(
+        "ИНН",
+        "ИНН ОО",
+        "ИНН организации",
+        "ИНН образовательной организации",
+        "ИНН школы",
+        "ИНН/КПП",  # the cell «2310031475/231001001»: its ИНН is read (docs/data-formats.md)
+    ),
 )
 _PLATFORM = Column("platform", ValueType.PLATFORM, aliases=("Платформа", "Сервис", "Система"))
 _USER_ID = Column(
@@ -290,9 +297,14 @@ RU_MONTHS = (
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\ufeff]+")
 
 
+# A unit after a header's name: «Численность педагогов, чел.», «Обучающихся (человек)».
+_UNIT = re.compile(r"(?<=.)(?:,(?:чел|человек)\.?|\((?:чел|человек)\.?\))$")
+
+
 def normalise_header(text: str) -> str:
-    """Header comparison key: case, all whitespace (incl. NBSP/BOM) and ё/е insensitive."""
-    return _SPACES.sub("", text).lower().replace("ё", "е")
+    """Header comparison key: case, all whitespace (incl. NBSP/BOM) and ё/е insensitive, a unit («, чел.»,
+    «(человек)») at its end dropped."""
+    return _UNIT.sub("", _SPACES.sub("", text).lower().replace("ё", "е"))
 
 
 def normalise_value(text: str) -> str:

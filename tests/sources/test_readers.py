@@ -258,6 +258,20 @@ def test_unknown_columns_are_ignored_and_headers_are_case_and_yo_insensitive(tmp
     assert load(tmp_path).schools.collect().row(0) == (INN_A, "a", "b", "private", 1, 2)
 
 
+def test_headers_with_a_unit_and_an_inn_kpp_header(tmp_path: Path) -> None:
+    """ОО-1 forms write the unit after the name; an ИНН/КПП column gives the ИНН."""
+    write(
+        tmp_path / "schools.csv",
+        "ИНН/КПП;Наименование;МО;Форма собственности;Численность педагогических работников, чел.;"
+        f"Обучающиеся (человек)\n{INN_A}/231001001;a;b;частная;1;2\n",
+    )
+    assert load(tmp_path).schools.collect().row(0) == (INN_A, "a", "b", "private", 1, 2)
+    # a header that is only a unit names nothing
+    write(tmp_path / "schools.csv", f"ИНН;Наименование;МО;чел.;Педагогов;Обучающихся\n{INN_A};a;b;x;1;2\n")
+    with pytest.raises(DataError, match=r"нет обязательного столбца «ownership»"):
+        load(tmp_path)
+
+
 def test_each_file_load_keeps_the_headers_its_columns_were_found_under(tmp_path: Path) -> None:
     """validate names a reject's column as the file does («инн оо»), not by its canonical name."""
     write(

@@ -27,7 +27,8 @@ MANIFEST_NAME = STORE_MANIFEST  # discovery passes over a folder that holds one
 # qualified account status («заблокирован (по решению ОО)») and an Excel serial with a decimal comma are read,
 # where format 6 stores had rejected those rows. 8: a totals row («Итого», «Всего») is rejected as `totals_row`
 # (format 7 stores kept its rows under the reason of its first bad cell). 9: a user id loses Excel's traces
-# (`="123"`, `'123`, `123,0`), and an xlsx without `sheet` is read from its first visible sheet.
+# (`="123"`, `'123`, `123,0`), an xlsx without `sheet` is read from its first visible sheet, and a header
+# with a unit («, чел.») or «ИНН/КПП» names its column.
 FORMAT_VERSION = 9
 
 
