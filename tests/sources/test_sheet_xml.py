@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from sources_helpers import save_book
 
-from adoption_cli.sources.sheet_xml import CellRange, SheetExtras, cell_range, read_sheet_extras, scan_sheet
+from adoption_cli.sources.sheet_xml import (
+    CellRange,
+    SheetExtras,
+    cell_range,
+    hidden_sheets,
+    read_sheet_extras,
+    scan_sheet,
+)
 
 MERGED = [CellRange(0, 0, 0, 3), CellRange(4, 0, 8, 0), CellRange(4, 1, 5, 2)]
 ERRORS = [(1, 0, "#N/A"), (2, 0, "#DIV/0!"), (2, 1, "#VALUE!")]
@@ -80,3 +87,17 @@ def test_cell_ranges() -> None:
     assert cell_range("C5:A1") == CellRange(0, 0, 4, 2)
     assert cell_range("B3:") == CellRange(2, 1, 2, 1)
     assert cell_range("3:7") is None
+
+
+def test_hidden_sheets_are_read_off_the_workbook(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Скрытый"
+    book.active.sheet_state = "hidden"
+    book.create_sheet("Очень скрытый").sheet_state = "veryHidden"
+    book.create_sheet("Видимый")
+    book.active = 2
+    book.save(tmp_path / "b.xlsx")
+    with zipfile.ZipFile(tmp_path / "b.xlsx") as archive:
+        assert hidden_sheets(archive) == {"Скрытый", "Очень скрытый"}

@@ -34,7 +34,7 @@ from adoption_cli.sources.dialect import (
     utf8_source,
 )
 from adoption_cli.sources.reasons import RAGGED_ROW, UNCLOSED_QUOTE
-from adoption_cli.sources.sheet_xml import CellRange, SheetExtras, read_sheet_extras
+from adoption_cli.sources.sheet_xml import CellRange, SheetExtras, hidden_sheets, read_sheet_extras
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 SPREADSHEET_SUFFIXES = (".xlsx",)
@@ -310,11 +310,6 @@ def _quoted(names: Sequence[str]) -> str:
     return ", ".join(f"«{name}»" for name in names)
 
 
-def _hidden(reader: Any, name: str) -> bool:
-    """Whether a sheet is hidden (or very hidden) in the book."""
-    return str(reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string").visible) != "visible"
-
-
 def _has_cells(reader: Any, name: str) -> bool:
     """Whether a sheet holds any cell (calamine gives an empty sheet no rows)."""
     return bool(reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string").total_height)
@@ -376,13 +371,14 @@ def _read_spreadsheet(
         # damaged bytes say. testzip() decompresses every part once (C code) and names the first bad one.
         with zipfile.ZipFile(path) as book:
             damaged = book.testzip()
+            concealed = hidden_sheets(book) if sheet is None else set()
         if damaged is not None:
             raise zipfile.BadZipFile(f"bad CRC-32 for {damaged}")
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
         # Without a name, the first sheet the analyst sees in Excel: a hidden one (last year's figures kept
         # for a formula, say) is never read unless named.
-        hidden = [] if sheet is not None else [n for n in names if _hidden(reader, n)]
+        hidden = [n for n in names if n in concealed]
         shown = [n for n in names if n not in hidden] or names
         chosen = sheet if sheet is not None else shown[0]
         if chosen not in names:

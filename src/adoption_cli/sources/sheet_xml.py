@@ -117,6 +117,19 @@ def sheet_part(book: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
+def hidden_sheets(book: zipfile.ZipFile) -> set[str]:
+    """The names of the sheets the workbook marks hidden or very hidden (`<sheet state="hidden">`): read from
+    xl/workbook.xml alone, not by loading each sheet."""
+    workbook = _workbook_part(book)
+    if workbook not in book.namelist():
+        return set()
+    return {
+        element.get("name") or ""
+        for element in fromstring(book.read(workbook)).iter()
+        if _local(element.tag) == "sheet" and element.get("state") in ("hidden", "veryHidden")
+    }
+
+
 def read_sheet_extras(path: Path, sheet: str) -> SheetExtras:
     """The merged ranges and error cells of the sheet named `sheet` of the book at `path` (none when the
     book does not say which part holds it)."""
