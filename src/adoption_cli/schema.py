@@ -62,7 +62,7 @@ _SCHOOL_ID = Column(
         "ИНН организации",
         "ИНН образовательной организации",
         "ИНН школы",
-        "ИНН/КПП",  # the cell «2310031475/231001001»: its ИНН is read (docs/data-formats.md)
+        "ИНН/КПП",  # the cell «2310031475/231001001»: its ИНН is read (docs/data-formats.md); see LOOSE_ALIASES
     ),
 )
 _PLATFORM = Column("platform", ValueType.PLATFORM, aliases=("Платформа", "Сервис", "Система"))
@@ -301,10 +301,15 @@ _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\ufeff]+")
 _UNIT = re.compile(r"(?<=.)(?:,(?:чел|человек)\.?|\((?:чел|человек)\.?\))$")
 
 
-def normalise_header(text: str) -> str:
+# Aliases that name a column only where no header names it exactly: «ИНН/КПП» beside «ИНН» is left unread.
+LOOSE_ALIASES = frozenset({"ИНН/КПП"})
+
+
+def normalise_header(text: str, *, units: bool = True) -> str:
     """Header comparison key: case, all whitespace (incl. NBSP/BOM) and ё/е insensitive, a unit («, чел.»,
-    «(человек)») at its end dropped."""
-    return _UNIT.sub("", _SPACES.sub("", text).lower().replace("ё", "е"))
+    «(человек)») at its end dropped unless `units`."""
+    key = _SPACES.sub("", text).lower().replace("ё", "е")
+    return _UNIT.sub("", key) if units else key
 
 
 def normalise_value(text: str) -> str:

@@ -30,6 +30,7 @@ from sources_helpers import (
 
 from adoption_cli.errors import DataError
 from adoption_cli.schema import Kind
+from adoption_cli.sources.columns import ColumnMap
 from adoption_cli.sources.readers import any_of
 
 
@@ -266,9 +267,29 @@ def test_headers_with_a_unit_and_an_inn_kpp_header(tmp_path: Path) -> None:
         f"Обучающиеся (человек)\n{INN_A}/231001001;a;b;частная;1;2\n",
     )
     assert load(tmp_path).schools.collect().row(0) == (INN_A, "a", "b", "private", 1, 2)
-    # a header that is only a unit names nothing
-    write(tmp_path / "schools.csv", f"ИНН;Наименование;МО;чел.;Педагогов;Обучающихся\n{INN_A};a;b;x;1;2\n")
-    with pytest.raises(DataError, match=r"нет обязательного столбца «ownership»"):
+    # a header that is only a unit names nothing (ignored as unknown columns are)
+    write(
+        tmp_path / "schools.csv",
+        f"ИНН;Наименование;МО;Форма собственности;Педагогов;Обучающихся;чел.\n{INN_A};a;b;частная;1;2;x\n",
+    )
+    assert load(tmp_path).schools.collect().row(0) == (INN_A, "a", "b", "private", 1, 2)
+    assert ColumnMap(Kind.SCHOOLS).canonical("чел.") is None and ColumnMap(Kind.SCHOOLS).canonical("(человек)") is None
+
+
+def test_an_exact_header_wins_over_one_read_with_its_unit_or_as_inn_kpp(tmp_path: Path) -> None:
+    """Both «ИНН» and «ИНН/КПП», both «Педагогов» and «Педагогов, чел.»: the exact header is the column (the
+    other is left unread, as unknown columns are); two exact ones still conflict."""
+    write(
+        tmp_path / "schools.csv",
+        "ИНН/КПП;ИНН;Наименование;МО;Форма собственности;Педагогов, чел.;Педагогов;Обучающихся\n"
+        f"{INN_B}/231001001;{INN_A};a;b;частная;7;1;2\n",
+    )
+    assert load(tmp_path).schools.collect().row(0) == (INN_A, "a", "b", "private", 1, 2)
+    write(
+        tmp_path / "schools.csv",
+        f"ИНН;ИНН ОО;Наименование;МО;Форма собственности;Педагогов;Обучающихся\n{INN_A};{INN_B};a;b;частная;1;2\n",
+    )
+    with pytest.raises(DataError, match=r"столбцы «ИНН» \(№1\) и «ИНН ОО» \(№2\) оба означают «school_id»"):
         load(tmp_path)
 
 
@@ -539,6 +560,41 @@ def test_xlsx_a_hidden_first_sheet_is_passed_over_unless_named(tmp_path: Path) -
     write_manifest(tmp_path, {"path": "schools.xlsx", "kind": "schools", "sheet": "old_2023"})
     named = load(tmp_path)
     assert named.schools.collect()["name"].to_list() == ["Прошлогодняя"] and named.report.warnings == []
+
+
+def test_xlsx_an_empty_hidden_sheet_is_not_worth_a_word_and_a_book_all_hidden_is_read(tmp_path: Path) -> None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    rows = [RU_REGISTRY_HEADER, [int(INN_A), "Школа", "МО", "частная", 1, 1]]
+    path = save_book(tmp_path / "schools.xlsx", {"Служебный": [], "Реестр": rows, "Ещё": []})
+    book = load_workbook(path)
+    book["Служебный"].sheet_state = "hidden"
+    book.active = 1
+    book.save(path)
+    dataset = load(tmp_path)
+    assert dataset.schools.collect()["name"].to_list() == ["Школа"] and dataset.report.warnings == []
+    # every sheet marked hidden (Excel never writes that; a hand-made book may): the first is read, and it is
+    # not said to be left unread
+    path = save_book(tmp_path / "schools.xlsx", {"Реестр": rows, "Старый": rows})
+    book = load_workbook(path)
+    book["Старый"].sheet_state = "hidden"
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    workbook = members["xl/workbook.xml"].decode()
+    members["xl/workbook.xml"] = workbook.replace('state="visible"', 'state="hidden"', 1).encode()
+    assert members["xl/workbook.xml"] != workbook.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    dataset = load(tmp_path)
+    assert dataset.schools.collect()["name"].to_list() == ["Школа"]
+    assert dataset.report.warnings == [
+        "schools.xlsx: скрытые листы книги не прочитаны («Старый»), прочитан лист «Реестр»; чтобы прочитать "
+        "скрытый лист, укажите его как sheet в [[sources]]."
+    ]
 
 
 def test_xlsx_sheets_left_unread_are_warned(tmp_path: Path) -> None:

@@ -319,8 +319,11 @@ def test_text_and_identifiers() -> None:
     assert parse(ValueType.TEXT, ["  МБОУ   СОШ\u00a0№ 1 "]) == [("МБОУ СОШ № 1", None)]
     assert parse(ValueType.ID, ["12345.0", "u-7", " 001 "]) == [("12345", None), ("u-7", None), ("001", None)]
     # Excel's traces, removed as from an ИНН: the same user as the plain id
-    excel = ['="1001"', "1002,0", "'1003", '\'="1004"', "1005,00"]
-    assert parse(ValueType.ID, excel) == [(str(n), None) for n in range(1001, 1006)]
-    # what is not such a trace stays as written (an empty result too: never an empty id)
-    kept = ["12.5", "a.0", "u'1", "x=1", '=""', "'", "1,05"]
+    excel = ['="1001"', "1002,0", "'1003", '\'="1004"', "1005,00", "' 1006", '="1007 "', "1008.0000"]
+    assert parse(ValueType.ID, excel) == [(str(n), None) for n in range(1001, 1009)]
+    # what is not such a trace stays as written: three digits after the mark may be thousands (10,000 is not
+    # user 10)
+    kept = ["12.5", "a.0", "u'1", "x=1", "1,05", "10,000", "1.000"]
     assert parse(ValueType.ID, kept) == [(cell, None) for cell in kept]
+    # a trace around nothing is an empty cell: never an id
+    assert [error for _, error in parse(ValueType.ID, ['=""', "'", '=" "'])] == ["missing_value"] * 3

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from adoption_cli.errors import DataError
-from adoption_cli.schema import COLUMNS, PLATFORMS, Kind, normalise_header
+from adoption_cli.schema import COLUMNS, LOOSE_ALIASES, PLATFORMS, Kind, normalise_header
 
 SEARCH_ROWS = 30
 MIN_HEADER_MATCHES = 2
@@ -47,12 +47,15 @@ class ColumnMap:
         self.explicit = dict(explicit or {})
         self.entry = entry  # the path of the file's [[sources]] entry; None: the file was recognised by name
         self._index: dict[str, str] = {}
+        self._exact: dict[str, str] = {}  # as spelt (but for case and spaces), no unit dropped, no loose alias
         for column in COLUMNS[kind]:
             spellings = (
                 (self.explicit[column.name],) if column.name in self.explicit else (column.name, *column.aliases)
             )
             for spelling in spellings:
                 self._index[normalise_header(spelling)] = column.name
+                if spelling not in LOOSE_ALIASES:
+                    self._exact[normalise_header(spelling, units=False)] = column.name
 
     def canonical(self, header: Cell) -> str | None:
         return self._index.get(normalise_header(header)) if header else None
@@ -124,6 +127,10 @@ class ColumnMap:
             if canonical:
                 positions[canonical].append(position)
         for canonical, found in positions.items():
+            # «ИНН» beside «ИНН/КПП», «Педагогов» beside «Педагогов, чел.»: the exact header is the column
+            exact = [p for p in found if self._exact.get(normalise_header(names[p] or "", units=False)) == canonical]
+            if len(found) > 1 and len(exact) == 1:
+                found[:] = exact
             if len(found) > 1:
                 first, second = found[:2]
                 raise DataError(

@@ -124,9 +124,16 @@ def _identifier(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # Excel's traces, removed as from an ИНН: an id that passed through Excel as a number arrives as "12345.0"
     # (or "12345,0"), one typed as text as "'12345", one kept from becoming a number as ="12345". Left as they
     # were, the same user would be two: a blocked account would not block the events written plainly.
+    # (not ",000" or ".000": three digits after the mark may be thousands, 10,000 — not user 10; and a trace
+    # around nothing, ="" or ', is an empty cell, as an ИНН's is)
     marked = _only_others(text, ~text.str.contains(r"[.,'=]"))
-    cleaned = step(marked.str.strip_prefix("'").str.replace(r'^="(.*)"$', "$1").str.replace(r"^(\d+)[.,]0+$", "${1}"))
-    return pl.coalesce(pl.when(cleaned != "").then(cleaned), text), _NO_ERROR
+    cleaned = step(
+        marked.str.strip_prefix("'")
+        .str.replace(r'^="(.*)"$', "$1")
+        .str.strip_chars()
+        .str.replace(r"^(\d+)[.,](?:0{1,2}|0{4,})$", "${1}")
+    )
+    return pl.coalesce(cleaned, text), pl.when(cleaned == "").then(pl.lit(reasons.MISSING_VALUE))
 
 
 def _quotient_weights() -> dict[int, int]:
