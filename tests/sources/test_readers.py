@@ -560,6 +560,16 @@ def test_xlsx_a_hidden_first_sheet_is_passed_over_unless_named(tmp_path: Path) -
     write_manifest(tmp_path, {"path": "schools.xlsx", "kind": "schools", "sheet": "old_2023"})
     named = load(tmp_path)
     assert named.schools.collect()["name"].to_list() == ["Прошлогодняя"] and named.report.warnings == []
+    # a visible sheet after it, with data: «the first visible sheet» is what was read
+    (tmp_path / "adoption.toml").unlink()
+    book = load_workbook(path)
+    book.create_sheet("Черновик").append(["x"])
+    book.save(path)
+    assert load(tmp_path).report.warnings[0] == (
+        "schools.xlsx: прочитан только первый видимый лист книги, «Реестр 2024», а данные есть и на других "
+        "(«Черновик»); чтобы прочитать другой лист, укажите его как sheet в [[sources]], чтобы все — сохраните "
+        "каждый лист отдельным файлом."
+    )
 
 
 def test_xlsx_an_empty_hidden_sheet_is_not_worth_a_word_and_a_book_all_hidden_is_read(tmp_path: Path) -> None:
