@@ -24,6 +24,15 @@ def test_ingest_says_what_it_read_then_that_nothing_changed(data_dir: Path, no_s
     # every file's SHA-256 compared: the same content, nothing read again
     hashed = invoke("ingest", "--data", str(data_dir), "--checksum")
     assert hashed.exit_code == 0 and "Файлов загружено: 0, без изменений: 5, удалено: 0." in hashed.stdout
+    assert "Перечитаны" not in first.stdout + again.stdout  # a first ingest reads everything: no list
+
+    # a re-ingest names what it read again and what it dropped
+    append_line(data_dir / "sferum_events.csv", f"sferum,u8,student,{C},2024-09-08 08:00:00")
+    (data_dir / "myschool_events_2024-10.csv").unlink()
+    changed = invoke("ingest", "--data", str(data_dir))
+    assert "Файлов загружено: 1, без изменений: 3, удалено: 1." in changed.stdout
+    assert "Перечитаны: sferum_events.csv." in changed.stdout.splitlines()
+    assert "Удалены из хранилища: myschool_events_2024-10.csv." in changed.stdout.splitlines()
 
 
 def test_ingest_into_the_data_folder_itself_is_refused(data_dir: Path) -> None:
@@ -233,3 +242,11 @@ def test_a_store_named_that_cannot_be_read_is_said_without_verbose(data_dir: Pat
     assert "его манифест старого формата или повреждён; adoption ingest построит его заново" in older.stderr
     quiet = invoke("indicator", "--data", str(data_dir), "--month", "2024-09", "--store", str(tmp_path / "none"))
     assert "не используется" not in quiet.stderr
+
+
+def test_a_long_list_of_changed_files_is_cut_at_ten() -> None:
+    from adoption_cli.cli.commands.ingest import _changed_files
+
+    paths = [f"f{n:02d}.csv" for n in range(12)]
+    assert _changed_files(paths, [], rebuilt=False) == [f"Перечитаны: {', '.join(paths[:10])} и ещё 2."]
+    assert _changed_files(paths, ["old.csv"], rebuilt=True) == ["Удалены из хранилища: old.csv."]

@@ -61,6 +61,7 @@ def command(
             f"Files ingested: {len(result.ingested)}, unchanged: {len(result.unchanged)}, "
             f"removed: {len(result.removed)}.",
         ),
+        *_changed_files(result.ingested, result.removed, rebuilt=result.rebuilt),
         env.t(
             f"Строк прочитано: {fmt_int(result.rows, lang)}, загружено: {fmt_int(result.loaded, lang)}, "
             f"отклонено: {fmt_int(result.rejected, lang)}.",
@@ -79,6 +80,29 @@ def command(
     if result.rejected:
         lines.append(env.t("Отклонённые строки: adoption validate.", "Rejected rows: adoption validate."))
     env.out.print("\n".join(lines), markup=False)
+
+
+# Files named at most, per line: a re-ingest of one month's exports names them; a folder of hundreds does not.
+NAMED_FILES = 10
+
+
+def _changed_files(ingested: list[str], removed: list[str], *, rebuilt: bool) -> list[str]:
+    """Which files a re-ingest read again and which it dropped (a first or full ingest reads them all: no list)."""
+    from adoption_cli.cli.environment import current
+
+    env = current()
+
+    def listed(paths: list[str]) -> str:
+        more = len(paths) - NAMED_FILES
+        tail = env.t(f" и ещё {more}", f" and {more} more") if more > 0 else ""
+        return ", ".join(paths[:NAMED_FILES]) + tail + "."
+
+    lines = []
+    if ingested and not rebuilt:
+        lines.append(env.t("Перечитаны: ", "Read again: ") + listed(ingested))
+    if removed:
+        lines.append(env.t("Удалены из хранилища: ", "Removed from the store: ") + listed(removed))
+    return lines
 
 
 def _in_store(exc: OSError, store_dir: Path) -> bool:
