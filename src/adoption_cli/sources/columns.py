@@ -127,11 +127,14 @@ class ColumnMap:
             if canonical:
                 positions[canonical].append(position)
         for canonical, found in positions.items():
-            # «ИНН» beside «ИНН/КПП», «Педагогов» beside «Педагогов, чел.»: the exact header is the column
-            exact = [p for p in found if self._exact.get(normalise_header(names[p] or "", units=False)) == canonical]
-            if len(found) > 1 and len(exact) == 1:
-                found[:] = exact
             if len(found) > 1:
+                # «ИНН» beside «ИНН/КПП», «Педагогов» beside «Педагогов, чел.»: the exact header is the column
+                exact = [
+                    p for p in found if self._exact.get(normalise_header(names[p] or "", units=False)) == canonical
+                ]
+                if len(exact) == 1:
+                    found[:] = exact
+                    continue
                 first, second = found[:2]
                 raise DataError(
                     f"{display}: столбцы «{names[first]}» (№{first + 1}) и «{names[second]}» (№{second + 1}) "

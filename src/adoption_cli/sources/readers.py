@@ -378,10 +378,8 @@ def _read_spreadsheet(
         names = reader.sheet_names
         # Without a name, the first sheet the analyst sees in Excel: a hidden one (last year's figures kept
         # for a formula, say) is never read unless named.
-        hidden = [n for n in names if n in concealed]
-        shown = [n for n in names if n not in hidden] or names  # (every sheet hidden: Excel allows none)
+        shown = [n for n in names if n not in concealed] or names  # (every sheet hidden: Excel allows none)
         chosen = sheet if sheet is not None else shown[0]
-        hidden = [n for n in hidden if n != chosen]
         if chosen not in names:
             listed = ", ".join(f"«{n}»" for n in names)
             raise DataError(f"{display}: нет листа «{chosen}»; в книге есть {listed}. Исправьте sheet в [[sources]].")
@@ -392,10 +390,10 @@ def _read_spreadsheet(
         left = loaded.selected_columns[0].absolute_index if loaded.selected_columns else 0
         table = loaded.to_polars()
         # With no sheet named, the other sheets that hold anything are left unread: the user is told.
-        unread = (
-            [] if sheet is not None else [n for n in shown if n != chosen and n not in hidden and _has_cells(reader, n)]
-        )
-        hidden = [n for n in hidden if _has_cells(reader, n)]
+        # (`concealed` is empty when a sheet is named)
+        others = [n for n in names if n != chosen and _has_cells(reader, n)] if sheet is None else []
+        unread = [n for n in others if n not in concealed]
+        hidden = [n for n in others if n in concealed]
         extras = read_sheet_extras(path, chosen) if table.width else SheetExtras()
     except DataError:
         raise
@@ -437,9 +435,8 @@ def _read_spreadsheet(
     if unread:
         warnings.append(
             f"{display}: прочитан только первый{' видимый' if hidden else ''} лист книги, «{chosen}», а данные есть "
-            "и на других "
-            f"({_quoted(unread)}); чтобы прочитать другой лист, укажите его как sheet в [[sources]], чтобы все — "
-            "сохраните каждый лист отдельным файлом."
+            f"и на других ({_quoted(unread)}); чтобы прочитать другой лист, укажите его как sheet в [[sources]], "
+            "чтобы все — сохраните каждый лист отдельным файлом."
         )
     if hidden:
         warnings.append(

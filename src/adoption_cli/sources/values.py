@@ -127,13 +127,14 @@ def _identifier(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # (not ",000" or ".000": three digits after the mark may be thousands, 10,000 — not user 10; and a trace
     # around nothing, ="" or ', is an empty cell, as an ИНН's is)
     marked = _only_others(text, ~text.str.contains(r"[.,'=]"))
-    cleaned = step(
-        marked.str.strip_prefix("'")
-        .str.replace(r'^="(.*)"$', "$1")
-        .str.strip_chars()
-        .str.replace(r"^(\d+)[.,](?:0{1,2}|0{4,})$", "${1}")
-    )
+    cleaned = step(_unmarked(marked).str.strip_chars().str.replace(r"^(\d+)[.,](?:0{1,2}|0{4,})$", "${1}"))
     return pl.coalesce(cleaned, text), pl.when(cleaned == "").then(pl.lit(reasons.MISSING_VALUE))
+
+
+def _unmarked(text: pl.Expr) -> pl.Expr:
+    """A cell without the marks that keep Excel from reading it as a number: a leading apostrophe, and the
+    text-formula wrapper ="…" (both an ИНН's and an id's)."""
+    return text.str.strip_prefix("'").str.replace(r'^="(.*)"$', "$1")
 
 
 def _quotient_weights() -> dict[int, int]:
@@ -169,9 +170,7 @@ def _inn(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
 
 def _any_inn(text: pl.Expr, step: _Steps) -> Result:
     digits = step(
-        text.str.replace_all(r"\s+", "")
-        .str.strip_prefix("'")
-        .str.replace(r'^="(.*)"$', "$1")  # ="2310031475": how some exports keep Excel from making it a number
+        _unmarked(text.str.replace_all(r"\s+", ""))  # '2310031475, ="2310031475"
         .str.replace(r"^(\d{9,10})/\d{9}$", "$1")  # ИНН/КПП in one cell: the ИНН is the organisation's id
         .str.replace(r"[.,]0*$", "")
     )
