@@ -154,6 +154,11 @@ def active_users(
     if dataset.activity_window not in (None, (period.start, period.end)):
         # Who was active in another period says nothing about this one: read the events instead.
         dataset = replace(dataset, user_days=None, activity_window=None)
+    if dataset.activity_window == (period.start, period.end):
+        # The loader's gathering: one row per user active in exactly these days, nothing to filter by day
+        # or to deduplicate (a hash of every active user, ≈ 1 s per 6 M).
+        records = activity_records(dataset).filter(pl.col("role").is_in(list(roles)))
+        return on_platforms(records, platforms).select(*ACTIVITY_COLUMNS)
     records = activity_records(dataset).filter(
         pl.col("day").is_between(period.start, period.end, closed="both") & pl.col("role").is_in(list(roles))
     )

@@ -250,7 +250,7 @@ def _count(
     )
     if not gathering:
         return load, None
-    active_users = _first_days(groups.lazy().filter(pl.col("_active")).select(*USER_COLUMNS, "day")).collect()
+    active_users = groups.filter(pl.col("_active")).select(*USER_COLUMNS, "day")
     blocked_users = groups.filter(pl.col("_blocked")).select("platform", "user_id").unique()
     return load, _Gathered(active_users, blocked_users)
 
