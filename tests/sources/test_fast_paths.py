@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from adoption_cli.schema import ValueType, vocabulary_index
+from adoption_cli.sources import reasons
 from adoption_cli.sources.values import (
     EARLIEST,
     INN_WEIGHTS,
@@ -71,13 +72,13 @@ stamps = st.builds(
     st.sampled_from(["10", "1", "02", "13", "00"]),
     st.sampled_from(["01", "5", "31", "30", "29", "00"]),
     st.sampled_from(["T", " ", "t", "  ", " T"]),
-    st.sampled_from(["00", "9", "23", "24"]),
-    st.sampled_from(["00", "5", "59", "60"]),
+    st.sampled_from(["00", "9", "23", "24", "\t9", "+9", "\u00a09"]),
+    st.sampled_from(["00", "5", "59", "60", " 5", "\t5"]),
     st.sampled_from([":21", "", ":60", ":5"]),
     st.sampled_from(["", ".5", ",123", ".1234567"]),
     st.sampled_from(["", "Z", "+03:00", "-0130", " UTC", "+03"]),
 )
-timestamps = st.one_of(stamps, st.text(alphabet="0123456789-:T .Z+", min_size=1, max_size=22))
+timestamps = st.one_of(stamps, st.text(alphabet="0123456789-:T .Z+\t\u00a0", min_size=1, max_size=22))
 spellings = [s for vt in (ValueType.ROLE, ValueType.PLATFORM) for s in vocabulary_index(vt)]
 words = st.one_of(
     st.sampled_from(spellings),
@@ -88,6 +89,7 @@ words = st.one_of(
 )
 ids = st.one_of(
     st.text(alphabet="0123456789.", min_size=1, max_size=10),
+    st.text(alphabet="0123456789.,'=\" ", min_size=1, max_size=10),
     st.integers(0, 10**9).map(lambda n: f"{n}.0"),
     st.text(min_size=1, max_size=8),
 )
@@ -136,8 +138,19 @@ def test_vocabulary_fast_path_matches_the_general_rules(cells: list[str]) -> Non
 @settings(max_examples=80, deadline=None)
 @given(stripped(ids))
 def test_identifier_fast_path_matches_the_general_rule(cells: list[str]) -> None:
+    expected = [_identifier_by_the_rule(c) for c in cells]
     general = pl.DataFrame(
-        {"cell": cells, "value": [re.sub(r"^(\d+)\.0+$", r"\1", c) for c in cells], "error": [None] * len(cells)},
+        {"cell": cells, "value": expected, "error": [None if v else reasons.MISSING_VALUE for v in expected]},
         schema={"cell": pl.String, "value": pl.String, "error": pl.String},
     )
     _same(_run(lambda t, s: _identifier(t, s, CONTEXT), cells), general)
+
+
+def _identifier_by_the_rule(cell: str) -> str:
+    """docs/data-formats.md, in plain Python: Excel's marks (a leading apostrophe, ="…") removed, the rest
+    trimmed, and a number's trace («.0», «,00», «.0000»; not three zeros, 10,000) dropped."""
+    if not re.search(r"[.,'=]", cell):
+        return cell
+    text = cell.removeprefix("'")
+    text = re.sub(r'^="(.*)"$', r"\1", text, flags=re.DOTALL).strip()
+    return re.sub(r"^(\d+)[.,](?:0{1,2}|0{4,})$", r"\1", text)

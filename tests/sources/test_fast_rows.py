@@ -146,8 +146,13 @@ def test_examples_after_the_first_rows_name_their_own_row(tmp_path: Path, monkey
     assert [(ex.row, ex.value) for ex in load.examples] == [(3, "not-a-date-1"), (150_002, "z-not-a-date")]
 
 
-# Date-like cells: digits of any width, the separators of every format, optional seconds and zones.
-_part = st.text(alphabet="0123456789", min_size=1, max_size=4)
+# Date-like cells: digits of any width (now and then after whitespace or a sign, which strptime skips or
+# takes before a number), the separators of every format, optional seconds and zones.
+_part = st.builds(
+    str.__add__,
+    st.sampled_from(["", "", "", "", "\t", " ", "+", "\u00a0"]),
+    st.text(alphabet="0123456789", min_size=1, max_size=4),
+)
 _cells = st.builds(
     lambda y, mo, d, h, mi, s, date_sep, mid, zone, dotted, pad: (
         (f"{d}.{mo}.{y}" if dotted else f"{y}{date_sep}{mo}{date_sep}{d}")
@@ -185,6 +190,36 @@ def test_a_timestamp_format_reads_what_the_general_parser_reads(fmt: str, cells:
     ).collect()
     taken = out.filter(pl.col("fast").is_not_null())
     assert taken.filter(pl.col("error").is_not_null() | (pl.col("fast") != pl.col("value"))).is_empty(), taken
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.lists(
+        st.one_of(
+            st.integers(0, 10**21).map(str),
+            st.builds("{}{}".format, st.integers(0, 10**9), st.sampled_from([".0", ",00", ".000", ".0000"])),
+            st.text(alphabet="0123456789+- \t.,'=_aZ٣", min_size=1, max_size=22),
+            st.text(min_size=1, max_size=8),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_an_id_in_a_plain_form_reads_what_the_general_parser_reads(cells: list[str]) -> None:
+    column = Column("user_id", ValueType.ID)
+    general = parse_column(column, pl.col("user_id"), CONTEXT)
+    frame = with_stages(pl.LazyFrame({"user_id": cells}, schema={"user_id": pl.String}), [general])
+    out = frame.select(
+        "user_id",
+        fast_rows.plain_id(pl.col("user_id")).alias("fast"),
+        general.value.alias("value"),
+        general.error.alias("error"),
+    ).collect()
+    taken = out.filter(pl.col("fast").is_not_null())
+    assert taken.filter(pl.col("error").is_not_null() | (pl.col("fast") != pl.col("value"))).is_empty(), taken
+    # (numbers, words of letters, digits, «-» and «_»: what exports write, taken without the general rules)
+    plain = out.filter(pl.col("user_id").str.contains(r"^[0-9A-Za-z_-]+$"))
+    assert plain["fast"].null_count() == 0
 
 
 def test_validate_lists_rejects_in_file_order(tmp_path: Path) -> None:

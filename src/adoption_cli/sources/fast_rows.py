@@ -94,7 +94,12 @@ def timestamp(raw: pl.Expr, fmt: str, parser: ColumnParser) -> pl.Expr:
 
 
 def plain_id(raw: pl.Expr) -> pl.Expr:
-    return pl.when(raw.str.contains(PLAIN_ID)).then(raw)
+    # Digits first, by a cast (a sixth of the regex's cost on 16 M cells): most ids are numbers. The cast
+    # also takes a leading «+», which the general parser keeps as written too; the regex then runs only on
+    # the cells the cast did not take.
+    number = raw.cast(pl.UInt64, strict=False).is_not_null()
+    word = pl.when(~number).then(raw).str.contains(PLAIN_ID)
+    return pl.when(number | word).then(raw)
 
 
 def plan(table: RawTable, parser: ColumnParser) -> FastRows | None:
