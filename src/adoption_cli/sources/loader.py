@@ -540,7 +540,9 @@ def load_dataset(
 def _gathered_activity(dataset: Dataset, activity: list[pl.DataFrame], blocked: list[pl.DataFrame]) -> pl.LazyFrame:
     if not activity:  # no events or accounts file: the same empty records the frames give
         return _first_days(activity_records(dataset)).collect().lazy()
-    records = without_blocked(pl.concat(activity).lazy(), pl.concat(blocked).lazy().unique())
+    # Each user's rows of all files merged first, then the blocked accounts taken out (blocked or not is the
+    # same for all of one user's rows): the anti-join then probes half as many rows (scaling-4x: 1.35 → 1.17 s).
+    users = without_blocked(_first_days(pl.concat(activity).lazy()), pl.concat(blocked).lazy().unique())
     # (the metrics compare these with the frames' strings)
     strings = pl.col("platform", "school_id", "role").cast(pl.String)
-    return _first_days(records).with_columns(strings).collect().lazy()
+    return users.with_columns(strings).collect(engine="streaming").lazy()
