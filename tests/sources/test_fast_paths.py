@@ -119,6 +119,9 @@ def test_inn_fast_path_matches_the_general_rules_on_every_check_digit() -> None:
 @given(stripped(timestamps))
 # Found by this test: strptime takes a doubled space and an unpadded field, the general rules do not.
 @example(["2024-10-01  00:00:21", "2024-10-01  00:5:21", "2024-10-01T0:05:21", "1.10.2024 00:05"])
+# Found by a review: a space in the format matches any whitespace or none (a missing separator and a space
+# elsewhere), and a digit of another script in the fraction passed \d and failed the cast.
+@example(["2024-01-0108: 00:00", "2024-01-01T08:00:00.٣", "2024-01-01T\t8:00:00", "2024-01-01 08:00:\t0"])
 def test_datetime_fast_path_matches_the_general_rules(cells: list[str]) -> None:
     general = _run(lambda t, s: _no_error(datetime_steps(t, s, CONTEXT.timezone)), cells)
     fast = _run(lambda t, s: _datetime(t, s, CONTEXT), cells)

@@ -6,6 +6,7 @@ cell, the reason expression names why. Cells are compared after trimming; an emp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -219,7 +220,8 @@ def datetime_steps(text: pl.Expr, step: _Steps, timezone: str) -> pl.Expr:
     whole = clock.struct.field("field_0")
     whole = pl.when(whole.str.count_matches(":", literal=True) == 1).then(whole + ":00").otherwise(whole)
     fraction = clock.struct.field("field_1")
-    micros = pl.when(fraction.str.contains(r"^\d{1,9}$")).then(
+    # ([0-9], not \d: a digit of another script passes \d and then fails the cast)
+    micros = pl.when(fraction.str.contains(r"^[0-9]{1,9}$")).then(
         fraction.str.slice(0, 6).str.pad_end(6, "0").cast(pl.Int64)
     )
     seconds = step(
@@ -263,22 +265,32 @@ def fixed_format(text: pl.Expr, fmt: str) -> pl.Expr:
     """A timestamp written in `fmt` with every field at its full width (null for any other cell).
 
     `strptime` alone also takes unpadded fields and skips whitespace before a number (`2024-01-01T 8:00:00`),
-    and the general rules split a cell at its spaces: so the cell must be as long as `fmt` writes a date and
-    have as many spaces as `fmt`. Two byte counts, not a shape regex, which cost as much as the parse itself
-    (≈ 0.6 s per 16 M cells); what else they let through (a tab or a sign where a digit is left out) the
-    general rules read the same way, as tests/sources/test_fast_rows.py checks on arbitrary cells."""
+    and the general rules split a cell at its spaces. For a format without a space, the cell's length and the
+    absence of a space are enough (two byte counts: a shape regex cost as much as the parse, ≈ 0.6 s per 16 M
+    cells), as what else they let through (a tab or a sign before a number, a digit left out) the general
+    rules read the same way. A space in `fmt` matches any whitespace or none (`2024-01-0108: 00:00`), so a
+    format with one keeps the exact shape check. tests/sources/test_fast_paths.py and test_fast_rows.py
+    compare both with the general rules on arbitrary cells."""
     parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False, cache=False)
-    spaces = fmt.count(" ")
-    same_spaces = (
-        text.str.count_matches(" ", literal=True) == spaces if spaces else ~text.str.contains(" ", literal=True)
-    )
-    return pl.when((text.str.len_bytes() == _written_length(fmt)) & same_spaces).then(parsed)
+    if " " in fmt:
+        return pl.when(text.str.contains(_format_shape(fmt))).then(parsed)
+    plain = (text.str.len_bytes() == _written_length(fmt)) & ~text.str.contains(" ", literal=True)
+    return pl.when(plain).then(parsed)
 
 
 @cache
 def _written_length(fmt: str) -> int:
     """Bytes of a timestamp written in `fmt` (fields zero-padded: `%Y` four digits)."""
     return len(datetime(2000, 1, 1).strftime(fmt).encode())
+
+
+_FIELD_DIGITS = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2}
+
+
+def _format_shape(fmt: str) -> str:
+    """The regex of a cell written exactly in `fmt`: each field zero-padded, each separator once."""
+    parts = re.split(r"(%[YmdHMS])", fmt)
+    return "^" + "".join(f"[0-9]{{{_FIELD_DIGITS[p]}}}" if p in _FIELD_DIGITS else re.escape(p) for p in parts) + "$"
 
 
 def _checked_date(value: pl.Expr, earliest: datetime | date, limit: datetime | date) -> Result:
