@@ -8,17 +8,17 @@ python -m benchmarks.polars_floor DATA_DIR YYYY-MM
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import datetime, time
 
 import polars as pl
+
+from benchmarks.rules import month_bounds
 
 ISO = "%Y-%m-%dT%H:%M:%S"
 
 
 def active_per_school(data: str, month: str) -> pl.DataFrame:
-    year, number = map(int, month.split("-"))
-    start = datetime(year, number, 1)
-    end = datetime(year + number // 12, number % 12 + 1, 1)
+    start, end = (datetime.combine(day, time()) for day in month_bounds(month))
     text = {"user_id": pl.String, "school_id": pl.String}
     events = pl.scan_csv(f"{data}/*_events*.csv", schema_overrides={**text, "ts": pl.String}).select(
         "platform", "school_id", "role", "user_id", pl.col("ts").str.strptime(pl.Datetime("us"), ISO, strict=False)

@@ -151,18 +151,18 @@ def active_users(
     roles: Sequence[str] = ROLE_CODES,
 ) -> pl.LazyFrame:
     """Distinct (platform, school_id, role, user_id) active in the period on user-grain platforms."""
-    if dataset.activity_window not in (None, (period.start, period.end)):
+    days = (period.start, period.end)
+    if dataset.activity_window not in (None, days):
         # Who was active in another period says nothing about this one: read the events instead.
         dataset = replace(dataset, user_days=None, activity_window=None)
-    if dataset.activity_window == (period.start, period.end):
-        # The loader's gathering: one row per user active in exactly these days, nothing to filter by day
-        # or to deduplicate (a hash of every active user, ≈ 1 s per 6 M).
-        records = activity_records(dataset).filter(pl.col("role").is_in(list(roles)))
-        return on_platforms(records, platforms).select(*ACTIVITY_COLUMNS)
-    records = activity_records(dataset).filter(
-        pl.col("day").is_between(period.start, period.end, closed="both") & pl.col("role").is_in(list(roles))
-    )
-    return on_platforms(records, platforms).select(*ACTIVITY_COLUMNS).unique()
+    # The loader's gathering for exactly these days holds one row per user active in them: nothing to filter
+    # by day or to deduplicate (a hash of every active user, ≈ 1 s per 6 M).
+    gathered = dataset.activity_window == days
+    wanted = pl.col("role").is_in(list(roles))
+    if not gathered:
+        wanted &= pl.col("day").is_between(*days, closed="both")
+    users = on_platforms(activity_records(dataset).filter(wanted), platforms).select(*ACTIVITY_COLUMNS)
+    return users if gathered else users.unique()
 
 
 def registered_accounts(

@@ -31,7 +31,7 @@ from adoption_cli.dataset import canonical_schema
 from adoption_cli.schema import COLUMNS, Column, ValueType
 from adoption_cli.sources.normalise import ColumnParser, error_of, value_of
 from adoption_cli.sources.readers import ROW, ROW_REASON, RawTable
-from adoption_cli.sources.values import EARLIEST, code_of, fixed_format
+from adoption_cli.sources.values import EARLIEST, code_of, fixed_format, only_others
 
 # The first rows a file's forms are learned from. 20 000 cost 0.19–0.28 s a file (the general parsers run on
 # them); 5 000 cost 0.11 s, and a form first seen later only sends its rows to the general parsers.
@@ -98,7 +98,7 @@ def plain_id(raw: pl.Expr) -> pl.Expr:
     # also takes a leading «+», which the general parser keeps as written too; the regex then runs only on
     # the cells the cast did not take.
     number = raw.cast(pl.UInt64, strict=False).is_not_null()
-    word = pl.when(~number).then(raw).str.contains(PLAIN_ID)
+    word = only_others(raw, number).str.contains(PLAIN_ID)
     return pl.when(number | word).then(raw)
 
 

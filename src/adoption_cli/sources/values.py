@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -114,7 +113,7 @@ def _text(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     return text.str.replace_all(r"\s+", " ").str.replace_all(UNPRINTABLE, ""), _NO_ERROR
 
 
-def _only_others(text: pl.Expr, done: pl.Expr) -> pl.Expr:
+def only_others(text: pl.Expr, done: pl.Expr) -> pl.Expr:
     """The cells not `done` by a parser's fast path (null elsewhere): Polars evaluates every branch of an
     expression on every row, but a string function on a null cell costs next to nothing, so the general
     rules then run on the few cells that need them instead of on the whole column."""
@@ -127,7 +126,7 @@ def _identifier(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # were, the same user would be two: a blocked account would not block the events written plainly.
     # (not ",000" or ".000": three digits after the mark may be thousands, 10,000 — not user 10; and a trace
     # around nothing, ="" or ', is an empty cell, as an ИНН's is)
-    marked = _only_others(text, ~text.str.contains(r"[.,'=]"))
+    marked = only_others(text, ~text.str.contains(r"[.,'=]"))
     cleaned = step(_unmarked(marked).str.strip_chars().str.replace(r"^(\d+)[.,](?:0{1,2}|0{4,})$", "${1}"))
     return pl.coalesce(cleaned, text), pl.when(cleaned == "").then(pl.lit(reasons.MISSING_VALUE))
 
@@ -165,7 +164,7 @@ def _inn(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # (the cast alone would also take a sign: "-000000000")
     signed = text.str.starts_with("+") | text.str.starts_with("-")
     plain = step(((text.str.len_bytes() == 10) & ~signed & (weighted % 11 % 10 == number % 10)).fill_null(False))
-    value, error = _any_inn(_only_others(text, plain), step)
+    value, error = _any_inn(only_others(text, plain), step)
     return pl.when(plain).then(text).otherwise(value), pl.when(~plain).then(error)
 
 
@@ -278,19 +277,23 @@ def fixed_format(text: pl.Expr, fmt: str) -> pl.Expr:
     return pl.when(plain).then(parsed)
 
 
-@cache
-def _written_length(fmt: str) -> int:
-    """Bytes of a timestamp written in `fmt` (fields zero-padded: `%Y` four digits)."""
-    return len(datetime(2000, 1, 1).strftime(fmt).encode())
-
-
 _FIELD_DIGITS = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2}
+
+
+def _format_parts(fmt: str) -> list[str]:
+    """`fmt` split into its fields (`%Y`, …) and the literal text between them."""
+    return [part for part in re.split(r"(%[YmdHMS])", fmt) if part]
+
+
+def _written_length(fmt: str) -> int:
+    """Bytes of a timestamp written in `fmt`, each field zero-padded."""
+    return sum(_FIELD_DIGITS.get(part, len(part.encode())) for part in _format_parts(fmt))
 
 
 def _format_shape(fmt: str) -> str:
     """The regex of a cell written exactly in `fmt`: each field zero-padded, each separator once."""
-    parts = re.split(r"(%[YmdHMS])", fmt)
-    return "^" + "".join(f"[0-9]{{{_FIELD_DIGITS[p]}}}" if p in _FIELD_DIGITS else re.escape(p) for p in parts) + "$"
+    fields = (f"[0-9]{{{_FIELD_DIGITS[p]}}}" if p in _FIELD_DIGITS else re.escape(p) for p in _format_parts(fmt))
+    return "^" + "".join(fields) + "$"
 
 
 def _checked_date(value: pl.Expr, earliest: datetime | date, limit: datetime | date) -> Result:
@@ -305,9 +308,9 @@ def _datetime(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     # Fast path: plain ISO timestamps to the second (`T` or a space), as most exports write them.
     # (cache=False: timestamps rarely repeat, and looking each one up in the cache doubled the parse)
     iso = step(fixed_format(text, "%Y-%m-%dT%H:%M:%S"))
-    spaced_seconds = fixed_format(_only_others(text, iso.is_not_null()), "%Y-%m-%d %H:%M:%S")
+    spaced_seconds = fixed_format(only_others(text, iso.is_not_null()), "%Y-%m-%d %H:%M:%S")
     plain = step(pl.coalesce(iso, spaced_seconds))
-    others = datetime_steps(step(_only_others(text, plain.is_not_null())), step, ctx.timezone)
+    others = datetime_steps(step(only_others(text, plain.is_not_null())), step, ctx.timezone)
     return _checked_date(step(pl.coalesce(plain, others)), EARLIEST, ctx.future_limit)
 
 
@@ -375,7 +378,7 @@ def vocabulary_code(text: pl.Expr, value_type: ValueType, step: _Steps) -> pl.Ex
     spellings = vocabulary_spellings(value_type)
     # Fast path: a cell that already is a normalised spelling (a canonical code, most often).
     exact = step(code_of(text, spellings))
-    key = step(vocabulary_key(_only_others(text, exact.is_not_null())))
+    key = step(vocabulary_key(only_others(text, exact.is_not_null())))
     return pl.coalesce(exact, code_of(key, spellings))
 
 
@@ -390,7 +393,7 @@ def _vocabulary(value_type: ValueType, unknown: str | None) -> Callable[[pl.Expr
     def parse(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
         code = step(vocabulary_code(text, value_type, step))
         if value_type in QUALIFIED:
-            first_word = vocabulary_key(_only_others(text, code.is_not_null())).str.extract(_FIRST_WORD)
+            first_word = vocabulary_key(only_others(text, code.is_not_null())).str.extract(_FIRST_WORD)
             code = step(pl.coalesce(code, code_of(first_word, vocabulary_spellings(value_type))))
         if unknown is None:  # roles: any other role is valid and set aside as "other"
             return code.fill_null(OTHER_ROLE), _NO_ERROR
