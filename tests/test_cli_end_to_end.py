@@ -217,3 +217,25 @@ def test_validate_csv_lists_the_rejected_rows(dialects: str) -> None:
     lines = result.stdout.strip().splitlines()
     assert lines[0] == "file,row,column,value,reason"
     assert sorted(line.split(",")[-1] for line in lines[1:]) == ["bad_checksum", "bad_date"]
+
+
+def test_indicator_reads_a_timestamp_split_over_a_date_and_a_time_column(tmp_path: Path) -> None:
+    """Two schools of 1 teacher and 1 student each. A's student logs in at 30.09 20:59:59Z (23:59:59 Moscow,
+    September), B's at 30.09 21:00:00Z (00:00 Moscow on 1 October): only A is flagged for September. Read by
+    its date alone, B would be flagged too."""
+    data = tmp_path / "data"
+    data.mkdir()
+    registry = "ИНН;Наименование;МО;Форма собственности;Педагогов;Обучающихся\n"
+    registry += f"{INN_A};СОШ № 1;г. Сочи;муниципальная;1;1\n{INN_B};СОШ № 2;г. Сочи;муниципальная;1;1\n"
+    (data / "schools.csv").write_bytes(registry.encode("cp1251"))
+    logins = "ID пользователя;Роль;ИНН;Дата;Время\n"
+    logins += f"t1;Учитель;{INN_A};30.09.2024;23:59\ns1;Ученик;{INN_A};30.09.2024;20:59:59Z\n"
+    logins += f"t2;Учитель;{INN_B};30.09.2024;12:00\ns2;Ученик;{INN_B};30.09.2024;21:00:00Z\n"
+    (data / "myschool_events.csv").write_bytes(logins.encode("cp1251"))
+    result = invoke("indicator", "--data", str(data), "--month", "2024-09", "--format", "json")
+    assert result.exit_code == 0, result.output
+    schools = {s["school_id"]: s for s in json.loads(result.stdout)["schools"]}
+    assert [(schools[i]["students_active"], schools[i]["flagged"]) for i in (INN_A, INN_B)] == [(1, True), (0, False)]
+    validated = json.loads(invoke("validate", "--data", str(data), "--format", "json").stdout)
+    (events,) = [f for f in validated["files"] if f["path"] == "myschool_events.csv"]
+    assert (events["loaded"], events["rejected"], events["headers"]["ts"]) == (4, 0, "Дата + Время")

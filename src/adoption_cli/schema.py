@@ -116,12 +116,12 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
             required=False,
             aliases=("Статус учетной записи", "Статус", "Статус аккаунта"),
         ),
-        Column("registered_at", ValueType.DATETIME, required=False, aliases=("Дата регистрации",)),
+        Column("registered_at", ValueType.DATETIME, required=False, aliases=("Дата регистрации", "Время регистрации")),
         Column(
             "last_login_at",
             ValueType.DATETIME,
             required=False,
-            aliases=("Дата последнего входа", "Последний вход", "Последняя активность"),
+            aliases=("Дата последнего входа", "Время последнего входа", "Последний вход", "Последняя активность"),
         ),
     ),
     Kind.EVENTS: (
@@ -132,7 +132,19 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         Column(
             "ts",
             ValueType.DATETIME,
-            aliases=("Дата и время", "Дата и время входа", "Время входа", "Дата входа", "timestamp"),
+            # («Дата» with «Время», or «Дата входа» with «Время входа»: a timestamp split over two columns, see
+            # sources.columns)
+            aliases=(
+                "Дата и время",
+                "Дата и время входа",
+                "Время входа",
+                "Дата входа",
+                "Дата события",
+                "Время события",
+                "Дата",
+                "Время",
+                "timestamp",
+            ),
         ),
     ),
     Kind.SCHOOL_STATS: (
@@ -166,7 +178,11 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
     Kind.CONTENT_VIEWS: (
         Column("content_id", ValueType.ID, aliases=("ID контента", "Идентификатор контента", "ID материала")),
         _USER_ID,
-        Column("ts", ValueType.DATETIME, aliases=("Дата и время", "Дата и время просмотра", "Дата просмотра")),
+        Column(
+            "ts",
+            ValueType.DATETIME,
+            aliases=("Дата и время", "Дата и время просмотра", "Дата просмотра", "Время просмотра"),
+        ),
     ),
 }
 

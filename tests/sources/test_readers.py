@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -699,6 +699,99 @@ def test_xlsx_with_a_bad_checksum_is_refused_not_read(tmp_path: Path) -> None:
     damaged.write_bytes(bytes(data))
     with pytest.raises(DataError, match=r"^schools\.xlsx: файл не читается как книга Excel \(архив повреждён"):
         load(damaged.parent)
+
+
+# --- a timestamp in two columns ---
+
+
+def _timestamps(dataset_dir: Path, name: str) -> list[tuple[object, ...]]:
+    dataset = load(dataset_dir)
+    frame = dataset.frame(file_load(dataset, name).kind).collect().sort("user_id")
+    return frame.select("user_id", "ts").rows()
+
+
+def test_csv_date_and_time_columns_are_one_timestamp(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    rows = [
+        f"1;учитель;{INN_A};01.10.2024;08:15",
+        f"2;ученик;{INN_A};01.10.2024;",  # no time: midnight
+        f"3;ученик;{INN_A};;08:15",  # no date: rejected
+        f"4;ученик;{INN_A};30.09.2024;21:30:00Z",  # an offset converts the whole timestamp
+        f"5;ученик;{INN_A};01.10.2024;25:00",
+        f"6;ученик;{INN_A}; 2024-10-02 ; 08:15:30 ",
+        f"7;ученик;{INN_A};;",  # both empty: a missing timestamp
+    ]
+    text = "ID пользователя;Роль;ИНН;Дата входа;Время входа\n" + "\n".join(rows) + "\n"
+    write(tmp_path / "myschool_events.csv", text, encoding="cp1251")
+    assert _timestamps(tmp_path, "myschool_events.csv") == [
+        ("1", datetime(2024, 10, 1, 8, 15)),
+        ("2", datetime(2024, 10, 1)),
+        ("4", datetime(2024, 10, 1, 0, 30)),
+        ("6", datetime(2024, 10, 2, 8, 15, 30)),
+    ]
+    assert rejects(tmp_path) == [
+        ("myschool_events.csv", 4, "ts", "08:15", "bad_date"),
+        ("myschool_events.csv", 6, "ts", "01.10.2024 25:00", "bad_date"),
+        ("myschool_events.csv", 8, "ts", None, "missing_value"),
+    ]
+    assert file_load(load(tmp_path), "myschool_events.csv").headers["ts"] == "Дата входа + Время входа"
+
+
+def test_xlsx_date_and_time_cells_are_one_timestamp(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    header = ["ID пользователя", "Роль", "ИНН", "Время", "Дата"]  # (the time first: the order does not matter)
+    save_book(
+        tmp_path / "myschool_events.xlsx",
+        {
+            "Лист1": [
+                header,
+                [1, "teacher", INN_A, time(8, 15, 30), date(2024, 10, 1)],
+                [2, "student", INN_A, 0.5, 45566],  # a fraction of a day, a serial day number
+                [3, "student", INN_A, "23:59", "30.09.2024"],
+                [4, "student", INN_A, time(9, 0), datetime(2024, 10, 1, 8, 0)],  # the date cell has its own time
+            ]
+        },
+    )
+    assert _timestamps(tmp_path, "myschool_events.xlsx") == [
+        ("1", datetime(2024, 10, 1, 8, 15, 30)),
+        ("2", datetime(2024, 10, 1, 12, 0)),
+        ("3", datetime(2024, 9, 30, 23, 59)),
+    ]
+    assert [r[1:] for r in rejects(tmp_path)] == [(5, "ts", "2024-10-01 08:00:00 09:00:00", "bad_date")]
+
+
+def test_parquet_date_and_time_columns_are_one_timestamp(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    pl.DataFrame(
+        {
+            "user_id": ["1", "2"],
+            "role": ["teacher", "student"],
+            "school_id": [INN_A, INN_A],
+            "Дата входа": [date(2024, 10, 1), date(2024, 9, 30)],
+            "Время входа": [time(8, 15), None],
+        }
+    ).write_parquet(tmp_path / "myschool_events.parquet")
+    assert _timestamps(tmp_path, "myschool_events.parquet") == [
+        ("1", datetime(2024, 10, 1, 8, 15)),
+        ("2", datetime(2024, 9, 30)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ("Дата входа", "Дата события"),  # two dates
+        ("Дата и время", "Время входа"),  # a whole timestamp and a time
+        ("Время входа", "Время события"),
+    ],
+)
+def test_two_timestamp_columns_that_are_not_a_date_and_a_time_are_an_error(
+    tmp_path: Path, headers: tuple[str, str]
+) -> None:
+    write_registry(tmp_path)
+    write(tmp_path / "myschool_events.csv", f"user_id,role,school_id,{','.join(headers)}\n1,teacher,{INN_A},x,y\n")
+    with pytest.raises(DataError, match=f"столбцы «{headers[0]}» \\(№4\\) и «{headers[1]}» \\(№5\\) оба означают «ts»"):
+        load(tmp_path)
 
 
 # --- Parquet ---

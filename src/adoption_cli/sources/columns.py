@@ -6,22 +6,40 @@ row below it. The header is the first row among the first SEARCH_ROWS where at l
 columns of the kind — unless a later one of them has every required column (a metadata row above the table
 names two columns too); the next row joins it only when that supplies missing required columns; a numbering
 row is skipped.
+
+A timestamp may come as two columns, its date and its time of day («Дата входа» | «Время входа»): both name
+one canonical column, and the reader joins their cells (`Layout.time_parts`).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from adoption_cli.errors import DataError
-from adoption_cli.schema import COLUMNS, LOOSE_ALIASES, PLATFORMS, Kind, normalise_header
+from adoption_cli.schema import COLUMNS, LOOSE_ALIASES, PLATFORMS, Kind, ValueType, normalise_header
 
 SEARCH_ROWS = 30
 MIN_HEADER_MATCHES = 2
 
 Cell = str | None
 Row = Sequence[Cell]
+
+
+# A header of a timestamp's date alone, or of its time of day alone (after `normalise_header`: no spaces).
+_DATE_PART = re.compile(r"^(?:дата|date)(?!.*(?:время|time))")
+_TIME_PART = re.compile(r"^(?:время|time)(?!stamp)(?!.*(?:дата|date))")
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where each canonical column is: its position, and for a timestamp split over two columns (a date and
+    a time of day) the position of the time's column in `time_parts` (the date's is in `positions`)."""
+
+    positions: dict[str, int]
+    time_parts: dict[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +137,10 @@ class ColumnMap:
             data_start += 1
         return HeaderBlock(index, data_start, names)
 
-    def resolve(self, names: Sequence[Cell], display: str, *, platform_given: bool) -> dict[str, int]:
+    def resolve(self, names: Sequence[Cell], display: str, *, platform_given: bool) -> Layout:
         """Canonical column -> position; DataError for duplicates, missing required or manifest columns."""
         positions: dict[str, list[int]] = defaultdict(list)
+        time_parts: dict[str, int] = {}
         for position, name in enumerate(names):
             canonical = self.canonical(name)
             if canonical:
@@ -134,6 +153,10 @@ class ColumnMap:
                 ]
                 if len(exact) == 1:
                     found[:] = exact
+                    continue
+                split = self._date_and_time(canonical, [names[p] or "" for p in found])
+                if split is not None:
+                    found[:], time_parts[canonical] = [found[split[0]]], found[split[1]]
                     continue
                 first, second = found[:2]
                 raise DataError(
@@ -158,7 +181,18 @@ class ColumnMap:
                 f"{display}: нет обязательного столбца «{column.name}» (подходят заголовки: {accepted}); "
                 "переименуйте столбец или укажите его в [sources.columns]."
             )
-        return {canonical: found[0] for canonical, found in positions.items()}
+        return Layout({canonical: found[0] for canonical, found in positions.items()}, time_parts)
+
+    def _date_and_time(self, canonical: str, headers: list[str]) -> tuple[int, int] | None:
+        """(the date's, the time's) index among two `headers` of one timestamp column, one naming its date alone
+        and the other its time of day alone («Дата входа», «Время входа»); None for any other pair."""
+        column = next(c for c in COLUMNS[self.kind] if c.name == canonical)
+        if column.type != ValueType.DATETIME or len(headers) != 2:
+            return None
+        keys = [normalise_header(header) for header in headers]
+        dates = [i for i, key in enumerate(keys) if _DATE_PART.search(key)]
+        times = [i for i, key in enumerate(keys) if _TIME_PART.search(key)]
+        return (dates[0], times[0]) if len(dates) == 1 and len(times) == 1 else None
 
     def _no_platform(self, display: str) -> str:
         if self.entry is None:

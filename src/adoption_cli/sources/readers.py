@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from adoption_cli.errors import DataError
-from adoption_cli.sources.columns import SEARCH_ROWS, Cell, ColumnMap, HeaderBlock
+from adoption_cli.sources.columns import SEARCH_ROWS, Cell, ColumnMap, HeaderBlock, Layout
 from adoption_cli.sources.dialect import (
     CP1251,
     SAMPLE_BYTES,
@@ -35,6 +35,7 @@ from adoption_cli.sources.dialect import (
 )
 from adoption_cli.sources.reasons import RAGGED_ROW, UNCLOSED_QUOTE
 from adoption_cli.sources.sheet_xml import CellRange, SheetExtras, hidden_sheets, read_sheet_extras
+from adoption_cli.sources.values import joined_date_time
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 SPREADSHEET_SUFFIXES = (".xlsx",)
@@ -134,18 +135,30 @@ def not_blank(field: str) -> pl.Expr:
     return pl.col(field).str.contains(r"\S")
 
 
+def _cells(layout: Layout, fields: Sequence[str]) -> dict[str, pl.Expr]:
+    """Canonical column -> its raw cell: the field at its position, or a split timestamp's date and time
+    joined (`Layout.time_parts`)."""
+    return {
+        name: joined_date_time(pl.col(fields[position]), pl.col(fields[layout.time_parts[name]]))
+        if name in layout.time_parts
+        else pl.col(fields[position])
+        for name, position in layout.positions.items()
+    }
+
+
 def _select(
-    frame: pl.LazyFrame, sources: dict[str, str], fields: Sequence[str], extra: Sequence[pl.Expr]
+    frame: pl.LazyFrame, layout: Layout, fields: Sequence[str], width: int, extra: Sequence[pl.Expr]
 ) -> pl.LazyFrame:
-    """The canonical columns (`sources`: canonical name -> field) and `_row`, `_other_cells` over the other
-    `fields` (whitespace is blank in them too: a row of spaces is skipped as a blank one, see normalise)."""
-    read = set(sources.values())
-    others = any_of(not_blank(field) for field in fields if field not in read).fill_null(False)
+    """The canonical columns (at their `layout` among `fields`) and `_row`, `_other_cells` over the other
+    fields of the first `width` (whitespace is blank in them too: a row of spaces is skipped as a blank one,
+    see normalise)."""
+    read = {fields[p] for p in (*layout.positions.values(), *layout.time_parts.values())}
+    others = any_of(not_blank(field) for field in fields[:width] if field not in read).fill_null(False)
     return frame.select(
         pl.col(ROW).cast(pl.Int64),
         *extra,
         others.alias(OTHER_CELLS),
-        *(pl.col(src).alias(name) for name, src in sources.items()),
+        *(cell.alias(name) for name, cell in _cells(layout, fields).items()),
     )
 
 
@@ -179,7 +192,7 @@ def _read_delimited(
             display,
             "файл прочитан как Windows-1251 — если он в другой кодировке (например, KOI8-R), сохраните его в UTF-8",
         )
-    positions = columns.resolve(header.names, display, platform_given=platform_given)
+    layout = columns.resolve(header.names, display, platform_given=platform_given)
     width = len(header.names)
     if spare_columns is None:
         spare_columns = SPARE_COLUMNS if any(len(r) > width for r in records[header.data_start :]) else 0
@@ -230,19 +243,18 @@ def _read_delimited(
             .with_row_index(ROW, offset=header.data_start + 1)
             .filter(any_of(pl.col(field).is_not_null() for field in fields))  # blank lines carry no data
         )
-        read = {name: fields[pos] for name, pos in positions.items()}
-        return _select(frame, read, fields[:width], [row_reason.alias(ROW_REASON)])
+        return _select(frame, layout, fields, width, [row_reason.alias(ROW_REASON)])
 
     frame = rows(None)
     return RawTable(
         frame,
-        frozenset(positions),
+        frozenset(layout.positions),
         text.fingerprint,
         encoding=text.encoding,
         separator=separator,
         spare_columns=spare_columns,
         first_rows=rows,
-        headers=_headers(header.names, positions),
+        headers=_headers(header.names, layout),
     )
 
 
@@ -269,10 +281,18 @@ def first_lines(path: Path, display: str, eol: str, size: int, *, skip: int, quo
     return head[: end + 1]
 
 
-def _headers(names: Sequence[Cell], positions: dict[str, int]) -> dict[str, str]:
-    """Canonical column -> the header the file gives it (what a person looks for in the file), without
-    control or format characters (it is printed, as the values' UNPRINTABLE rule says)."""
-    return {name: printable(names[position] or name).strip() for name, position in positions.items()}
+def _headers(names: Sequence[Cell], layout: Layout) -> dict[str, str]:
+    """Canonical column -> the header the file gives it (what a person looks for in the file; a split
+    timestamp's two, «Дата входа + Время входа»), without control or format characters (it is printed, as the
+    values' UNPRINTABLE rule says)."""
+
+    def header(name: str, position: int) -> str:
+        return printable(names[position] or name).strip()
+
+    return {
+        name: " + ".join(header(name, p) for p in (position, layout.time_parts.get(name)) if p is not None)
+        for name, position in layout.positions.items()
+    }
 
 
 def printable(text: str) -> str:
@@ -421,7 +441,7 @@ def _read_spreadsheet(
         _require_known_header(
             columns, header, where, f"в книге есть листы {_quoted(names)} — укажите нужный как sheet в [[sources]]"
         )
-    positions = columns.resolve(header.names, where, platform_given=platform_given)
+    layout = columns.resolve(header.names, where, platform_given=platform_given)
     table = _fill_merged(table, extras.merged, start + header.data_start, left)
     fields = table.columns
     frame = (
@@ -430,7 +450,7 @@ def _read_spreadsheet(
         .with_row_index(ROW, offset=start + header.data_start + 1)
         .filter(any_of(pl.col(field).is_not_null() for field in fields))
     )
-    frame = _select(frame, {name: fields[pos] for name, pos in positions.items()}, fields, [_NO_ROW_REASON])
+    frame = _select(frame, layout, fields, len(fields), [_NO_ROW_REASON])
     warnings = []
     if unread:
         warnings.append(
@@ -445,11 +465,11 @@ def _read_spreadsheet(
         )
     return RawTable(
         frame,
-        frozenset(positions),
+        frozenset(layout.positions),
         facts,
         sheet=chosen,
         warnings=tuple(warnings),
-        headers=_headers(header.names, positions),
+        headers=_headers(header.names, layout),
     )
 
 
@@ -465,17 +485,24 @@ def _read_parquet(
             f"{display}: файл не читается как Parquet ({type(exc).__name__}); выгрузите его заново."
         ) from exc
     names = schema.names()
-    positions = columns.resolve(names, display, platform_given=platform_given)
-    casts: list[pl.Expr] = []
-    for name, position in positions.items():
-        column = pl.col(names[position])
-        dtype = schema[names[position]]
+    layout = columns.resolve(names, display, platform_given=platform_given)
+    as_text: list[pl.Expr] = []
+    for name in names:
+        column, dtype = pl.col(name), schema[name]
         if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
             column = column.dt.convert_time_zone(timezone).dt.replace_time_zone(None)
-        casts.append(column.cast(pl.String).alias(name))
+        as_text.append(column.cast(pl.String))
     # Parquet has no header line: rows are numbered from 1, as a table viewer shows them.
     # A Parquet row is a record, not a line someone left blank: none is skipped (`_other_cells` true).
-    frame = frame.with_row_index(ROW, offset=1).select(
-        pl.col(ROW).cast(pl.Int64), _NO_ROW_REASON, pl.lit(True).alias(OTHER_CELLS), *casts
+    cells = _cells(layout, names)
+    frame = (
+        frame.with_columns(as_text)
+        .with_row_index(ROW, offset=1)
+        .select(
+            pl.col(ROW).cast(pl.Int64),
+            _NO_ROW_REASON,
+            pl.lit(True).alias(OTHER_CELLS),
+            *(c.alias(n) for n, c in cells.items()),
+        )
     )
-    return RawTable(frame, frozenset(positions), facts, headers=_headers(names, positions))
+    return RawTable(frame, frozenset(layout.positions), facts, headers=_headers(names, layout))

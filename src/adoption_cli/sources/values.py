@@ -260,6 +260,43 @@ def datetime_steps(text: pl.Expr, step: _Steps, timezone: str) -> pl.Expr:
     return step(pl.coalesce(pl.when(zone.is_null()).then(naive).otherwise(converted), excel))
 
 
+# A timestamp split over a date column and a time column. calamine gives an Excel date cell with its midnight
+# («2024-10-01 00:00:00») and a time cell on the day of Excel's epoch («1899-12-31 08:15:30»); a date may also be
+# a serial day number, a time a fraction of a day written as a number («0,34375»).
+_MIDNIGHT = r"^(\S+)[ T]00:00(?::00(?:[.,]0+)?)?$"
+_SERIAL_DAY = r"^[0-9]{5}(?:[.,]0+)?$"
+_EPOCH_DAY = r"^1899-12-3[01][ T]"
+_DAY_FRACTION = r"^(?:0?[.,][0-9]+|0)$"
+
+
+def joined_date_time(day: pl.Expr, time: pl.Expr) -> pl.Expr:
+    """One timestamp cell, for the general rules to read, from a date cell and a time-of-day cell: «01.10.2024»
+    and «08:15» give «01.10.2024 08:15». Excel's date and time cells give their own part only. With either cell
+    empty, the other alone: a date alone reads as its midnight, a time alone is rejected (no date)."""
+
+    def part(cell: pl.Expr, number_form: str, of_number: Callable[[pl.Expr], pl.Expr], text: pl.Expr) -> pl.Expr:
+        # (empty: null; written as a number of Excel's: `of_number` of it; any other text: `text`)
+        number = cell.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+        return (
+            pl.when(cell == "").then(None).when(cell.str.contains(number_form)).then(of_number(number)).otherwise(text)
+        )
+
+    def serial_day(number: pl.Expr) -> pl.Expr:
+        return (pl.lit(EXCEL_EPOCH) + pl.duration(days=number.cast(pl.Int64))).dt.strftime("%Y-%m-%d")
+
+    def clock(fraction: pl.Expr) -> pl.Expr:
+        # (a fraction that rounds to a whole day gives «24:00:00», which the rules reject: no day is moved)
+        seconds = (fraction * 86_400).round().cast(pl.Int64)
+        fields = (seconds // 3600, seconds // 60 % 60, seconds % 60)
+        return pl.format("{}:{}:{}", *(field.cast(pl.String).str.zfill(2) for field in fields))
+
+    day, time = day.str.strip_chars(), time.str.strip_chars()
+    day = part(day, _SERIAL_DAY, serial_day, day.str.replace(_MIDNIGHT, "${1}"))
+    time = part(time, _DAY_FRACTION, clock, time.str.replace(_EPOCH_DAY, ""))
+    joined = pl.concat_str(day, time, separator=" ", ignore_nulls=True)
+    return pl.when(day.is_not_null() | time.is_not_null()).then(joined)
+
+
 def fixed_format(text: pl.Expr, fmt: str) -> pl.Expr:
     """A timestamp written in `fmt` with every field at its full width (null for any other cell).
 
