@@ -178,11 +178,8 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
     Kind.CONTENT_VIEWS: (
         Column("content_id", ValueType.ID, aliases=("ID контента", "Идентификатор контента", "ID материала")),
         _USER_ID,
-        Column(
-            "ts",
-            ValueType.DATETIME,
-            aliases=("Дата и время", "Дата и время просмотра", "Дата просмотра", "Время просмотра"),
-        ),
+        # (not «Время просмотра»: beside «Дата просмотра» it may be how long the item was watched)
+        Column("ts", ValueType.DATETIME, aliases=("Дата и время", "Дата и время просмотра", "Дата просмотра")),
     ),
 }
 

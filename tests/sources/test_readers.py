@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -720,6 +720,9 @@ def test_csv_date_and_time_columns_are_one_timestamp(tmp_path: Path) -> None:
         f"5;ученик;{INN_A};01.10.2024;25:00",
         f"6;ученик;{INN_A}; 2024-10-02 ; 08:15:30 ",
         f"7;ученик;{INN_A};;",  # both empty: a missing timestamp
+        f"8;ученик;{INN_A};01.10.2024 0:00;8:15",  # a date with its midnight, as Excel writes a date cell to CSV
+        f"9;ученик;{INN_A};01.10.2024;02.10.2024 10:00",  # not a time of day: the time cell alone
+        f"91;ученик;{INN_A};01.10.2024;в 10",
     ]
     text = "ID пользователя;Роль;ИНН;Дата входа;Время входа\n" + "\n".join(rows) + "\n"
     write(tmp_path / "myschool_events.csv", text, encoding="cp1251")
@@ -728,11 +731,14 @@ def test_csv_date_and_time_columns_are_one_timestamp(tmp_path: Path) -> None:
         ("2", datetime(2024, 10, 1)),
         ("4", datetime(2024, 10, 1, 0, 30)),
         ("6", datetime(2024, 10, 2, 8, 15, 30)),
+        ("8", datetime(2024, 10, 1, 8, 15)),
+        ("9", datetime(2024, 10, 2, 10, 0)),
     ]
     assert rejects(tmp_path) == [
         ("myschool_events.csv", 4, "ts", "08:15", "bad_date"),
         ("myschool_events.csv", 6, "ts", "01.10.2024 25:00", "bad_date"),
         ("myschool_events.csv", 8, "ts", None, "missing_value"),
+        ("myschool_events.csv", 11, "ts", "в 10", "bad_date"),
     ]
     assert file_load(load(tmp_path), "myschool_events.csv").headers["ts"] == "Дата входа + Время входа"
 
@@ -749,6 +755,7 @@ def test_xlsx_date_and_time_cells_are_one_timestamp(tmp_path: Path) -> None:
                 [2, "student", INN_A, 0.5, 45566],  # a fraction of a day, a serial day number
                 [3, "student", INN_A, "23:59", "30.09.2024"],
                 [4, "student", INN_A, time(9, 0), datetime(2024, 10, 1, 8, 0)],  # the date cell has its own time
+                [5, "student", INN_A, datetime(2024, 10, 2, 7, 0), date(2024, 10, 2)],  # a whole timestamp as the time
             ]
         },
     )
@@ -756,6 +763,7 @@ def test_xlsx_date_and_time_cells_are_one_timestamp(tmp_path: Path) -> None:
         ("1", datetime(2024, 10, 1, 8, 15, 30)),
         ("2", datetime(2024, 10, 1, 12, 0)),
         ("3", datetime(2024, 9, 30, 23, 59)),
+        ("5", datetime(2024, 10, 2, 7, 0)),
     ]
     assert [r[1:] for r in rejects(tmp_path)] == [(5, "ts", "2024-10-01 08:00:00 09:00:00", "bad_date")]
 
@@ -777,12 +785,35 @@ def test_parquet_date_and_time_columns_are_one_timestamp(tmp_path: Path) -> None
     ]
 
 
+def test_parquet_time_column_as_a_duration_since_midnight(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    pl.DataFrame(
+        {
+            "user_id": ["1", "2"],
+            "role": ["teacher", "student"],
+            "school_id": [INN_A, INN_A],
+            "Дата": [date(2024, 10, 1), date(2024, 10, 1)],
+            "Время": [timedelta(hours=8, minutes=15, seconds=1), timedelta(days=1, hours=1)],
+        }
+    ).write_parquet(tmp_path / "myschool_events.parquet")
+    assert _timestamps(tmp_path, "myschool_events.parquet") == [("1", datetime(2024, 10, 1, 8, 15, 1))]
+    assert [r[1:] for r in rejects(tmp_path)] == [(2, "ts", "P1DT1H", "bad_date")]
+
+
+def test_a_whole_timestamp_column_beside_a_part_is_the_one_read(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    text = f"user_id,role,school_id,Время,Дата и время\n1,teacher,{INN_A},00:12:30,01.10.2024 08:15\n"
+    write(tmp_path / "myschool_events.csv", text)
+    assert _timestamps(tmp_path, "myschool_events.csv") == [("1", datetime(2024, 10, 1, 8, 15))]
+    assert file_load(load(tmp_path), "myschool_events.csv").headers["ts"] == "Дата и время"
+
+
 @pytest.mark.parametrize(
     "headers",
     [
         ("Дата входа", "Дата события"),  # two dates
-        ("Дата и время", "Время входа"),  # a whole timestamp and a time
         ("Время входа", "Время события"),
+        ("Дата и время", "Дата и время входа"),  # two whole timestamps
     ],
 )
 def test_two_timestamp_columns_that_are_not_a_date_and_a_time_are_an_error(
@@ -965,3 +996,12 @@ def test_first_rows_never_end_inside_a_quoted_cell_or_before_the_first_row(
     write(tmp_path / "long.csv", "platform,user_id,role,school_id,ts,note\n" + long_row * 3)
     table = read_table(tmp_path / "long.csv", "l.csv", ColumnMap(Kind.EVENTS), platform_given=False, timezone="UTC")
     assert table.head(2).collect().height == 2  # no row ends within the bytes: the file is scanned
+
+
+def test_a_time_column_of_whole_timestamps_beside_a_date_column_is_read_alone(tmp_path: Path) -> None:
+    """«Время входа» is also how some exports name their one timestamp column: beside a «Дата» (of the export,
+    say) its whole timestamps are read as they are."""
+    write_registry(tmp_path)
+    text = f"ID пользователя;Роль;ИНН;Время входа;Дата\n1;учитель;{INN_A};01.10.2024 08:15;30.10.2024\n"
+    write(tmp_path / "myschool_events.csv", text, encoding="cp1251")
+    assert _timestamps(tmp_path, "myschool_events.csv") == [("1", datetime(2024, 10, 1, 8, 15))]

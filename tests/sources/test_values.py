@@ -12,7 +12,7 @@ import pytest
 from sources_helpers import INN_A, INN_D, INN_REGION_01
 
 from adoption_cli.schema import Column, ValueType
-from adoption_cli.sources.values import ParseContext, parse_column, with_stages
+from adoption_cli.sources.values import ParseContext, joined_date_time, parse_column, with_stages
 
 TODAY = date(2024, 10, 15)
 
@@ -327,3 +327,32 @@ def test_text_and_identifiers() -> None:
     assert parse(ValueType.ID, kept) == [(cell, None) for cell in kept]
     # a trace around nothing is an empty cell: never an id
     assert [error for _, error in parse(ValueType.ID, ['=""', "'", '=" "'])] == ["missing_value"] * 3
+
+
+@pytest.mark.parametrize(
+    ("day", "time", "joined"),
+    [
+        ("01.10.2024", "08:15", "01.10.2024 08:15"),
+        (" 01.10.2024\u00a0", "\t8:15 ", "01.10.2024 8:15"),
+        ("2024-10-01 00:00:00", "1899-12-31 08:15:30", "2024-10-01 08:15:30"),  # Excel cells, as calamine gives them
+        ("2024-10-01 00:00:00", "1899-12-30 08:15:30", "2024-10-01 08:15:30"),
+        ("01.10.2024", "1904-01-01 08:15:00", "01.10.2024 08:15:00"),  # a book of the 1904 date system
+        ("01.10.2024 0:00", "08:15", "01.10.2024 08:15"),
+        ("45566", "0,5", "2024-10-01 12:00:00"),  # a serial day and a fraction of one
+        ("45566,0", "0.34375", "2024-10-01 08:15:00"),
+        ("01.10.2024", "0.999999999", "01.10.2024 24:00:00"),  # rejected by the rules: not moved to the next day
+        ("01.10.2024", "08:15+03:00", "01.10.2024 08:15+03:00"),
+        ("01.10.2024", "21:30Z", "01.10.2024 21:30Z"),
+        ("2024-10-01 08:00", "09:00", "2024-10-01 08:00 09:00"),  # two times: rejected by the rules
+        ("01.10.2024", "", "01.10.2024"),
+        ("2024-10-01 08:00", None, "2024-10-01 08:00"),
+        ("", "08:15", "08:15"),  # rejected by the rules: no date
+        ("01.10.2024", "02.10.2024 10:00", "02.10.2024 10:00"),  # not a time of day: read alone
+        ("01.10.2024", "в 10", "в 10"),
+        ("  ", "", None),
+        (None, None, None),
+    ],
+)
+def test_joined_date_time(day: str | None, time: str | None, joined: str | None) -> None:
+    frame = pl.DataFrame({"day": [day], "time": [time]}, schema={"day": pl.String, "time": pl.String})
+    assert frame.select(joined_date_time(pl.col("day"), pl.col("time"))).item() == joined

@@ -8,7 +8,8 @@ names two columns too); the next row joins it only when that supplies missing re
 row is skipped.
 
 A timestamp may come as two columns, its date and its time of day («Дата входа» | «Время входа»): both name
-one canonical column, and the reader joins their cells (`Layout.time_parts`).
+one canonical column, and the reader joins their cells (`Layout.time_parts`). Beside a header of a whole
+timestamp («Дата и время»), such a part is ignored.
 """
 
 from __future__ import annotations
@@ -154,9 +155,12 @@ class ColumnMap:
                 if len(exact) == 1:
                     found[:] = exact
                     continue
-                split = self._date_and_time(canonical, [names[p] or "" for p in found])
-                if split is not None:
-                    found[:], time_parts[canonical] = [found[split[0]]], found[split[1]]
+                timestamp = self._timestamp_headers(canonical, [names[p] or "" for p in found])
+                if timestamp is not None:
+                    read, time = timestamp
+                    if time is not None:
+                        time_parts[canonical] = found[time]
+                    found[:] = [found[read]]
                     continue
                 first, second = found[:2]
                 raise DataError(
@@ -183,16 +187,23 @@ class ColumnMap:
             )
         return Layout({canonical: found[0] for canonical, found in positions.items()}, time_parts)
 
-    def _date_and_time(self, canonical: str, headers: list[str]) -> tuple[int, int] | None:
-        """(the date's, the time's) index among two `headers` of one timestamp column, one naming its date alone
-        and the other its time of day alone («Дата входа», «Время входа»); None for any other pair."""
+    def _timestamp_headers(self, canonical: str, headers: list[str]) -> tuple[int, int | None] | None:
+        """For several `headers` of one timestamp column: (the index of the one read, the index of a time column
+        joined to it or None); None where they cannot be told apart (an error). One header of a whole timestamp
+        («Дата и время», «Последний вход») is the column and the others are ignored; else a date alone and a time
+        of day alone («Дата входа», «Время входа») are one timestamp in two columns."""
         column = next(c for c in COLUMNS[self.kind] if c.name == canonical)
-        if column.type != ValueType.DATETIME or len(headers) != 2:
+        if column.type != ValueType.DATETIME:
             return None
         keys = [normalise_header(header) for header in headers]
         dates = [i for i, key in enumerate(keys) if _DATE_PART.search(key)]
         times = [i for i, key in enumerate(keys) if _TIME_PART.search(key)]
-        return (dates[0], times[0]) if len(dates) == 1 and len(times) == 1 else None
+        wholes = [i for i in range(len(keys)) if i not in dates and i not in times]
+        if len(wholes) == 1:
+            return wholes[0], None
+        if not wholes and len(dates) == 1 and len(times) == 1:
+            return dates[0], times[0]
+        return None
 
     def _no_platform(self, display: str) -> str:
         if self.entry is None:

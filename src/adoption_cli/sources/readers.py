@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -491,7 +492,12 @@ def _read_parquet(
         column, dtype = pl.col(name), schema[name]
         if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
             column = column.dt.convert_time_zone(timezone).dt.replace_time_zone(None)
-        as_text.append(column.cast(pl.String))
+        if isinstance(dtype, pl.Duration):
+            # (a time column written as the time since midnight; Polars has no text for a duration)
+            of_day = (column >= pl.duration(days=0)) & (column < pl.duration(days=1))
+            clock = (pl.lit(datetime(2000, 1, 1)) + column).dt.strftime("%H:%M:%S%.f")
+            column = pl.when(of_day).then(clock).otherwise(column.dt.to_string())  # (ISO 8601: «P1DT1H»)
+        as_text.append(column.cast(pl.String).alias(name))
     # Parquet has no header line: rows are numbered from 1, as a table viewer shows them.
     # A Parquet row is a record, not a line someone left blank: none is skipped (`_other_cells` true).
     cells = _cells(layout, names)

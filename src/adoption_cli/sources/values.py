@@ -33,7 +33,8 @@ _POLARS_DTYPES: dict[str, pl.DataType] = {
 }
 _QUOTES = '«»"“”„'
 # A zone only counts after a time of day, so the "-01" ending a bare date is not an offset.
-_ZONE_SUFFIX = r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)$"
+_ZONE = r"Z|z|UTC|[+-]\d{2}(?::?\d{2})?"
+_ZONE_SUFFIX = rf"\d:\d{{2}}(?::\d{{2}}(?:[.,]\d+)?)?\s*({_ZONE})$"
 _COUNT = r"^(?<sign>[-−]?)\s*(?<int>\d+|\d{1,3}(?: \d{3})+)(?:[.,](?<frac>\d+))?$"
 
 
@@ -261,18 +262,20 @@ def datetime_steps(text: pl.Expr, step: _Steps, timezone: str) -> pl.Expr:
 
 
 # A timestamp split over a date column and a time column. calamine gives an Excel date cell with its midnight
-# («2024-10-01 00:00:00») and a time cell on the day of Excel's epoch («1899-12-31 08:15:30»); a date may also be
-# a serial day number, a time a fraction of a day written as a number («0,34375»).
-_MIDNIGHT = r"^(\S+)[ T]00:00(?::00(?:[.,]0+)?)?$"
+# («2024-10-01 00:00:00») and a time cell on the day of its book's epoch («1899-12-31 08:15:30», «1904-01-01 …»);
+# a date may also be a serial day number, a time a fraction of a day written as a number («0,34375»).
+_MIDNIGHT = r"^(\S+)[ T]0?0:00(?::00(?:[.,]0+)?)?$"
 _SERIAL_DAY = r"^[0-9]{5}(?:[.,]0+)?$"
-_EPOCH_DAY = r"^1899-12-3[01][ T]"
+_EPOCH_DAY = r"^(?:1899-12-3[01]|1904-01-01)[ T]"
 _DAY_FRACTION = r"^(?:0?[.,][0-9]+|0)$"
+# A time of day, seconds and their fraction optional, a zone optional (what `datetime_steps` reads after a date).
+_CLOCK = rf"^[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}}(?:[.,][0-9]+)?)?(?:\s*(?:{_ZONE}))?$"
 
 
 def joined_date_time(day: pl.Expr, time: pl.Expr) -> pl.Expr:
     """One timestamp cell, for the general rules to read, from a date cell and a time-of-day cell: «01.10.2024»
-    and «08:15» give «01.10.2024 08:15». Excel's date and time cells give their own part only. With either cell
-    empty, the other alone: a date alone reads as its midnight, a time alone is rejected (no date)."""
+    and «08:15» give «01.10.2024 08:15». Excel's date and time cells give their own part only. A time cell that
+    is not a time of day (a whole timestamp, say) is read alone, and an empty one leaves the date cell alone."""
 
     def part(cell: pl.Expr, number_form: str, of_number: Callable[[pl.Expr], pl.Expr], text: pl.Expr) -> pl.Expr:
         # (empty: null; written as a number of Excel's: `of_number` of it; any other text: `text`)
@@ -294,7 +297,9 @@ def joined_date_time(day: pl.Expr, time: pl.Expr) -> pl.Expr:
     day = part(day, _SERIAL_DAY, serial_day, day.str.replace(_MIDNIGHT, "${1}"))
     time = part(time, _DAY_FRACTION, clock, time.str.replace(_EPOCH_DAY, ""))
     joined = pl.concat_str(day, time, separator=" ", ignore_nulls=True)
-    return pl.when(day.is_not_null() | time.is_not_null()).then(joined)
+    return (
+        pl.when(time.str.contains(_CLOCK).not_()).then(time).when(day.is_not_null() | time.is_not_null()).then(joined)
+    )
 
 
 def fixed_format(text: pl.Expr, fmt: str) -> pl.Expr:
