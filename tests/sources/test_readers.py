@@ -768,7 +768,22 @@ def test_xlsx_date_and_time_cells_are_one_timestamp(tmp_path: Path) -> None:
     assert [r[1:] for r in rejects(tmp_path)] == [(5, "ts", "2024-10-01 08:00:00 09:00:00", "bad_date")]
 
 
-def test_parquet_date_and_time_columns_are_one_timestamp(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("times", "read", "rejected"),
+    [
+        ([time(8, 15), None], [datetime(2024, 10, 1, 8, 15), datetime(2024, 9, 30)], []),
+        # a time of day as the time since midnight; a day and more is no time of day
+        (
+            [timedelta(hours=8, minutes=15, seconds=1), timedelta(days=1, hours=1)],
+            [datetime(2024, 10, 1, 8, 15, 1)],
+            [(2, "ts", "P1DT1H", "bad_date")],
+        ),
+    ],
+    ids=["time", "duration"],
+)
+def test_parquet_date_and_time_columns_are_one_timestamp(
+    tmp_path: Path, times: list[object], read: list[datetime], rejected: list[tuple[object, ...]]
+) -> None:
     write_registry(tmp_path)
     pl.DataFrame(
         {
@@ -776,28 +791,11 @@ def test_parquet_date_and_time_columns_are_one_timestamp(tmp_path: Path) -> None
             "role": ["teacher", "student"],
             "school_id": [INN_A, INN_A],
             "Дата входа": [date(2024, 10, 1), date(2024, 9, 30)],
-            "Время входа": [time(8, 15), None],
+            "Время входа": times,
         }
     ).write_parquet(tmp_path / "myschool_events.parquet")
-    assert _timestamps(tmp_path, "myschool_events.parquet") == [
-        ("1", datetime(2024, 10, 1, 8, 15)),
-        ("2", datetime(2024, 9, 30)),
-    ]
-
-
-def test_parquet_time_column_as_a_duration_since_midnight(tmp_path: Path) -> None:
-    write_registry(tmp_path)
-    pl.DataFrame(
-        {
-            "user_id": ["1", "2"],
-            "role": ["teacher", "student"],
-            "school_id": [INN_A, INN_A],
-            "Дата": [date(2024, 10, 1), date(2024, 10, 1)],
-            "Время": [timedelta(hours=8, minutes=15, seconds=1), timedelta(days=1, hours=1)],
-        }
-    ).write_parquet(tmp_path / "myschool_events.parquet")
-    assert _timestamps(tmp_path, "myschool_events.parquet") == [("1", datetime(2024, 10, 1, 8, 15, 1))]
-    assert [r[1:] for r in rejects(tmp_path)] == [(2, "ts", "P1DT1H", "bad_date")]
+    assert [ts for _, ts in _timestamps(tmp_path, "myschool_events.parquet")] == read
+    assert [r[1:] for r in rejects(tmp_path)] == rejected
 
 
 def test_a_whole_timestamp_column_beside_a_part_is_the_one_read(tmp_path: Path) -> None:
