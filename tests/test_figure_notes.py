@@ -158,6 +158,8 @@ def test_sferum_levels_speak_english_under_lang_en(monkeypatch: pytest.MonkeyPat
     assert english.exit_code == 0, english.stderr
     words = " ".join(english.stdout.split())
     assert "medium" in words and "low ≥ 0.0%" in words and "средняя" not in words
+    # (the platform too: «Sferum» in English, as the workbook names it)
+    assert "Sferum: active teachers and students" in words and "Сферум" not in english.stdout + english.stderr
     russian = invoke("sferum", "--data", str(tmp_path), "--month", "2024-09")
     assert "средняя" in russian.stdout
     payload = json.loads(invoke("sferum", "--data", str(tmp_path), "--month", "2024-09", "--format", "json").stdout)

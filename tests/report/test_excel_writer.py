@@ -123,6 +123,18 @@ def test_conditional_fills_threshold_target_and_flag(tmp_path: Path) -> None:
     assert {"00C6EFCE", "00FFC7CE"} <= set(fills_found)
 
 
+def test_conditional_fills_reach_the_total_row(tmp_path: Path) -> None:
+    """The region's row (a table's total) is judged as each municipality's is; a table of no rows but a total
+    has its total filled too."""
+    rows = [("a", 1, 90.0, 84.9, True, None), ("b", 2, 10.0, 84.9, False, None)]
+    total = ("Регион", 3, 50.0, 84.9, False, None)
+    fills = (Fill("share", threshold=84.9), Fill("met"))
+    ws = load_workbook(_save(tmp_path, Sheet("S", blocks=(_table(rows, fills=fills, total=total),))))["S"]
+    assert set(_rules(ws)) == {"C2:C4", "E2:E4"}
+    alone = load_workbook(_save(tmp_path, Sheet("S", blocks=(_table([], fills=fills, total=total),))))["S"]
+    assert set(_rules(alone)) == {"C2", "E2"}
+
+
 def test_lower_is_better_reverses_the_comparison(tmp_path: Path) -> None:
     rows = [("a", 1, 5.0, None, None, None)]
     ws = load_workbook(

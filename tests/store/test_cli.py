@@ -250,3 +250,20 @@ def test_a_long_list_of_changed_files_is_cut_at_ten() -> None:
     paths = [f"f{n:02d}.csv" for n in range(12)]
     assert _changed_files(paths, [], rebuilt=False) == [f"Перечитаны: {', '.join(paths[:10])} и ещё 2."]
     assert _changed_files(paths, ["old.csv"], rebuilt=True) == ["Удалены из хранилища: old.csv."]
+
+
+def test_the_report_says_whether_its_figures_came_from_the_store(data_dir: Path, store_dir: Path) -> None:
+    """«Об отчёте» names what was read: the store when it was fresh (found without --store), the exports once
+    a file changed (with --store named all the same)."""
+    from openpyxl import load_workbook
+
+    def read_from(*args: str) -> str:
+        out = data_dir.parent / "out.xlsx"
+        result = invoke("report", "--data", str(data_dir), "--month", "2024-09", "--out", str(out), *args)
+        assert result.exit_code == 0, result.output
+        sheet = load_workbook(out)["Об отчёте"]
+        return next(str(row[1]) for row in sheet.iter_rows(values_only=True) if row[0] == "Данные прочитаны из")
+
+    assert read_from() == f"хранилища {store_dir}"
+    append_line(data_dir / "sferum_events.csv", f"sferum,u8,student,{C},2024-09-08 08:00:00")
+    assert read_from("--store", str(store_dir)) == "выгрузок в папке с данными"

@@ -408,7 +408,9 @@ class Writer:
         from openpyxl.formatting.rule import FormulaRule
         from openpyxl.styles import PatternFill
 
-        if placed.last_row < placed.first_row:
+        # (the total row too: the region's verdict is judged as each municipality's is)
+        last = placed.bottom if table.total is not None else placed.last_row
+        if last < placed.first_row:
             return
         kinds = {c.key: c.kind for c in table.columns}
         letter = _letter(placed.columns[fill.column])
@@ -432,7 +434,7 @@ class Writer:
                 above = above[0]
             good = f"AND({known},{here}{above}{bound})"
             bad = f"AND({known},{here}{below}{bound})"
-        cells = f"{letter}{first}:{letter}{placed.last_row}"
+        cells = f"{letter}{first}:{letter}{last}"
         for formula, colour in ((good, GREEN), (bad, RED)):
             if formula:
                 rule = FormulaRule(formula=[formula], fill=PatternFill("solid", fgColor=colour, bgColor=colour))

@@ -66,13 +66,13 @@ def sferum_table(result: SferumResult) -> Table:
         env.t(
             "Активные: показатель «активных» помесячной статистики Сферума по школам (окно — месяц его последнего "
             "дня); по МО и региону — сумма по школам.",
-            "Active: the `active` figure of Сферум's monthly school statistics; municipalities and region sum them.",
+            "Active: the `active` figure of Sferum's monthly school statistics; municipalities and region sum them.",
         )
         if result.grain == "school"
         else env.t(
             "Активные: пользователи с ≥ 1 действием в Сферуме за период, без заблокированных учётных записей; "
             "активный в двух школах учтён один раз в МО и в регионе.",
-            "Active: users with ≥ 1 Сферум activity in the period, blocked accounts excluded; counted once per "
+            "Active: users with ≥ 1 Sferum activity in the period, blocked accounts excluded; counted once per "
             "municipality and region.",
         )
     )
@@ -94,10 +94,10 @@ def sferum_table(result: SferumResult) -> Table:
         ),
     ]
     if result.grain is None:
-        lines.append(env.t("В данных нет выгрузок Сферума: активных 0.", "The data has no Сферум exports: 0 active."))
+        lines.append(env.t("В данных нет выгрузок Сферума: активных 0.", "The data has no Sferum exports: 0 active."))
     edges = [level.min_pct for level in result.levels]
     return make_table(
-        env.t("ИКОП «Сферум»: активность педагогов и обучающихся", "Сферум: active teachers and students"),
+        env.t("ИКОП «Сферум»: активность педагогов и обучающихся", "Sferum: active teachers and students"),
         COLUMNS,
         [_cells(m.name, m, edges) for m in result.municipalities],
         footer=_cells(region_name(), result.region, edges),

@@ -121,7 +121,7 @@ def command(
     run = RunParameters(
         data_dir=dataset.data_dir,
         config_file=config or default_config_file(dataset.data_dir),  # (the one read, as «Об отчёте» says)
-        store=store,
+        store=env.store_read,  # (the store the figures came from: None when the exports were read)
         strict=strict,
         version=__version__,
         generated_at=datetime.now().replace(microsecond=0),

@@ -134,7 +134,7 @@ def _one_school(query: str, matches: Sequence[SchoolMatch]) -> str:
             env.t(
                 f"в реестре нет школы с таким ИНН или названием: «{query}». "
                 "Попробуйте часть названия: adoption school <часть названия>.",
-                f"the registry has no school with this ИНН or name: «{query}». "
+                f"the registry has no school with this INN or name: «{query}». "
                 "Try a part of its name: adoption school <part of the name>.",
             )
         )
@@ -151,6 +151,6 @@ def _one_school(query: str, matches: Sequence[SchoolMatch]) -> str:
     raise UsageError(
         env.t(
             f"уточните школу: укажите её ИНН, например adoption school {shown[0].school_id}.",
-            f"choose one school: give its ИНН, e.g. adoption school {shown[0].school_id}.",
+            f"choose one school: give its INN, e.g. adoption school {shown[0].school_id}.",
         )
     )

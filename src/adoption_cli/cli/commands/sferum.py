@@ -48,7 +48,7 @@ def command(
     result = compute_sferum(dataset, period, settings)
     env = current()
     if result.grain is None:
-        env.warn(env.t("в данных нет выгрузок Сферума: активных 0.", "the data has no Сферум exports: 0 active."))
+        env.warn(env.t("в данных нет выгрузок Сферума: активных 0.", "the data has no Sferum exports: 0 active."))
     if municipality is not None:
         name = choose_counted_municipality(
             municipality, [m.name for m in result.municipalities], settings.indicator.ownership

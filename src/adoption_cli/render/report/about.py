@@ -36,7 +36,12 @@ def _parameters(data: ReportInput, t: Texts) -> Table:
                 "none (no adoption.toml in the data folder): the defaults",
             ),
         ),
-        (t("Хранилище", "Store"), str(run.store) if run.store else t("не задано", "not set")),
+        (
+            t("Данные прочитаны из", "Data read from"),
+            t(f"хранилища {run.store}", f"the store {run.store}")
+            if run.store
+            else t("выгрузок в папке с данными", "the exports in the data folder"),
+        ),
         (t("Режим --strict", "--strict mode"), Cell(run.strict, "flag")),
         (t("Индикатор: платформы", "Indicator: platforms"), t.platforms(indicator.platforms)),
         (

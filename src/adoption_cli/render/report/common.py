@@ -50,7 +50,7 @@ class RunParameters:
 
     data_dir: Path
     config_file: Path | None
-    store: Path | None
+    store: Path | None  # the store the figures were read from; None: the exports were read
     strict: bool
     version: str
     generated_at: datetime  # naive local time: the one cell that differs between two runs
