@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adoption_cli.render.numbers import fmt_pct_judged
+from adoption_cli.render.numbers import fmt_pct_judged, fmt_pct_setting
 from tests.builders import dataset, school, stat
 from tests.cli_support import invoke, serve
 
@@ -85,3 +85,11 @@ def test_sferum_shares_never_round_up_to_a_band_they_did_not_reach(
     assert result.exit_code == 0, result.stderr
     region = next(line for line in spaced(result.stdout).splitlines() if line.strip().startswith("Регион"))
     assert shown in region and level in region and "30,0 %" not in region.replace(shown, "")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(33.0, "33 %"), (84.9, "84,9 %"), (33.33, "33,33 %"), (80.702, "80,702 %"), (100 / 3, "33,333333 %")],
+)
+def test_a_configured_target_is_shown_as_written(value: float, shown: str) -> None:
+    assert spaced(fmt_pct_setting(value)) == shown

@@ -96,6 +96,12 @@ def month_period(first_day: date) -> Period:
     return Period("month", start, _add_months(start, 1) - timedelta(days=1))
 
 
+def last_day_covered(day: date, *, monthly: bool) -> date:
+    """The last day a record dated `day` covers: a monthly record (school statistics, stored as the month's
+    1st) covers its whole month."""
+    return month_period(day).end if monthly else day
+
+
 def parse_month(text: str) -> Period:
     match = _MONTH_RE.match(text.strip())
     if not match:

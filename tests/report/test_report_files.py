@@ -96,3 +96,21 @@ def test_about_names_the_settings_file_that_was_read(tmp_path: Path, with_config
     )
     assert about["Файл настроек"] == expected
     assert about["Индикатор: цель в силе"] == (0.45 if with_config else 0.33)
+
+
+def test_freshness_gives_a_month_of_statistics_by_its_last_day(tmp_path: Path) -> None:
+    """A month of school statistics covers all of it: «по 30.09.2024», not its 1st (how it is stored)."""
+    data = tmp_path / "exports"
+    data.mkdir()
+    _write(data / "schools.csv", SCHOOLS)
+    _write(data / "myschool_events.csv", EVENTS)
+    _write(data / "assistant_stats.csv", f"ИНН;Период;Роль;Активных\n{INN_A};09.2024;Обучающийся;1\n")
+    result = CliRunner().invoke(
+        app, ["report", "--data", str(data), "--month", "2024-09", "--out", str(tmp_path)], env=ENV
+    )
+    assert result.exit_code == 0, result.stderr
+    summary = [
+        str(row[0]) for row in load_workbook(tmp_path / "adoption-2024-09.xlsx")["Сводка"].iter_rows(values_only=True)
+    ]
+    (line,) = [line for line in summary if line.startswith("Данные по: ")]
+    assert "30.09.2024" in line and "01.09.2024" not in line, line

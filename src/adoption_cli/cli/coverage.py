@@ -18,13 +18,11 @@ if TYPE_CHECKING:
 
 
 def _last_day(day: str, kind: Kind) -> date:
-    """The last day a record of `day` covers: a school-statistics month is stored as its 1st, and covers it
-    all (a window ending on the 20th is counted from the month holding it)."""
-    from adoption_cli.periods import month_period
+    """The last day a record of `day` covers (a window ending on the 20th is counted from the month holding it)."""
+    from adoption_cli.periods import last_day_covered
     from adoption_cli.schema import Kind
 
-    value = date.fromisoformat(day)
-    return month_period(value).end if kind == Kind.SCHOOL_STATS else value
+    return last_day_covered(date.fromisoformat(day), monthly=kind == Kind.SCHOOL_STATS)
 
 
 def activity_span(report: LoadReport) -> tuple[date | None, date | None]:

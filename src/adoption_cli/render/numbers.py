@@ -82,8 +82,10 @@ def fmt_pp(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
 
 
 def fmt_pct_setting(value: float, lang: Lang = "ru") -> str:
-    """A configured percentage as the user wrote it, without trailing zeros: 33 %, 84,9 %, 33,33 %."""
-    digits = next(d for d in (0, 1, 2) if round(value, d) == round(value, 2))
+    """A configured percentage as the user wrote it, without trailing zeros: 33 %, 84,9 %, 33,33 %, 80,702 %
+    (cut at 6 decimals: a target of 80,702 % shown as «80,7 %» beside a share of 80,7 % not meeting it would
+    contradict the verdict)."""
+    digits = next(d for d in range(7) if round(value, d) == round(value, 6))
     return fmt_pct(value, lang, digits)
 
 

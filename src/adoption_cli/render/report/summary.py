@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from adoption_cli.metrics.activity import NOTE_NO_PLATFORM_DATA
+from adoption_cli.periods import last_day_covered
 from adoption_cli.render.excel import Cell, Column, Fill, Sheet, Table, Value, judged_cell
 from adoption_cli.render.labels import combination_label, level_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pp, fmt_signed_pct
@@ -30,12 +31,14 @@ INDICATOR_COLUMNS = (
 
 def freshness(data: ReportInput, t: Texts) -> str:
     """«Данные по: Моя школа (учётные записи, входы) — 31.12.2024; …»: the newest activity date of each
-    source (platform and kind of export), sources of one platform with the same date named together."""
+    source (platform and kind of export), sources of one platform with the same date named together; a month
+    of school statistics is given by its last day, as it covers all of it."""
     newest: dict[tuple[str, Kind], date] = {}
     for file in data.load.files:
         latest = iso_date(file.latest_activity)
         if latest is None:
             continue
+        latest = last_day_covered(latest, monthly=file.kind == Kind.SCHOOL_STATS)
         platform = file.platform or (file.platforms[0] if len(file.platforms) == 1 else "")
         newest[(platform, file.kind)] = max(latest, newest.get((platform, file.kind), latest))
     platform_order = {code: index for index, code in enumerate(PLATFORMS)}
