@@ -33,7 +33,7 @@ def test_encoding_detected_and_text_recovered(tmp_path: Path, raw: bytes, encodi
     found = inspect_text(path, "f.csv")
     assert found.encoding == encoding
     assert found.fingerprint.size_bytes == len(raw)
-    text = utf8_source(path, found.encoding, "f.csv").read_text(encoding="utf-8-sig")
+    text = utf8_source(path, found, "f.csv").read_text(encoding="utf-8-sig")
     assert text == raw.decode(encoding).removeprefix("\ufeff")
 
 
@@ -43,9 +43,49 @@ def test_transcoding_across_chunk_boundaries(tmp_path: Path, monkeypatch: pytest
     for encoding in ("utf-16", "cp1251"):
         path = write(tmp_path / f"{encoding}.csv", TEXT * 5, encoding)
         found = inspect_text(path, "f.csv")
-        assert utf8_source(path, found.encoding, "f.csv").read_text(encoding="utf-8") == (TEXT * 5).removeprefix(
-            "\ufeff"
-        )
+        assert utf8_source(path, found, "f.csv").read_text(encoding="utf-8") == (TEXT * 5).removeprefix("\ufeff")
+
+
+LINES = [f"{i};Школа {i}" for i in range(300)]
+
+
+@pytest.mark.parametrize(
+    ("ends", "kind"),
+    [
+        (["\n"], "\n"),
+        (["\r\n"], "\n"),
+        (["\r"], "\r"),
+        (["\r", "\r\n", "\n"], dialect.MIXED),  # lines ending in turn each way
+        (["\r"] * 150 + ["\r\n"] * 150, dialect.MIXED),  # a CR file, then a CR LF one appended
+        (["\r"] * 290 + ["\n"] * 10, dialect.MIXED),  # CR lines, LF inside some cells (Mac Excel)
+        (["\r\n"] * 299 + ["\r"], "\n"),  # one CR in 300 lines: a character of a field, as before
+        pytest.param(["\n"] * 299 + ["\r"], "\n", id="stray-cr-in-lf"),
+    ],
+)
+@pytest.mark.parametrize("chunk", [7, dialect.CHUNK_BYTES])
+def test_line_ends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ends: list[str], kind: str, chunk: int) -> None:
+    """How a file's lines end, counted over the whole file (7-byte pieces split CR LF at every offset); a file
+    of mixed ends is rewritten with every line end as LF, whatever its encoding."""
+    if chunk == 7 and ends[0] == "\n" and ends[-1] == "\r":
+        # (LFs are counted in the pieces holding a CR only: a 7-byte piece holds one line, a real one thousands)
+        kind = dialect.MIXED
+    monkeypatch.setattr(dialect, "CHUNK_BYTES", chunk)
+    text = "".join(line + ends[i % len(ends)] for i, line in enumerate(LINES))
+    for encoding in ("utf-8", "cp1251"):
+        path = write(tmp_path / "f.csv", text, encoding)
+        found = inspect_text(path, "f.csv")
+        assert found.line_ends == kind
+        copy = utf8_source(path, found, "f.csv").read_bytes().decode("utf-8")
+        assert copy == ("\n".join(LINES) + "\n" if kind == dialect.MIXED else text)
+
+
+def test_a_utf8_mark_on_cp1251_text_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "schools.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + REGISTRY.replace(",", ";").replace("Школа 1", "Школа №1").encode("cp1251"))
+    found = inspect_text(path, "schools.csv")
+    assert found.encoding == "cp1251"
+    assert utf8_source(path, found, "schools.csv").read_text(encoding="utf-8").startswith("school_id;name")
+    assert file_load(load(tmp_path), "schools.csv").loaded == 2
 
 
 def test_binary_file_is_not_a_table(tmp_path: Path) -> None:
@@ -81,7 +121,7 @@ def test_undecodable_bytes_are_an_error(tmp_path: Path) -> None:
     path.write_bytes(b"a;b\n\x98;1\n")  # 0x98 is unassigned in cp1251 and invalid UTF-8
     found = inspect_text(path, "f.csv")
     with pytest.raises(DataError, match="кодировка не распознана"):
-        utf8_source(path, found.encoding, "f.csv")
+        utf8_source(path, found, "f.csv")
 
 
 @pytest.mark.parametrize("separator", [",", ";", "\t", "|"])

@@ -1,7 +1,10 @@
-"""Text dialects: encoding (UTF-8 with/without BOM, UTF-16 with BOM, cp1251), separator, binary detection.
+"""Text dialects: encoding (UTF-8 with/without BOM, UTF-16 with BOM, cp1251), line ends, separator, binary
+detection.
 
 Polars reads UTF-8 only, so other encodings are transcoded in 1 MiB chunks to a UTF-8 scratch file that
-lives as long as the process (the canonical frames stay lazy and re-read it).
+lives as long as the process (the canonical frames stay lazy and re-read it). A file whose lines end in
+CR alone in some places and in LF (or CR LF) in others is rewritten there too, every line end as LF:
+Polars takes one record terminator, and the lines ending otherwise would run into one record.
 """
 
 from __future__ import annotations
@@ -51,6 +54,44 @@ class TextFile:
     # Whether the file has a «"» at all: without one no field can be quoted, let alone left open (most
     # machine exports), and the reader skips its check for quotes left open.
     has_quotes: bool = True
+    # How its lines end: LF (CR LF too), CR alone (classic Mac OS), or MIXED (CR alone and LF both).
+    line_ends: str = "\n"
+
+
+MIXED = "mixed"
+# Fewer CRs alone than this share of the lines are characters of the fields, not line ends (as they were read
+# before mixed line ends were told apart): a text value with a CR in it, say.
+_STRAY_CR_SHARE = 0.01
+
+
+@dataclass(slots=True)
+class _LineEnds:
+    """A file's line ends, counted in the pieces that hold a CR (a piece without one ends its lines in LF, and
+    counting every LF of a big file costs seconds)."""
+
+    crlf: int = 0
+    cr: int = 0  # every CR, those of CR LF included
+    lf: int = 0  # every LF of the pieces counted
+    any_lf: bool = False
+    ends_with_cr: bool = False
+
+    def feed(self, chunk: bytes | bytearray) -> None:
+        if self.ends_with_cr and chunk[:1] == b"\n":
+            self.crlf += 1  # a CR LF across two pieces
+        self.any_lf = self.any_lf or b"\n" in chunk
+        if b"\r" in chunk:
+            self.crlf += chunk.count(b"\r\n")
+            self.cr += chunk.count(b"\r")
+            self.lf += chunk.count(b"\n")
+        self.ends_with_cr = chunk[-1:] == b"\r"
+
+    def kind(self) -> str:
+        alone = self.cr - self.crlf
+        if alone == 0:
+            return "\n"
+        if not self.any_lf:
+            return "\r"
+        return "\n" if alone < _STRAY_CR_SHARE * self.lf else MIXED
 
 
 @contextmanager
@@ -108,6 +149,7 @@ def inspect_text(path: Path, display: str, *, digest: bool = True) -> TextFile:
     utf8_chars = 0  # multi-byte characters decoded before any failure
     encoding = UTF8
     has_quotes = False
+    ends = _LineEnds()
     with open_input(path, display) as handle:
         for chunk in _read_chunks(handle, display):
             has_quotes = has_quotes or b'"' in chunk
@@ -121,6 +163,7 @@ def inspect_text(path: Path, display: str, *, digest: bool = True) -> TextFile:
             size += len(chunk)
             if encoding == UTF16:
                 continue
+            ends.feed(chunk)
             if b"\x00" in chunk:
                 first = size == len(chunk)
                 if first and _looks_utf16(chunk):
@@ -159,7 +202,7 @@ def inspect_text(path: Path, display: str, *, digest: bool = True) -> TextFile:
                 f"{display}: файл в смешанной кодировке (начало в UTF-8, дальше нет); пересохраните его в UTF-8."
             )
         encoding = CP1251
-    return TextFile(Fingerprint(size, sha.hexdigest() if sha is not None else ""), encoding, has_quotes)
+    return TextFile(Fingerprint(size, sha.hexdigest() if sha is not None else ""), encoding, has_quotes, ends.kind())
 
 
 def _looks_utf16(head: bytes | bytearray) -> bool:
@@ -174,9 +217,10 @@ def _looks_utf16(head: bytes | bytearray) -> bool:
     return False
 
 
-def line_end(sample: str) -> str:
-    """The record terminator: LF (also ending CR LF lines), or CR alone as classic Mac OS exports write."""
-    return "\r" if "\r" in sample and "\n" not in sample else "\n"
+def line_end(text: TextFile) -> str:
+    """The record terminator of `utf8_source(text)`: LF (also ending CR LF lines, and every line of a file of
+    mixed line ends once rewritten), or CR alone as classic Mac OS exports write."""
+    return "\r" if text.line_ends == "\r" else "\n"
 
 
 def _scratch_dir() -> Path:
@@ -187,25 +231,41 @@ def _scratch_dir() -> Path:
     return _scratch
 
 
-def utf8_source(path: Path, encoding: str, display: str) -> Path:
-    """A UTF-8 file with the same text: the file itself, or a transcoded copy in the scratch folder."""
-    if encoding in (UTF8, UTF8_BOM):
+def utf8_source(path: Path, text: TextFile, display: str) -> Path:
+    """A UTF-8 file with the same text, each line ending as `line_end(text)` says: the file itself, or a
+    transcoded (or rewritten) copy in the scratch folder."""
+    # (UTF-16's line ends are not counted by `inspect_text`: its copy ends every line in LF)
+    encoding, mixed = text.encoding, text.line_ends == MIXED or text.encoding == UTF16
+    if encoding in (UTF8, UTF8_BOM) and not mixed:
         return path
-    decoder = codecs.getincrementaldecoder(encoding)()
+    decoder = codecs.getincrementaldecoder(UTF8 if encoding == UTF8_BOM else encoding)()
+    held = ""  # a CR at a piece's end, until the next piece says whether an LF follows it
     with (
         open_input(path, display) as source,
         tempfile.NamedTemporaryFile("wb", dir=_scratch_dir(), suffix=".csv", delete=False) as target,
     ):
         try:
-            for chunk in _read_chunks(source, display):
-                target.write(decoder.decode(chunk).encode(UTF8))
-            target.write(decoder.decode(b"", final=True).encode(UTF8))
+            for index, chunk in enumerate(_read_chunks(source, display)):
+                if index == 0 and encoding == CP1251 and chunk.startswith(codecs.BOM_UTF8):
+                    # (a UTF-8 mark on Windows-1251 text, as some tools write: it would read as «п»ї»)
+                    chunk = chunk[len(codecs.BOM_UTF8) :]
+                piece = held + decoder.decode(chunk)
+                if mixed:
+                    held = "\r" if piece.endswith("\r") else ""
+                    piece = _lf_ends(piece[: len(piece) - len(held)])
+                target.write(piece.encode(UTF8))
+            tail = held + decoder.decode(b"", final=True)
+            target.write((_lf_ends(tail) if mixed else tail).encode(UTF8))
         except UnicodeDecodeError as exc:
             raise DataError(
                 f"{display}: кодировка не распознана (не UTF-8 и не Windows-1251, байт {exc.start}); "
                 "сохраните файл в UTF-8."
             ) from exc
     return Path(target.name)
+
+
+def _lf_ends(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_sample(path: Path, display: str) -> str:

@@ -177,7 +177,7 @@ def _read_delimited(
     path: Path, display: str, columns: ColumnMap, *, platform_given: bool, digest: bool, spare_columns: int | None
 ) -> RawTable:
     text = inspect_text(path, display, digest=digest)
-    source = utf8_source(path, text.encoding, display)
+    source = utf8_source(path, text, display)
     sample = read_sample(source, display)
     _refuse_markup(sample, display)
     default = "\t" if path.suffix.lower() == ".tsv" else ","
@@ -198,7 +198,7 @@ def _read_delimited(
     if spare_columns is None:
         spare_columns = SPARE_COLUMNS if any(len(r) > width for r in records[header.data_start :]) else 0
     fields = [f"_c{i}" for i in range(width + spare_columns)]
-    eol = line_end(sample)
+    eol = line_end(text)
     # (extra fields of whitespace only are empty ones: nothing is lost)
     ragged = any_of(not_blank(field) for field in fields[width:]) if spare_columns else pl.lit(False)
     # A quote opened and never closed makes a field swallow the lines after it: those rows are lost into one
