@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from sources_helpers import INN_A, INN_B, REGISTRY_SOURCE, load, write, write_manifest, write_registry
+from sources_helpers import INN_A, INN_B, REGISTRY, REGISTRY_SOURCE, load, write, write_manifest, write_registry
 
 from adoption_cli.config import load_settings
 from adoption_cli.errors import ConfigError, DataError
@@ -161,7 +161,17 @@ def test_same_file_matched_by_two_sources(tmp_path: Path) -> None:
 
 def test_no_registry(tmp_path: Path) -> None:
     write(tmp_path / "sferum_events.csv", events_csv())
-    with pytest.raises(DataError, match=r"нет реестра школ"):
+    with pytest.raises(DataError, match=r"нет реестра школ") as raised:
+        load(tmp_path)
+    assert "не распознанные по имени" not in str(raised.value)
+
+
+def test_no_registry_names_the_files_not_recognised_by_name(tmp_path: Path) -> None:
+    """The error stops the run before the warning about unrecognised files: it names them itself."""
+    write(tmp_path / "sferum_events.csv", events_csv())
+    write(tmp_path / "Реестр ОО-1 2024.csv", REGISTRY)
+    write(tmp_path / "notes.docx", "")  # not a data file: not named
+    with pytest.raises(DataError, match=r"не распознанные по имени: Реестр ОО-1 2024\.csv — если реестр среди них"):
         load(tmp_path)
 
 

@@ -435,6 +435,25 @@ def test_xlsx_cells_merged_down_a_column_fill_every_row_under_them(tmp_path: Pat
     assert (loaded.rows, loaded.loaded, loaded.rejected) == (5, 4, 1)
 
 
+def test_xlsx_a_number_merged_over_rows_is_said(tmp_path: Path) -> None:
+    """A total merged over a school and its branch is taken for each row, as Excel shows it, and the branches
+    are then summed: the load report says so, naming the header and the rows. Text merged down is not said."""
+    rows: list[list[object]] = [
+        RU_REGISTRY_HEADER,
+        [int(INN_A), "Школа 1", "г. Сочи", "Муниципальная", 4, 4],  # row 2
+        [int(INN_A), "Школа 1, филиал", None, "Муниципальная", None, None],  # row 3
+        [int(INN_B), "Школа 2", "г. Сочи", "Муниципальная", 2, 2],
+    ]
+    save_book(tmp_path / "schools.xlsx", {"Лист1": rows}, merged=["C2:C3", "E2:E3"])
+    dataset = load(tmp_path)
+    assert dict(dataset.schools.collect().select("school_id", "teachers_total").iter_rows()) == {INN_A: 8, INN_B: 2}
+    (said,) = file_load(dataset, "schools.xlsx").warnings
+    assert said.startswith(
+        "schools.xlsx (лист «Лист1»): ячейки «Численность педагогических работников» в строках 2–3 объединены"
+    )
+    assert said in dataset.report.warnings
+
+
 def test_xlsx_merged_cells_in_a_two_row_header_and_in_the_data(tmp_path: Path) -> None:
     """A header split over two rows under merged group cells is still the header when the data below it has
     merged cells too; only the ranges starting at a data row are filled."""

@@ -212,6 +212,21 @@ def _not_read(data_dir: Path, files: list[SourceFile], manifest: bool) -> list[s
     return warnings
 
 
+def _unrecognised(data_dir: Path, files: list[SourceFile]) -> list[str]:
+    """The folder's own data files in a readable format that no name pattern matched (the registry may be
+    among them under another name: «Реестр ОО.xlsx»)."""
+    read = {f.path.resolve() for f in files}
+    return [
+        path.name
+        for path in sorted(data_dir.iterdir())
+        if not is_ignored(path.name)
+        and path.is_file()
+        and is_data_file(path)
+        and path.resolve() not in read
+        and _not_readable(path) is None
+    ]
+
+
 def _unreadable_registry(data_dir: Path) -> str | None:
     """Why a file named like the registry is not read (for the error that there is no registry), if one is."""
     pattern = next(pattern for pattern, kind in DISCOVERY_PATTERNS if kind == Kind.SCHOOLS)
@@ -243,9 +258,16 @@ def discover(data_dir: Path, settings: Settings, kinds: Collection[Kind]) -> Dis
             unreadable = None if manifest else _unreadable_registry(data_dir)
             if unreadable is not None:
                 raise DataError(f"В папке {data_dir} нет реестра школ, который можно прочитать: {unreadable}.")
+            unnamed = [] if manifest else _unrecognised(data_dir, found.files)
+            hint = (
+                f" В папке есть файлы, не распознанные по имени: {_listed(unnamed)} — если реестр среди них, "
+                "назовите его schools.csv (schools.xlsx…)."
+                if unnamed
+                else ""
+            )
             raise DataError(
                 f"В папке {data_dir} нет реестра школ (schools.csv, schools.xlsx…); добавьте выгрузку ОО-1 "
-                f'или опишите её в {CONFIG_FILE_NAME} как [[sources]] с kind = "schools".'
+                f'или опишите её в {CONFIG_FILE_NAME} как [[sources]] с kind = "schools".{hint}'
             )
     found.files = sorted(
         (f for f in found.files if f.kind in wanted), key=lambda f: (f.kind != Kind.SCHOOLS, f.display)

@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from adoption_cli.errors import DataError
+from adoption_cli.schema import COLUMNS, Kind, ValueType
 from adoption_cli.sources.columns import SEARCH_ROWS, Cell, ColumnMap, HeaderBlock, Layout
 from adoption_cli.sources.dialect import (
     CP1251,
@@ -379,6 +380,30 @@ def _fill_merged(table: pl.DataFrame, merged: Sequence[CellRange], first: int, l
     return pl.DataFrame(columns)
 
 
+def _merged_counts(
+    merged: Sequence[CellRange], layout: Layout, kind: Kind, names: Sequence[Cell], first: int, left: int
+) -> list[str]:
+    """What to say of each number merged over several data rows (frame row `first` on): every row takes it, as
+    `_fill_merged` does for text, but one total over a school and its branch is then counted twice."""
+    counts = {
+        position: name
+        for name, position in layout.positions.items()
+        if next(c for c in COLUMNS[kind] if c.name == name).type == ValueType.COUNT
+    }
+    said = []
+    for cells in merged:
+        named = [counts[p] for p in range(cells.left - left, cells.right - left + 1) if p in counts]
+        if cells.top >= first and cells.bottom > cells.top and named:
+            header = printable(names[layout.positions[named[0]]] or named[0]).strip()
+            said.append(
+                f"ячейки «{header}» в строках {cells.top + 1}–{cells.bottom + 1} объединены: число взято для каждой "
+                "из строк (так их показывает Excel), а строки одной организации (школа и филиалы) складываются — "
+                "оно войдёт в сумму столько раз, сколько строк; если это одна численность на несколько строк, "
+                "разъедините ячейки и оставьте её в одной строке."
+            )
+    return said
+
+
 def _read_spreadsheet(
     path: Path, display: str, columns: ColumnMap, *, platform_given: bool, sheet: str | None, digest: bool
 ) -> RawTable:
@@ -444,6 +469,7 @@ def _read_spreadsheet(
         )
     layout = columns.resolve(header.names, where, platform_given=platform_given)
     table = _fill_merged(table, extras.merged, start + header.data_start, left)
+    merged_counts = _merged_counts(extras.merged, layout, columns.kind, header.names, start + header.data_start, left)
     fields = table.columns
     frame = (
         table.slice(start + header.data_start)
@@ -452,7 +478,7 @@ def _read_spreadsheet(
         .filter(any_of(pl.col(field).is_not_null() for field in fields))
     )
     frame = _select(frame, layout, fields, len(fields), [_NO_ROW_REASON])
-    warnings = []
+    warnings = [f"{where}: {merged}" for merged in merged_counts]
     if unread:
         warnings.append(
             f"{display}: прочитан только первый{' видимый' if hidden else ''} лист книги, «{chosen}», а данные есть "
