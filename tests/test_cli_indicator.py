@@ -224,8 +224,9 @@ def test_missing_data_folder_is_one_line_without_traceback(tmp_path: Path) -> No
     assert "Traceback" not in result.output
 
 
-def test_debug_shows_the_traceback(tmp_path: Path) -> None:
-    result = invoke("indicator", "--data", str(tmp_path / "nowhere"), "--month", "2024-09", "--debug")
+@pytest.mark.parametrize(("flag", "env"), [(["--debug"], {}), ([], {"ADOPTION_DEBUG": "1"})])
+def test_debug_shows_the_traceback(tmp_path: Path, flag: list[str], env: dict[str, str]) -> None:
+    result = invoke("indicator", "--data", str(tmp_path / "nowhere"), "--month", "2024-09", *flag, env=env)
     assert result.exit_code == 1
     assert "Traceback (most recent call last)" in result.stderr
     assert "DataError" in result.stderr

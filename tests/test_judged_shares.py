@@ -93,3 +93,20 @@ def test_sferum_shares_never_round_up_to_a_band_they_did_not_reach(
 )
 def test_a_configured_target_is_shown_as_written(value: float, shown: str) -> None:
     assert spaced(fmt_pct_setting(value)) == shown
+
+
+def test_the_assistant_table_shows_a_target_as_written(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A target of 66,35 % is not «66,3 %» beside a share of 66,3 % that misses it (independent check)."""
+    serve(
+        monkeypatch,
+        dataset(
+            schools=[school("2300000012", "СОШ № 1", "Город", "municipal", 10, 10_000)],
+            school_stats=[stat("assistant", "2300000012", SEPT, "student", 6_634)],
+        ),
+    )
+    table = invoke(
+        "assistant", "--data", str(tmp_path), "--month", "2024-09", env={"ADOPTION_ASSISTANT__TARGET_PCT": "66.35"}
+    )
+    assert table.exit_code == 0, table.stderr
+    shown = spaced(table.stdout)
+    assert "66,3 %" in shown and "66,35 %" in shown and "Цель 66,35 %" in shown

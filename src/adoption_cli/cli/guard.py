@@ -210,8 +210,12 @@ def _silence_stdout() -> None:
 
 
 def _report(env: environment.Environment | None, message: str, *, debug: bool) -> None:
+    """`message` as the one line on stderr; the traceback first with --debug or ADOPTION_DEBUG=1 (the
+    environment's, or the process's when the environment itself could not be built)."""
+    if env is None:
+        debug = debug or os.environ.get("ADOPTION_DEBUG", "") not in ("", "0")
     env = env or environment.Environment()
-    if debug:
+    if debug or env.debug:
         env.err.print(traceback.format_exc(), markup=False, highlight=False)
     # One line, but keep the narrow no-break spaces of Russian numbers (str.split would eat them).
     env.error(re.sub(r"[ \t\r\n]+", " ", message).strip())

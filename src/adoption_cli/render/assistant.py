@@ -11,7 +11,7 @@ from adoption_cli.metrics.assistant import AssistantResult
 from adoption_cli.metrics.common import AssistantSummary, is_capped
 from adoption_cli.render.captions import caption, ownership_text, period_text, region_name
 from adoption_cli.render.emit import scope_records
-from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_judged
+from adoption_cli.render.numbers import fmt_int, fmt_pct_judged, fmt_pct_setting
 from adoption_cli.render.tables import Col, make_table, status_cell
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def _cells(name: str, summary: AssistantSummary, target_pct: float) -> list[str]
         fmt_int(summary.students_total, lang),
         fmt_int(summary.students_active, lang),
         fmt_pct_judged(summary.share_pct, target_pct, summary.target_met if summary.students_total else None, lang),
-        fmt_pct(target_pct, lang),
+        fmt_pct_setting(target_pct, lang, 1),
         status_cell(summary.target_met if summary.students_total else None),
         fmt_int(summary.students_needed, lang),
     ]
@@ -71,9 +71,9 @@ def assistant_table(result: AssistantResult) -> Table:
             f"schools without a total left out: {result.data_quality.no_total}.",
         ),
         env.t(
-            f"Цель {fmt_pct(result.target_pct, env.lang)} — действует в {result.period.end[:7]}; "
+            f"Цель {fmt_pct_setting(result.target_pct, env.lang, 1)} — действует в {result.period.end[:7]}; "
             "«не хватает» = ⌈цель × обучающихся⌉ − активных.",
-            f"Target {fmt_pct(result.target_pct, env.lang)} in force in {result.period.end[:7]}; "
+            f"Target {fmt_pct_setting(result.target_pct, env.lang, 1)} in force in {result.period.end[:7]}; "
             "still needed = ⌈target × students⌉ − active.",
         ),
     ]

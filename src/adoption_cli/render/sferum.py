@@ -12,7 +12,7 @@ from adoption_cli.metrics.sferum import SferumResult, SferumSummary
 from adoption_cli.render.captions import caption, ownership_text, period_text, region_name
 from adoption_cli.render.emit import scope_records
 from adoption_cli.render.labels import level_label
-from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_judged, fmt_pp, pct_unit, pp_unit
+from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_judged, fmt_pct_setting, fmt_pp, pct_unit, pp_unit
 from adoption_cli.render.tables import Col, make_table
 
 if TYPE_CHECKING:
@@ -61,7 +61,9 @@ def _cells(name: str, s: SferumSummary, edges: list[float]) -> list[str]:
 def sferum_table(result: SferumResult) -> Table:
     env = current()
     lang = env.lang
-    bands = ", ".join(f"{level_label(level.name, lang)} ≥ {fmt_pct(level.min_pct, lang)}" for level in result.levels)
+    bands = ", ".join(
+        f"{level_label(level.name, lang)} ≥ {fmt_pct_setting(level.min_pct, lang, 1)}" for level in result.levels
+    )
     active = (
         env.t(
             "Активные: показатель «активных» помесячной статистики Сферума по школам (окно — месяц его последнего "
