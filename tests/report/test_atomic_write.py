@@ -169,3 +169,30 @@ def test_a_write_over_the_file_size_limit_prints_one_line_and_no_traceback(tmp_p
     lines = [line for line in result.stderr.strip().splitlines() if not line.startswith("Внимание:")]
     assert len(lines) == 1 and lines[0].startswith("Ошибка:"), result.stderr
     assert target.read_bytes() == PREVIOUS and _temps(tmp_path) == []
+
+
+_BIG_SHEET = """
+import io, resource
+from adoption_cli.render.excel import Column, Sheet, Table, Writer
+resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+writer = Writer()
+rows = [(f"Школа {i}", i) for i in range(20_000)]
+writer.add(Sheet("S", blocks=(Table((Column("name", "Школа", "School"), Column("n", "Число", "Number", "int")), rows),)))
+try:
+    writer.save(io.BytesIO())
+except OSError as exc:
+    print("failed:", exc.errno)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_a_sheet_whose_rows_fail_to_be_written_leaves_nothing_to_print_at_exit() -> None:
+    """openpyxl writes each sheet to a temporary file first; over the size limit midway through its rows, the
+    sheet's stream was left open and finished at exit, printing «Exception ignored in: <generator
+    WorksheetWriter.get_stream>» and a traceback after the command's one-line error (independent check)."""
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
+    result = subprocess.run(
+        [sys.executable, "-c", _BIG_SHEET], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.stdout.strip() == f"failed: {errno.EFBIG}", result.stdout + result.stderr
+    assert result.stderr == "", result.stderr

@@ -188,3 +188,21 @@ def test_utf8_check_across_ascii_chunks(tmp_path: Path, digest: bool) -> None:
     found = inspect_text(tmp_path / "late.csv", "late.csv", digest=digest)
     assert found.encoding == "cp1251"
     assert found.fingerprint.sha256 == (hashlib.sha256(late).hexdigest() if digest else "")
+
+
+def test_a_copy_that_cannot_be_written_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk (or a file size limit) while transcoding was «непредвиденная ошибка OSError … сообщите
+    разработчикам» (independent check): it is the user's disk, and the message says what to do."""
+    import errno
+    import io
+
+    class FullDisk(io.BytesIO):
+        name = str(tmp_path / "copy.csv")
+
+        def write(self, data: object) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(dialect.tempfile, "NamedTemporaryFile", lambda *args, **kwargs: FullDisk())
+    path = write(tmp_path / "schools.csv", TEXT, "cp1251")
+    with pytest.raises(DataError, match=r"^schools\.csv: не удалось записать копию файла в UTF-8 .*TMPDIR"):
+        utf8_source(path, inspect_text(path, "schools.csv"), "schools.csv")

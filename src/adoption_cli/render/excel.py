@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import IO, TYPE_CHECKING, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from adoption_cli.cli.environment import Lang
 from adoption_cli.render.output import FORMULA_TRIGGERS
@@ -188,6 +188,41 @@ def _literal(pct: float, kind: CellKind) -> str:
     return format(value.normalize(), "f")
 
 
+def _excel_writer() -> type[Any]:
+    """openpyxl's `ExcelWriter`, but a sheet whose XML fails to be written (its temporary file over a size limit
+    or on a full disk) has its stream closed there and then: left open, it is finished when collected, after
+    the command has said what failed, and that second failure is printed as «Exception ignored in: <generator
+    WorksheetWriter.get_stream>» with a traceback. (openpyxl's own `write_worksheet`, as of 3.1, otherwise.)"""
+    import contextlib
+
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.writer.excel import ExcelWriter
+
+    class ClosingExcelWriter(ExcelWriter):
+        def write_worksheet(self, ws: Any) -> None:
+            if self.workbook.write_only:
+                super().write_worksheet(ws)
+                return
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            writer = WorksheetWriter(ws)
+            try:
+                writer.write()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer.xf.close()  # (its closing tags fail to be written again: the first error stands)
+                writer.cleanup()
+                raise
+            ws._rels = writer._rels
+            self._archive.write(writer.out, ws.path[1:])
+            self.manifest.append(ws)
+            writer.cleanup()
+
+    return ClosingExcelWriter
+
+
 class Writer:
     """Turns sheet descriptions into a workbook. One instance per workbook; `lang` picks headers and formats."""
 
@@ -271,11 +306,9 @@ class Writer:
         import contextlib
         from zipfile import ZIP_DEFLATED, ZipFile
 
-        from openpyxl.writer.excel import ExcelWriter
-
         archive = ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True)
         try:
-            ExcelWriter(self.workbook, archive).save()  # writes every part, then closes the archive
+            _excel_writer()(self.workbook, archive).save()  # writes every part, then closes the archive
         except BaseException:
             with contextlib.suppress(Exception):
                 archive.close()  # releases the file even when writing the zip's directory fails again

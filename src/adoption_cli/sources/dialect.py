@@ -240,27 +240,33 @@ def utf8_source(path: Path, text: TextFile, display: str) -> Path:
         return path
     decoder = codecs.getincrementaldecoder(UTF8 if encoding == UTF8_BOM else encoding)()
     held = ""  # a CR at a piece's end, until the next piece says whether an LF follows it
-    with (
-        open_input(path, display) as source,
-        tempfile.NamedTemporaryFile("wb", dir=_scratch_dir(), suffix=".csv", delete=False) as target,
-    ):
-        try:
-            for index, chunk in enumerate(_read_chunks(source, display)):
-                if index == 0 and encoding == CP1251 and chunk.startswith(codecs.BOM_UTF8):
-                    # (a UTF-8 mark on Windows-1251 text, as some tools write: it would read as «п»ї»)
-                    chunk = chunk[len(codecs.BOM_UTF8) :]
-                piece = held + decoder.decode(chunk)
-                if mixed:
-                    held = "\r" if piece.endswith("\r") else ""
-                    piece = _lf_ends(piece[: len(piece) - len(held)])
-                target.write(piece.encode(UTF8))
-            tail = held + decoder.decode(b"", final=True)
-            target.write((_lf_ends(tail) if mixed else tail).encode(UTF8))
-        except UnicodeDecodeError as exc:
-            raise DataError(
-                f"{display}: кодировка не распознана (не UTF-8 и не Windows-1251, байт {exc.start}); "
-                "сохраните файл в UTF-8."
-            ) from exc
+    try:
+        with (
+            open_input(path, display) as source,
+            tempfile.NamedTemporaryFile("wb", dir=_scratch_dir(), suffix=".csv", delete=False) as target,
+        ):
+            try:
+                for index, chunk in enumerate(_read_chunks(source, display)):
+                    if index == 0 and encoding == CP1251 and chunk.startswith(codecs.BOM_UTF8):
+                        # (a UTF-8 mark on Windows-1251 text, as some tools write: it would read as «п»ї»)
+                        chunk = chunk[len(codecs.BOM_UTF8) :]
+                    piece = held + decoder.decode(chunk)
+                    if mixed:
+                        held = "\r" if piece.endswith("\r") else ""
+                        piece = _lf_ends(piece[: len(piece) - len(held)])
+                    target.write(piece.encode(UTF8))
+                tail = held + decoder.decode(b"", final=True)
+                target.write((_lf_ends(tail) if mixed else tail).encode(UTF8))
+            except UnicodeDecodeError as exc:
+                raise DataError(
+                    f"{display}: кодировка не распознана (не UTF-8 и не Windows-1251, байт {exc.start}); "
+                    "сохраните файл в UTF-8."
+                ) from exc
+    except OSError as exc:  # (the copy's disk: full, or a file size limit)
+        raise DataError(
+            f"{display}: не удалось записать копию файла в UTF-8 в {_scratch_dir()} ({os_problem(exc)}); освободите "
+            "место на диске или укажите для временных файлов другую папку (переменная TMPDIR)."
+        ) from exc
     return Path(target.name)
 
 
