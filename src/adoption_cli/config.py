@@ -237,12 +237,21 @@ def _problem(error: Any) -> str:
     return words.get(kind, error["msg"])
 
 
-def _describe(error: ValidationError, origin: str) -> str:
+def _described(error: ValidationError, origin: str | None) -> ConfigError:
+    """The first problem, in Russian and in English (Pydantic's own sentence); `origin`: the file, or None for the
+    environment and flags."""
     first = error.errors()[0]
     key = ".".join(str(part) for part in first["loc"])
+    where, where_en = (origin, origin) if origin else ("настройки", "settings")
     if first["type"] == "extra_forbidden":
-        return f"{origin}: неизвестный ключ «{key}». Уберите его или проверьте написание."
-    return f"{origin}: ключ «{key}»: {_problem(first)}. Исправьте настройку."
+        return ConfigError(
+            f"{where}: неизвестный ключ «{key}». Уберите его или проверьте написание.",
+            en=f"{where_en}: unknown key «{key}». Remove it or check its spelling.",
+        )
+    return ConfigError(
+        f"{where}: ключ «{key}»: {_problem(first)}. Исправьте настройку.",
+        en=f"{where_en}: key «{key}»: {first['msg']}. Fix the setting.",
+    )
 
 
 def _unreadable(path: Path) -> str:
@@ -274,13 +283,16 @@ def load_settings(
     environ = os.environ if environ is None else environ
     path = config_file or (data_dir / CONFIG_FILE_NAME if data_dir is not None else None)
     layers: dict[str, Any] = {}
-    origin = "настройки"
+    origin: str | None = None
     if path is not None and path.is_file():
         origin = str(path)
         try:
             layers = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: ошибка синтаксиса TOML: {exc}. Исправьте файл настроек.") from exc
+            raise ConfigError(
+                f"{path}: ошибка синтаксиса TOML: {exc}. Исправьте файл настроек.",
+                en=f"{path}: TOML syntax error: {exc}. Fix the settings file.",
+            ) from exc
         except UnicodeDecodeError as exc:
             raise ConfigError(
                 f"{path}: файл настроек не в кодировке UTF-8 (байт {exc.start}); сохраните его в UTF-8."
@@ -288,7 +300,7 @@ def load_settings(
         except OSError as exc:
             raise ConfigError(f"{path}: не удалось прочитать файл настроек ({os_problem(exc)}).") from exc
     elif config_file is not None:
-        raise ConfigError(f"{config_file}: файл настроек не найден.")
+        raise ConfigError(f"{config_file}: файл настроек не найден.", en=f"{config_file}: settings file not found.")
     elif path is not None and os.path.lexists(path):
         raise ConfigError(_unreadable(path))
     layers = _deep_merge(layers, _env_overrides(environ))
@@ -296,4 +308,4 @@ def load_settings(
     try:
         return Settings.model_validate(layers)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, origin)) from exc
+        raise _described(exc, origin) from exc

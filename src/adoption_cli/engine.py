@@ -44,7 +44,9 @@ def limit_memory(megabytes: int | None) -> bool:
             raise ConfigError(
                 f"--memory-limit: на диске с папкой «{folder}», куда уходят данные сверх предела, свободно "
                 f"{free >> 20} МБ (нужно хотя бы {MIN_FREE_MB}). Освободите место или укажите другую папку в "
-                f"переменной {SPILL_DIR}."
+                f"переменной {SPILL_DIR}.",
+                en=f"--memory-limit: the disk of «{folder}», where data beyond the limit goes, has {free >> 20} MB "
+                f"free (at least {MIN_FREE_MB} needed). Free some space or give another folder in {SPILL_DIR}.",
             )
         if DISK_BUDGET not in os.environ:
             os.environ[DISK_BUDGET] = str(int(free * _FREE_SHARE) >> 20)
@@ -75,7 +77,9 @@ def _writable_free_bytes(folder: Path) -> int:
         pass
     raise ConfigError(
         f"--memory-limit: в папку «{folder}», куда уходят данные сверх предела, нельзя писать. "
-        f"Укажите другую в переменной {SPILL_DIR}."
+        f"Укажите другую в переменной {SPILL_DIR}.",
+        en=f"--memory-limit: «{folder}», where data beyond the limit goes, cannot be written to. Give another "
+        f"folder in {SPILL_DIR}.",
     )
 
 

@@ -15,14 +15,22 @@ class ExitStatus(IntEnum):
 
 
 class AdoptionError(Exception):
-    """An error the user can act on; its message is one human sentence (Russian by default)."""
+    """An error the user can act on; its message is one human sentence in Russian, and `en` the same in
+    English where it has been given one (the command line's and the folders' errors; a file's content is
+    described in Russian only)."""
 
     exit_status: ExitStatus = ExitStatus.ERROR
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, en: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.en = en
+
+    def text(self, lang: str) -> str:
+        """The message in `lang` (Russian where no English was given), with its hint."""
+        said = self.en if lang == "en" and self.en else self.message
+        return said + (f" {self.hint}" if self.hint else "")
 
 
 class DataError(AdoptionError):

@@ -27,7 +27,10 @@ LAST_YEAR = 2100
 
 def _check_year(year: int, text: str) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise UsageError(f"Год в «{text}» вне допустимого диапазона {FIRST_YEAR}–{LAST_YEAR}.")
+        raise UsageError(
+            f"Год в «{text}» вне допустимого диапазона {FIRST_YEAR}–{LAST_YEAR}.",
+            en=f"The year in «{text}» is outside {FIRST_YEAR}–{LAST_YEAR}.",
+        )
 
 
 def _add_months(day: date, months: int) -> date:
@@ -105,7 +108,10 @@ def last_day_covered(day: date, *, monthly: bool) -> date:
 def parse_month(text: str) -> Period:
     match = _MONTH_RE.match(text.strip())
     if not match:
-        raise UsageError(f"Месяц «{text}» не в формате ГГГГ-ММ (например, 2024-09).")
+        raise UsageError(
+            f"Месяц «{text}» не в формате ГГГГ-ММ (например, 2024-09).",
+            en=f"The month «{text}» is not YYYY-MM (e.g. 2024-09).",
+        )
     _check_year(int(match.group(1)), text)
     return month_period(date(int(match.group(1)), int(match.group(2)), 1))
 
@@ -113,7 +119,10 @@ def parse_month(text: str) -> Period:
 def parse_quarter(text: str) -> Period:
     match = _QUARTER_RE.match(text.strip())
     if not match:
-        raise UsageError(f"Квартал «{text}» не в формате ГГГГQN (например, 2024Q3).")
+        raise UsageError(
+            f"Квартал «{text}» не в формате ГГГГQN (например, 2024Q3).",
+            en=f"The quarter «{text}» is not YYYYQN (e.g. 2024Q3).",
+        )
     _check_year(int(match.group(1)), text)
     start = date(int(match.group(1)), (int(match.group(2)) - 1) * 3 + 1, 1)
     return Period("quarter", start, _add_months(start, 3) - timedelta(days=1))
@@ -130,12 +139,17 @@ def parse_date(text: str) -> date:
             continue
         _check_year(day.year, text)
         return day
-    raise UsageError(f"Дата «{text}» не в формате ГГГГ-ММ-ДД или ДД.ММ.ГГГГ.")
+    raise UsageError(
+        f"Дата «{text}» не в формате ГГГГ-ММ-ДД или ДД.ММ.ГГГГ.",
+        en=f"The date «{text}» is not YYYY-MM-DD or DD.MM.YYYY.",
+    )
 
 
 def window_period(as_of: str, days: int) -> Period:
     if days < 1:
-        raise UsageError("--days должно быть положительным числом дней.")
+        raise UsageError(
+            "--days должно быть положительным числом дней.", en="--days must be a positive number of days."
+        )
     end = parse_date(as_of)
     return Period("window", end - timedelta(days=days - 1), end)
 
@@ -154,7 +168,9 @@ def resolve_period(
     """
     given = [name for name, value in (("--month", month), ("--as-of", as_of), ("--quarter", quarter)) if value]
     if len(given) > 1:
-        raise UsageError(f"Укажите только один период: {' или '.join(given)}.")
+        raise UsageError(
+            f"Укажите только один период: {' или '.join(given)}.", en=f"Give one period only: {' or '.join(given)}."
+        )
     if month:
         return parse_month(month)
     if as_of:
@@ -163,13 +179,16 @@ def resolve_period(
         return parse_quarter(quarter)
     if default_month is not None:
         return month_period(default_month)
-    raise UsageError("Укажите период: --month ГГГГ-ММ или --as-of ДАТА [--days 30].")
+    raise UsageError(
+        "Укажите период: --month ГГГГ-ММ или --as-of ДАТА [--days 30].",
+        en="Give a period: --month YYYY-MM or --as-of DATE [--days 30].",
+    )
 
 
 def month_range(first: str, last: str) -> list[Period]:
     start, end = parse_month(first), parse_month(last)
     if end.start < start.start:
-        raise UsageError(f"--from {first} позже, чем --to {last}.")
+        raise UsageError(f"--from {first} позже, чем --to {last}.", en=f"--from {first} is after --to {last}.")
     result = [start]
     while result[-1].start < end.start:
         result.append(month_period(_add_months(result[-1].start, 1)))

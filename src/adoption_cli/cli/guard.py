@@ -124,7 +124,7 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except AdoptionError as exc:
-            _report(env, exc.message + (f" {exc.hint}" if exc.hint else ""), debug=debug)
+            _report(env, exc.text(env.lang if env is not None else "ru"), debug=debug)
             raise typer.Exit(int(exc.exit_status)) from None
         except KeyboardInterrupt:
             _report(env, _say(env, "прервано пользователем.", "interrupted."), debug=debug)

@@ -26,9 +26,15 @@ def resolve_data_dir(data: Path | None) -> Path:
     """--data, else $ADOPTION_DATA (Typer already reads it into --data), else ./data."""
     chosen = data or Path(os.environ.get("ADOPTION_DATA") or "data")
     if not chosen.exists():
-        raise DataError(f"папка с данными «{chosen}» не найдена. Укажите её через --data или ADOPTION_DATA.")
+        raise DataError(
+            f"папка с данными «{chosen}» не найдена. Укажите её через --data или ADOPTION_DATA.",
+            en=f"the data folder «{chosen}» was not found. Give it with --data or ADOPTION_DATA.",
+        )
     if not chosen.is_dir():
-        raise DataError(f"«{chosen}» — не папка. Укажите папку с выгрузками через --data.")
+        raise DataError(
+            f"«{chosen}» — не папка. Укажите папку с выгрузками через --data.",
+            en=f"«{chosen}» is not a folder. Give the folder of the exports with --data.",
+        )
     return chosen
 
 

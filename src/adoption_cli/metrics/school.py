@@ -247,7 +247,9 @@ def stored_card(
 def _school_info(schools: pl.LazyFrame, school_id: str) -> SchoolInfo:
     found = schools.filter(pl.col("school_id") == school_id).collect()
     if found.height == 0:
-        raise DataError(f"школы с ИНН {school_id} нет в реестре.")
+        raise DataError(
+            f"школы с ИНН {school_id} нет в реестре.", en=f"no school with INN {school_id} in the registry."
+        )
     return SchoolInfo.model_validate(found.row(0, named=True))
 
 

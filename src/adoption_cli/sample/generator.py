@@ -87,11 +87,11 @@ def generate(
     """
     started = time.perf_counter()
     if schools < 1:
-        raise UsageError("--schools должно быть не меньше 1.")
+        raise UsageError("--schools должно быть не меньше 1.", en="--schools must be at least 1.")
     if not 0 < scale <= 100:
-        raise UsageError("--scale должен быть больше 0 и не больше 100.")
+        raise UsageError("--scale должен быть больше 0 и не больше 100.", en="--scale must be above 0 and at most 100.")
     if events_per_user < 1:
-        raise UsageError("--events-per-user должно быть не меньше 1.")
+        raise UsageError("--events-per-user должно быть не меньше 1.", en="--events-per-user must be at least 1.")
     months = tuple(month_range(first_month, last_month))
     _prepare(out_dir)
     plan = activity.Plan(seed, months, events_per_user, view_share)
@@ -180,7 +180,9 @@ def _prepare(out_dir: Path) -> None:
     if foreign:
         raise UsageError(
             f"Папка {out_dir} уже содержит другие файлы (например, {foreign[0]}): "
-            "укажите пустую папку или папку прежнего образца."
+            "укажите пустую папку или папку прежнего образца.",
+            en=f"The folder {out_dir} holds other files (e.g. {foreign[0]}): give an empty folder or one of an "
+            "earlier sample.",
         )
     for name in previous:
         (out_dir / name).unlink(missing_ok=True)

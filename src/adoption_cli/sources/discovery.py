@@ -246,7 +246,8 @@ def discover(data_dir: Path, settings: Settings, kinds: Collection[Kind]) -> Dis
     """Files of the requested kinds (plus the registry when they need it), registry first."""
     if not data_dir.is_dir():
         raise DataError(
-            f"Папка с данными {data_dir} не найдена; укажите существующую папку (--data или ADOPTION_DATA)."
+            f"Папка с данными {data_dir} не найдена; укажите существующую папку (--data или ADOPTION_DATA).",
+            en=f"The data folder {data_dir} was not found; give an existing folder (--data or ADOPTION_DATA).",
         )
     manifest = bool(settings.sources)
     files = _from_manifest(data_dir, settings.sources) if manifest else _by_name(data_dir)
@@ -259,15 +260,22 @@ def discover(data_dir: Path, settings: Settings, kinds: Collection[Kind]) -> Dis
             if unreadable is not None:
                 raise DataError(f"В папке {data_dir} нет реестра школ, который можно прочитать: {unreadable}.")
             unnamed = [] if manifest else _unrecognised(data_dir, found.files)
-            hint = (
-                f" В папке есть файлы, не распознанные по имени: {_listed(unnamed)} — если реестр среди них, "
-                "назовите его schools.csv (schools.xlsx…)."
+            listed = ", ".join(unnamed[:LISTED_FILES]) + (" …" if len(unnamed) > LISTED_FILES else "")
+            hint, hint_en = (
+                (
+                    f" В папке есть файлы, не распознанные по имени: {listed} — если реестр среди них, назовите "
+                    "его schools.csv (schools.xlsx…).",
+                    f" Files not recognised by name: {listed} — if the registry is one of them, name it "
+                    "schools.csv (schools.xlsx…).",
+                )
                 if unnamed
-                else ""
+                else ("", "")
             )
             raise DataError(
                 f"В папке {data_dir} нет реестра школ (schools.csv, schools.xlsx…); добавьте выгрузку ОО-1 "
-                f'или опишите её в {CONFIG_FILE_NAME} как [[sources]] с kind = "schools".{hint}'
+                f'или опишите её в {CONFIG_FILE_NAME} как [[sources]] с kind = "schools".{hint}',
+                en=f"The folder {data_dir} has no school registry (schools.csv, schools.xlsx…); add the OO-1 export "
+                f'or describe it in {CONFIG_FILE_NAME} as [[sources]] with kind = "schools".{hint_en}',
             )
     found.files = sorted(
         (f for f in found.files if f.kind in wanted), key=lambda f: (f.kind != Kind.SCHOOLS, f.display)

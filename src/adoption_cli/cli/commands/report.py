@@ -50,9 +50,18 @@ def previous_month(day: date) -> date:
     return date(last_of_previous.year, last_of_previous.month, 1)
 
 
+def _no_folder(folder: Path) -> Exception:
+    from adoption_cli.errors import DataError
+
+    return DataError(
+        f"папка «{folder}» для отчёта не найдена. Создайте её или укажите другую в --out.",
+        en=f"the folder «{folder}» for the report was not found. Create it or give another with --out.",
+    )
+
+
 def target_path(out: Path | None, month_label: str) -> Path:
     """--out as a folder (the file is named after the month) or as an .xlsx file name; its folder must exist."""
-    from adoption_cli.errors import DataError, UsageError
+    from adoption_cli.errors import UsageError
 
     file_name = f"adoption-{month_label}.xlsx"
     chosen = out if out is not None else Path.cwd()
@@ -60,10 +69,13 @@ def target_path(out: Path | None, month_label: str) -> Path:
         return chosen / file_name
     if chosen.suffix.lower() != ".xlsx":
         if chosen.suffix or chosen.exists():
-            raise UsageError(f"Файл отчёта «{chosen}» должен иметь расширение .xlsx.")
-        raise DataError(f"папка «{chosen}» для отчёта не найдена. Создайте её или укажите другую в --out.")
+            raise UsageError(
+                f"Файл отчёта «{chosen}» должен иметь расширение .xlsx.",
+                en=f"The report file «{chosen}» must end in .xlsx.",
+            )
+        raise _no_folder(chosen)
     if not chosen.parent.is_dir():
-        raise DataError(f"папка «{chosen.parent}» для отчёта не найдена. Создайте её или укажите другую в --out.")
+        raise _no_folder(chosen.parent)
     return chosen
 
 
