@@ -28,8 +28,10 @@ MANIFEST_NAME = STORE_MANIFEST  # discovery passes over a folder that holds one
 # where format 6 stores had rejected those rows. 8: a totals row («Итого», «Всего») is rejected as `totals_row`
 # (format 7 stores kept its rows under the reason of its first bad cell). 9: a user id loses Excel's traces
 # (`="123"`, `'123`, `123,0`), an xlsx without `sheet` is read from its first visible sheet, and a header
-# with a unit («, чел.») or «ИНН/КПП» names its column.
-FORMAT_VERSION = 9
+# with a unit («, чел.») or «ИНН/КПП» names its column. 10: a file of mixed line ends keeps every row (format 9
+# stores lost the lines that ended in CR alone), a timestamp in a date and a time column is read, and a number
+# merged over xlsx rows is warned of in the manifest's warnings.
+FORMAT_VERSION = 10
 
 
 class SourceEntry(BaseModel):
