@@ -66,18 +66,21 @@ def _spilling_everything(folder: Path) -> dict[str, str]:
 def test_the_limit_reaches_the_engine_before_it_starts_and_changes_no_number(tmp_path: Path) -> None:
     spill = {"POLARS_OOC_SPILL_DIR": str(tmp_path)}
     plain = _run(*EXPORTS, env=spill)
+    free_before = shutil.disk_usage(tmp_path).free >> 20
     by_flag = _run(*EXPORTS, "--memory-limit", "512", env=spill)
+    free_after = shutil.disk_usage(tmp_path).free >> 20
     by_env = _run(*EXPORTS, env={"ADOPTION_MEMORY_LIMIT_MB": "640", **spill})
     assert plain.returncode == by_flag.returncode == by_env.returncode == 0, by_flag.stderr
     assert plain.stderr.splitlines()[-1] == "BUDGET -"
     assert by_flag.stderr.splitlines()[-1] == "BUDGET 512"
     assert by_env.stderr.splitlines()[-1] == "BUDGET 640"
     assert "не применён" not in by_flag.stderr + by_env.stderr
-    # What Polars may write to disk: 90 % of the free space where it spills, unless set.
-    free_mb = shutil.disk_usage(tmp_path).free >> 20
+    # What Polars may write to disk: 90 % of the free space where it spills, unless set. (The free space is
+    # measured around the run: other processes write to the same disk meanwhile, and the test failed once by
+    # 4 MB of 38 GB.)
     assert plain.stderr.splitlines()[-2] == "DISK -"
     disk = int(by_flag.stderr.splitlines()[-2].removeprefix("DISK "))
-    assert 0.8 * free_mb < disk <= 0.9 * free_mb + 1
+    assert 0.8 * min(free_before, free_after) < disk <= 0.9 * max(free_before, free_after) + 1
     preset = _run(*EXPORTS, "--memory-limit", "512", env={"POLARS_OOC_DISK_BUDGET_MB": "77", **spill})
     assert preset.stderr.splitlines()[-2] == "DISK 77"
     assert json.loads(plain.stdout)["region"]["schools"] > 0
