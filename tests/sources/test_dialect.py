@@ -71,7 +71,7 @@ def test_line_ends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ends: list[s
         kind = dialect.MIXED
     monkeypatch.setattr(dialect, "CHUNK_BYTES", chunk)
     text = "".join(line + ends[i % len(ends)] for i, line in enumerate(LINES))
-    for encoding in ("utf-8", "cp1251"):
+    for encoding in ("utf-8", "cp1251", "utf-16"):  # (UTF-16's line ends are counted once decoded)
         path = write(tmp_path / "f.csv", text, encoding)
         found = inspect_text(path, "f.csv")
         assert found.line_ends == kind
@@ -205,4 +205,19 @@ def test_a_copy_that_cannot_be_written_is_one_clear_error(tmp_path: Path, monkey
     monkeypatch.setattr(dialect.tempfile, "NamedTemporaryFile", lambda *args, **kwargs: FullDisk())
     path = write(tmp_path / "schools.csv", TEXT, "cp1251")
     with pytest.raises(DataError, match=r"^schools\.csv: не удалось записать копию файла в UTF-8 .*TMPDIR"):
+        utf8_source(path, inspect_text(path, "schools.csv"), "schools.csv")
+
+
+def test_a_scratch_folder_that_cannot_be_made_is_the_same_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(*args: object, **kwargs: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(dialect, "_scratch", None)
+    monkeypatch.setattr(dialect.tempfile, "mkdtemp", full_disk)
+    path = write(tmp_path / "schools.csv", TEXT, "cp1251")
+    with pytest.raises(
+        DataError, match=r"^schools\.csv: не удалось записать копию файла в UTF-8 в .*на диске нет места"
+    ):
         utf8_source(path, inspect_text(path, "schools.csv"), "schools.csv")

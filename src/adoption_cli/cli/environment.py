@@ -63,9 +63,7 @@ class Environment:
         if chosen not in ("ru", "en"):
             from adoption_cli.errors import UsageError
 
-            raise UsageError(
-                f"Неизвестный язык «{chosen}»: допустимы ru и en.", en=f"Unknown language «{chosen}»: ru or en."
-            )
+            raise UsageError(f"Неизвестный язык «{chosen}»: допустимы ru и en.")
         return cls(
             lang="en" if chosen == "en" else "ru",
             debug=debug or environ.get("ADOPTION_DEBUG", "") not in ("", "0"),

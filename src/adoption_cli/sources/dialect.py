@@ -150,6 +150,7 @@ def inspect_text(path: Path, display: str, *, digest: bool = True) -> TextFile:
     encoding = UTF8
     has_quotes = False
     ends = _LineEnds()
+    utf16 = codecs.getincrementaldecoder(UTF16)(errors="replace")  # (its line ends are counted in UTF-8)
     with open_input(path, display) as handle:
         for chunk in _read_chunks(handle, display):
             has_quotes = has_quotes or b'"' in chunk
@@ -162,6 +163,7 @@ def inspect_text(path: Path, display: str, *, digest: bool = True) -> TextFile:
                 sha.update(chunk)
             size += len(chunk)
             if encoding == UTF16:
+                ends.feed(utf16.decode(chunk).encode(UTF8))
                 continue
             ends.feed(chunk)
             if b"\x00" in chunk:
@@ -234,8 +236,7 @@ def _scratch_dir() -> Path:
 def utf8_source(path: Path, text: TextFile, display: str) -> Path:
     """A UTF-8 file with the same text, each line ending as `line_end(text)` says: the file itself, or a
     transcoded (or rewritten) copy in the scratch folder."""
-    # (UTF-16's line ends are not counted by `inspect_text`: its copy ends every line in LF)
-    encoding, mixed = text.encoding, text.line_ends == MIXED or text.encoding == UTF16
+    encoding, mixed = text.encoding, text.line_ends == MIXED
     if encoding in (UTF8, UTF8_BOM) and not mixed:
         return path
     decoder = codecs.getincrementaldecoder(UTF8 if encoding == UTF8_BOM else encoding)()
@@ -263,8 +264,9 @@ def utf8_source(path: Path, text: TextFile, display: str) -> Path:
                     "сохраните файл в UTF-8."
                 ) from exc
     except OSError as exc:  # (the copy's disk: full, or a file size limit)
+        folder = _scratch or tempfile.gettempdir()  # (the scratch folder itself may be what could not be made)
         raise DataError(
-            f"{display}: не удалось записать копию файла в UTF-8 в {_scratch_dir()} ({os_problem(exc)}); освободите "
+            f"{display}: не удалось записать копию файла в UTF-8 в {folder} ({os_problem(exc)}); освободите "
             "место на диске или укажите для временных файлов другую папку (переменная TMPDIR)."
         ) from exc
     return Path(target.name)

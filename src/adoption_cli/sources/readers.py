@@ -9,9 +9,10 @@ place.
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,10 @@ from adoption_cli.schema import COLUMNS, Kind, ValueType
 from adoption_cli.sources.columns import SEARCH_ROWS, Cell, ColumnMap, HeaderBlock, Layout
 from adoption_cli.sources.dialect import (
     CP1251,
+    MIXED,
     SAMPLE_BYTES,
     Fingerprint,
+    TextFile,
     fingerprint,
     inspect_text,
     line_end,
@@ -175,9 +178,16 @@ def _refuse_markup(sample: str, display: str) -> None:
 
 
 def _read_delimited(
-    path: Path, display: str, columns: ColumnMap, *, platform_given: bool, digest: bool, spare_columns: int | None
+    path: Path,
+    display: str,
+    columns: ColumnMap,
+    *,
+    platform_given: bool,
+    digest: bool,
+    spare_columns: int | None,
+    text: TextFile | None = None,
 ) -> RawTable:
-    text = inspect_text(path, display, digest=digest)
+    text = text or inspect_text(path, display, digest=digest)
     source = utf8_source(path, text, display)
     sample = read_sample(source, display)
     _refuse_markup(sample, display)
@@ -193,6 +203,23 @@ def _read_delimited(
             header,
             display,
             "файл прочитан как Windows-1251 — если он в другой кодировке (например, KOI8-R), сохраните его в UTF-8",
+        )
+    # Title lines are skipped as lines, not as records: an odd quote in a title («Выгрузка ФГИС "Моя
+    # школа») would otherwise open a field that swallows the whole file (Polars counts records with quotes).
+    skip = record_lines(sample, separator, header.data_start)
+    if text.line_ends == "\n" and _lone_cr(sample, skip):
+        # A CR alone above the data (a header line ending in CR, below the 1 % that keeps a CR a character) ends a
+        # line for the csv module that found the header, not for Polars, which would skip a data line with it:
+        # the file is read from a copy with every line end as LF.
+        mixed = replace(text, line_ends=MIXED)
+        return _read_delimited(
+            path,
+            display,
+            columns,
+            platform_given=platform_given,
+            digest=digest,
+            spare_columns=spare_columns,
+            text=mixed,
         )
     layout = columns.resolve(header.names, display, platform_given=platform_given)
     width = len(header.names)
@@ -218,9 +245,6 @@ def _read_delimited(
         else pl.lit(False)
     )
     row_reason = pl.when(ragged).then(pl.lit(RAGGED_ROW)).when(runaway).then(pl.lit(UNCLOSED_QUOTE))
-    # Title lines are skipped as lines, not as records: an odd quote in a title («Выгрузка ФГИС "Моя
-    # школа») would otherwise open a field that swallows the whole file (Polars counts records with quotes).
-    skip = record_lines(sample, separator, header.data_start)
 
     def first_rows_of(limit: int) -> Path | bytes:
         size = SAMPLE_BYTES + limit * HEAD_ROW_BYTES
@@ -258,6 +282,12 @@ def _read_delimited(
         first_rows=rows,
         headers=_headers(header.names, layout),
     )
+
+
+def _lone_cr(sample: str, lines: int) -> bool:
+    """Whether the sample's first `lines` lines, as the csv module reads them, hold a CR not followed by LF."""
+    head = "".join(io.StringIO(sample, newline="").readlines()[:lines])
+    return "\r" in head.replace("\r\n", "")
 
 
 def first_lines(path: Path, display: str, eol: str, size: int, *, skip: int, quotes: bool) -> Path | bytes:
@@ -381,10 +411,17 @@ def _fill_merged(table: pl.DataFrame, merged: Sequence[CellRange], first: int, l
 
 
 def _merged_counts(
-    merged: Sequence[CellRange], layout: Layout, kind: Kind, names: Sequence[Cell], first: int, left: int
+    table: pl.DataFrame,
+    merged: Sequence[CellRange],
+    layout: Layout,
+    kind: Kind,
+    names: Sequence[Cell],
+    first: int,
+    left: int,
 ) -> list[str]:
     """What to say of each number merged over several data rows (frame row `first` on): every row takes it, as
-    `_fill_merged` does for text, but one total over a school and its branch is then counted twice."""
+    `_fill_merged` does for text, but one total over a school and its branch is then counted twice. (`table`:
+    the sheet before the merged cells are filled; a range with nothing in its first cell takes nothing.)"""
     counts = {
         position: name
         for name, position in layout.positions.items()
@@ -393,7 +430,11 @@ def _merged_counts(
     said = []
     for cells in merged:
         named = [counts[p] for p in range(cells.left - left, cells.right - left + 1) if p in counts]
-        if cells.top >= first and cells.bottom > cells.top and named:
+        spans_data = first <= cells.top < table.height and cells.bottom > cells.top
+        if not (spans_data and named and 0 <= cells.left - left < table.width):
+            continue
+        value = table[cells.top, cells.left - left]
+        if value is not None and str(value).strip():
             header = printable(names[layout.positions[named[0]]] or named[0]).strip()
             said.append(
                 f"ячейки «{header}» в строках {cells.top + 1}–{cells.bottom + 1} объединены: число взято для каждой "
@@ -468,8 +509,10 @@ def _read_spreadsheet(
             columns, header, where, f"в книге есть листы {_quoted(names)} — укажите нужный как sheet в [[sources]]"
         )
     layout = columns.resolve(header.names, where, platform_given=platform_given)
+    merged_counts = _merged_counts(
+        table, extras.merged, layout, columns.kind, header.names, start + header.data_start, left
+    )
     table = _fill_merged(table, extras.merged, start + header.data_start, left)
-    merged_counts = _merged_counts(extras.merged, layout, columns.kind, header.names, start + header.data_start, left)
     fields = table.columns
     frame = (
         table.slice(start + header.data_start)
