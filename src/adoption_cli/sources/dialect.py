@@ -59,19 +59,21 @@ class TextFile:
 
 
 MIXED = "mixed"
-# Fewer CRs alone than this share of the lines are characters of the fields, not line ends (as they were read
-# before mixed line ends were told apart): a text value with a CR in it, say.
-_STRAY_CR_SHARE = 0.01
 
 
 @dataclass(slots=True)
 class _LineEnds:
-    """A file's line ends, counted in the pieces that hold a CR (a piece without one ends its lines in LF, and
-    counting every LF of a big file costs seconds)."""
+    """A file's line ends: its CRs and CR LFs, counted in the pieces that hold a CR (most files have none), and
+    whether it has an LF at all.
+
+    A CR alone beside LF line ends is taken for a line end too (MIXED), even a single one: read as a character,
+    it ran two lines into one record (a row lost, or the file stopped as ragged) where a few CR-only lines had
+    been appended. A CR inside a quoted cell stays in its cell either way; only one in an unquoted cell, which
+    writers do not produce (they quote a cell holding a line break), splits its row, and both halves are
+    rejected where they can be seen."""
 
     crlf: int = 0
     cr: int = 0  # every CR, those of CR LF included
-    lf: int = 0  # every LF of the pieces counted
     any_lf: bool = False
     ends_with_cr: bool = False
 
@@ -82,16 +84,12 @@ class _LineEnds:
         if b"\r" in chunk:
             self.crlf += chunk.count(b"\r\n")
             self.cr += chunk.count(b"\r")
-            self.lf += chunk.count(b"\n")
         self.ends_with_cr = chunk[-1:] == b"\r"
 
     def kind(self) -> str:
-        alone = self.cr - self.crlf
-        if alone == 0:
+        if self.cr == self.crlf:
             return "\n"
-        if not self.any_lf:
-            return "\r"
-        return "\n" if alone < _STRAY_CR_SHARE * self.lf else MIXED
+        return MIXED if self.any_lf else "\r"
 
 
 @contextmanager

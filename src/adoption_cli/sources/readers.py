@@ -9,10 +9,9 @@ place.
 
 from __future__ import annotations
 
-import io
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,10 +23,8 @@ from adoption_cli.schema import COLUMNS, Kind, ValueType
 from adoption_cli.sources.columns import SEARCH_ROWS, Cell, ColumnMap, HeaderBlock, Layout
 from adoption_cli.sources.dialect import (
     CP1251,
-    MIXED,
     SAMPLE_BYTES,
     Fingerprint,
-    TextFile,
     fingerprint,
     inspect_text,
     line_end,
@@ -178,16 +175,9 @@ def _refuse_markup(sample: str, display: str) -> None:
 
 
 def _read_delimited(
-    path: Path,
-    display: str,
-    columns: ColumnMap,
-    *,
-    platform_given: bool,
-    digest: bool,
-    spare_columns: int | None,
-    text: TextFile | None = None,
+    path: Path, display: str, columns: ColumnMap, *, platform_given: bool, digest: bool, spare_columns: int | None
 ) -> RawTable:
-    text = text or inspect_text(path, display, digest=digest)
+    text = inspect_text(path, display, digest=digest)
     source = utf8_source(path, text, display)
     sample = read_sample(source, display)
     _refuse_markup(sample, display)
@@ -207,20 +197,6 @@ def _read_delimited(
     # Title lines are skipped as lines, not as records: an odd quote in a title («Выгрузка ФГИС "Моя
     # школа») would otherwise open a field that swallows the whole file (Polars counts records with quotes).
     skip = record_lines(sample, separator, header.data_start)
-    if text.line_ends == "\n" and _lone_cr(sample, skip):
-        # A CR alone above the data (a header line ending in CR, below the 1 % that keeps a CR a character) ends a
-        # line for the csv module that found the header, not for Polars, which would skip a data line with it:
-        # the file is read from a copy with every line end as LF.
-        mixed = replace(text, line_ends=MIXED)
-        return _read_delimited(
-            path,
-            display,
-            columns,
-            platform_given=platform_given,
-            digest=digest,
-            spare_columns=spare_columns,
-            text=mixed,
-        )
     layout = columns.resolve(header.names, display, platform_given=platform_given)
     width = len(header.names)
     if spare_columns is None:
@@ -282,12 +258,6 @@ def _read_delimited(
         first_rows=rows,
         headers=_headers(header.names, layout),
     )
-
-
-def _lone_cr(sample: str, lines: int) -> bool:
-    """Whether the sample's first `lines` lines, as the csv module reads them, hold a CR not followed by LF."""
-    head = "".join(io.StringIO(sample, newline="").readlines()[:lines])
-    return "\r" in head.replace("\r\n", "")
 
 
 def first_lines(path: Path, display: str, eol: str, size: int, *, skip: int, quotes: bool) -> Path | bytes:
