@@ -90,6 +90,35 @@ def gen_cr_line_endings(data: Path) -> None:
     (data / "myschool_events.csv").write_bytes(events.replace("\n", "\r").encode("utf-8"))
 
 
+def gen_mixed_line_ends(data: Path) -> None:
+    # An export whose first lines end in CR alone and the rest in CR LF and LF (one appended to another by a
+    # different tool), and a Mac Excel registry: rows ending in CR, a line break typed in a cell as LF.
+    _registry(data)
+    lines = [
+        EVENTS_HEADER.rstrip("\n"),
+        f"myschool,u1,teacher,{INN_A},2024-09-02",
+        f"myschool,u2,student,{INN_A},2024-09-03",
+        f"myschool,u3,student,{INN_B},bad",
+        f"myschool,u4,teacher,{INN_B},2024-09-04",
+        f"myschool,u5,student,{INN_B},2024-09-05",
+    ]
+    ends = ["\r", "\r", "\r", "\r\n", "\n", "\n"]
+    (data / "myschool_events.csv").write_bytes(
+        "".join(a + b for a, b in zip(lines, ends, strict=True)).encode("cp1251")
+    )
+    registry = REGISTRY.replace("Школа 2", '"Школа 2\nкорпус Б"').replace("\n", "\r").replace("2\rкорпус", "2\nкорпус")
+    (data / "schools.csv").write_bytes(registry.encode("utf-8"))
+
+
+def gen_date_and_time_columns(data: Path) -> None:
+    # «Дата входа» | «Время входа» in cp1251 with `;`, as some web exports write a login.
+    _registry(data)
+    text = "ID пользователя;Роль;ИНН;Дата входа;Время входа\n"
+    text += f"u1;Учитель;{INN_A};02.09.2024;08:15\nu2;Ученик;{INN_A};30.09.2024;20:59:59Z\n"
+    text += f"u3;Ученик;{INN_B};;08:15\nu4;Учитель;{INN_B};03.09.2024;25:00\nu5;Ученик;{INN_B};04.09.2024;\n"
+    (data / "myschool_events.csv").write_bytes(text.encode("cp1251"))
+
+
 def gen_megabyte_field(data: Path) -> None:
     huge_name = "Ш" * MEGABYTE
     huge_inn = "7" * MEGABYTE
