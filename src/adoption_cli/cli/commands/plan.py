@@ -22,6 +22,7 @@ TargetOpt = Annotated[
     float | None,
     typer.Option(
         "--target",
+        metavar="%",
         min=0.0,
         max=100.0,
         help="Цель, % школ (по умолчанию — цель индикатора, действующая в этом месяце).",

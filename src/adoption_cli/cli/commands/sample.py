@@ -27,20 +27,25 @@ def command(
     out: Annotated[
         Path,
         typer.Option(
-            "--out", "-o", help="Папка для выгрузок: новая, пустая или с прежним образцом.", show_default=False
+            "--out",
+            "-o",
+            metavar="ПАПКА",
+            help="Папка для выгрузок: новая, пустая или с прежним образцом.",
+            show_default=False,
         ),
     ],
     schools: Annotated[
-        int, typer.Option("--schools", min=1, help="Число школ (организаций).", rich_help_panel=_PANEL)
+        int, typer.Option("--schools", metavar="ЧИСЛО", min=1, help="Число школ (организаций).", rich_help_panel=_PANEL)
     ] = defaults.SCHOOLS,
     first_month: Annotated[
-        str, typer.Option("--from", help="Первый месяц активности, ГГГГ-ММ.", rich_help_panel=_PANEL)
+        str, typer.Option("--from", metavar="ГГГГ-ММ", help="Первый месяц активности.", rich_help_panel=_PANEL)
     ] = defaults.FIRST_MONTH,
     last_month: Annotated[
-        str, typer.Option("--to", help="Последний месяц активности, ГГГГ-ММ.", rich_help_panel=_PANEL)
+        str, typer.Option("--to", metavar="ГГГГ-ММ", help="Последний месяц активности.", rich_help_panel=_PANEL)
     ] = defaults.LAST_MONTH,
     seed: Annotated[
-        int, typer.Option("--seed", help="Зерно: одно зерно — одни и те же файлы.", rich_help_panel=_PANEL)
+        int,
+        typer.Option("--seed", metavar="ЧИСЛО", help="Зерно: одно зерно — одни и те же файлы.", rich_help_panel=_PANEL),
     ] = defaults.SEED,
     dialect: Annotated[
         DialectChoice,
@@ -56,6 +61,7 @@ def command(
         float,
         typer.Option(
             "--scale",
+            metavar="ЧИСЛО",
             min=0.001,
             max=100.0,
             help="Размер школ (ОО-1 вместе с пользователями и входами): 1 — реальные размеры.",
@@ -66,6 +72,7 @@ def command(
         float,
         typer.Option(
             "--events-per-user",
+            metavar="ЧИСЛО",
             min=1.0,
             help="Среднее число входов активного пользователя за месяц.",
             rich_help_panel=_PANEL,

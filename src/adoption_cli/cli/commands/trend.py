@@ -19,10 +19,12 @@ ORDER = 70
 
 _PERIOD_PANEL = "Период"
 FromOpt = Annotated[
-    str, typer.Option("--from", help="Первый месяц ГГГГ-ММ.", show_default=False, rich_help_panel=_PERIOD_PANEL)
+    str,
+    typer.Option("--from", metavar="ГГГГ-ММ", help="Первый месяц.", show_default=False, rich_help_panel=_PERIOD_PANEL),
 ]
 ToOpt = Annotated[
-    str, typer.Option("--to", help="Последний месяц ГГГГ-ММ.", show_default=False, rich_help_panel=_PERIOD_PANEL)
+    str,
+    typer.Option("--to", metavar="ГГГГ-ММ", help="Последний месяц.", show_default=False, rich_help_panel=_PERIOD_PANEL),
 ]
 
 
