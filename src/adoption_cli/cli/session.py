@@ -221,41 +221,40 @@ def announce_load(report: LoadReport, *, strict: bool) -> None:
     files = fmt_int(len(report.files), lang)
     message = env.t(
         f"отклонено строк: {fmt_int(report.rejected, lang)} из {fmt_int(report.rows, lang)} (файлов прочитано: "
-        f"{files}); строк с неизвестной школой: {fmt_int(report.unknown_school, lang)}. Подробности: adoption "
-        "validate.",
+        f"{files}); строк с неизвестной школой: {fmt_int(report.unknown_school, lang)}.",
         f"{fmt_int(report.rejected, lang)} of {fmt_int(report.rows, lang)} rows rejected (files read: {files}); "
-        f"{fmt_int(report.unknown_school, lang)} rows name an unknown school. Details: adoption validate.",
+        f"{fmt_int(report.unknown_school, lang)} rows name an unknown school.",
     )
     if strict and report.rejected:
-        raise DataError(message + env.t(" Режим --strict не допускает отклонённых строк.", " --strict allows none."))
-    env.warn(message)
-    # A totals row is no one's data: said apart, so that it neither alarms nor hides the rows that matter.
+        raise DataError(
+            message
+            + env.t(" Режим --strict не допускает отклонённых строк.", " --strict allows none.")
+            + env.t(" Подробности: adoption validate.", " Details: adoption validate.")
+        )
+    # One line (issue 2: «a one-line summary of rejects»), with what matters of the rejected rows: totals rows
+    # are no one's data, said so that they neither alarm nor hide the rows that matter; a rejected registry row
+    # is a school missing from every denominator (unless another row names it) and its exports' rows «of an
+    # unknown school».
     totals = sum(load.rejected_by_reason.get(TOTALS_ROW, 0) for load in report.files)
     if totals:
-        env.warn(
-            env.t(
-                f"из них строк итогов («Итого», «Всего»): {fmt_int(totals, lang)} — это не данные школы или "
-                "пользователя, в расчёты они и не должны входить.",
-                f"{fmt_int(totals, lang)} of them are totals rows («Итого», «Всего») — not a school's or a "
-                "user's data, and not meant to be counted.",
-            )
+        message += env.t(
+            f" Из них строк итогов («Итого», «Всего»): {fmt_int(totals, lang)} — это не данные школы или "
+            "пользователя, в расчёты они и не должны входить.",
+            f" {fmt_int(totals, lang)} of them are totals rows («Итого», «Всего») — not a school's or a user's "
+            "data, and not meant to be counted.",
         )
-    # A rejected registry row is a school missing from every denominator (unless another row names it) and
-    # its exports' rows «of an unknown school»: worth a line of its own.
     registry = sum(
         load.rejected - load.rejected_by_reason.get(TOTALS_ROW, 0) for load in report.files if load.kind == Kind.SCHOOLS
     )
     if registry:
-        env.warn(
-            env.t(
-                f"из них строк реестра школ: {fmt_int(registry, lang)} — если в них школы, этих школ нет в "
-                "расчётах (меньше и знаменатели, и число школ индикатора), а их строки выгрузок — «неизвестная "
-                "школа». Какие строки и почему: adoption validate.",
-                f"{fmt_int(registry, lang)} of them are registry rows — if they are schools, those schools are "
-                "left out (smaller denominators and fewer schools in the indicator), and their exports' rows "
-                "name an unknown school. Which rows and why: adoption validate.",
-            )
+        message += env.t(
+            f" Из них строк реестра школ: {fmt_int(registry, lang)} — если в них школы, этих школ нет в расчётах "
+            "(меньше и знаменатели, и число школ индикатора), а их строки выгрузок — «неизвестная школа».",
+            f" {fmt_int(registry, lang)} of them are registry rows — if they are schools, those schools are left "
+            "out (smaller denominators and fewer schools in the indicator), and their exports' rows name an "
+            "unknown school.",
         )
+    env.warn(message + env.t(" Какие строки и почему: adoption validate.", " Which rows and why: adoption validate."))
 
 
 @dataclass(frozen=True)
