@@ -55,6 +55,7 @@ DICTIONARY_TYPES = frozenset(
 FORMATS = (
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
