@@ -267,3 +267,16 @@ def test_the_report_says_whether_its_figures_came_from_the_store(data_dir: Path,
     assert read_from() == f"хранилища {store_dir}"
     append_line(data_dir / "sferum_events.csv", f"sferum,u8,student,{C},2024-09-08 08:00:00")
     assert read_from("--store", str(store_dir)) == "выгрузок в папке с данными"
+
+
+def test_a_store_out_of_date_is_said_without_verbose(data_dir: Path) -> None:
+    """A store that is there but out of date is not read, and the command says so without --verbose: whoever
+    built it expects it to be read (a cron job's log then says why the run took longer). --quiet silences it."""
+    append_line(data_dir / "sferum_events.csv", f"sferum,u8,student,{C},2024-09-08 08:00:00")
+    month = ["--data", str(data_dir), "--month", "2024-09", "--format", "json"]
+    stale = invoke("indicator", *month)
+    assert stale.exit_code == 0
+    assert "не используется (изменён файл sferum_events.csv): читаю выгрузки. Обновить: adoption ingest." in (
+        stale.stderr
+    )
+    assert invoke("indicator", *month, "--quiet").stderr == ""

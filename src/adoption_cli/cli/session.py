@@ -188,8 +188,10 @@ def fresh_store(data_dir: Path, settings: Settings, store: Path | None) -> Fresh
         f"Хранилище {store_dir} не используется ({why}): читаю выгрузки. Обновить: adoption ingest.",
         f"Not using the store {store_dir} ({why}): reading the exports. Update it: adoption ingest.",
     )
-    # A store named with --store that cannot be one is said without --verbose: the user meant it to be read.
-    if store is not None and state.reason in ("not_folder", "unusable"):
+    # A store that is there but not read (out of date, of an older layout, not a folder) is said without
+    # --verbose: whoever built it expects it to be read, and the exports take longer (a cron job's log then
+    # says why). No store at all is said with --verbose only.
+    if state.reason not in (None, "absent"):
         env.warn(message[0].lower() + message[1:])
     else:
         env.detail(message)
