@@ -330,6 +330,11 @@ def normalise_value(text: str) -> str:
     return _SPACES.sub(" ", text).strip().lower().replace("ё", "е")
 
 
+def column_of(kind: Kind, name: str) -> Column:
+    """The canonical column `name` of `kind`."""
+    return next(column for column in COLUMNS[kind] if column.name == name)
+
+
 def column_index(kind: Kind) -> dict[str, str]:
     """Normalised header -> canonical column name, for the canonical names and every alias."""
     index: dict[str, str] = {}

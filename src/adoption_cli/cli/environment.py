@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,11 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 Lang = Literal["ru", "en"]
+
+
+def debug_asked(flag: bool, environ: Mapping[str, str]) -> bool:
+    """Whether tracebacks are shown: --debug, or ADOPTION_DEBUG set to anything but empty or 0."""
+    return flag or environ.get("ADOPTION_DEBUG", "") not in ("", "0")
 
 
 @dataclass
@@ -66,7 +72,7 @@ class Environment:
             raise UsageError(f"Неизвестный язык «{chosen}»: допустимы ru и en.")
         return cls(
             lang="en" if chosen == "en" else "ru",
-            debug=debug or environ.get("ADOPTION_DEBUG", "") not in ("", "0"),
+            debug=debug_asked(debug, environ),
             quiet=quiet,
             verbose=verbose and not quiet,
             # NO_COLOR (https://no-color.org) and --no-color; non-TTY output gets no colour from Rich itself.

@@ -212,10 +212,9 @@ def _silence_stdout() -> None:
 def _report(env: environment.Environment | None, message: str, *, debug: bool) -> None:
     """`message` as the one line on stderr; the traceback first with --debug or ADOPTION_DEBUG=1 (the
     environment's, or the process's when the environment itself could not be built)."""
-    if env is None:
-        debug = debug or os.environ.get("ADOPTION_DEBUG", "") not in ("", "0")
+    debug = env.debug if env is not None else environment.debug_asked(debug, os.environ)
     env = env or environment.Environment()
-    if debug or env.debug:
+    if debug:
         env.err.print(traceback.format_exc(), markup=False, highlight=False)
     # One line, but keep the narrow no-break spaces of Russian numbers (str.split would eat them).
     env.error(re.sub(r"[ \t\r\n]+", " ", message).strip())

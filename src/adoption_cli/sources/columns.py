@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from adoption_cli.errors import DataError
-from adoption_cli.schema import COLUMNS, LOOSE_ALIASES, PLATFORMS, Kind, ValueType, normalise_header
+from adoption_cli.schema import COLUMNS, LOOSE_ALIASES, PLATFORMS, Kind, ValueType, column_of, normalise_header
 
 SEARCH_ROWS = 30
 MIN_HEADER_MATCHES = 2
@@ -192,8 +192,7 @@ class ColumnMap:
         joined to it or None); None where they cannot be told apart (an error). One header of a whole timestamp
         («Дата и время», «Последний вход») is the column and the others are ignored; else a date alone and a time
         of day alone («Дата входа», «Время входа») are one timestamp in two columns."""
-        column = next(c for c in COLUMNS[self.kind] if c.name == canonical)
-        if column.type != ValueType.DATETIME:
+        if column_of(self.kind, canonical).type != ValueType.DATETIME:
             return None
         keys = [normalise_header(header) for header in headers]
         dates = [i for i, key in enumerate(keys) if _DATE_PART.search(key)]

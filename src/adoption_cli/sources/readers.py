@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from adoption_cli.errors import DataError
-from adoption_cli.schema import COLUMNS, Kind, ValueType
+from adoption_cli.schema import Kind, ValueType, column_of
 from adoption_cli.sources.columns import SEARCH_ROWS, Cell, ColumnMap, HeaderBlock, Layout
 from adoption_cli.sources.dialect import (
     CP1251,
@@ -194,9 +194,6 @@ def _read_delimited(
             display,
             "файл прочитан как Windows-1251 — если он в другой кодировке (например, KOI8-R), сохраните его в UTF-8",
         )
-    # Title lines are skipped as lines, not as records: an odd quote in a title («Выгрузка ФГИС "Моя
-    # школа») would otherwise open a field that swallows the whole file (Polars counts records with quotes).
-    skip = record_lines(sample, separator, header.data_start)
     layout = columns.resolve(header.names, display, platform_given=platform_given)
     width = len(header.names)
     if spare_columns is None:
@@ -221,6 +218,9 @@ def _read_delimited(
         else pl.lit(False)
     )
     row_reason = pl.when(ragged).then(pl.lit(RAGGED_ROW)).when(runaway).then(pl.lit(UNCLOSED_QUOTE))
+    # Title lines are skipped as lines, not as records: an odd quote in a title («Выгрузка ФГИС "Моя
+    # школа») would otherwise open a field that swallows the whole file (Polars counts records with quotes).
+    skip = record_lines(sample, separator, header.data_start)
 
     def first_rows_of(limit: int) -> Path | bytes:
         size = SAMPLE_BYTES + limit * HEAD_ROW_BYTES
@@ -288,13 +288,15 @@ def _headers(names: Sequence[Cell], layout: Layout) -> dict[str, str]:
     timestamp's two, «Дата входа + Время входа»), without control or format characters (it is printed, as the
     values' UNPRINTABLE rule says)."""
 
-    def header(name: str, position: int) -> str:
-        return printable(names[position] or name).strip()
-
     return {
-        name: " + ".join(header(name, p) for p in (position, layout.time_parts.get(name)) if p is not None)
+        name: " + ".join(_header_text(names, p, name) for p in (position, layout.time_parts.get(name)) if p is not None)
         for name, position in layout.positions.items()
     }
+
+
+def _header_text(names: Sequence[Cell], position: int, name: str) -> str:
+    """The header at `position` as printed (the canonical `name` where the cell is empty)."""
+    return printable(names[position] or name).strip()
 
 
 def printable(text: str) -> str:
@@ -393,9 +395,7 @@ def _merged_counts(
     `_fill_merged` does for text, but one total over a school and its branch is then counted twice. (`table`:
     the sheet before the merged cells are filled; a range with nothing in its first cell takes nothing.)"""
     counts = {
-        position: name
-        for name, position in layout.positions.items()
-        if next(c for c in COLUMNS[kind] if c.name == name).type == ValueType.COUNT
+        position: name for name, position in layout.positions.items() if column_of(kind, name).type == ValueType.COUNT
     }
     said = []
     for cells in merged:
@@ -405,7 +405,7 @@ def _merged_counts(
             continue
         value = table[cells.top, cells.left - left]
         if value is not None and str(value).strip():
-            header = printable(names[layout.positions[named[0]]] or named[0]).strip()
+            header = _header_text(names, layout.positions[named[0]], named[0])
             said.append(
                 f"ячейки «{header}» в строках {cells.top + 1}–{cells.bottom + 1} объединены: число взято для каждой "
                 "из строк (так их показывает Excel), а строки одной организации (школа и филиалы) складываются — "
