@@ -151,7 +151,7 @@ def test_unknown_school_other_role_blocked_status(tmp_path: Path) -> None:
         f"m3;Администратор;{INN_A};активна;21.09.2024\n"  # other role: counted, kept out
         f"m4;Учитель;{INN_OUTSIDE};активна;22.09.2024\n"  # valid ИНН, not in the registry
         f"m5;Администратор;{INN_OUTSIDE};активна;23.09.2024\n"  # unknown school takes precedence
-        f"m6;Учитель;{INN_A};удалена;24.09.2024\n"  # unknown status: rejected
+        f"m6;Учитель;{INN_A};неактивна;24.09.2024\n"  # unknown status: rejected
         f"m7;Ученик;{INN_REGION_01};активна;01.09.2024 08:00\n",  # unknown too; a leading zero
     )
     dataset = load(tmp_path)

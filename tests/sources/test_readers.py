@@ -240,13 +240,17 @@ def test_missing_required_column_names_file_column_and_aliases(tmp_path: Path) -
     with pytest.raises(DataError) as error:
         load(tmp_path)
     message = error.value.message
-    assert message.startswith("schools.csv: нет обязательного столбца «students_total»")
-    assert "«Численность обучающихся»" in message and "[sources.columns]" in message
+    assert message.startswith("schools.csv: нет обязательного столбца «Численность обучающихся» (students_total;")
+    assert "«Количество обучающихся»" in message and "[sources.columns]" in message
+    # the file's own headers, to compare with
+    assert "в файле: «ИНН», «Наименование», «МО», «Форма собственности», «Педагогические работники»;" in message
 
 
 def test_duplicate_columns_after_alias_mapping(tmp_path: Path) -> None:
     write(tmp_path / "schools.csv", f"ИНН,ИНН организации,{REGISTRY_HEADER.split(',', 1)[1]}\n")
-    with pytest.raises(DataError, match=r"столбцы «ИНН» \(№1\) и «ИНН организации» \(№2\) оба означают «school_id»"):
+    with pytest.raises(
+        DataError, match=r"столбцы «ИНН» \(№1\) и «ИНН организации» \(№2\) оба означают «ИНН» \(school_id\)"
+    ):
         load(tmp_path)
 
 
@@ -289,7 +293,7 @@ def test_an_exact_header_wins_over_one_read_with_its_unit_or_as_inn_kpp(tmp_path
         tmp_path / "schools.csv",
         f"ИНН;ИНН ОО;Наименование;МО;Форма собственности;Педагогов;Обучающихся\n{INN_A};{INN_B};a;b;частная;1;2\n",
     )
-    with pytest.raises(DataError, match=r"столбцы «ИНН» \(№1\) и «ИНН ОО» \(№2\) оба означают «school_id»"):
+    with pytest.raises(DataError, match=r"столбцы «ИНН» \(№1\) и «ИНН ОО» \(№2\) оба означают «ИНН» \(school_id\)"):
         load(tmp_path)
 
 
@@ -839,7 +843,10 @@ def test_two_timestamp_columns_that_are_not_a_date_and_a_time_are_an_error(
 ) -> None:
     write_registry(tmp_path)
     write(tmp_path / "myschool_events.csv", f"user_id,role,school_id,{','.join(headers)}\n1,teacher,{INN_A},x,y\n")
-    with pytest.raises(DataError, match=f"столбцы «{headers[0]}» \\(№4\\) и «{headers[1]}» \\(№5\\) оба означают «ts»"):
+    with pytest.raises(
+        DataError,
+        match=f"столбцы «{headers[0]}» \\(№4\\) и «{headers[1]}» \\(№5\\) оба означают «Дата и время» \\(ts\\)",
+    ):
         load(tmp_path)
 
 
@@ -1055,3 +1062,84 @@ def test_a_few_lines_ending_in_cr_alone_keep_their_rows_and_numbers(tmp_path: Pa
     loaded = file_load(load(tmp_path), "myschool_events.csv")
     assert (loaded.rows, loaded.loaded, loaded.rejected) == (202, 201, 1)
     assert rejects(tmp_path) == [("myschool_events.csv", 203, "school_id", "123", "invalid_inn")]
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_a_count_merged_over_sub_columns_is_read_from_its_total(tmp_path: Path, form: str) -> None:
+    """«Педагогические работники» over «из них учителей | всего», «Обучающиеся» over «1-4 | 5-9 | 10-11 | Итого»:
+    the totals are the columns. The first sub-column was read as the group, silently (18 of 20 teachers)."""
+    header = ["ИНН", "Наименование", "МО", "Форма собственности", "Педагогические работники", None]
+    header += ["Обучающиеся", None, None, None]
+    sub_headers = [None, None, None, None, "из них учителей", "всего", "1-4 классы", "5-9 классы", "10-11", "Итого"]
+    school = [INN_A, "Школа", "МО", "муниципальная", "18", "20", "80", "80", "40", "200"]
+    if form == "xlsx":
+        rows: list[list[object]] = [header, sub_headers, school]
+        save_book(tmp_path / "schools.xlsx", {"Лист1": rows}, merged=["E1:F1", "G1:J1", "A1:A2", "B1:B2"])
+    else:
+        lines = [header, sub_headers, school]
+        write(tmp_path / "schools.csv", "\n".join(";".join(cell or "" for cell in line) for line in lines) + "\n")
+    dataset = load(tmp_path)
+    assert dataset.schools.collect().row(0) == (INN_A, "Школа", "МО", "municipal", 20, 200)
+    loaded = file_load(dataset, f"schools.{form}")
+    assert (loaded.rows, loaded.rejected) == (1, 0)  # the sub-headers are the header, not a rejected row
+
+
+def test_a_count_merged_over_sub_columns_without_a_total_is_not_read_from_its_first(tmp_path: Path) -> None:
+    """No «всего»/«итого» among the sub-columns: the column is missing, and the message lists them to choose
+    from; a manifest then names one, and it is read."""
+    lines = [
+        "ИНН;Наименование;МО;Форма собственности;Педагогов;Обучающиеся;",
+        ";;;;;1-4 классы;5-11 классы",
+        f"{INN_A};Школа;МО;муниципальная;20;80;120",
+    ]
+    write(tmp_path / "schools.csv", "\n".join(lines) + "\n")
+    with pytest.raises(DataError) as error:
+        load(tmp_path)
+    assert "нет обязательного столбца «Численность обучающихся» (students_total;" in error.value.message
+    assert "«Обучающиеся 1-4 классы», «Обучающиеся 5-11 классы»" in error.value.message
+    write_manifest(
+        tmp_path, {"path": "schools.csv", "kind": "schools", "columns": {"students_total": "Обучающиеся 5-11 классы"}}
+    )
+    assert load(tmp_path).schools.collect()["students_total"].to_list() == [120]
+
+
+def test_a_group_with_a_unit_joins_its_sub_headers(tmp_path: Path) -> None:
+    """«Численность, чел.» over «педагогических работников | обучающихся»: the unit stood between the words."""
+    rows: list[list[object]] = [
+        ["ИНН", "Наименование", "МО", "Форма собственности", "Численность, чел.", None],
+        [None, None, None, None, "педагогических работников", "обучающихся"],
+        [int(INN_A), "Школа", "МО", "государственная", 12, 150],
+    ]
+    save_book(tmp_path / "schools.xlsx", {"Лист1": rows}, merged=["E1:F1"])
+    assert load(tmp_path).schools.collect().row(0) == (INN_A, "Школа", "МО", "state", 12, 150)
+
+
+def test_a_registry_with_the_headers_of_an_oo1_export(tmp_path: Path) -> None:
+    """The headers a regional ОО-1 export has: a full and a short name (the short one is read), «Тип
+    собственности» with ОКФС codes, counts with their units, «Количество …»."""
+    lines = [
+        "№ п/п;Наименование муниципального образования;Полное наименование образовательной организации;"
+        "Краткое наименование;ИНН учреждения;Тип собственности;Количество педагогических работников, чел.;"
+        "Всего обучающихся",
+        f"1;г. Сочи;Муниципальное бюджетное общеобразовательное учреждение № 1;МБОУ СОШ № 1;{INN_A};"
+        "14 - Муниципальная собственность;40 чел.;1 200",
+        f"2;г. Сочи;Государственное бюджетное общеобразовательное учреждение № 2;ГБОУ № 2;{INN_B};"
+        "Собственность субъекта РФ (13);н/д;310",
+    ]
+    write(tmp_path / "schools.csv", "\n".join(lines) + "\n")
+    schools = load(tmp_path).schools.collect().sort("school_id")
+    assert schools.rows() == [
+        (INN_B, "ГБОУ № 2", "г. Сочи", "state", None, 310),
+        (INN_A, "МБОУ СОШ № 1", "г. Сочи", "municipal", 40, 1200),
+    ]
+
+
+def test_a_missing_column_message_names_every_missing_column(tmp_path: Path) -> None:
+    write(tmp_path / "schools.csv", "ИНН;Школа;Педагогов\n")
+    with pytest.raises(DataError) as error:
+        load(tmp_path)
+    message = error.value.message
+    assert message.startswith("schools.csv: нет обязательных столбцов «Муниципальное образование» (municipality;")
+    for column in ("«Форма собственности» (ownership;", "«Численность обучающихся» (students_total;"):
+        assert column in message
+    assert "в файле: «ИНН», «Школа», «Педагогов»;" in message

@@ -242,7 +242,7 @@ def test_platforms() -> None:
 
 
 def test_status_missing_means_active() -> None:
-    assert parse(ValueType.STATUS, ["Заблокирована", "активна", None, "удалена"], required=False) == [
+    assert parse(ValueType.STATUS, ["Заблокирована", "активна", None, "неактивна"], required=False) == [
         ("blocked", None),
         ("active", None),
         ("active", None),
@@ -252,7 +252,8 @@ def test_status_missing_means_active() -> None:
 
 def test_a_status_with_a_qualifier_is_read_by_its_first_word() -> None:
     """«заблокирован (по решению ОО)» is blocked: an account the export marks so must not count as active
-    through its events. A first word outside the vocabulary («не», «удалена») stays unknown."""
+    through its events. A first word outside the vocabulary («не», «неактивна») stays unknown; a deleted or archived account
+    counts nowhere, as a blocked one."""
     cells = [
         "заблокирован (по решению ОО)",
         " Заблокирована  администратором ",
@@ -261,7 +262,9 @@ def test_a_status_with_a_qualifier_is_read_by_its_first_word() -> None:
         "Активна, подтверждена",
         "не активна",
         "неактивна",
-        "удалена (архив)",
+        "неактивна (архив)",
+        "Удалена администратором",
+        "В архиве",
     ]
     assert parse(ValueType.STATUS, cells, required=False) == [
         ("blocked", None),
@@ -272,6 +275,8 @@ def test_a_status_with_a_qualifier_is_read_by_its_first_word() -> None:
         (None, "unknown_status"),
         (None, "unknown_status"),
         (None, "unknown_status"),
+        ("blocked", None),
+        ("blocked", None),
     ]
 
 
@@ -356,3 +361,115 @@ def test_text_and_identifiers() -> None:
 def test_joined_date_time(day: str | None, time: str | None, joined: str | None) -> None:
     frame = pl.DataFrame({"day": [day], "time": [time]}, schema={"day": pl.String, "time": pl.String})
     assert frame.select(joined_date_time(pl.col("day"), pl.col("time"))).item() == joined
+
+
+def test_timestamps_as_russian_pages_and_reports_decorate_them() -> None:
+    """A comma after the date, the year's «г.», «МСК» for Moscow time (+03:00, whatever the configured zone)."""
+    cells = [
+        "15.09.2024, 10:00:00",
+        "15.09.2024г. 10:00",
+        "15.09.2024 г. 10:00",
+        "15.09.2024 г.",
+        "2024-09-15, 10:00",
+        "15.09.2024 10:00 МСК",
+        "15.09.2024 10:00 (мск)",
+        "45565,75",  # (a serial day with a decimal comma is no date and a time)
+        "15/09/2024 10:00",  # day or month first: not guessed
+    ]
+    ten = datetime(2024, 9, 15, 10, 0)
+    assert parse(ValueType.DATETIME, cells, timezone="Asia/Yekaterinburg") == [
+        *[(ten, None)] * 3,
+        (datetime(2024, 9, 15), None),
+        (ten, None),
+        *[(datetime(2024, 9, 15, 12, 0), None)] * 2,  # 10:00 in Moscow is 12:00 in Yekaterinburg
+        (datetime(2024, 9, 30, 18, 0), None),
+        (None, "bad_date"),
+    ]
+
+
+def test_months_as_reports_write_them() -> None:
+    cells = [
+        "сентябрь 2024 года",
+        "Сентябрь, 2024",
+        "09/2024",
+        "сент. 2024",
+        "Сен 2024",
+        "февр. 2024",
+        "01.09.2024 - 30.09.2024",
+        "с 01.09.2024 по 30.09.2024",
+        "2024-09-01 – 2024-09-15",
+        "01.09.2024 - 01.10.2024",  # two months: which?
+        "30.09.2024 - 01.09.2024",
+    ]
+    september = (date(2024, 9, 1), None)
+    assert parse(ValueType.MONTH, cells) == [
+        *[september] * 5,
+        (date(2024, 2, 1), None),
+        *[september] * 3,
+        (None, "bad_date"),
+        (None, "bad_date"),
+    ]
+
+
+def test_counts_with_a_unit_or_no_data() -> None:
+    cells = ["12 чел.", "1 200 человек", "н/д", "Нет данных", "12 (в т.ч. 2 совместителя)"]
+    assert parse(ValueType.COUNT, cells, nullable=True) == [
+        (12, None),
+        (1200, None),
+        (None, None),
+        (None, None),
+        (None, "bad_number"),
+    ]
+
+
+def test_an_optional_timestamp_may_say_there_is_none() -> None:
+    """A last login «никогда», «—» or a database's zero date is an account that never signed in, not a bad row;
+    in the events' required timestamp it stays an error."""
+    cells = ["Никогда", "—", "нет", "не авторизовывался", "0000-00-00 00:00:00", "01.01.0001 00:00", "01.09.2024"]
+    none_yet = [(None, None)] * 6
+    assert parse(ValueType.DATETIME, cells, required=False) == [*none_yet, (datetime(2024, 9, 1), None)]
+    assert parse(ValueType.DATETIME, cells)[0] == (None, "bad_date")
+
+
+def test_ownership_by_okfs_code() -> None:
+    cells = [
+        "14 - Муниципальная собственность",
+        "13 – Собственность субъектов РФ",
+        "Муниципальная собственность (14)",
+        "14.0",
+        "12. Федеральная собственность",
+        "16",
+        "15",  # общественных и религиозных организаций: no municipal or state school
+        "140",
+        "Собственность субъекта РФ",
+    ]
+    assert parse(ValueType.OWNERSHIP, cells) == [
+        ("municipal", None),
+        ("state", None),
+        ("municipal", None),
+        ("municipal", None),
+        ("state", None),
+        ("private", None),
+        (None, "unknown_ownership"),
+        (None, "unknown_ownership"),
+        ("state", None),
+    ]
+
+
+def test_the_spellings_of_real_exports() -> None:
+    roles = ["Учитель-предметник", "Классный руководитель", "Обучающийся (ученик)", "Школьник"]
+    roles += ["Родители (законные представители)", "Законный представитель обучающегося", "Учитель, Родитель"]
+    assert [code for code, _ in parse(ValueType.ROLE, roles)] == [
+        *["teacher"] * 2,
+        *["student"] * 2,
+        *["parent"] * 2,
+        "other",  # two roles in one cell are not split
+    ]
+    statuses = ["Подтверждён", "Не подтверждён", "Ожидает подтверждения", "Удалён", "В архиве", "Приглашён"]
+    assert parse(ValueType.STATUS, statuses, required=False) == [
+        *[("active", None)] * 3,
+        *[("blocked", None)] * 2,
+        (None, "unknown_status"),
+    ]
+    platforms = ["myschool.edu.ru", "Сферум (VK Мессенджер)", "sferum.ru"]
+    assert [code for code, _ in parse(ValueType.PLATFORM, platforms)] == ["myschool", "sferum", "sferum"]

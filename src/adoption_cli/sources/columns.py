@@ -4,8 +4,12 @@ Exports put title rows above the header, split a header over two rows under merg
 («Численность» over «педагогических работников» | «обучающихся»), and number the columns 1, 2, 3… in the
 row below it. The header is the first row among the first SEARCH_ROWS where at least two cells name known
 columns of the kind — unless a later one of them has every required column (a metadata row above the table
-names two columns too); the next row joins it only when that supplies missing required columns; a numbering
-row is skipped.
+names two columns too); the next row joins it when that supplies missing required columns, or when it is a
+row of sub-headers under a merged group (`ColumnMap._sub_headers`); a numbering row is skipped.
+
+A known count merged over sub-columns («Обучающиеся» over «1-4 | 5-9 | 10-11 | Итого») is read from its
+sub-column «всего»/«итого»; with none such, from none (the column is then missing, and the error lists the
+sub-columns' names to choose from in [sources.columns]) — never from its first sub-column, silently.
 
 A timestamp may come as two columns, its date and its time of day («Дата входа» | «Время входа»): both name
 one canonical column, and the reader joins their cells (`Layout.time_parts`). Beside a header of a whole
@@ -20,10 +24,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from adoption_cli.errors import DataError
-from adoption_cli.schema import COLUMNS, LOOSE_ALIASES, PLATFORMS, Kind, ValueType, column_of, normalise_header
+from adoption_cli.schema import (
+    COLUMNS,
+    LOOSE_ALIASES,
+    PLATFORMS,
+    Column,
+    Kind,
+    ValueType,
+    column_of,
+    normalise_header,
+)
 
 SEARCH_ROWS = 30
 MIN_HEADER_MATCHES = 2
+_SHOWN_HEADERS = 20  # of a file's headers in the message about a missing column
 
 Cell = str | None
 Row = Sequence[Cell]
@@ -32,6 +46,12 @@ Row = Sequence[Cell]
 # A header of a timestamp's date alone, or of its time of day alone (after `normalise_header`: no spaces).
 _DATE_PART = re.compile(r"^(?:дата|date)(?!.*(?:время|time))")
 _TIME_PART = re.compile(r"^(?:время|time)(?!stamp)(?!.*(?:дата|date))")
+# A sub-column holding a group's total (after `normalise_header`): «всего», «Итого», «Всего, чел.».
+_TOTAL = re.compile(r"^(?:всего|итого)")
+# A cell that is a number alone: a data row has some (an ИНН), a row of sub-headers none.
+_NUMBER = re.compile(r"[\d\s\u00a0.,]+")
+# A unit after a group's name, dropped before its sub-header is appended: «Численность, чел.» over «обучающихся».
+_GROUP_UNIT = re.compile(r",?\s*\(?(?:чел|человек)\.?\)?\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,20 +113,51 @@ class ColumnMap:
         return max((self.matches(row) for row in rows[:SEARCH_ROWS]), default=0)
 
     def _two_row_names(self, upper: Row, lower: Row) -> list[Cell]:
-        """Names of a header split over two rows; a merged group cell's text carries to the right."""
+        """Names of a header split over two rows; a merged group cell's text carries to the right. Under a
+        group that alone names a column, the sub-column «всего»/«итого» is that column and every other one
+        is «group sub-header» (no column of ours)."""
         names: list[Cell] = []
+        groups: dict[int, list[int]] = defaultdict(list)  # a group's first position -> its sub-columns
         carried: str | None = None
+        origin = 0
         for position in range(max(len(upper), len(lower))):
             top = _filled(upper[position]) if position < len(upper) else None
             bottom = _filled(lower[position]) if position < len(lower) else None
             if top is not None:
-                carried = top
+                carried, origin = top, position
             elif bottom is not None:
                 top = carried
-            candidates = [f"{top} {bottom}" if top and bottom else None, top, bottom]
-            known = [c for c in candidates if c and self.canonical(c)]
+            joined = f"{top} {bottom}" if top and bottom else None
+            unitless = f"{_GROUP_UNIT.sub('', top)} {bottom}" if top and bottom else None
+            known = [c for c in (joined, unitless, top, bottom) if c and self.canonical(c)]
             names.append(known[0] if known else (bottom or top))
+            if known and known[0] == top and bottom:
+                groups[origin].append(position)
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            totals = [p for p in members if _TOTAL.match(normalise_header(_filled(lower[p]) or ""))]
+            for position in members:
+                if totals != [position]:
+                    names[position] = f"{names[position]} {_filled(lower[position])}"
         return names
+
+    def _sub_headers(self, upper: Row, lower: Row) -> bool:
+        """Whether `lower` names the sub-columns of a count merged over several («Обучающиеся» over «1-4 |
+        … | Итого»): text under the group and beside it under its empty continuation, and no number at all."""
+        if any(cell is not None and _NUMBER.fullmatch(cell) for cell in map(_filled, lower)):
+            return False
+        for position in range(min(len(upper), len(lower)) - 1):
+            name = self.canonical(_filled(upper[position]))
+            if (
+                name is not None
+                and column_of(self.kind, name).type == ValueType.COUNT
+                and _filled(upper[position + 1]) is None
+                and _filled(lower[position]) is not None
+                and _filled(lower[position + 1]) is not None
+            ):
+                return True
+        return False
 
     def find_header(self, rows: Sequence[Row]) -> HeaderBlock | None:
         """The header block among `rows`; None when every row is blank."""
@@ -128,7 +179,10 @@ class ColumnMap:
             return None
         names: list[Cell] = [_filled(cell) for cell in row]
         data_start = index + 1
-        if index + 1 < len(rows) and self.missing_required(names):
+        if index + 1 < len(rows) and self._sub_headers(row, rows[index + 1]):
+            # (whatever it then lacks: the group's first sub-column must not be read as the group)
+            names, data_start = self._two_row_names(row, rows[index + 1]), index + 2
+        elif index + 1 < len(rows) and self.missing_required(names):
             # Only a header that lacks required columns may continue on the next row: a data cell that
             # happens to equal an alias («Школа») must not turn the first data row into a header.
             double = self._two_row_names(row, rows[index + 1])
@@ -165,7 +219,8 @@ class ColumnMap:
                 first, second = found[:2]
                 raise DataError(
                     f"{display}: столбцы «{names[first]}» (№{first + 1}) и «{names[second]}» (№{second + 1}) "
-                    f"оба означают «{canonical}»; оставьте один из них или укажите нужный в [sources.columns]."
+                    f"оба означают {self._label(canonical)}; оставьте один из них или укажите нужный в "
+                    "[sources.columns]."
                 )
         for canonical, header in self.explicit.items():
             if canonical not in positions:
@@ -173,19 +228,33 @@ class ColumnMap:
                     f"{display}: нет столбца «{header}», который [sources.columns] назначает для «{canonical}»; "
                     "исправьте название в adoption.toml."
                 )
-        for column in COLUMNS[self.kind]:
-            if not column.required or column.name in positions:
-                continue
-            if column.name == "platform":
-                if platform_given:
-                    continue
-                raise DataError(self._no_platform(display))
-            accepted = ", ".join(f"«{name}»" for name in (column.name, *column.aliases))
-            raise DataError(
-                f"{display}: нет обязательного столбца «{column.name}» (подходят заголовки: {accepted}); "
-                "переименуйте столбец или укажите его в [sources.columns]."
-            )
+        missing = [c for c in COLUMNS[self.kind] if c.required and c.name not in positions and c.name != "platform"]
+        if missing:
+            raise DataError(self._missing(display, missing, names))
+        needs_platform = any(c.name == "platform" and c.required for c in COLUMNS[self.kind])
+        if needs_platform and "platform" not in positions and not platform_given:
+            raise DataError(self._no_platform(display))
         return Layout({canonical: found[0] for canonical, found in positions.items()}, time_parts)
+
+    def _label(self, canonical: str) -> str:
+        """«ИНН» (school_id): a column as a reader of the export calls it, and its key for [sources.columns]."""
+        column = column_of(self.kind, canonical)
+        return f"«{column.aliases[0]}» ({canonical})" if column.aliases else f"«{canonical}»"
+
+    def _missing(self, display: str, missing: Sequence[Column], names: Sequence[Cell]) -> str:
+        """Every required column the header lacks, each with the headers that would do, and the file's own
+        headers: the whole fix in one message, not one column per run."""
+        which = " и ".join(
+            f"«{column.aliases[0] if column.aliases else column.name}» ({column.name}; подходят заголовки: "
+            f"{', '.join(f'«{name}»' for name in column.aliases)})"
+            for column in missing
+        )
+        header = [name for name in names if name]
+        shown = ", ".join(f"«{name}»" for name in header[:_SHOWN_HEADERS])
+        more = f" и ещё {len(header) - _SHOWN_HEADERS}" if len(header) > _SHOWN_HEADERS else ""
+        found = f"в файле: {shown}{more}; " if header else ""
+        noun = "обязательного столбца" if len(missing) == 1 else "обязательных столбцов"
+        return f"{display}: нет {noun} {which}; {found}переименуйте столбец или укажите его в [sources.columns]."
 
     def _timestamp_headers(self, canonical: str, headers: list[str]) -> tuple[int, int | None] | None:
         """For several `headers` of one timestamp column: (the index of the one read, the index of a time column

@@ -35,7 +35,8 @@ _QUOTES = '«»"“”„'
 # A zone only counts after a time of day, so the "-01" ending a bare date is not an offset.
 _ZONE = r"Z|z|UTC|[+-]\d{2}(?::?\d{2})?"
 _ZONE_SUFFIX = rf"\d:\d{{2}}(?::\d{{2}}(?:[.,]\d+)?)?\s*({_ZONE})$"
-_COUNT = r"^(?<sign>[-−]?)\s*(?<int>\d+|\d{1,3}(?: \d{3})+)(?:[.,](?<frac>\d+))?$"
+# (a unit may follow the number: «12 чел.»)
+_COUNT = r"^(?<sign>[-−]?)\s*(?<int>\d+|\d{1,3}(?: \d{3})+)(?:[.,](?<frac>\d+))?(?:\s*(?:чел|человек)\.?)?$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,15 +187,26 @@ def _any_inn(text: pl.Expr, step: _Steps) -> Result:
     return value, _first_reason((~well_formed, reasons.INVALID_INN), (~check_ok, reasons.BAD_CHECKSUM))
 
 
+def _tidied_timestamp(text: pl.Expr) -> pl.Expr:
+    """How Russian web pages and reports decorate a timestamp, undone: «15.09.2024, 10:00» (a comma after the
+    date), «15.09.2024г. 10:00» / «15.09.2024 г.» (the year's «г.»), «10:00 МСК» / «(МСК)» (Moscow time, +03:00)."""
+    return (
+        text.str.replace(r"^(\d{1,2}\.\d{1,2}\.\d{4})\s*г\.?(\s|,|$)", "${1}${2}")
+        .str.replace(r"^(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}),\s*(\d)", "${1} ${2}")
+        .str.replace(r"\s*\(?\s*(?i:мск)\s*\)?$", "+03:00")
+    )
+
+
 def datetime_steps(text: pl.Expr, step: _Steps, timezone: str) -> pl.Expr:
     """Naive local datetime of a timestamp cell, null when it is not recognised or impossible.
 
     ISO (`T` or space, seconds and fractions optional), dd.mm.yyyy[ HH:MM[:SS]], Excel serial day numbers
-    (5 digits: 1927–2173). Values with `Z`/`UTC`/an offset are converted to `timezone` and made naive; any
+    (5 digits: 1927–2173), with the decorations `_tidied_timestamp` removes. Values with `Z`/`UTC`/an offset are converted to `timezone` and made naive; any
     other text after the time makes the cell unrecognised. (`_checked_date` then rejects dates before
     `EARLIEST`: this reads a two-digit year as it is, 24 → 0024.)
     Built from literal splits and one fixed-format strptime: regex captures cost ten times more per row.
     """
+    text = step(_tidied_timestamp(text))
     zone = step(text.str.extract(_ZONE_SUFFIX, 1))
     body = pl.when(zone.is_null()).then(text).otherwise(text.str.slice(0, text.str.len_chars() - zone.str.len_chars()))
     # One piece more than a well-formed cell has: text after the time (`23:30 GMT`, `08:05 PM`) or after the
@@ -359,16 +371,37 @@ def _datetime(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
 def _month(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     lower = step(text.str.to_lowercase())
     year_month = step(lower.str.extract_groups(r"^(?<y>\d{4})-(?<m>\d{1,2})$"))
-    month_year = step(lower.str.extract_groups(r"^(?<m>\d{1,2})\.(?<y>\d{4})$"))
-    named = step(lower.str.extract_groups(r"^(?<name>[а-яё]+)\s+(?<y>\d{4})(?:\s*г\.?)?$"))
-    named_month = named.struct.field("name").replace_strict(
-        {name: str(number) for number, name in enumerate(RU_MONTHS, start=1)}, default=None, return_dtype=pl.String
-    )
+    month_year = step(lower.str.extract_groups(r"^(?<m>\d{1,2})[./](?<y>\d{4})$"))
+    # «Сентябрь 2024», «сентябрь 2024 г.», «Сентябрь, 2024», «сентябрь 2024 года», «сент. 2024»
+    named = step(lower.str.extract_groups(r"^(?<name>[а-яё]+)\.?,?\s*(?<y>\d{4})(?:\s*(?:г\.?|года?))?$"))
+    named_month = named.struct.field("name").replace_strict(_MONTH_NAMES, default=None, return_dtype=pl.String)
     year = pl.coalesce(year_month.struct.field("y"), month_year.struct.field("y"), named.struct.field("y"))
     month = pl.coalesce(year_month.struct.field("m"), month_year.struct.field("m"), named_month)
     first_day = pl.concat_str(year, pl.lit("-"), month, pl.lit("-01")).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
     from_date = datetime_steps(text, step, ctx.timezone).dt.date().dt.month_start()
-    return _checked_date(step(pl.coalesce(first_day, from_date)), EARLIEST.date(), ctx.future_limit.date())
+    # A period written as its days, «01.09.2024 - 30.09.2024» («с … по …»): its month when both days lie in one.
+    days = step(lower.str.extract_groups(_DAY_RANGE))
+    first, last = (_plain_day(days.struct.field(name)) for name in ("a", "b"))
+    one_month = pl.when((first.dt.month_start() == last.dt.month_start()) & (first <= last)).then(
+        first.dt.month_start()
+    )
+    return _checked_date(step(pl.coalesce(first_day, from_date, one_month)), EARLIEST.date(), ctx.future_limit.date())
+
+
+_PLAIN_DAY = r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}"
+_DAY_RANGE = rf"^(?:с\s*)?(?<a>{_PLAIN_DAY})\s*(?:[-–—]|по)\s*(?<b>{_PLAIN_DAY})$"
+# A month's name in the nominative and its abbreviations («сен», «сент», «нояб»), as exports write a month.
+_MONTH_NAMES = {
+    **{name: str(number) for number, name in enumerate(RU_MONTHS, start=1)},
+    **{name[:3]: str(number) for number, name in enumerate(RU_MONTHS, start=1)},
+    **{"сент": "9", "нояб": "11", "февр": "2"},
+}
+
+
+def _plain_day(text: pl.Expr) -> pl.Expr:
+    return pl.coalesce(
+        text.str.strptime(pl.Date, "%d.%m.%Y", strict=False), text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    )
 
 
 def _count(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
@@ -429,11 +462,17 @@ def vocabulary_code(text: pl.Expr, value_type: ValueType, step: _Steps) -> pl.Ex
 # punctuation) decides; «удалена», «неактивна» stay unknown.
 QUALIFIED = frozenset({ValueType.STATUS})
 _FIRST_WORD = r"^([^\s(),;:.]+)[\s(),;:.]"
+# An ОКФС code before its name, alone (as an xlsx number too), or after its name in brackets.
+_OKFS_CODE = r"^(1[2-6])(?:\.0+$|$|\s*[-–—.)]\s*\D)|\D\s*\((1[2-6])\)$"
 
 
 def _vocabulary(value_type: ValueType, unknown: str | None) -> Callable[[pl.Expr, _Steps, ParseContext], Result]:
     def parse(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
         code = step(vocabulary_code(text, value_type, step))
+        if value_type == ValueType.OWNERSHIP:  # «14 - Муниципальная собственность», «14.0» (an xlsx number)
+            okfs_groups = vocabulary_key(only_others(text, code.is_not_null())).str.extract_groups(_OKFS_CODE)
+            okfs = pl.coalesce(okfs_groups.struct.field("1"), okfs_groups.struct.field("2"))
+            code = step(pl.coalesce(code, code_of(okfs, vocabulary_spellings(value_type))))
         if value_type in QUALIFIED:
             first_word = vocabulary_key(only_others(text, code.is_not_null())).str.extract(_FIRST_WORD)
             code = step(pl.coalesce(code, code_of(first_word, vocabulary_spellings(value_type))))
@@ -461,7 +500,17 @@ _PARSERS: dict[ValueType, Callable[[pl.Expr, _Steps, ParseContext], Result]] = {
 # What an empty cell means when the column may be empty.
 DEFAULTS: dict[ValueType, str] = {ValueType.STATUS: "active"}
 # Cells that say «no value» as an empty one does: a dash in a count (ОО-1 writes one where there is no figure).
-EMPTY_SPELLINGS: dict[ValueType, tuple[str, ...]] = {ValueType.COUNT: ("-", "–", "—")}
+_DASHES = ("-", "–", "—")
+_NO_DATA = ("н/д", "Н/Д", "нет данных", "Нет данных", "НЕТ ДАННЫХ")
+EMPTY_SPELLINGS: dict[ValueType, tuple[str, ...]] = {ValueType.COUNT: (*_DASHES, *_NO_DATA)}
+# An optional timestamp (a last login, a registration) may say there is none: «никогда», «нет», a dash.
+EMPTY_OPTIONAL_DATETIME = (
+    *(*_DASHES, *_NO_DATA, "никогда", "Никогда", "нет", "Нет"),
+    *("не входил", "Не входил", "не авторизовывался", "Не авторизовывался", "не авторизовался", "Не авторизовался"),
+    # (a database's «zero» dates: MySQL's, and .NET's DateTime.MinValue)
+    *("0000-00-00", "0000-00-00 00:00:00", "0001-01-01", "0001-01-01 00:00:00", "01.01.0001", "01.01.0001 00:00"),
+    "01.01.0001 0:00:00",
+)
 # Excel's error values: how an xlsx stores them (the reader gives an error cell its text; calamine alone gives
 # it empty), and how a Russian Excel shows them and writes them into a CSV. No column takes one as a value.
 EXCEL_ERRORS = (
@@ -487,6 +536,8 @@ def parse_column(column: Column, raw: pl.Expr, ctx: ParseContext) -> Parsed:
     present = nonempty
     if column.type in EMPTY_SPELLINGS:
         present = present & ~stripped.is_in(EMPTY_SPELLINGS[column.type])
+    if column.type == ValueType.DATETIME and not column.required:  # (not the events' timestamps: their hot path)
+        present = present & ~stripped.is_in(EMPTY_OPTIONAL_DATETIME)
     if column.nullable:
         # An ОО-1 total Excel could not compute is unknown, as an empty one is: rejecting the school would
         # shrink the indicator's denominator and make its rows «unknown school».
