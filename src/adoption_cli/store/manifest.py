@@ -30,8 +30,10 @@ MANIFEST_NAME = STORE_MANIFEST  # discovery passes over a folder that holds one
 # (`="123"`, `'123`, `123,0`), an xlsx without `sheet` is read from its first visible sheet, and a header
 # with a unit («, чел.») or «ИНН/КПП» names its column. 10: a file of mixed line ends keeps every row (format 9
 # stores lost the lines that ended in CR alone), a timestamp in a date and a time column is read, and a number
-# merged over xlsx rows is warned of in the manifest's warnings.
-FORMAT_VERSION = 10
+# merged over xlsx rows is warned of in the manifest's warnings. 11: the headers, group headers and values of
+# real exports (ОКФС codes, «сент. 2024», «н/д», deleted accounts…) are read where format 10 rejected them or
+# read a group's first sub-column.
+FORMAT_VERSION = 11
 
 
 class SourceEntry(BaseModel):
