@@ -146,7 +146,7 @@ def test_the_seeds_load_cleanly(tmp_path: Path) -> None:
     for target, content in seeds().items():
         _place(tmp_path / "data", target, content)
         if target == "myschool_accounts.xlsx":
-            with pytest.raises(DataError, match="нет обязательных? столбц"):
+            with pytest.raises(DataError, match=r"нет обязательных? столбц"):
                 load_dataset(tmp_path / "data", load_settings(None, environ={}))
             continue
         check(tmp_path / "data", target)
