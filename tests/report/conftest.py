@@ -22,7 +22,7 @@ def run_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> RunReport:
     data = tmp_path / "data"
     data.mkdir()
     monkeypatch.setattr(adoption_cli.sources, "load_dataset", lambda *args, **kwargs: report_dataset())
-    monkeypatch.setattr(report_command, "today", lambda: date(2024, 10, 15))
+    monkeypatch.setattr(report_command, "today", lambda timezone: date(2024, 10, 15))
     monkeypatch.chdir(tmp_path)
 
     def run(*args: str) -> Result:

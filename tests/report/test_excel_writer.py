@@ -73,6 +73,18 @@ def test_formula_like_text_stays_literal(tmp_path: Path, text: str) -> None:
         assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
 
 
+def test_a_formula_behind_a_control_character_stays_literal(tmp_path: Path) -> None:
+    """The control character is cleaned away and «=» begins the cell: it was checked before the cleaning, and
+    the cell became a live formula."""
+    path = _save(
+        tmp_path, Sheet("S", blocks=(_table([('\x01=HYPERLINK("http://x","y")', 1, None, None, None, None)]),))
+    )
+    cell = load_workbook(path)["S"]["A2"]
+    assert cell.value == '=HYPERLINK("http://x","y")' and cell.data_type == "s" and cell.quotePrefix
+    with zipfile.ZipFile(path) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+
+
 def test_plain_text_has_no_quote_prefix_and_control_characters_are_removed(tmp_path: Path) -> None:
     long_text = "я" * (MAX_CELL_CHARS + 10)
     rows = [("Школа\x00 №\x071\x1f", 1, None, None, None, None), (long_text, 2, None, None, None, None)]

@@ -83,6 +83,27 @@ def test_previous_month_is_the_default(run_report: RunReport, tmp_path: Path) ->
     assert previous_month(date(2024, 3, 1)) == date(2024, 2, 1)
 
 
+def test_today_is_the_date_in_the_zone_asked_for() -> None:
+    from adoption_cli.cli.commands.report import today
+
+    # (25 hours apart: the two dates always differ)
+    assert today("Pacific/Kiritimati") > today("Pacific/Pago_Pago")
+
+
+def test_today_is_where_the_data_is(run_report: RunReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default month is counted from today in `[time] timezone`, not on the server's clock: on the 1st at
+    00:30 in Moscow a UTC server is still on the 31st, and would report the month before last."""
+    from adoption_cli.cli.commands import report as report_command
+
+    (tmp_path / "data" / "adoption.toml").write_text('[time]\ntimezone = "Asia/Vladivostok"\n', encoding="utf-8")
+    zones: list[str] = []
+    monkeypatch.setattr(report_command, "today", lambda timezone: zones.append(timezone) or date(2024, 10, 1))
+    result = run_report()
+    assert result.exit_code == 0, result.stderr
+    assert zones == ["Asia/Vladivostok"]
+    assert (tmp_path / "adoption-2024-09.xlsx").is_file()
+
+
 def test_sheet_names_in_both_languages(run_report: RunReport, tmp_path: Path) -> None:
     assert run_report("--month", "2024-09").exit_code == 0
     assert load_workbook(tmp_path / "adoption-2024-09.xlsx").sheetnames == SHEETS_RU

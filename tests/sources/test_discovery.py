@@ -139,7 +139,14 @@ def test_a_glob_that_finds_only_hidden_files_says_so(tmp_path: Path) -> None:
         load(tmp_path)
 
 
-@pytest.mark.parametrize(("pattern", "why"), [("", "пустой шаблон"), ("/srv/выгрузки/*.csv", "абсолютный путь")])
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        ("", "пустой шаблон"),
+        ("/srv/выгрузки/*.csv", "абсолютный путь"),
+        ("2024**/*.csv", "«**» может быть только целым звеном пути, например «выгрузки/**/*.csv»"),
+    ],
+)
 def test_a_pattern_pathlib_refuses_is_explained_in_russian(tmp_path: Path, pattern: str, why: str) -> None:
     """pathlib's reasons («Non-relative patterns are unsupported», «Unacceptable pattern») are English."""
     write_registry(tmp_path)

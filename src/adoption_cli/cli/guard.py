@@ -8,6 +8,7 @@ AdoptionError -> its exit status with one human line on stderr; KeyboardInterrup
 
 from __future__ import annotations
 
+import errno
 import functools
 import inspect
 import io
@@ -144,7 +145,18 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
                 raise typer.Exit(int(ExitStatus.ERROR)) from None
             problem = f"{type(exc).__name__}: {exc}"
             store = env.store_read if env is not None and _reading_failed(exc) else None
-            if env is not None and store is not None and env.store_replaced():
+            if isinstance(exc, OSError) and exc.errno in _WRITE_ERRORS:
+                # (a full disk under stdout, `> /dev/full`: reading the store does not fail so, and saying it
+                # is damaged would have the user delete it)
+                _silence_stdout()  # (else the interpreter's last flush of stdout fails again, with a traceback)
+                message = _say(
+                    env,
+                    f"не удалось записать результат: {_WRITE_ERRORS[exc.errno]}. Освободите место на диске или "
+                    "направьте вывод в другое место.",
+                    f"could not write the result: {exc.strerror or problem}. Free some disk space or send the "
+                    "output elsewhere.",
+                )
+            elif env is not None and store is not None and env.store_replaced():
                 if not retried:
                     env.warn(
                         env.t(
@@ -180,6 +192,15 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
 
     wrapper.__signature__ = _extended_signature(command)  # type: ignore[attr-defined]
     return wrapper
+
+
+# What only writing raises: no space, over a quota or the file-size limit, a read-only file system.
+_WRITE_ERRORS = {
+    errno.ENOSPC: "нет места на диске",
+    errno.EDQUOT: "превышена дисковая квота",
+    errno.EFBIG: "превышен допустимый размер файла",
+    errno.EROFS: "файловая система только для чтения",
+}
 
 
 class _StoreReplaced(Exception):

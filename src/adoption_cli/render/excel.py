@@ -334,8 +334,10 @@ class Writer:
         if isinstance(value, datetime) and value.tzinfo is not None:
             raise TypeError("Excel has no time zones: convert datetimes to naive local time first")
         if isinstance(value, str):
-            cell.value = clean_text(value)
-            if value.startswith(FORMULA_TRIGGERS):
+            # (both: a control character before «=» is cleaned away, and a «\r» first becomes «\n»)
+            cleaned = clean_text(value)
+            cell.value = cleaned
+            if value.startswith(FORMULA_TRIGGERS) or cleaned.startswith(FORMULA_TRIGGERS):
                 cell.data_type = "s"
                 cell.quotePrefix = True
         else:

@@ -100,7 +100,14 @@ def _from_manifest(data_dir: Path, specs: tuple[SourceSpec, ...]) -> list[Source
             found = sorted(p for p in data_dir.glob(spec.path) if _is_candidate(p))
             matched = [p for p in found if not _outside_the_data(p, data_dir)]
         except (ValueError, NotImplementedError) as exc:  # (pathlib's reason is English: said in Russian here)
-            why = "пустой шаблон" if not spec.path.strip() else "абсолютный путь"
+            # (NotImplementedError: «Non-relative patterns are unsupported»; ValueError: empty, or «**» inside a
+            # name, «2024**/*.csv»)
+            if not spec.path.strip():
+                why = "пустой шаблон"
+            elif isinstance(exc, NotImplementedError):
+                why = "абсолютный путь"
+            else:
+                why = "«**» может быть только целым звеном пути, например «выгрузки/**/*.csv»"
             raise DataError(
                 f"{CONFIG_FILE_NAME}: шаблон path = «{spec.path}» не годится ({why}); "
                 'укажите путь относительно папки данных, например path = "выгрузки/*.csv".'

@@ -39,9 +39,14 @@ ReportMonthOpt = Annotated[
 ]
 
 
-def today() -> date:
-    """The date the default month is counted from; tests replace it."""
-    return date.today()
+def today(timezone: str) -> date:
+    """The date the default month is counted from: today where the data is (`[time] timezone`), not on the
+    server's clock — a cron job at 00:30 Moscow time on the 1st, on a UTC server, is still on the 31st there.
+    Tests replace it."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(timezone)).date()
 
 
 def previous_month(day: date) -> date:
@@ -100,7 +105,7 @@ def command(
     from adoption_cli import __version__
     from adoption_cli.cli.coverage import announce_period, period_without_data
     from adoption_cli.cli.environment import current
-    from adoption_cli.cli.session import open_dataset
+    from adoption_cli.cli.session import open_dataset, open_settings
     from adoption_cli.config import default_config_file
     from adoption_cli.errors import DataError, TargetNotMet, write_failed
     from adoption_cli.periods import resolve_period
@@ -110,7 +115,11 @@ def command(
 
     env = current()
     t = Texts(env.lang)
-    period = resolve_period(month=month, default_month=previous_month(today()))
+    default_month = None
+    if month is None:
+        _, settings = open_settings(data, config=config)
+        default_month = previous_month(today(settings.time.timezone))
+    period = resolve_period(month=month, default_month=default_month)
     target = target_path(out, period.label)
     # file_hashes: the «Об отчёте» sheet lists each file's SHA-256
     settings, dataset = open_dataset(data, config=config, store=store, strict=strict, file_hashes=True)
