@@ -56,3 +56,19 @@ def test_a_total_of_zero_is_no_total_not_a_capped_share() -> None:
     assert (zero.students_active, zero.student_share_pct, zero.flagged) == (1, None, False)
     assert (over.teachers_active, over.teacher_share_pct) == (2, 100.0)
     assert result.data_quality.model_dump() == {"capped_shares": 1, "no_total": 1}
+
+
+def test_a_threshold_with_more_decimals_is_taken_as_written() -> None:
+    """50.005 %: a school at exactly 50 % is not flagged, one at 50.01 % is, and the plan's «users needed»
+    agrees (rounded to 0.01 p.p., 50.005 was 50.00 or 50.01 by the float, and flagged the first school)."""
+    import polars as pl
+
+    from adoption_cli.metrics.indicator import reaches
+    from adoption_cli.metrics.plan import users_needed
+
+    frame = pl.DataFrame({"active": [1, 5001, 1], "total": [2, 10_000, 1]})
+    checked = frame.select(
+        reaches(pl.col("active"), pl.col("total"), 50.005).alias("reaches"),
+        users_needed(pl.col("active"), pl.col("total"), 50.005).alias("needed"),
+    )
+    assert checked.rows() == [(False, 1), (True, 0), (True, 0)]

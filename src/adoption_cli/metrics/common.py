@@ -55,14 +55,19 @@ def is_capped(active: int | None, total: int | None) -> bool:
     return active is not None and total is not None and 0 < total < active
 
 
+def exact_pct(pct: float) -> Fraction:
+    """A percentage setting as written, exactly: 84.9 → 849/10 (not the binary float's 84.900000000000005…)."""
+    return Fraction(str(pct))
+
+
 def reaches_pct(active: int, total: int, threshold_pct: float) -> bool:
     """active / total ≥ threshold exactly (the threshold taken as written: 84.9 → 849/10); False without a total."""
-    return total > 0 and Fraction(active * 100, total) >= Fraction(str(threshold_pct))
+    return total > 0 and Fraction(active * 100, total) >= exact_pct(threshold_pct)
 
 
 def schools_needed(schools: int, flagged: int, target_pct: float) -> int:
     """max(0, ⌈target × schools⌉ − flagged), with the target taken exactly as written (33.0 → 33/100)."""
-    required = Fraction(str(target_pct)) * schools / 100
+    required = exact_pct(target_pct) * schools / 100
     ceiling = -(-required.numerator // required.denominator)
     return max(0, ceiling - flagged)
 

@@ -1,8 +1,9 @@
 """The 33% indicator: the share of population schools where at least 50% of teachers AND at least 50% of
 students were active on a counted platform in the month (docs/metrics.md, «Индикатор 33 %»).
 
-Comparisons are made in integers (active × 10 000 ≥ threshold × 100 × total) so that «exactly 50%» is
-never lost to floating point.
+Comparisons are made in integers (active × 100 × d ≥ total × n, the threshold taken as written: n/d, 50 →
+50/1, 50.005 → 10001/200) so that «exactly 50%» is never lost to floating point, and a threshold agrees with
+`common.reaches_pct`, which judges targets the same way.
 """
 
 from __future__ import annotations
@@ -19,15 +20,19 @@ from adoption_cli.metrics.activity_base import (
     share_pct,
     wide_by_role,
 )
-from adoption_cli.metrics.common import Combination
+from adoption_cli.metrics.common import Combination, exact_pct
 from adoption_cli.metrics.indicator_result import IndicatorResult, build_result
 from adoption_cli.periods import Period
 
 
 def reaches(active: pl.Expr, total: pl.Expr, threshold_pct: float) -> pl.Expr:
-    """active / total ≥ threshold, exactly (to 0.01 p.p. of threshold precision); false when total is 0/null."""
-    scaled_threshold = round(threshold_pct * 100)
-    return pl.when(total.is_null() | (total <= 0)).then(False).otherwise(active * 10_000 >= total * scaled_threshold)
+    """active / total ≥ threshold, exactly as written; false when total is 0/null."""
+    threshold = exact_pct(threshold_pct)
+    return (
+        pl.when(total.is_null() | (total <= 0))
+        .then(False)
+        .otherwise(active * (100 * threshold.denominator) >= total * threshold.numerator)
+    )
 
 
 def _over_total(role: str) -> pl.Expr:

@@ -6,13 +6,12 @@ importing Polars (docs/performance.md).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 from typing import Any
 
 from pydantic import BaseModel
 
 from adoption_cli.config import Settings
-from adoption_cli.metrics.common import Combination, name_order, schools_needed
+from adoption_cli.metrics.common import Combination, name_order, reaches_pct, schools_needed
 from adoption_cli.periods import Period
 
 # One population school's row (metrics.indicator.schools_frame): its SchoolIndicator fields, plus whether
@@ -74,7 +73,7 @@ def summarise(schools: int, flagged: int, target_pct: float) -> IndicatorSummary
         schools=schools,
         flagged=flagged,
         share_pct=flagged * 100 / schools if schools else None,
-        target_met=schools > 0 and Fraction(flagged * 100, schools) >= Fraction(str(target_pct)),
+        target_met=reaches_pct(flagged, schools, target_pct),
         schools_needed=schools_needed(schools, flagged, target_pct),
     )
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
-from adoption_cli.metrics.common import Combination, PeriodInfo, schools_needed
+from adoption_cli.metrics.common import Combination, PeriodInfo, exact_pct, schools_needed
 from adoption_cli.metrics.indicator import schools_frame
 from adoption_cli.periods import Period
 
@@ -57,8 +57,9 @@ class PlanResult(BaseModel):
 def users_needed(active: pl.Expr, total: pl.Expr, threshold_pct: float) -> pl.Expr:
     """max(0, ⌈threshold × total⌉ − active) in integers, with the threshold scaled exactly as
     indicator.reaches scales it, so that «needed = 0» and «reaches the threshold» never disagree."""
-    scaled = round(threshold_pct * 100)
-    required = (total * scaled + 9_999) // 10_000
+    threshold = exact_pct(threshold_pct)
+    scale = 100 * threshold.denominator
+    required = (total * threshold.numerator + scale - 1) // scale
     return pl.max_horizontal(required - active, pl.lit(0)).cast(pl.Int64)
 
 
