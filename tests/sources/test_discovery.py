@@ -280,3 +280,16 @@ def test_with_a_manifest_files_no_entry_names_are_warned(tmp_path: Path) -> None
         "Файлы, которых нет в [[sources]] в adoption.toml, не читаются: myschool_events.csv, реестр/schools.csv; "
         "добавьте для них записи [[sources]] или уберите их из папки данных.",
     ]
+
+
+def test_a_registry_the_manifest_does_not_list_is_named(tmp_path: Path) -> None:
+    """With a manifest only its files are read: a schools.csv beside it is named, with the entry to add."""
+    write_registry(tmp_path)
+    write(tmp_path / "all_events.csv", "platform,user_id,role,school_id,ts\n")
+    write_manifest(tmp_path, {"path": "all_events.csv", "kind": "events"})
+    with pytest.raises(DataError) as error:
+        load(tmp_path)
+    assert error.value.message.endswith(
+        "schools.csv лежит в папке, но adoption.toml его не перечисляет (читаются только файлы из [[sources]]): "
+        'добавьте запись с path = "schools.csv" и kind = "schools".'
+    )

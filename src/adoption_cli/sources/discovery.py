@@ -249,6 +249,16 @@ def _unreadable_registry(data_dir: Path) -> str | None:
     return None
 
 
+def _unlisted_registry(data_dir: Path) -> str | None:
+    """The name of a registry file as name-based discovery would find it (`schools.*`), if the folder has one."""
+    named = sorted(
+        path.name
+        for path in data_dir.iterdir()
+        if path.is_file() and fnmatchcase(path.name.lower(), "schools.*") and path.suffix.lower() in READABLE_SUFFIXES
+    )
+    return named[0] if named else None
+
+
 def discover(data_dir: Path, settings: Settings, kinds: Collection[Kind]) -> Discovery:
     """Files of the requested kinds (plus the registry when they need it), registry first."""
     if not data_dir.is_dir():
@@ -278,6 +288,17 @@ def discover(data_dir: Path, settings: Settings, kinds: Collection[Kind]) -> Dis
                 if unnamed
                 else ("", "")
             )
+            # (with a manifest only the files it lists are read: a schools.csv beside it is not)
+            unlisted = _unlisted_registry(data_dir) if manifest else None
+            if unlisted is not None:
+                hint = (
+                    f" {unlisted} лежит в папке, но {CONFIG_FILE_NAME} его не перечисляет (читаются только файлы "
+                    f'из [[sources]]): добавьте запись с path = "{unlisted}" и kind = "schools".'
+                )
+                hint_en = (
+                    f" {unlisted} is in the folder, but {CONFIG_FILE_NAME} does not list it (only the files of "
+                    f'[[sources]] are read): add an entry with path = "{unlisted}" and kind = "schools".'
+                )
             raise DataError(
                 f"В папке {data_dir} нет реестра школ (schools.csv, schools.xlsx…); добавьте выгрузку ОО-1 "
                 f'или опишите её в {CONFIG_FILE_NAME} как [[sources]] с kind = "schools".{hint}',
