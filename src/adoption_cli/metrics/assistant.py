@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import polars as pl
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset, Grain
-from adoption_cli.metrics.activity_base import by_name, population
-from adoption_cli.metrics.common import ASSISTANT_PLATFORM, AssistantSummary, PeriodInfo, is_capped, name_order, pct
+from adoption_cli.metrics.activity_base import by_name, population, share_pct
+from adoption_cli.metrics.common import ASSISTANT_PLATFORM, AssistantSummary, PeriodInfo, is_capped, name_order
 from adoption_cli.metrics.common import summarise_assistant as summarise
 from adoption_cli.metrics.scopes import REGION_KEY, platform_grain, scope_counts
 from adoption_cli.periods import Period
@@ -100,10 +100,12 @@ def build_result(
             MunicipalityAssistant(name=name, **summarise(*by_municipality.get(name, (0, 0)), target).model_dump())
             for name in sorted(schools["municipality"].unique().to_list(), key=name_order)
         ],
-        schools=[
-            SchoolAssistant(**row, share_pct=pct(row["students_active"], row["students_total"] or 0))
-            for row in listed.iter_rows(named=True)
-        ],
+        # (one validation of every school in pydantic-core, not one model built per row)
+        schools=TypeAdapter(list[SchoolAssistant]).validate_python(
+            listed.with_columns(
+                share_pct(pl.col("students_active"), pl.col("students_total")).alias("share_pct")
+            ).to_dicts()
+        ),
         data_quality=_quality(listed.select("students_total", "students_active").rows()),
     )
 

@@ -9,7 +9,7 @@ solved by the k smallest costs (ties by school_id); docs/metrics.md proves it.
 from __future__ import annotations
 
 import polars as pl
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from adoption_cli.config import Settings
 from adoption_cli.dataset import Dataset
@@ -131,10 +131,7 @@ def compute_plan(
         teachers_needed=int(chosen["teachers_needed"].sum()),
         students_needed=int(chosen["students_needed"].sum()),
         total_needed=int(chosen["total_needed"].sum()),
-        schools=[
-            PlannedSchool(**row)
-            for row in chosen.select(
-                "school_id", "name", "municipality", "teachers_needed", "students_needed"
-            ).iter_rows(named=True)
-        ],
+        schools=TypeAdapter(list[PlannedSchool]).validate_python(
+            chosen.select("school_id", "name", "municipality", "teachers_needed", "students_needed").to_dicts()
+        ),
     )

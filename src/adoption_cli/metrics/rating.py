@@ -9,7 +9,7 @@ Schools with no registered user have no share: they are listed after the ranked 
 from __future__ import annotations
 
 import polars as pl
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from adoption_cli.dataset import Dataset, Grain
 from adoption_cli.metrics.activity import NOTE_REGISTERED_UNKNOWN, platform_notes
@@ -167,6 +167,6 @@ def compute_rating(
         rules=RULES,
         ranked=ranked,
         unranked=rated.height - ranked,
-        schools=[RatedSchool(**row) for row in shown.select(*RatedSchool.model_fields).iter_rows(named=True)],
+        schools=TypeAdapter(list[RatedSchool]).validate_python(shown.select(*RatedSchool.model_fields).to_dicts()),
         notes=platform_notes(found) + ([NOTE_REGISTERED_UNKNOWN] if rated["registered"].null_count() else []),
     )
