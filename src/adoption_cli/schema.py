@@ -522,7 +522,3 @@ def vocabulary_index(value_type: ValueType) -> dict[str, str]:
         for code, spellings in VOCABULARIES[value_type].items()
         for spelling in (code, *spellings)
     }
-
-
-def required_columns(kind: Kind) -> tuple[str, ...]:
-    return tuple(c.name for c in COLUMNS[kind] if c.required)

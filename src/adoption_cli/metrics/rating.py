@@ -28,8 +28,6 @@ from adoption_cli.metrics.scopes import Scope, platform_grain, schools_in_scope
 from adoption_cli.periods import Period
 from adoption_cli.schema import ROLE_CODES
 
-RATING_ROLES: tuple[RatingRole, ...] = ("all", "teacher", "student", "parent")
-
 RULES = {
     "share": SHARE_RULE,
     "active": (

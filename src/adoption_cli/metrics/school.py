@@ -44,8 +44,6 @@ from adoption_cli.metrics.scopes import platform_grain
 from adoption_cli.periods import Period
 from adoption_cli.schema import PLATFORMS, ROLE_CODES
 
-_TOTAL_COLUMNS = {"teacher": "teachers_total", "student": "students_total"}
-
 
 def search_key(text: pl.Expr) -> pl.Expr:
     """How names are compared: case, ё/е, quotes and spacing insensitive («Гимназия №5» = гимназия № 5)."""

@@ -29,7 +29,6 @@ from adoption_cli.errors import DataError, os_problem
 CHUNK_BYTES = 1 << 20
 SAMPLE_BYTES = 256 << 10
 SEPARATORS = (";", ",", "\t", "|")
-SEPARATOR_NAMES = {";": "точка с запятой", ",": "запятая", "\t": "табуляция", "|": "вертикальная черта"}
 UTF8 = "utf-8"
 UTF8_BOM = "utf-8-sig"
 UTF16 = "utf-16"

@@ -31,7 +31,6 @@ NAME = "school"
 ORDER = 90
 # Beyond this many, a list of candidates stops helping: the user should type more of the name.
 LISTED = 20
-# What the card reads when it is computed from the exports.
 
 QueryArg = Annotated[
     str,
