@@ -11,10 +11,10 @@ from rich.console import Console
 
 from adoption_cli import __version__
 from adoption_cli.cli.app import app
-from adoption_cli.cli.environment import Environment, activate, deactivate
 from adoption_cli.cli.progress import delayed_status
 from adoption_cli.cli.typer_ru import reflow, translate_usage_problem
 from adoption_cli.dataset import Dataset
+from adoption_cli.environment import Environment, activate, deactivate
 from tests.builders import dataset, school
 from tests.cli_support import invoke, serve
 

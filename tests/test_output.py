@@ -7,7 +7,7 @@ import json
 
 from pydantic import BaseModel
 
-from adoption_cli.cli.environment import Environment, activate, deactivate
+from adoption_cli.environment import Environment, activate, deactivate
 from adoption_cli.render.output import write_json
 
 

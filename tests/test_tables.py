@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from adoption_cli.cli.environment import Environment, activate, deactivate
+from adoption_cli.environment import Environment, activate, deactivate
 from adoption_cli.render.numbers import pct_unit
 from adoption_cli.render.tables import Col, make_table
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from adoption_cli.cli.environment import Lang, current
+from adoption_cli.environment import Lang, current
 
 if TYPE_CHECKING:
     from adoption_cli.dataset import LoadReport

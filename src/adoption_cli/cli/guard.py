@@ -21,8 +21,7 @@ from typing import Annotated, Any
 
 import typer
 
-from adoption_cli import engine
-from adoption_cli.cli import environment
+from adoption_cli import engine, environment
 from adoption_cli.cli.options import COMMON_PANEL
 from adoption_cli.errors import AdoptionError, ExitStatus
 

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from adoption_cli.environment import OutputFormat
 
 # The panel of the flags every command has (added by cli.guard) and of --help.
 COMMON_PANEL = "Общие параметры"
 _DATA_PANEL = "Данные"
 _PERIOD_PANEL = "Период"
 _OUTPUT_PANEL = "Вывод"
-
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
 
 
 DataOpt = Annotated[
@@ -196,7 +191,7 @@ def normalise_platforms(values: list[str] | None) -> tuple[str, ...] | None:
     """--platform values as canonical codes (Russian names accepted), in the order given, without repeats."""
     if not values:
         return None
-    from adoption_cli.cli.environment import current
+    from adoption_cli.environment import current
     from adoption_cli.errors import UsageError
     from adoption_cli.schema import PLATFORMS, ValueType, normalise_value, vocabulary_index
 

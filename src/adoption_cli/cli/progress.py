@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from adoption_cli.cli.environment import current
+from adoption_cli.environment import current
 
 DELAY_SECONDS = 0.5
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from adoption_cli.cli.environment import current
+from adoption_cli.environment import current
 from adoption_cli.errors import UsageError
 from adoption_cli.schema import normalise_value
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adoption_cli.cli.environment import current
 from adoption_cli.cli.progress import delayed_status
 from adoption_cli.config import Settings, load_settings
+from adoption_cli.environment import current
 from adoption_cli.errors import DataError
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from adoption_cli.cli.environment import current
+from adoption_cli.environment import current
 from adoption_cli.metrics.activity import (
     NOTE_NO_CONTENT_DATA,
     NOTE_NO_PLATFORM_DATA,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from adoption_cli.cli.environment import current
+from adoption_cli.environment import current
 from adoption_cli.metrics.assistant import AssistantResult
 from adoption_cli.metrics.common import AssistantSummary, is_capped
 from adoption_cli.render.captions import caption, ownership_text, period_text, region_name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from adoption_cli.cli.environment import current
+from adoption_cli.environment import current
 from adoption_cli.render.numbers import fmt_pp, fmt_signed_pct
 
 ChangeUnit = Literal["pct", "pp"]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from adoption_cli.cli.options import OutputFormat
+from adoption_cli.environment import OutputFormat
 from adoption_cli.render.output import write_csv, write_json, write_renderable
 
 if TYPE_CHECKING:

@@ -29,7 +29,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from adoption_cli.cli.environment import Lang
+from adoption_cli.environment import Lang
 from adoption_cli.render.output import FORMULA_TRIGGERS
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from adoption_cli.cli.environment import Lang, current
+from adoption_cli.environment import Lang, current
 from adoption_cli.render.captions import region_name
 from adoption_cli.render.labels import combination_label, month_name, ownership_label, period_range, platform_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct_judged, fmt_pct_setting, plural

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from adoption_cli.cli.environment import Lang
+from adoption_cli.environment import Lang
 from adoption_cli.schema import PLATFORM_LABELS_RU, RU_MONTHS
 
 if TYPE_CHECKING:

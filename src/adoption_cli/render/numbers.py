@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from adoption_cli.cli.environment import Lang
+from adoption_cli.environment import Lang
 
 THIN_SPACE = "\u202f"  # narrow no-break space: a thousands separator that never wraps
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from pydantic_core import to_json
 
-from adoption_cli.cli.environment import current
+from adoption_cli.environment import current
 
 if TYPE_CHECKING:
     import polars as pl

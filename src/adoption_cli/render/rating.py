@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from adoption_cli.cli.environment import current
+from adoption_cli.environment import current
 from adoption_cli.metrics.rating import RatedSchool, RatingResult
 from adoption_cli.render.activity import NOTE_TEXTS, RULE_TEXTS
 from adoption_cli.render.captions import period_text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from adoption_cli.cli.environment import current
+from adoption_cli.environment import current
 from adoption_cli.metrics.school_card import CardIndicator, SchoolCard
 from adoption_cli.render.captions import period_text
 from adoption_cli.render.changes import rank_change_cell

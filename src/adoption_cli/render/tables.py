@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from adoption_cli.cli.environment import Lang, current
+from adoption_cli.environment import Lang, current
 
 if TYPE_CHECKING:
     from rich.table import Table

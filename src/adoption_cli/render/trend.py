@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from adoption_cli.cli.environment import current
+from adoption_cli.environment import current
 from adoption_cli.metrics.trend import SERIES, TrendResult, TrendSeries
 from adoption_cli.render.captions import caption, ownership_text, region_name
 from adoption_cli.render.labels import counted_platforms_label

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from adoption_cli.cli.environment import Lang, current
+from adoption_cli.environment import Lang, current
 from adoption_cli.render.labels import kind_label, platforms_label, reject_column
 from adoption_cli.render.numbers import fmt_int
 from adoption_cli.render.tables import Col, make_table, text_cell

@@ -36,9 +36,9 @@ def command(
 
     Пример: adoption assistant --data sample_data --quarter 2024Q3
     """
-    from adoption_cli.cli.environment import current
     from adoption_cli.cli.selection import choose_counted_municipality
     from adoption_cli.cli.session import open_dataset
+    from adoption_cli.environment import current
     from adoption_cli.errors import TargetNotMet
     from adoption_cli.metrics.assistant import compute_assistant, restricted
     from adoption_cli.periods import resolve_period

@@ -85,9 +85,9 @@ def command(
     Пример: adoption indicator --data sample_data --month 2024-09 --municipality Сочи
     """
     from adoption_cli.cli.coverage import announce_period
-    from adoption_cli.cli.environment import current
     from adoption_cli.cli.selection import choose_counted_municipality
     from adoption_cli.cli.session import announce_load, fresh_store, open_settings
+    from adoption_cli.environment import current
     from adoption_cli.errors import TargetNotMet, UsageError
     from adoption_cli.metrics.indicator_result import build_result
     from adoption_cli.periods import parse_month
@@ -169,9 +169,9 @@ def _computed_rows(
 ) -> tuple[LoadReport, list[dict[str, Any]], Combination]:
     """The schools' rows computed from the store's tables or, without a store, from the exports (which are
     read once: the pass that checks them gathers the month's activity)."""
-    from adoption_cli.cli.environment import current
     from adoption_cli.cli.progress import delayed_status
     from adoption_cli.cli.session import store_or_exports
+    from adoption_cli.environment import current
     from adoption_cli.metrics.indicator import schools_frame
     from adoption_cli.schema import PEOPLE_KINDS
 

@@ -24,8 +24,8 @@ def command(
 
     Пример: adoption ingest --data sample_data
     """
-    from adoption_cli.cli.environment import current
     from adoption_cli.cli.session import open_settings
+    from adoption_cli.environment import current
     from adoption_cli.errors import write_failed
     from adoption_cli.render.numbers import fmt_float, fmt_int
     from adoption_cli.store import default_store_dir, ingest
@@ -88,7 +88,7 @@ NAMED_FILES = 10
 
 def _changed_files(ingested: list[str], removed: list[str], *, rebuilt: bool) -> list[str]:
     """Which files a re-ingest read again and which it dropped (a first or full ingest reads them all: no list)."""
-    from adoption_cli.cli.environment import current
+    from adoption_cli.environment import current
 
     env = current()
 

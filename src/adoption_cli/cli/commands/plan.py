@@ -47,9 +47,9 @@ def command(
     Пример: adoption plan --data sample_data --month 2024-09 --target 33
     """
     from adoption_cli.cli.coverage import announce_period
-    from adoption_cli.cli.environment import current
     from adoption_cli.cli.selection import choose_counted_municipality
     from adoption_cli.cli.session import open_dataset
+    from adoption_cli.environment import current
     from adoption_cli.metrics.plan import compute_plan
     from adoption_cli.metrics.scopes import municipality_names
     from adoption_cli.periods import resolve_period

@@ -104,9 +104,9 @@ def command(
 
     from adoption_cli import __version__
     from adoption_cli.cli.coverage import announce_period, period_without_data
-    from adoption_cli.cli.environment import current
     from adoption_cli.cli.session import open_dataset, open_settings
     from adoption_cli.config import default_config_file
+    from adoption_cli.environment import current
     from adoption_cli.errors import DataError, TargetNotMet, write_failed
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.numbers import fmt_pct_judged, fmt_pct_setting

@@ -87,7 +87,7 @@ def command(
 
     Региональный набор для замеров: adoption sample --out /tmp/regional --schools 1500 --scale 1.7 --events-per-user 4.5 --dialect canonical
     """
-    from adoption_cli.cli.environment import current
+    from adoption_cli.environment import current
     from adoption_cli.render.numbers import fmt_float, fmt_int
     from adoption_cli.sample.generator import generate
 

@@ -120,7 +120,7 @@ def _computed_card(query: str, given: Period | None, dataset: Dataset, settings:
 
 def _one_school(query: str, matches: Sequence[SchoolMatch]) -> str:
     """The ИНН of the only match; several: list them on stderr and ask for the ИНН; none: say what to type."""
-    from adoption_cli.cli.environment import current
+    from adoption_cli.environment import current
     from adoption_cli.errors import DataError, UsageError
     from adoption_cli.render.numbers import fmt_int
     from adoption_cli.render.tables import Col, make_table, text_cell

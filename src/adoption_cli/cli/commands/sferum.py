@@ -32,9 +32,9 @@ def command(
 
     Пример: adoption sferum --data sample_data --month 2024-10
     """
-    from adoption_cli.cli.environment import current
     from adoption_cli.cli.selection import choose_counted_municipality
     from adoption_cli.cli.session import open_dataset
+    from adoption_cli.environment import current
     from adoption_cli.metrics.sferum import compute_sferum
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.captions import capped_warning

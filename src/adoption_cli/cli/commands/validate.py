@@ -24,8 +24,8 @@ def command(
 
     Пример: adoption validate --data sample_data --format csv > отклонённые.csv
     """
-    from adoption_cli.cli.environment import current
     from adoption_cli.cli.session import read_dataset
+    from adoption_cli.environment import current
     from adoption_cli.errors import DataError
     from adoption_cli.render.numbers import fmt_int
     from adoption_cli.render.output import write_csv, write_json, write_renderable

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adoption_cli.cli.environment import Lang
+from adoption_cli.environment import Lang
 from adoption_cli.render.atomic import atomic_output
 from adoption_cli.render.excel import Sheet, Writer
 from adoption_cli.render.report.about import about_sheet

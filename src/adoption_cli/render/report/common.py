@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adoption_cli.cli.environment import Lang
+from adoption_cli.environment import Lang
 from adoption_cli.render.excel import Chart, Column, Fill, Table, judged_cell
 from adoption_cli.render.labels import (
     fmt_date,

@@ -1,4 +1,5 @@
-"""The environment a command runs in: language, verbosity, colour and the two output streams.
+"""The environment a command runs in: language, verbosity, colour, the two output streams, and the output
+format asked for. Below both the cli and the render layers (as httpie's `context.Environment`).
 
 Built once per invocation from flags and environment variables and handed to commands through
 `current()`, so that tests can control every aspect of it (httpie's injectable Environment idea).
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
 
@@ -19,6 +21,14 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 Lang = Literal["ru", "en"]
+
+
+class OutputFormat(StrEnum):
+    """What `--format` asks for: a table for people, or JSON/CSV for other programs."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
 
 
 def debug_asked(flag: bool, environ: Mapping[str, str]) -> bool:
