@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 
 def write_parquet(exports: Path, target: Path) -> None:
+    from adoption_cli.activity import activity_records
     from adoption_cli.config import load_settings
-    from adoption_cli.metrics.activity_base import activity_records
     from adoption_cli.sources import load_dataset
 
     dataset = load_dataset(exports, load_settings(exports, environ={}))

@@ -31,8 +31,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adoption_cli.activity import activity_records
 from adoption_cli.dataset import Dataset
-from adoption_cli.metrics.activity_base import active_users, activity_records, for_schools
+from adoption_cli.metrics.activity_base import active_users, for_schools
 from adoption_cli.metrics.school import (
     card_records,
     compute_card,

@@ -20,14 +20,17 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from adoption_cli.activity import (
+    ACTIVITY_COLUMNS,
+    activity_records,
+    blocked_accounts,
+    without_blocked,
+)
 from adoption_cli.dataset import Dataset, canonical_schema
 from adoption_cli.metrics.common import Combination, combination_of
 from adoption_cli.periods import Period, month_period
 from adoption_cli.schema import ROLE_CODES, Kind
 
-ACTIVITY_COLUMNS = ("platform", "school_id", "role", "user_id")
-# The timestamp that dates a sign of activity: an event, an account's last login.
-DATED_ACTIVITY = {Kind.EVENTS: "ts", Kind.ACCOUNTS: "last_login_at"}
 PAIR = ["school_id", "role"]  # what per-pair counts are counted by
 
 
@@ -43,41 +46,6 @@ def in_period(column: str, period: Period) -> pl.Expr:
 def on_platforms(frame: pl.LazyFrame, platforms: Iterable[str] | None) -> pl.LazyFrame:
     """Rows of the given platforms (all rows when None)."""
     return frame if platforms is None else frame.filter(pl.col("platform").is_in(list(platforms)))
-
-
-def blocked_accounts(dataset: Dataset) -> pl.LazyFrame:
-    """(platform, user_id) of blocked accounts: their activity counts nowhere."""
-    return dataset.frame(Kind.ACCOUNTS).filter(pl.col("status") == "blocked").select("platform", "user_id").unique()
-
-
-def dated_activity(dataset: Dataset) -> pl.LazyFrame:
-    """Events and last logins as (platform, school_id, role, user_id, day), blocked accounts not yet removed:
-    the loader gathers them file by file and removes the blocked ones once every file is read."""
-    return pl.concat(
-        [
-            dataset.frame(kind)
-            .filter(pl.col(column).is_not_null())
-            .select(*ACTIVITY_COLUMNS, pl.col(column).dt.date().alias("day"))
-            for kind, column in DATED_ACTIVITY.items()
-        ],
-        how="vertical",
-    )
-
-
-def activity_records(dataset: Dataset) -> pl.LazyFrame:
-    """Every dated sign of activity: (platform, school_id, role, user_id, day) from events and last logins.
-
-    When the store precomputed daily activity, or the loader gathered who was active in the command's
-    period, that is used instead of the raw events.
-    """
-    if dataset.user_days is not None:
-        return dataset.user_days
-    return without_blocked(dated_activity(dataset), blocked_accounts(dataset))
-
-
-def without_blocked(records: pl.LazyFrame, blocked: pl.LazyFrame) -> pl.LazyFrame:
-    """Activity records of accounts not blocked on that platform."""
-    return records.join(blocked, on=["platform", "user_id"], how="anti")
 
 
 def materialised(dataset: Dataset, kinds: Iterable[Kind]) -> Dataset:

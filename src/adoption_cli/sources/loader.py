@@ -15,11 +15,11 @@ from pathlib import Path
 import polars as pl
 
 from adoption_cli import engine
+from adoption_cli.activity import ACTIVITY_COLUMNS as USER_COLUMNS
+from adoption_cli.activity import DATED_ACTIVITY, activity_records, without_blocked
 from adoption_cli.config import Settings
 from adoption_cli.dataset import BranchMerge, Dataset, FileLoad, FileRows, LoadReport, RejectExample, canonical_schema
 from adoption_cli.errors import DataError
-from adoption_cli.metrics.activity_base import ACTIVITY_COLUMNS as USER_COLUMNS
-from adoption_cli.metrics.activity_base import DATED_ACTIVITY, activity_records, without_blocked
 from adoption_cli.schema import OTHER_ROLE, Kind, ValueType
 from adoption_cli.sources.columns import ColumnMap
 from adoption_cli.sources.discovery import Discovery, SourceFile, discover

@@ -31,10 +31,11 @@ from uuid import uuid4
 import polars as pl
 from pydantic import BaseModel
 
+from adoption_cli.activity import activity_records
 from adoption_cli.config import Settings, SourceSpec
 from adoption_cli.dataset import Dataset
 from adoption_cli.errors import DataError
-from adoption_cli.metrics.activity_base import activity_records, user_grain_active
+from adoption_cli.metrics.activity_base import user_grain_active
 from adoption_cli.periods import parse_month
 from adoption_cli.schema import Kind
 from adoption_cli.sources.discovery import SourceFile
