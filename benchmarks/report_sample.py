@@ -39,9 +39,10 @@ def whole_run(data: Path, month: str, out: Path) -> tuple[float, float, int]:
 
 def phases(data: Path, month: str, out: Path) -> dict[str, float]:
     from adoption_cli.config import load_settings
+    from adoption_cli.metrics.monthly_report import RunParameters, gather
     from adoption_cli.periods import parse_month
     from adoption_cli.render.excel import Writer
-    from adoption_cli.render.report import RunParameters, build_sheets, gather
+    from adoption_cli.render.report import build_sheets
     from adoption_cli.sources import load_dataset
 
     times: dict[str, float] = {}

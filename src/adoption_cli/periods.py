@@ -33,7 +33,7 @@ def _check_year(year: int, text: str) -> None:
         )
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     index = day.year * 12 + (day.month - 1) + months
     return date(index // 12, index % 12 + 1, 1)
 
@@ -72,14 +72,14 @@ class Period:
         result = []
         while first <= self.end:
             result.append(first)
-            first = _add_months(first, 1)
+            first = add_months(first, 1)
         return result
 
     def previous(self) -> Period:
         if self.kind == "month":
-            return month_period(_add_months(self.start, -1))
+            return month_period(add_months(self.start, -1))
         if self.kind == "quarter":
-            start = _add_months(self.start, -3)
+            start = add_months(self.start, -3)
             return Period("quarter", start, self.start - timedelta(days=1))
         return Period("window", self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
@@ -96,7 +96,7 @@ class Period:
 
 def month_period(first_day: date) -> Period:
     start = date(first_day.year, first_day.month, 1)
-    return Period("month", start, _add_months(start, 1) - timedelta(days=1))
+    return Period("month", start, add_months(start, 1) - timedelta(days=1))
 
 
 def last_day_covered(day: date, *, monthly: bool) -> date:
@@ -125,7 +125,7 @@ def parse_quarter(text: str) -> Period:
         )
     _check_year(int(match.group(1)), text)
     start = date(int(match.group(1)), (int(match.group(2)) - 1) * 3 + 1, 1)
-    return Period("quarter", start, _add_months(start, 3) - timedelta(days=1))
+    return Period("quarter", start, add_months(start, 3) - timedelta(days=1))
 
 
 def parse_date(text: str) -> date:
@@ -191,5 +191,5 @@ def month_range(first: str, last: str) -> list[Period]:
         raise UsageError(f"--from {first} позже, чем --to {last}.", en=f"--from {first} is after --to {last}.")
     result = [start]
     while result[-1].start < end.start:
-        result.append(month_period(_add_months(result[-1].start, 1)))
+        result.append(month_period(add_months(result[-1].start, 1)))
     return result

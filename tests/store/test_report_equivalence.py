@@ -16,11 +16,12 @@ from adoption_cli.dataset import Dataset
 from adoption_cli.metrics.activity import compute_activity
 from adoption_cli.metrics.activity_base import stored_months
 from adoption_cli.metrics.assistant import compute_assistant
+from adoption_cli.metrics.monthly_report import RunParameters, gather
 from adoption_cli.metrics.rating import compute_rating
 from adoption_cli.metrics.sferum import compute_sferum
 from adoption_cli.metrics.trend import compute_trend
 from adoption_cli.periods import parse_month, window_period
-from adoption_cli.render.report import RunParameters, build_sheets, gather
+from adoption_cli.render.report import build_sheets
 from adoption_cli.sources import load_dataset
 from adoption_cli.store import ingest, open_store
 from adoption_cli.store.manifest import read_manifest

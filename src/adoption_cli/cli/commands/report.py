@@ -108,9 +108,10 @@ def command(
     from adoption_cli.config import default_config_file
     from adoption_cli.environment import current
     from adoption_cli.errors import DataError, TargetNotMet, write_failed
+    from adoption_cli.metrics.monthly_report import RunParameters, gather
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.numbers import fmt_pct_judged, fmt_pct_setting
-    from adoption_cli.render.report import RunParameters, gather, write_report
+    from adoption_cli.render.report import write_report
     from adoption_cli.render.report.common import Texts
 
     env = current()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from adoption_cli.environment import Lang
+from adoption_cli.metrics.monthly_report import ReportInput
 from adoption_cli.render.atomic import atomic_output
 from adoption_cli.render.excel import Sheet, Writer
 from adoption_cli.render.report.about import about_sheet
 from adoption_cli.render.report.assistant import assistant_sheet
-from adoption_cli.render.report.common import ReportInput, RunParameters, Texts, gather
+from adoption_cli.render.report.common import Texts
 from adoption_cli.render.report.myschool import content_sheet, myschool_sheet
 from adoption_cli.render.report.plan import plan_sheet
 from adoption_cli.render.report.quality import quality_sheet
@@ -19,7 +20,7 @@ from adoption_cli.render.report.sferum import sferum_sheet
 from adoption_cli.render.report.summary import summary_sheet
 from adoption_cli.render.report.trend import trend_sheet
 
-__all__ = ["ReportInput", "RunParameters", "build_sheets", "gather", "write_report"]
+__all__ = ["ReportInput", "build_sheets", "write_report"]
 
 
 def build_sheets(data: ReportInput, lang: Lang) -> list[Sheet]:

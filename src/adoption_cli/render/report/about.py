@@ -4,9 +4,10 @@ generation time, and every input file with its size, rows, loaded, rejected and 
 from __future__ import annotations
 
 from adoption_cli.config import DatedTarget
+from adoption_cli.metrics.monthly_report import ReportInput
 from adoption_cli.render.excel import Cell, Column, Sheet, Table, Value
 from adoption_cli.render.labels import combination_label, level_label
-from adoption_cli.render.report.common import ReportInput, Texts
+from adoption_cli.render.report.common import Texts
 
 
 def _dated(targets: tuple[DatedTarget, ...], t: Texts) -> str:

@@ -4,9 +4,10 @@ default), for the region, each municipality (with a chart) and each school."""
 from __future__ import annotations
 
 from adoption_cli.metrics.common import reaches_pct
+from adoption_cli.metrics.monthly_report import ReportInput
 from adoption_cli.render.excel import Column, Fill, Sheet, Table, judged_cell
 from adoption_cli.render.numbers import fmt_pct_setting
-from adoption_cli.render.report.common import Judged, ReportInput, Texts, grain_line, target_block
+from adoption_cli.render.report.common import Judged, Texts, grain_line, target_block
 from adoption_cli.render.report.schools import SCHOOL_COLUMNS
 
 TOTAL = Column("students_total", "Обучающихся (ОО-1)", "Students (OO-1)", "int")

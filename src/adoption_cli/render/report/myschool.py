@@ -4,9 +4,10 @@ parents, and content by kind — each figure with the previous period and the ch
 from __future__ import annotations
 
 from adoption_cli.metrics.activity import ActivityResult
+from adoption_cli.metrics.monthly_report import ReportInput
 from adoption_cli.render.activity import METRIC_LABELS, NOTE_TEXTS, PANEL_LABELS, RULE_TEXTS, MetricRow, metric_rows
 from adoption_cli.render.excel import Cell, Column, Sheet, Table, Value
-from adoption_cli.render.report.common import ReportInput, Texts
+from adoption_cli.render.report.common import Texts
 
 CHANGE_COLUMNS = (
     Column("value", "Значение", "Value", "int"),

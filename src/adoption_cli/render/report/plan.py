@@ -3,8 +3,9 @@ many more active teachers and students each needs (metrics.plan)."""
 
 from __future__ import annotations
 
+from adoption_cli.metrics.monthly_report import ReportInput
 from adoption_cli.render.excel import Cell, Column, Sheet, Table, Value
-from adoption_cli.render.report.common import ReportInput, Texts
+from adoption_cli.render.report.common import Texts
 from adoption_cli.render.report.schools import SCHOOL_COLUMNS
 
 

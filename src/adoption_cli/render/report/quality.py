@@ -8,10 +8,11 @@ the period, and schools whose shares were capped or whose ОО-1 totals are zero
 from __future__ import annotations
 
 from adoption_cli.dataset import RejectExample
+from adoption_cli.metrics.monthly_report import ReportInput
 from adoption_cli.render.excel import Column, Sheet, Table, Value
 from adoption_cli.render.labels import reject_column
 from adoption_cli.render.numbers import fmt_int
-from adoption_cli.render.report.common import ReportInput, Texts
+from adoption_cli.render.report.common import Texts
 from adoption_cli.render.report.schools import SCHOOL_COLUMNS
 from adoption_cli.sources.reasons import MISSING_VALUE, reason_label
 

@@ -3,10 +3,11 @@ month (teachers, students and parents together), with the change of rank (metric
 
 from __future__ import annotations
 
+from adoption_cli.metrics.monthly_report import ReportInput
 from adoption_cli.render.activity import NOTE_TEXTS
 from adoption_cli.render.excel import Column, Fill, Sheet, Table
 from adoption_cli.render.rating import RULE_TEXT
-from adoption_cli.render.report.common import ReportInput, Texts
+from adoption_cli.render.report.common import Texts
 from adoption_cli.render.report.schools import SCHOOL_COLUMNS
 
 

@@ -3,9 +3,10 @@ and what it still needs to be flagged."""
 
 from __future__ import annotations
 
+from adoption_cli.metrics.monthly_report import ReportInput
 from adoption_cli.metrics.school_activity import activity_column
 from adoption_cli.render.excel import Column, Fill, Sheet, Table
-from adoption_cli.render.report.common import ROLE_LABELS, ReportInput, Texts
+from adoption_cli.render.report.common import ROLE_LABELS, Texts
 from adoption_cli.schema import ROLE_CODES
 
 SCHOOL_COLUMNS = (

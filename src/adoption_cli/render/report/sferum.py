@@ -3,10 +3,11 @@ previous period, and the activity level (judged on the lower of the two shares).
 
 from __future__ import annotations
 
+from adoption_cli.metrics.monthly_report import ReportInput
 from adoption_cli.metrics.sferum import SferumSummary
 from adoption_cli.render.excel import Column, Fill, Sheet, Table, Value
 from adoption_cli.render.labels import level_label
-from adoption_cli.render.report.common import ReportInput, Texts, grain_line
+from adoption_cli.render.report.common import Texts, grain_line
 
 
 def _figures(summary: SferumSummary, t: Texts) -> tuple[Value, ...]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from adoption_cli.metrics.activity import NOTE_NO_PLATFORM_DATA
+from adoption_cli.metrics.monthly_report import ReportInput
 from adoption_cli.periods import last_day_covered
 from adoption_cli.render.excel import Cell, Column, Fill, Sheet, Table, Value, judged_cell
 from adoption_cli.render.labels import combination_label, level_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pp, fmt_signed_pct
-from adoption_cli.render.report.common import Judged, ReportInput, Texts, iso_date, target_block
+from adoption_cli.render.report.common import Judged, Texts, iso_date, target_block
 from adoption_cli.schema import PLATFORMS, Kind
 
 FACT_COLUMNS = (

@@ -3,9 +3,10 @@ the indicator of each municipality month by month (metrics.trend)."""
 
 from __future__ import annotations
 
+from adoption_cli.metrics.monthly_report import ReportInput
 from adoption_cli.metrics.trend import TrendPoint
 from adoption_cli.render.excel import Chart, Column, Fill, Sheet, Table, judged_cell
-from adoption_cli.render.report.common import ReportInput, Texts
+from adoption_cli.render.report.common import Texts
 
 
 def _by_month(points: list[TrendPoint], months: list[str]) -> list[float | None]:
