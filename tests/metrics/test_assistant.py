@@ -170,6 +170,8 @@ def test_cli_json_table_csv_and_fail_below_target(monkeypatch: pytest.MonkeyPatc
     assert failing.exit_code == 3
     assert "Юг" in failing.stdout and "Север" not in failing.stdout  # printed before failing
     assert "не хватает 4 обучающихся" in failing.stderr  # ⌈0.849 × 5⌉ − 1
+    # where, the target as written and the share: the same sentence as the indicator's
+    assert "Ошибка: Юг: цель 84,9\u202f% не достигнута (20,0\u202f%), не хватает 4 обучающихся." in failing.stderr
 
 
 def test_cli_rejects_two_periods(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

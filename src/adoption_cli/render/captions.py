@@ -62,3 +62,19 @@ def capped_warning(places: Sequence[str]) -> str | None:
 
 def region_name() -> str:
     return current().t("Регион", "Region")
+
+
+def target_missed(
+    where: str, share_pct: float | None, target_pct: float, shortfall: tuple[str, str], digits: int
+) -> str:
+    """The one sentence `--fail-below-target` ends with: «Юг: цель 84,9 % не достигнута (80,0 %), не хватает 4
+    обучающихся.» The target as written, the share never rounded onto it (`fmt_pct_judged`)."""
+    from adoption_cli.render.numbers import fmt_pct_judged, fmt_pct_setting
+
+    env = current()
+    target = fmt_pct_setting(target_pct, env.lang)
+    share = fmt_pct_judged(share_pct, target_pct, False, env.lang, digits)
+    return env.t(
+        f"{where}: цель {target} не достигнута ({share}), {shortfall[0]}.",
+        f"{where}: target {target} not met ({share}), {shortfall[1]}.",
+    )

@@ -43,9 +43,9 @@ def command(
     from adoption_cli.metrics.assistant import compute_assistant, restricted
     from adoption_cli.periods import resolve_period
     from adoption_cli.render.assistant import assistant_rows, assistant_table, capped_places
-    from adoption_cli.render.captions import capped_warning
+    from adoption_cli.render.captions import capped_warning, target_missed
     from adoption_cli.render.emit import emit
-    from adoption_cli.render.numbers import fmt_int, fmt_pct
+    from adoption_cli.render.numbers import fmt_int, plural
 
     period = resolve_period(month=month, as_of=as_of, days=days, quarter=quarter)
     settings, dataset = open_dataset(
@@ -55,20 +55,26 @@ def command(
     env = current()
     if result.grain is None:
         env.warn(env.t("в данных нет выгрузок ЦПУ: активных 0.", "the data has no assistant exports: 0 active."))
-    judged = result.region
+    judged, where = result.region, env.t("регион", "the region")
     if municipality is not None:
-        name = choose_counted_municipality(municipality, [m.name for m in result.municipalities], result.ownership)
-        result = restricted(result, name)
+        where = choose_counted_municipality(municipality, [m.name for m in result.municipalities], result.ownership)
+        result = restricted(result, where)
         judged = result.municipalities[0]
     emit(output, result, table=lambda: assistant_table(result), rows=lambda: assistant_rows(result))
     if (warning := capped_warning(capped_places(result))) is not None:
         env.warn(warning)
     if fail_below_target and not judged.target_met:
+        needed = judged.students_needed
+        students = plural(needed, "обучающегося", "обучающихся", "обучающихся")
         raise TargetNotMet(
-            env.t(
-                f"цель {fmt_pct(result.target_pct)} не достигнута: не хватает {fmt_int(judged.students_needed)} "
-                "обучающихся.",
-                f"target {fmt_pct(result.target_pct, 'en')} not met: {fmt_int(judged.students_needed, 'en')} more "
-                "students needed.",
+            target_missed(
+                where,
+                judged.share_pct,
+                result.target_pct,
+                (
+                    f"не хватает {fmt_int(needed)} {students}",
+                    f"{fmt_int(needed, 'en')} more {'student' if needed == 1 else 'students'} needed",
+                ),
+                digits=1,
             )
         )

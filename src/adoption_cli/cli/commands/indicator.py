@@ -91,8 +91,9 @@ def command(
     from adoption_cli.errors import TargetNotMet, UsageError
     from adoption_cli.metrics.indicator_result import build_result
     from adoption_cli.periods import parse_month
+    from adoption_cli.render.captions import target_missed
     from adoption_cli.render.indicator import IndicatorContext, indicator_table, quality_warnings, schools_csv_frame
-    from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pct_setting
+    from adoption_cli.render.numbers import fmt_int
     from adoption_cli.render.output import write_csv, write_json, write_renderable
     from adoption_cli.schema import PEOPLE_KINDS
 
@@ -151,15 +152,14 @@ def command(
     if fail_below_target:
         judged = result.municipalities[0] if chosen is not None and result.municipalities else result.region
         if not judged.target_met:
-            where = chosen or env.t("регион", "the region")
+            needed = fmt_int(judged.schools_needed, env.lang)
             raise TargetNotMet(
-                env.t(
-                    f"{where}: цель {fmt_pct_setting(result.target_pct, env.lang)} не достигнута "
-                    f"({fmt_pct(judged.share_pct, env.lang, 2)}), не хватает школ: "
-                    f"{fmt_int(judged.schools_needed, env.lang)}.",
-                    f"{where}: target {fmt_pct_setting(result.target_pct, env.lang)} not met "
-                    f"({fmt_pct(judged.share_pct, env.lang, 2)}), schools still needed: "
-                    f"{fmt_int(judged.schools_needed, env.lang)}.",
+                target_missed(
+                    chosen or env.t("регион", "the region"),
+                    judged.share_pct,
+                    result.target_pct,
+                    (f"не хватает школ: {needed}", f"schools still needed: {needed}"),
+                    digits=2,  # (as the indicator's share is shown everywhere)
                 )
             )
 
