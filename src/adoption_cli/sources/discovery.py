@@ -16,6 +16,7 @@ from pathlib import Path
 from adoption_cli.config import CONFIG_FILE_NAME, Settings, SourceSpec
 from adoption_cli.errors import DataError
 from adoption_cli.schema import COLUMNS, DISCOVERY_PATTERNS, PLATFORMS, READABLE_SUFFIXES, Kind
+from adoption_cli.sources.guess import Guess, guess
 
 # Exports the loader cannot read: each is named in a warning that says what to do. Other files (README.md,
 # a PDF) are no exports and are ignored silently, as are hidden files, Excel's lock files and adoption.toml.
@@ -207,8 +208,12 @@ def _not_read(data_dir: Path, files: list[SourceFile], manifest: bool) -> list[s
                 unlisted.append(display)
             else:
                 warnings.append(
-                    f"{display}: файл не распознан по имени и не загружен; назовите его по образцу "
-                    "schools.*, <платформа>_accounts*.*, … или опишите в [[sources]]."
+                    f"{display}: файл не распознан по имени и не загружен; "
+                    + (
+                        _renaming(display, found)
+                        if (found := guess(data_dir / display)) is not None
+                        else "назовите его по образцу schools.*, <платформа>_accounts*.*, … или опишите в [[sources]]."
+                    )
                 )
     warnings += [f"{_listed(names)}: {why}." for why, names in formats.items()]
     if unlisted:
@@ -217,6 +222,19 @@ def _not_read(data_dir: Path, files: list[SourceFile], manifest: bool) -> list[s
             "них записи [[sources]] или уберите их из папки данных."
         )
     return warnings
+
+
+def _renaming(display: str, found: Guess) -> str:
+    """«по заголовку это выгрузка вида events платформы sferum: назовите его sferum_events.csv …»."""
+    suffix = Path(display).suffix
+    what = f"вида {found.kind.value}" + (f" платформы {found.platform}" if found.platform else "")
+    name = found.file_name(suffix)
+    folder = f"{Path(display).parent}/" if Path(display).parent != Path(".") else ""
+    # (`schools.*` takes no more after the word; the other patterns do: sferum_events_2024-09.csv)
+    more = (
+        "" if found.kind == Kind.SCHOOLS else f" (имя может продолжаться: {name.removesuffix(suffix)}_2024-09{suffix})"
+    )
+    return f"по заголовку это выгрузка {what}: назовите его {folder}{name}{more} или опишите в [[sources]]."
 
 
 def _unrecognised(data_dir: Path, files: list[SourceFile]) -> list[str]:
@@ -278,6 +296,7 @@ def discover(data_dir: Path, settings: Settings, kinds: Collection[Kind]) -> Dis
                 raise DataError(f"В папке {data_dir} нет реестра школ, который можно прочитать: {unreadable}.")
             unnamed = [] if manifest else _unrecognised(data_dir, found.files)
             listed = ", ".join(unnamed[:LISTED_FILES]) + (" …" if len(unnamed) > LISTED_FILES else "")
+            registries = [name for name in unnamed if (seen := guess(data_dir / name)) and seen.kind == Kind.SCHOOLS]
             hint, hint_en = (
                 (
                     f" В папке есть файлы, не распознанные по имени: {listed} — если реестр среди них, назовите "
@@ -288,6 +307,16 @@ def discover(data_dir: Path, settings: Settings, kinds: Collection[Kind]) -> Dis
                 if unnamed
                 else ("", "")
             )
+            if registries:
+                named = Path(registries[0])
+                hint = (
+                    f" По заголовку реестр школ — {named}: назовите его schools{named.suffix} или опишите в "
+                    f'[[sources]] с kind = "schools".'
+                )
+                hint_en = (
+                    f" By its header the school registry is {named}: name it schools{named.suffix} or describe it "
+                    'in [[sources]] with kind = "schools".'
+                )
             # (with a manifest only the files it lists are read: a schools.csv beside it is not)
             unlisted = _unlisted_registry(data_dir) if manifest else None
             if unlisted is not None:

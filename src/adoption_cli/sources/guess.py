@@ -1,0 +1,100 @@
+"""What an export no name pattern matched seems to be, from its header: said in the warning that names the file,
+so that the analyst can rename it (or list it in the manifest) without reading docs/data-formats.md. Never used
+to read the file: a guess decides nothing about the figures.
+
+Files come from the ministry as «Сферум входы сентябрь 2024.csv» or «ОО-1 2024 (свод).xlsx»; the kind is the one
+whose required columns the header has (the most columns of its own on a tie of kinds), the platform a word of
+the file name («сферум», «моя школа», «цпу»…) or the file's own platform column.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from adoption_cli.schema import COLUMNS, PLATFORMS, Kind
+from adoption_cli.sources.columns import SEARCH_ROWS, ColumnMap, Row
+from adoption_cli.sources.dialect import sniff_separator, split_records
+
+_SAMPLE_BYTES = 64 << 10
+# Words of a file name that give its platform (compared in lower case, ё as е).
+_NAME_WORDS = {
+    "myschool": ("myschool", "моя школа", "моя_школа", "мояшкола", "мш", "фгис"),
+    "sferum": ("sferum", "сферум", "икоп"),
+    "assistant": ("assistant", "цпу", "помощник"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    kind: Kind
+    platform: str | None  # None: the file has a platform column, or its name does not say
+
+    def file_name(self, suffix: str) -> str:
+        """The name discovery would recognise: schools.csv, sferum_events.csv, <платформа>_accounts.xlsx."""
+        if self.kind in (Kind.SCHOOLS, Kind.CONTENT_ITEMS, Kind.CONTENT_VIEWS):
+            return f"{self.kind.value}{suffix}"
+        return f"{self.platform or '<платформа>'}_{self.kind.value}{suffix}"
+
+
+def guess(path: Path) -> Guess | None:
+    """The kind (and platform) the file's header says, or None when it names no kind's required columns or
+    cannot be read (the loader, not this, reports a damaged file)."""
+    try:
+        rows = _first_rows(path)
+    except Exception:  # (any failure to peek at a file only means no guess)
+        return None
+    scored: list[tuple[int, Kind, bool]] = []
+    for kind in Kind:
+        columns = ColumnMap(kind)
+        block = columns.find_header(rows)
+        if block is None or columns.matches(block.names) < 2 or columns.missing_required(block.names):
+            continue
+        has_platform = any(columns.canonical(name) == "platform" for name in block.names)
+        scored.append((columns.matches(block.names), kind, has_platform))
+    if not scored:
+        return None
+    scored.sort(key=lambda item: -item[0])
+    if len(scored) > 1 and scored[0][0] == scored[1][0]:
+        return None  # (two kinds fit as well: no guess rather than a wrong one)
+    _, kind, has_platform = scored[0]
+    needs_platform = any(column.name == "platform" for column in COLUMNS[kind])
+    return Guess(kind, None if has_platform or not needs_platform else _platform_of(path.name))
+
+
+def _platform_of(name: str) -> str | None:
+    key = name.lower().replace("ё", "е")
+    found = [code for code in PLATFORMS if any(word in key for word in _NAME_WORDS.get(code, ()))]
+    return found[0] if len(found) == 1 else None
+
+
+def _first_rows(path: Path) -> list[Row]:
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        import fastexcel
+
+        reader = fastexcel.read_excel(path)
+        sheet = reader.load_sheet(0, header_row=None, n_rows=SEARCH_ROWS, dtypes="string")
+        return [list(row) for row in sheet.to_polars().rows()]
+    if suffix == ".parquet":
+        import polars as pl
+
+        return [list(pl.read_parquet_schema(path))]
+    with path.open("rb") as handle:
+        head = handle.read(_SAMPLE_BYTES)
+    sample = _decoded(head)
+    separator = sniff_separator(
+        sample, lambda rows: max(ColumnMap(kind).best_header_matches(rows) for kind in Kind), default=";"
+    )
+    return list(split_records(sample, separator, SEARCH_ROWS))
+
+
+def _decoded(head: bytes) -> str:
+    """The sample as text: UTF-16 by its BOM, else UTF-8 (its last character may be cut), else cp1251."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="replace")
+    try:
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return head.decode("cp1251", errors="replace")
