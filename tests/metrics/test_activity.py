@@ -232,3 +232,30 @@ def test_events_without_an_accounts_export_leave_registration_unknown() -> None:
     assert (result.teachers.registered.value, result.teachers.active.value) == (None, 1)
     assert (result.schools.registered.value, result.schools.active.value) == (None, 1)
     assert result.data_quality.active_not_registered is None
+
+
+def test_a_municipalitys_content_demand_is_the_same_as_current_or_previous_period() -> None:
+    """A user with no account is placed at a municipality by activity in the view's own period: u1 viewed in
+    August and was active at the school only in September, so August's demand there is 0 whether August is
+    the period asked for or the one compared with (it was 0 and 1); u2, active there in August, counts."""
+    data = dataset(
+        schools=[
+            school("2300000001", "A", "Север", "municipal", 1, 1),
+            school("2300000002", "B", "Юг", "municipal", 1, 1),
+        ],
+        events=[
+            event("myschool", "u1", "student", "2300000001", datetime(2024, 9, 5)),
+            event("myschool", "u2", "student", "2300000001", datetime(2024, 8, 3)),
+        ],
+        content_items=[
+            content_item("c1", "cok", datetime(2024, 1, 1)),
+            content_item("c2", "cok", datetime(2024, 1, 1)),
+        ],
+        content_views=[
+            content_view("c1", "u1", datetime(2024, 8, 10)),
+            content_view("c2", "u2", datetime(2024, 8, 12)),
+        ],
+    )
+    august = compute_activity(data, parse_month("2024-08"), municipality="Север").content["cok"]
+    september = compute_activity(data, SEPT, municipality="Север").content["cok"]
+    assert august.demanded.value == september.demanded.previous == 1  # c2 by u2

@@ -250,7 +250,11 @@ def _content(request: _Request, period: Period) -> Figures:
         known_users = pl.concat(
             [
                 request.dataset.frame(Kind.ACCOUNTS).filter(on_platform).select("school_id", "user_id"),
-                activity_records(request.dataset).filter(on_platform).select("school_id", "user_id"),
+                # (activity in this period only: the run holds its period's and the previous one's, and a
+                # period's figure must not depend on which of the two it is)
+                activity_records(request.dataset)
+                .filter(on_platform & pl.col("day").is_between(period.start, period.end))
+                .select("school_id", "user_id"),
             ]
         ).join(request.schools.select("school_id"), on="school_id", how="semi")
         views = views.join(known_users.select("user_id").unique(), on="user_id", how="semi")
