@@ -179,7 +179,7 @@ def test_fail_below_target_names_what_is_missing(data: str) -> None:
     assert result.exit_code == 3
     # ⌈0,6 × 5⌉ − 2 = 1
     assert result.stderr.strip().splitlines()[-1] == (
-        "Ошибка: регион: цель 60\u202f% не достигнута (40,00\u202f%), не хватает школ: 1."
+        "Ошибка: Регион: цель 60\u202f% не достигнута (40,00\u202f%), не хватает школ: 1."
     )
 
 

@@ -130,3 +130,14 @@ def test_environment_variables_are_still_read_from_their_text(name: str, raw: st
 def test_environment_text_that_is_no_number_is_refused_naming_the_key() -> None:
     with pytest.raises(ConfigError, match=r"ключ «indicator\.target_pct»: нужно число"):
         load_settings(None, environ={"ADOPTION_INDICATOR__TARGET_PCT": "сорок"})
+
+
+@pytest.mark.parametrize("value", ["66.66666666666667", "1e-20", "33.3333333"])
+def test_a_percentage_with_more_than_six_decimals_is_refused(value: str) -> None:
+    """Compared exactly as written, in 64-bit integers: 2/3 written to the last digit wrapped them round, and a
+    school at 40 % counted as reaching 66.67 %."""
+    with pytest.raises(ConfigError, match=r"ключ «indicator\.teacher_threshold_pct»: не больше 6 знаков после запятой"):
+        load_settings(None, environ={"ADOPTION_INDICATOR__TEACHER_THRESHOLD_PCT": value})
+    assert (
+        load_settings(None, environ={"ADOPTION_INDICATOR__TARGET_PCT": "33.333333"}).indicator.target_pct == 33.333333
+    )

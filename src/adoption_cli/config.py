@@ -10,16 +10,29 @@ import json
 import os
 import tomllib
 from collections.abc import Mapping
+from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from adoption_cli.errors import ConfigError, os_problem
 from adoption_cli.schema import PLATFORMS, Kind
 
 CONFIG_FILE_NAME = "adoption.toml"
 ENV_PREFIX = "ADOPTION_"
+
+
+def _at_most_six_decimals(value: float) -> float:
+    """A percentage setting is compared exactly as written (metrics.common.exact_pct), in 64-bit integers: more
+    than six decimals (66.66666666666667, 1e-20) would overflow them, and no ministry figure has as many."""
+    if Fraction(str(value)).denominator > 10**6:
+        raise ValueError(f"не больше 6 знаков после запятой: {value!r}")
+    return value
+
+
+# A percentage setting: 0–100, at most six decimals.
+Percent = Annotated[float, AfterValidator(_at_most_six_decimals)]
 
 
 class _Strict(BaseModel):
@@ -30,13 +43,13 @@ class DatedTarget(_Strict):
     """A target in force from a month on (`from = "2025-01"`), until the next one takes over."""
 
     from_month: str = Field(alias="from", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-    target_pct: float = Field(strict=True, ge=0, le=100)
+    target_pct: Percent = Field(strict=True, ge=0, le=100)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class _Targeted(_Strict):
-    target_pct: float = Field(strict=True, ge=0, le=100)
+    target_pct: Percent = Field(strict=True, ge=0, le=100)
     targets: tuple[DatedTarget, ...] = ()
 
     @field_validator("targets")
@@ -55,9 +68,9 @@ class _Targeted(_Strict):
 
 
 class IndicatorSettings(_Targeted):
-    teacher_threshold_pct: float = Field(default=50.0, strict=True, ge=0, le=100)
-    student_threshold_pct: float = Field(default=50.0, strict=True, ge=0, le=100)
-    target_pct: float = Field(default=33.0, strict=True, ge=0, le=100)
+    teacher_threshold_pct: Percent = Field(default=50.0, strict=True, ge=0, le=100)
+    student_threshold_pct: Percent = Field(default=50.0, strict=True, ge=0, le=100)
+    target_pct: Percent = Field(default=33.0, strict=True, ge=0, le=100)
     # Neither list may be empty: no platform or no form of ownership would make every school «not flagged».
     platforms: tuple[str, ...] = Field(default=("myschool", "sferum"), min_length=1)
     ownership: tuple[Literal["municipal", "state", "private"], ...] = Field(
@@ -74,14 +87,14 @@ class IndicatorSettings(_Targeted):
 
 
 class AssistantSettings(_Targeted):
-    target_pct: float = Field(default=84.9, strict=True, ge=0, le=100)
+    target_pct: Percent = Field(default=84.9, strict=True, ge=0, le=100)
     # The ОО-1 column used as the denominator of the assistant share.
     denominator: Literal["students_total"] = "students_total"
 
 
 class SferumLevel(_Strict):
     name: str
-    min_pct: float = Field(strict=True, ge=0, le=100)
+    min_pct: Percent = Field(strict=True, ge=0, le=100)
 
 
 class SferumSettings(_Strict):

@@ -63,7 +63,7 @@ _SCHOOL_ID = Column(
         "ИНН образовательной организации",
         "ИНН школы",
         "ИНН учреждения",
-        "ИНН/КПП",  # the cell «2310031475/231001001»: its ИНН is read (docs/data-formats.md); see LOOSE_ALIASES
+        "ИНН/КПП",  # the cell «2310031475/231001001»: its ИНН is read (docs/data-formats.md); see ALIAS_RANKS
     ),
 )
 _PLATFORM = Column("platform", ValueType.PLATFORM, aliases=("Платформа", "Сервис", "Система"))
@@ -483,10 +483,30 @@ _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\ufeff]+")
 _UNIT = re.compile(r"(?<=.)(?:,(?:чел|человек)\.?|\((?:чел|человек)\.?\))$")
 
 
-# Aliases that name a column only where no header names it exactly: «ИНН/КПП» beside «ИНН» is left unread.
-LOOSE_ALIASES = frozenset(
-    {"ИНН/КПП", "Полное наименование", "Полное наименование ОО", "Полное наименование образовательной организации"}
-)
+# Where two headers of a file name one column, the one of the lowest rank is that column (the others are left
+# unread); every alias not listed has rank 0. «ИНН/КПП» beside «ИНН»; a login beside a user id; a short name
+# («Краткое наименование», rank 0) before a plain one («Наименование ОО», 1) before a full one (2); an ОКФС code
+# beside the form of ownership; «Городской округ» beside «Муниципальный район»; a creation date beside a
+# registration date. A header matched only with its unit dropped («Педагогов, чел.») ranks after one written
+# exactly («Педагогов»). Two headers of the same rank are an error naming both.
+ALIAS_RANKS: dict[str, int] = {
+    "ИНН/КПП": 1,
+    "Логин": 1,
+    "Логин пользователя": 1,
+    **dict.fromkeys(
+        ("Наименование", "Наименование ОО", "Наименование организации", "Наименование образовательной организации"), 1
+    ),
+    **dict.fromkeys(("Название", "Школа"), 1),
+    **dict.fromkeys(
+        ("Полное наименование", "Полное наименование ОО", "Полное наименование образовательной организации"), 2
+    ),
+    **dict.fromkeys(("ОКФС", "Код ОКФС", "Тип собственности"), 1),
+    **dict.fromkeys(("Муниципальный округ", "Городской округ", "Муниципальный район (городской округ)"), 1),
+    **dict.fromkeys(("Дата создания", "Дата создания учетной записи"), 1),
+    "Статус пользователя": 1,
+    "Отчетный месяц": 1,
+    "Категория пользователей": 1,
+}
 
 
 def normalise_header(text: str, *, units: bool = True) -> str:

@@ -36,8 +36,8 @@ def test_a_registry_under_another_name_is_pointed_at(tmp_path: Path) -> None:
     with pytest.raises(DataError) as error:
         load(tmp_path)
     assert error.value.message.endswith(
-        "По заголовку реестр школ — Реестр ОО-1 2024.xlsx: назовите его schools.xlsx или опишите в [[sources]] с "
-        'kind = "schools".'
+        "В папке есть файлы, не распознанные по имени: Реестр ОО-1 2024.xlsx — если реестр среди них, назовите его "
+        "schools.csv (schools.xlsx…). По заголовку реестр школ — Реестр ОО-1 2024.xlsx."
     )
 
 

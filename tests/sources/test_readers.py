@@ -1143,3 +1143,59 @@ def test_a_missing_column_message_names_every_missing_column(tmp_path: Path) -> 
     for column in ("«Форма собственности» (ownership;", "«Численность обучающихся» (students_total;"):
         assert column in message
     assert "в файле: «ИНН», «Школа», «Педагогов»;" in message
+
+
+def test_a_data_row_without_a_number_is_not_taken_for_sub_headers(tmp_path: Path) -> None:
+    """An ИНН/КПП cell, counts «н/д» and a note under an unnamed column: the first data row has no number, and
+    was read as a row of sub-headers (the school lost, the file stopped). Under a header that starts no group
+    a data row has its cell; a row of sub-headers has nothing there."""
+    lines = [
+        "ИНН/КПП;Наименование;МО;Форма собственности;Педагогов;Обучающихся;",
+        f"{INN_A}/231001001;СОШ 1;МО;муниципальная;н/д;н/д;филиал закрыт",
+    ]
+    write(tmp_path / "schools.csv", "\n".join(lines) + "\n")
+    assert load(tmp_path).schools.collect().row(0) == (INN_A, "СОШ 1", "МО", "municipal", None, None)
+
+
+@pytest.mark.parametrize(
+    ("sub_headers", "expected"),
+    [
+        (["1", "2", "3", "Всего"], 200),  # grades by number: the sub-headers hold numbers
+        (["Количество обучающихся", "из них с ОВЗ", None, None], 80),  # a sub-header naming the column itself
+    ],
+)
+def test_the_total_of_a_group_in_other_forms(tmp_path: Path, sub_headers: list[str | None], expected: int) -> None:
+    header = ["ИНН", "Наименование", "МО", "Форма собственности", "Педагогов", "Численность обучающихся"]
+    width = sum(1 for cell in sub_headers if cell is not None)
+    rows: list[list[object]] = [
+        [*header, *[None] * (width - 1)],
+        [None] * 5 + sub_headers[:width],
+        [int(INN_A), "Школа", "МО", "муниципальная", 20, *([80, 2, 40, 200] if width == 4 else [80, 3])],
+    ]
+    save_book(tmp_path / "schools.xlsx", {"Лист1": rows})
+    assert load(tmp_path).schools.collect()["students_total"].to_list() == [expected]
+
+
+@pytest.mark.parametrize(
+    ("names", "read"),
+    [
+        (["Наименование ОО", "Краткое наименование ОО"], "short"),
+        (["Полное наименование", "Краткое наименование"], "short"),
+        (["Полное наименование образовательной организации", "Наименование ОО"], "short"),
+    ],
+)
+def test_of_two_names_the_shorter_kind_is_read(tmp_path: Path, names: list[str], read: str) -> None:
+    """A registry with a full and a short name: «оба означают» stopped it; the short one (or the plain one
+    beside a full one) is the name."""
+    header = ["ИНН", *names, "МО", "Форма собственности", "Педагогов", "Обучающихся"]
+    write(tmp_path / "schools.csv", ";".join(header) + f"\n{INN_A};long;{read};МО;муниципальная;1;2\n")
+    assert load(tmp_path).schools.collect()["name"].to_list() == [read]
+
+
+def test_a_login_beside_a_user_id_is_left_unread(tmp_path: Path) -> None:
+    write_registry(tmp_path)
+    write(
+        tmp_path / "sferum_events.csv", f"ID пользователя;Логин;Роль;ИНН;Дата\nu1;ivanov;учитель;{INN_A};01.09.2024\n"
+    )
+    events = load(tmp_path).frame(Kind.EVENTS).collect()
+    assert events["user_id"].to_list() == ["u1"]

@@ -148,12 +148,13 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
                 # (a full disk under stdout, `> /dev/full`: reading the store does not fail so, and saying it
                 # is damaged would have the user delete it)
                 _silence_stdout()  # (else the interpreter's last flush of stdout fails again, with a traceback)
+                what = f"«{exc.filename}»" if exc.filename else "результат"
+                what_en = f"«{exc.filename}»" if exc.filename else "the result"
+                reason, advice = _WRITE_ERRORS[exc.errno]
                 message = _say(
                     env,
-                    f"не удалось записать результат: {_WRITE_ERRORS[exc.errno]}. Освободите место на диске или "
-                    "направьте вывод в другое место.",
-                    f"could not write the result: {exc.strerror or problem}. Free some disk space or send the "
-                    "output elsewhere.",
+                    f"не удалось записать {what}: {reason}. {advice[0]}",
+                    f"could not write {what_en}: {exc.strerror or problem}. {advice[1]}",
                 )
             elif env is not None and store is not None and env.store_replaced():
                 if not retried:
@@ -194,11 +195,16 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 # What only writing raises: no space, over a quota or the file-size limit, a read-only file system.
-_WRITE_ERRORS = {
-    errno.ENOSPC: "нет места на диске",
-    errno.EDQUOT: "превышена дисковая квота",
-    errno.EFBIG: "превышен допустимый размер файла",
-    errno.EROFS: "файловая система только для чтения",
+_ELSEWHERE = ("Направьте вывод в другое место.", "Send the output elsewhere.")
+_FREE_SPACE = (
+    "Освободите место на диске или направьте вывод в другое место.",
+    "Free some disk space or send the output elsewhere.",
+)
+_WRITE_ERRORS: dict[int, tuple[str, tuple[str, str]]] = {
+    errno.ENOSPC: ("нет места на диске", _FREE_SPACE),
+    errno.EDQUOT: ("превышена дисковая квота", _FREE_SPACE),
+    errno.EFBIG: ("превышен допустимый размер файла (ulimit -f)", _ELSEWHERE),
+    errno.EROFS: ("файловая система только для чтения", _ELSEWHERE),
 }
 
 

@@ -19,14 +19,15 @@ timestamp («Дата и время»), such a part is ignored.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from adoption_cli.errors import DataError
 from adoption_cli.schema import (
+    ALIAS_RANKS,
     COLUMNS,
-    LOOSE_ALIASES,
     PLATFORMS,
     Column,
     Kind,
@@ -48,8 +49,6 @@ _DATE_PART = re.compile(r"^(?:дата|date)(?!.*(?:время|time))")
 _TIME_PART = re.compile(r"^(?:время|time)(?!stamp)(?!.*(?:дата|date))")
 # A sub-column holding a group's total (after `normalise_header`): «всего», «Итого», «Всего, чел.».
 _TOTAL = re.compile(r"^(?:всего|итого)")
-# A cell that is a number alone: a data row has some (an ИНН), a row of sub-headers none.
-_NUMBER = re.compile(r"[\d\s\u00a0.,]+")
 # A unit after a group's name, dropped before its sub-header is appended: «Численность, чел.» over «обучающихся».
 _GROUP_UNIT = re.compile(r",?\s*\(?(?:чел|человек)\.?\)?\s*$")
 
@@ -86,15 +85,18 @@ class ColumnMap:
         self.explicit = dict(explicit or {})
         self.entry = entry  # the path of the file's [[sources]] entry; None: the file was recognised by name
         self._index: dict[str, str] = {}
-        self._exact: dict[str, str] = {}  # as spelt (but for case and spaces), no unit dropped, no loose alias
+        # a spelling as written (but for case and spaces: no unit dropped) -> its column and rank (ALIAS_RANKS)
+        self._exact: dict[str, tuple[str, int]] = {}
+        self._ranks: dict[str, int] = {}  # the same by `_index`'s key (unit dropped)
         for column in COLUMNS[kind]:
             spellings = (
                 (self.explicit[column.name],) if column.name in self.explicit else (column.name, *column.aliases)
             )
             for spelling in spellings:
+                rank = ALIAS_RANKS.get(spelling, 0) if column.name not in self.explicit else 0
                 self._index[normalise_header(spelling)] = column.name
-                if spelling not in LOOSE_ALIASES:
-                    self._exact[normalise_header(spelling, units=False)] = column.name
+                self._ranks[normalise_header(spelling)] = rank
+                self._exact[normalise_header(spelling, units=False)] = (column.name, rank)
 
     def canonical(self, header: Cell) -> str | None:
         return self._index.get(normalise_header(header)) if header else None
@@ -136,7 +138,14 @@ class ColumnMap:
         for members in groups.values():
             if len(members) < 2:
                 continue
-            totals = [p for p in members if _TOTAL.match(normalise_header(_filled(lower[p]) or ""))]
+            # (the total: «всего»/«итого», or a sub-header naming the group's column itself, «Численность
+            # обучающихся» over «Количество обучающихся» | «из них с ОВЗ»)
+            totals = [
+                p
+                for p in members
+                if _TOTAL.match(normalise_header(_filled(lower[p]) or ""))
+                or self.canonical(_filled(lower[p])) == self.canonical(names[p])
+            ]
             for position in members:
                 if totals != [position]:
                     names[position] = f"{names[position]} {_filled(lower[position])}"
@@ -144,20 +153,23 @@ class ColumnMap:
 
     def _sub_headers(self, upper: Row, lower: Row) -> bool:
         """Whether `lower` names the sub-columns of a count merged over several («Обучающиеся» over «1-4 |
-        … | Итого»): text under the group and beside it under its empty continuation, and no number at all."""
-        if any(cell is not None and _NUMBER.fullmatch(cell) for cell in map(_filled, lower)):
-            return False
-        for position in range(min(len(upper), len(lower)) - 1):
-            name = self.canonical(_filled(upper[position]))
-            if (
-                name is not None
-                and column_of(self.kind, name).type == ValueType.COUNT
-                and _filled(upper[position + 1]) is None
-                and _filled(lower[position]) is not None
-                and _filled(lower[position + 1]) is not None
-            ):
-                return True
-        return False
+        … | Итого»): text under the group and beside it under its empty continuation, and nothing under any
+        header that starts no group (ИНН, Наименование: merged down over both rows) — where a data row has its
+        ИНН and name, whatever its numbers look like."""
+        width = max(len(upper), len(lower))
+        top = [_filled(upper[p]) if p < len(upper) else None for p in range(width)]
+        bottom = [_filled(lower[p]) if p < len(lower) else None for p in range(width)]
+        grouped = False
+        for position in range(width):
+            starts_group = position + 1 < width and top[position] is not None and top[position + 1] is None
+            if not starts_group:
+                if top[position] is not None and bottom[position] is not None:
+                    return False  # a column of its own with something under it: a data row
+                continue
+            name = self.canonical(top[position])
+            counted = name is not None and column_of(self.kind, name).type == ValueType.COUNT
+            grouped |= counted and bottom[position] is not None and bottom[position + 1] is not None
+        return grouped
 
     def find_header(self, rows: Sequence[Row]) -> HeaderBlock | None:
         """The header block among `rows`; None when every row is blank."""
@@ -202,23 +214,24 @@ class ColumnMap:
                 positions[canonical].append(position)
         for canonical, found in positions.items():
             if len(found) > 1:
-                # «ИНН» beside «ИНН/КПП», «Педагогов» beside «Педагогов, чел.»: the exact header is the column
-                exact = [
-                    p for p in found if self._exact.get(normalise_header(names[p] or "", units=False)) == canonical
-                ]
-                if len(exact) == 1:
-                    found[:] = exact
+                # «ИНН» beside «ИНН/КПП», «Педагогов» beside «Педагогов, чел.», «Краткое наименование» beside
+                # «Наименование ОО»: the header of the lowest rank is the column
+                ranks = [self._rank(names[p] or "", canonical) for p in found]
+                best = [p for p, rank in zip(found, ranks, strict=True) if rank == min(ranks)]
+                if len(best) == 1:
+                    found[:] = best
                     continue
-                timestamp = self._timestamp_headers(canonical, [names[p] or "" for p in found])
+                timestamp = self._timestamp_headers(canonical, [names[p] or "" for p in best])
                 if timestamp is not None:
                     read, time = timestamp
                     if time is not None:
-                        time_parts[canonical] = found[time]
-                    found[:] = [found[read]]
+                        time_parts[canonical] = best[time]
+                    found[:] = [best[read]]
                     continue
-                first, second = found[:2]
+                first, second = best[:2]
                 raise DataError(
-                    f"{display}: столбцы «{names[first]}» (№{first + 1}) и «{names[second]}» (№{second + 1}) "
+                    f"{display}: столбцы «{_one_line(names[first])}» (№{first + 1}) и «{_one_line(names[second])}» "
+                    f"(№{second + 1}) "
                     f"оба означают {self._label(canonical)}; оставьте один из них или укажите нужный в "
                     "[sources.columns]."
                 )
@@ -236,6 +249,13 @@ class ColumnMap:
             raise DataError(self._no_platform(display))
         return Layout({canonical: found[0] for canonical, found in positions.items()}, time_parts)
 
+    def _rank(self, header: str, canonical: str) -> tuple[int, int]:
+        """(the spelling's rank, 1 if it names the column only with its unit dropped): the lower, the likelier."""
+        exact = self._exact.get(normalise_header(header, units=False))
+        if exact is not None and exact[0] == canonical:
+            return exact[1], 0
+        return self._ranks.get(normalise_header(header), 0), 1
+
     def _label(self, canonical: str) -> str:
         """«ИНН» (school_id): a column as a reader of the export calls it, and its key for [sources.columns]."""
         column = column_of(self.kind, canonical)
@@ -249,7 +269,7 @@ class ColumnMap:
             f"{', '.join(f'«{name}»' for name in column.aliases)})"
             for column in missing
         )
-        header = [name for name in names if name]
+        header = [_one_line(name) for name in names if name]
         shown = ", ".join(f"«{name}»" for name in header[:_SHOWN_HEADERS])
         more = f" и ещё {len(header) - _SHOWN_HEADERS}" if len(header) > _SHOWN_HEADERS else ""
         found = f"в файле: {shown}{more}; " if header else ""
@@ -287,6 +307,13 @@ class ColumnMap:
             f"{display}: нет столбца «Платформа», а в записи [[sources]] с path = «{self.entry}» не указана "
             f"платформа; добавьте в эту запись {value}."
         )
+
+
+def _one_line(header: Cell, limit: int = 60) -> str:
+    """A header as a one-line message shows it: whitespace runs (line breaks too) as one space, no control or
+    format character, at most `limit` characters."""
+    text = " ".join("".join(c for c in header or "" if unicodedata.category(c) not in ("Cc", "Cf")).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _is_numbering(row: Row) -> bool:

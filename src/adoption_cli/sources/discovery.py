@@ -309,14 +309,8 @@ def discover(data_dir: Path, settings: Settings, kinds: Collection[Kind]) -> Dis
             )
             if registries:
                 named = Path(registries[0])
-                hint = (
-                    f" По заголовку реестр школ — {named}: назовите его schools{named.suffix} или опишите в "
-                    f'[[sources]] с kind = "schools".'
-                )
-                hint_en = (
-                    f" By its header the school registry is {named}: name it schools{named.suffix} or describe it "
-                    'in [[sources]] with kind = "schools".'
-                )
+                hint += f" По заголовку реестр школ — {named}."
+                hint_en += f" By its header the school registry is {named}."
             # (with a manifest only the files it lists are read: a schools.csv beside it is not)
             unlisted = _unlisted_registry(data_dir) if manifest else None
             if unlisted is not None:

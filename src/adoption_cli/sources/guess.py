@@ -18,6 +18,7 @@ from adoption_cli.sources.columns import SEARCH_ROWS, ColumnMap, Row
 from adoption_cli.sources.dialect import sniff_separator, split_records
 
 _SAMPLE_BYTES = 64 << 10
+_XLSX_BYTES = 4 << 20  # a registry's workbook is far smaller; a month of logins far bigger
 # Words of a file name that give its platform (compared in lower case, ё as е).
 _NAME_WORDS = {
     "myschool": ("myschool", "моя школа", "моя_школа", "мояшкола", "мш", "фгис"),
@@ -43,7 +44,9 @@ def guess(path: Path) -> Guess | None:
     cannot be read (the loader, not this, reports a damaged file)."""
     try:
         rows = _first_rows(path)
-    except Exception:  # (any failure to peek at a file only means no guess)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # (any failure to peek at a file, a reader's panic too, only means no guess)
         return None
     scored: list[tuple[int, Kind, bool]] = []
     for kind in Kind:
@@ -72,10 +75,13 @@ def _platform_of(name: str) -> str | None:
 def _first_rows(path: Path) -> list[Row]:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
+        # A workbook is parsed whole for its first rows (calamine; openpyxl's streaming reader still reads every
+        # shared string first, and took longer): a big one, an export of logins, is not looked into.
+        if path.stat().st_size > _XLSX_BYTES:
+            return []
         import fastexcel
 
-        reader = fastexcel.read_excel(path)
-        sheet = reader.load_sheet(0, header_row=None, n_rows=SEARCH_ROWS, dtypes="string")
+        sheet = fastexcel.read_excel(path).load_sheet(0, header_row=None, n_rows=SEARCH_ROWS, dtypes="string")
         return [list(row) for row in sheet.to_polars().rows()]
     if suffix == ".parquet":
         import polars as pl

@@ -190,11 +190,15 @@ def _any_inn(text: pl.Expr, step: _Steps) -> Result:
 def _tidied_timestamp(text: pl.Expr) -> pl.Expr:
     """How Russian web pages and reports decorate a timestamp, undone: «15.09.2024, 10:00» (a comma after the
     date), «15.09.2024г. 10:00» / «15.09.2024 г.» (the year's «г.»), «10:00 МСК» / «(МСК)» (Moscow time, +03:00)."""
-    return (
-        text.str.replace(r"^(\d{1,2}\.\d{1,2}\.\d{4})\s*г\.?(\s|,|$)", "${1}${2}")
+    # (only the cells with one of those characters go through the replaces: most do not, and three regex
+    # replaces over every «dd.mm.yyyy HH:MM» cell cost half again its parse)
+    decorated = pl.when(text.str.contains("[,гГмМ]")).then(text)
+    tidied = (
+        decorated.str.replace(r"^(\d{1,2}\.\d{1,2}\.\d{4})\s*г\.?(\s|,|$)", "${1}${2}")
         .str.replace(r"^(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}),\s*(\d)", "${1} ${2}")
         .str.replace(r"\s*\(?\s*(?i:мск)\s*\)?$", "+03:00")
     )
+    return pl.coalesce(tidied, text)
 
 
 def datetime_steps(text: pl.Expr, step: _Steps, timezone: str) -> pl.Expr:
@@ -459,7 +463,7 @@ def vocabulary_code(text: pl.Expr, value_type: ValueType, step: _Steps) -> pl.Ex
 
 # Vocabularies whose cell may carry a qualifier after its word: «заблокирован (по решению ОО)», «Заблокирована
 # администратором». When the whole cell is no known spelling, its first word (up to a space, bracket or
-# punctuation) decides; «удалена», «неактивна» stay unknown.
+# punctuation) decides; «неактивна», «не активна» stay unknown.
 QUALIFIED = frozenset({ValueType.STATUS})
 _FIRST_WORD = r"^([^\s(),;:.]+)[\s(),;:.]"
 # An ОКФС code before its name, alone (as an xlsx number too), or after its name in brackets.
@@ -505,7 +509,7 @@ _NO_DATA = ("н/д", "Н/Д", "нет данных", "Нет данных", "Н�
 EMPTY_SPELLINGS: dict[ValueType, tuple[str, ...]] = {ValueType.COUNT: (*_DASHES, *_NO_DATA)}
 # An optional timestamp (a last login, a registration) may say there is none: «никогда», «нет», a dash.
 EMPTY_OPTIONAL_DATETIME = (
-    *(*_DASHES, *_NO_DATA, "никогда", "Никогда", "нет", "Нет"),
+    *(*_DASHES, *_NO_DATA, "никогда", "Никогда", "НИКОГДА", "нет", "Нет", "НЕТ"),
     *("не входил", "Не входил", "не авторизовывался", "Не авторизовывался", "не авторизовался", "Не авторизовался"),
     # (a database's «zero» dates: MySQL's, and .NET's DateTime.MinValue)
     *("0000-00-00", "0000-00-00 00:00:00", "0001-01-01", "0001-01-01 00:00:00", "01.01.0001", "01.01.0001 00:00"),
