@@ -114,3 +114,26 @@ def test_freshness_gives_a_month_of_statistics_by_its_last_day(tmp_path: Path) -
     ]
     (line,) = [line for line in summary if line.startswith("Данные по: ")]
     assert "30.09.2024" in line and "01.09.2024" not in line, line
+
+
+def test_the_workbook_shows_a_rejected_example_as_validate_does(tmp_path: Path) -> None:
+    """A whole row withheld (it may hold a user id) and an empty required cell: «(скрыто)» and «(пусто)» on
+    «Качество данных», as in `validate`'s table (the workbook wrote «(скрыто: идентификатор пользователя)» for a
+    ragged row, which names no user id, and an empty cell for a missing value)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _write(data / "schools.csv", SCHOOLS)
+    _write(
+        data / "myschool_events.csv",
+        EVENTS + f"Моя школа;t7;Педагог;{INN_A};05.09.2024 10:00;лишнее\nМоя школа;t6;;{INN_A};05.09.2024 10:00\n",
+    )
+    result = CliRunner().invoke(
+        app, ["report", "--data", str(data), "--month", "2024-09", "--out", str(tmp_path)], env=ENV
+    )
+    assert result.exit_code == 0, result.stderr
+    quality = list(load_workbook(tmp_path / "adoption-2024-09.xlsx")["Качество данных"].iter_rows(values_only=True))
+    shown = {row[1]: row[5] for row in quality if row[0] == "myschool_events.csv" and isinstance(row[3], int)}
+    assert shown["в строке больше полей, чем в заголовке"] == "(скрыто)"
+    assert shown["не заполнено обязательное значение"] == "(пусто)"
+    table = CliRunner().invoke(app, ["validate", "--data", str(data)], env=ENV).stdout
+    assert "(скрыто)" in table and "(пусто)" in table

@@ -60,6 +60,19 @@ def _pick(pair: tuple[str, str] | None, code: str, lang: Lang) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
+def example_value(value: str | None, reason: str, lang: Lang = "ru") -> str:
+    """A rejected row's example value as `validate`'s table and the report's «Качество данных» both show it:
+    the value; «(пусто)» for an empty cell (a missing value has nothing to hide, though the reader may record
+    it as None); «(скрыто)» for what the reader withholds (a user id, a whole row that may hold one)."""
+    from adoption_cli.sources.reasons import MISSING_VALUE
+
+    if value is not None and value.strip():
+        return value
+    if reason == MISSING_VALUE or value is not None:
+        return _pick(("(пусто)", "(empty)"), "", lang)
+    return _pick(("(скрыто)", "(hidden)"), "", lang)
+
+
 def reject_column(file: FileLoad, column: str, lang: Lang = "ru") -> str:
     """The column of a rejected row's example as the file's header writes it («Активных», «инн оо»); «вся
     строка» for a reject of the whole row (`*`); the canonical name when the file's headers are not known (a

@@ -7,15 +7,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from adoption_cli.environment import Lang, current
-from adoption_cli.render.labels import kind_label, platforms_label, reject_column
+from adoption_cli.render.labels import example_value, kind_label, platforms_label, reject_column
 from adoption_cli.render.numbers import fmt_int
 from adoption_cli.render.tables import Col, make_table, text_cell
-from adoption_cli.sources.reasons import MISSING_VALUE
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from adoption_cli.dataset import FileLoad, LoadReport, RejectExample
+    from adoption_cli.dataset import FileLoad, LoadReport
 
 ReasonLabel = Callable[[str, Lang], str]
 
@@ -74,16 +73,6 @@ def files_table(report: LoadReport, title: str) -> RenderableType:
     return make_table(title, FILE_COLUMNS, rows, footer=footer)
 
 
-def _example_value(example: RejectExample, lang: Lang) -> str:
-    # A cell read as empty may still hold something to show («—»). A missing value has nothing to hide: the
-    # reader may record it as None like a withheld user id.
-    if example.value is not None and example.value.strip():
-        return text_cell(example.value)
-    if example.reason == MISSING_VALUE or example.value is not None:
-        return "(пусто)" if lang == "ru" else "(empty)"
-    return "(скрыто)" if lang == "ru" else "(hidden)"
-
-
 def rejects_view(file: FileLoad, label: ReasonLabel) -> RenderableType:
     """One file's rejects: the count per reason, then the first examples as the reader recorded them."""
     from rich.console import Group
@@ -105,7 +94,7 @@ def rejects_view(file: FileLoad, label: ReasonLabel) -> RenderableType:
         [
             str(example.row),
             text_cell(reject_column(file, example.column, lang)),
-            _example_value(example, lang),
+            text_cell(example_value(example.value, example.reason, lang)),
             label(example.reason, lang),
         ]
         for example in file.examples

@@ -10,17 +10,16 @@ from __future__ import annotations
 from adoption_cli.dataset import RejectExample
 from adoption_cli.metrics.monthly_report import ReportInput
 from adoption_cli.render.excel import Column, Sheet, Table, Value
-from adoption_cli.render.labels import reject_column
+from adoption_cli.render.labels import example_value, reject_column
 from adoption_cli.render.numbers import fmt_int
 from adoption_cli.render.report.common import Texts
 from adoption_cli.render.report.schools import SCHOOL_COLUMNS
-from adoption_cli.sources.reasons import MISSING_VALUE, reason_label
+from adoption_cli.sources.reasons import reason_label
 
 FILE_COLUMN = Column("file", "Файл", "File")
 
 
 def _reject_table(data: ReportInput, t: Texts) -> Table:
-    hidden = t("(скрыто: идентификатор пользователя)", "(hidden: user identifier)")
     rows: list[tuple[Value, ...]] = []
     for file in data.load.files:
         first: dict[str, RejectExample] = {}
@@ -31,9 +30,7 @@ def _reject_table(data: ReportInput, t: Texts) -> Table:
             if sample is None:
                 rows.append((file.path, reason_label(reason, t.lang), count, None, None, None))
                 continue
-            # The reader withholds values that identify a user (None); an empty value is simply empty.
-            withheld = sample.value is None and sample.column in ("user_id", "*") and reason != MISSING_VALUE
-            shown = hidden if withheld else sample.value
+            shown = example_value(sample.value, reason, t.lang)
             column = reject_column(file, sample.column, t.lang)
             rows.append((file.path, reason_label(reason, t.lang), count, sample.row, column, shown))
     return Table(
