@@ -17,7 +17,7 @@ SCHOOL_COLUMNS = (
 
 
 def schools_sheet(data: ReportInput, t: Texts) -> Sheet:
-    result = data.indicator
+    result = data.indicator  # (its thresholds: the fills)
     platform_columns = [
         Column(
             activity_column(platform, role),
@@ -41,30 +41,34 @@ def schools_sheet(data: ReportInput, t: Texts) -> Sheet:
         Column("students_needed", "Нужно ещё активных обучающихся", "More active students needed", "int"),
         *platform_columns,
     )
-    activity = {row["school_id"]: row for row in data.activity.iter_rows(named=True)}
-    # Each role's need on its own, as the school card shows it (metrics.plan.role_needed): empty only for
-    # the role whose ОО-1 total is zero or missing; a flagged school needs nothing.
-    needs = {row[0]: row[1:] for row in data.schools.select("school_id", "teachers_needed", "students_needed").rows()}
-    rows = []
-    for school in result.schools:
-        counts = activity.get(school.school_id, {})
-        need = needs[school.school_id]
-        rows.append(
-            (
-                school.school_id,
-                school.name,
-                school.municipality,
-                school.teachers_total,
-                school.students_total,
-                school.teachers_active,
-                school.teacher_share_pct,
-                school.students_active,
-                school.student_share_pct,
-                school.flagged,
-                *need,
-                *(counts.get(column.key, 0) for column in platform_columns),
-            )
+    # One join of the month's school rows (metrics.indicator.schools_frame, with each role's need as the school
+    # card shows it: empty only for the role whose ОО-1 total is zero or missing; a flagged school needs
+    # nothing) with their activity per platform and role; a school without activity has zeros there.
+    import polars as pl
+
+    activity = data.activity.select("school_id", *(c.key for c in platform_columns if c.key in data.activity.columns))
+    rows = (
+        data.schools.join(activity, on="school_id", how="left", maintain_order="left")
+        .select(
+            "school_id",
+            "name",
+            "municipality",
+            "teachers_total",
+            "students_total",
+            "teachers_active",
+            "teacher_share_pct",
+            "students_active",
+            "student_share_pct",
+            "flagged",
+            "teachers_needed",
+            "students_needed",
+            *(
+                pl.col(c.key).fill_null(0) if c.key in activity.columns else pl.lit(0).alias(c.key)
+                for c in platform_columns
+            ),
         )
+        .rows()
+    )
     table = Table(
         columns,
         rows,
