@@ -10,95 +10,24 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from adoption_cli.environment import Lang, current
+from adoption_cli.metrics import coverage
 
 if TYPE_CHECKING:
     from adoption_cli.dataset import LoadReport
     from adoption_cli.periods import Period
-    from adoption_cli.schema import Kind
-
-
-def _last_day(day: str, kind: Kind) -> date:
-    """The last day a record of `day` covers (a window ending on the 20th is counted from the month holding it)."""
-    from adoption_cli.periods import last_day_covered
-    from adoption_cli.schema import Kind
-
-    return last_day_covered(date.fromisoformat(day), monthly=kind == Kind.SCHOOL_STATS)
-
-
-def activity_span(report: LoadReport) -> tuple[date | None, date | None]:
-    """The oldest and the newest day of activity in the exports (events, last logins, school statistics)."""
-    from adoption_cli.schema import Kind
-
-    activity = [load for load in report.files if load.kind in (Kind.EVENTS, Kind.ACCOUNTS, Kind.SCHOOL_STATS)]
-    oldest = min((date.fromisoformat(f.earliest_activity) for f in activity if f.earliest_activity), default=None)
-    newest = max((_last_day(f.latest_activity, f.kind) for f in activity if f.latest_activity), default=None)
-    return oldest, newest
 
 
 def _outside(report: LoadReport, start: date, end: date, label: str) -> str | None:
-    oldest, newest = activity_span(report)
+    found = coverage.outside(report, start, end)
+    if found is None:
+        return None
+    side, day = found
     env = current()
-    if newest is not None and newest < start:
-        return env.t(
-            f"за {label} в выгрузках нет данных об активности (самые поздние — за {newest:%d.%m.%Y})",
-            f"the exports hold no activity for {label} (the latest is of {newest.isoformat()})",
-        )
-    if oldest is not None and oldest > end:
-        return env.t(
-            f"за {label} в выгрузках нет данных об активности (самые ранние — за {oldest:%d.%m.%Y})",
-            f"the exports hold no activity for {label} (the earliest is of {oldest.isoformat()})",
-        )
-    return None
-
-
-@dataclass(frozen=True)
-class _Span:
-    first: date
-    last: date
-    monthly: bool  # school statistics: a window is counted from the month holding its last day
-
-    def covers(self, start: date, end: date, *, window: bool) -> bool:
-        if self.monthly and window:
-            return self.first <= end <= self.last
-        return self.first <= end and self.last >= start
-
-
-@dataclass(frozen=True)
-class _Records:
-    """What the exports date, per platform: its events' and statistics' spans, one per file (a file may hold
-    several platforms, each with its own span); the newest last login of its accounts; and the platforms with
-    accounts at all (some may have no last login)."""
-
-    spans: dict[str, list[_Span]]
-    last_logins: dict[str, date]
-    with_accounts: set[str]
-
-
-def _records(report: LoadReport) -> _Records:
-    from adoption_cli.schema import Kind
-
-    spans: dict[str, list[_Span]] = {}
-    last_logins: dict[str, date] = {}
-    with_accounts: set[str] = set()
-    for load in report.files:
-        named = [load.platform] if load.platform else load.platforms
-        if load.kind == Kind.ACCOUNTS:
-            with_accounts.update(named)
-        if not load.earliest_activity or not load.latest_activity:
-            continue
-        whole = [load.earliest_activity, load.latest_activity]
-        for platform in named:
-            # (a platform with no dated row of its own in a file that keeps each platform's span has none there)
-            days = load.activity_by_platform.get(platform, []) if load.activity_by_platform else whole
-            if len(days) != 2:
-                continue
-            if load.kind == Kind.ACCOUNTS:
-                newest = date.fromisoformat(days[1])
-                last_logins[platform] = max(newest, last_logins.get(platform, newest))
-            elif load.kind in (Kind.EVENTS, Kind.SCHOOL_STATS):
-                first, last = date.fromisoformat(days[0]), _last_day(days[1], load.kind)
-                spans.setdefault(platform, []).append(_Span(first, last, load.kind == Kind.SCHOOL_STATS))
-    return _Records(spans, last_logins, with_accounts)
+    edge_ru, edge_en = ("самые поздние", "the latest") if side == "after" else ("самые ранние", "the earliest")
+    return env.t(
+        f"за {label} в выгрузках нет данных об активности ({edge_ru} — за {day:%d.%m.%Y})",
+        f"the exports hold no activity for {label} ({edge_en} is of {day.isoformat()})",
+    )
 
 
 @dataclass(frozen=True)
@@ -117,14 +46,8 @@ def _platform_gaps(
     *,
     window: bool = False,
 ) -> _Gaps | None:
-    """The platforms (of `platforms`; all by default) with no dated records — events, school statistics — in the
-    period, though the exports have other activity in it, and the sentence naming them: their records all lie
-    after it, all before it, or on both sides of it (a file missing between two others; a gap inside one file's
-    span is not seen). For such a platform only its accounts' last logins can count (those who have not signed
-    in since), or nothing: its figures are too low. A platform with accounts only (no events, no statistics at
-    all) is named when its newest last login is before the period (0) or after it (last logins only), or when
-    it has no last login at all (0). A `window` is counted from the statistics month holding its last day.
-    None when nothing is missing."""
+    """The sentence naming the platforms with no dated records in the period (metrics.coverage.platform_gaps:
+    which, and where their records lie instead), and what that does to their figures; None when none is."""
     from adoption_cli.render.labels import platform_label
     from adoption_cli.schema import PLATFORMS
 
@@ -134,30 +57,10 @@ def _platform_gaps(
         ordered = sorted(codes, key=lambda code: order.get(code, len(order)))
         return ", ".join(f"«{platform_label(code, lang)}»" for code in ordered)
 
-    records = _records(report)
-    known = dict.fromkeys([*records.spans, *records.with_accounts])
-    earlier: dict[str, date] = {}  # the newest record before the period
-    later: dict[str, date] = {}  # the oldest record after it
-    accounts_only: dict[str, date | None] = {}  # the newest last login (None: none), before or after the period
-    for platform in known:
-        if platforms is not None and platform not in platforms:
-            continue
-        own = records.spans.get(platform)
-        newest_login = records.last_logins.get(platform)
-        if own is None:
-            if newest_login is None or not start <= newest_login <= end:  # (in it: as complete as logins get)
-                accounts_only[platform] = newest_login
-            continue
-        if any(span.covers(start, end, window=window) for span in own):
-            continue
-        before = [span.last for span in own if span.last < start or (window and span.monthly and span.last < end)]
-        after = [span.first for span in own if span.first > end]
-        if before:
-            earlier[platform] = max(before)
-        if after:
-            later[platform] = min(after)
-    if not earlier and not later and not accounts_only:
+    gaps = coverage.platform_gaps(report, start, end, platforms, window=window)
+    if gaps is None:
         return None
+    earlier, later, accounts_only = gaps.earlier, gaps.later, gaps.accounts_only
     env = current()
     edges = []
     only_later = [p for p in later if p not in earlier]
@@ -177,7 +80,7 @@ def _platform_gaps(
                 f"a gap between {last.isoformat()} and {first.isoformat()}",
             )
         )
-    missing = {*earlier, *later, *accounts_only}
+    missing = gaps.missing
     alone = len(missing) == 1  # (then the platform is not named twice)
 
     def accounts_edge(codes: Collection[str], ru: str, en: str) -> str:
@@ -200,11 +103,7 @@ def _platform_gaps(
     undated = [p for p, day in accounts_only.items() if day is None]
     if undated:
         edges.append(accounts_edge(undated, "без дат последнего входа", "with no sign-in dates"))
-    # Last logins count in the period when some are after its start (an account's last login after the period
-    # hides its sign-ins in it, so they are too few); none do when every last login is before it.
-    logins = records.last_logins
-    partial = [p for p in missing if p in logins and logins[p] >= start]
-    zeros = [p for p in missing if p not in partial]
+    partial, zeros = gaps.partial, gaps.zeros
     what = []
     if partial:
         what.append(
@@ -309,7 +208,7 @@ def announce_months(report: LoadReport, months: list[Period], platforms: Collect
     each; their figures are 0 for want of data, and a change from one of them means nothing), and about those
     outside the events and statistics of one of `platforms` (all by default; too low): one line per run of
     consecutive months with the same gap."""
-    oldest, newest = activity_span(report)
+    oldest, newest = coverage.activity_span(report)
     env = current()
 
     def span(outside: list[Period]) -> str:
