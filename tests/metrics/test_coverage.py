@@ -9,29 +9,25 @@ from adoption_cli.metrics.coverage import activity_span, outside, platform_gaps
 from adoption_cli.schema import Kind
 
 
-def _events(platform: str, first: str, last: str) -> FileLoad:
+def _file(kind: Kind, platform: str, first: str | None, last: str | None) -> FileLoad:
+    """An events file's days of activity, or an accounts file's (its newest last login as both)."""
     return FileLoad(
-        path=f"{platform}_events.csv",
-        kind=Kind.EVENTS,
+        path=f"{platform}_{kind.value}.csv",
+        kind=kind,
         platform=platform,
         platforms=[platform],
         earliest_activity=first,
         latest_activity=last,
-        activity_by_platform={platform: [first, last]},
+        activity_by_platform={platform: [first, last]} if first and last else {},
     )
+
+
+def _events(platform: str, first: str, last: str) -> FileLoad:
+    return _file(Kind.EVENTS, platform, first, last)
 
 
 def _accounts(platform: str, newest_login: str | None) -> FileLoad:
-    days = {platform: [newest_login, newest_login]} if newest_login else {}
-    return FileLoad(
-        path=f"{platform}_accounts.csv",
-        kind=Kind.ACCOUNTS,
-        platform=platform,
-        platforms=[platform],
-        earliest_activity=newest_login,
-        latest_activity=newest_login,
-        activity_by_platform=days,
-    )
+    return _file(Kind.ACCOUNTS, platform, newest_login, newest_login)
 
 
 def test_the_span_and_a_period_outside_it() -> None:
