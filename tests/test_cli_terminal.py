@@ -168,7 +168,7 @@ def test_exit_130_on_ctrl_c(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
 
 def test_a_closed_pipe_ends_quietly(monkeypatch: pytest.MonkeyPatch, data: str) -> None:
     # `adoption indicator … | head -1`: the reader left; no «unexpected error» about it.
-    monkeypatch.setattr("adoption_cli.render.output.write_csv", _raise(BrokenPipeError()))
+    monkeypatch.setattr("adoption_cli.render.emit.write_csv", _raise(BrokenPipeError()))
     result = invoke("indicator", "--data", data, "--month", "2024-09", "--format", "csv", "--quiet")
     assert result.exit_code == 1
     assert result.stderr == ""

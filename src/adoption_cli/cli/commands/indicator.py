@@ -92,9 +92,9 @@ def command(
     from adoption_cli.metrics.indicator_result import build_result
     from adoption_cli.periods import parse_month
     from adoption_cli.render.captions import target_missed
+    from adoption_cli.render.emit import emit
     from adoption_cli.render.indicator import IndicatorContext, indicator_table, quality_warnings, schools_csv_frame
     from adoption_cli.render.numbers import fmt_int
-    from adoption_cli.render.output import write_csv, write_json, write_renderable
     from adoption_cli.schema import PEOPLE_KINDS
 
     env = current()
@@ -142,12 +142,7 @@ def command(
     for note in quality_warnings(result, context):
         env.warn(note)
 
-    if output is OutputFormat.JSON:
-        write_json(result)
-    elif output is OutputFormat.CSV:
-        write_csv(schools_csv_frame(result))
-    else:
-        write_renderable(indicator_table(result, context))
+    emit(output, result, table=lambda: indicator_table(result, context), rows=lambda: schools_csv_frame(result))
 
     if fail_below_target:
         judged = result.municipalities[0] if chosen is not None and result.municipalities else result.region
