@@ -460,6 +460,9 @@ DISCOVERY_PATTERNS: tuple[tuple[str, Kind], ...] = (
 )
 READABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 
+# How a table writes «no figure» in a count (ОО-1's dash; «н/д», «нет данных» in any case): an empty cell.
+NO_FIGURE = ("-", "–", "—", "н/д", "нет данных")
+
 # Month names in the nominative, as exports («Сентябрь 2024») and tables write them.
 RU_MONTHS = (
     "январь",

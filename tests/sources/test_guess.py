@@ -57,3 +57,17 @@ def test_the_kind_and_platform_a_header_says(tmp_path: Path, name: str, text: st
 
 def test_a_file_that_cannot_be_read_gives_no_guess(tmp_path: Path) -> None:
     assert guess(write(tmp_path / "broken.xlsx", "not a workbook")) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "suggested"),
+    [
+        # the name discovery knows (<платформа>_stats*), not the kind's own (assistant_school_stats)
+        ("статистика помощник.csv", "ИНН;Месяц;Роль;Активных", "assistant_stats.csv"),
+        # the platform of the name, though the file has a platform column too
+        ("Сферум входы.csv", "Платформа;ID пользователя;Роль;ИНН;Дата и время", "sferum_events.csv"),
+    ],
+)
+def test_the_name_suggested_is_one_discovery_recognises(tmp_path: Path, name: str, header: str, suggested: str) -> None:
+    found = guess(write(tmp_path / name, header + "\n"))
+    assert found is not None and found.file_name(".csv") == suggested

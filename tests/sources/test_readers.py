@@ -1199,3 +1199,22 @@ def test_a_login_beside_a_user_id_is_left_unread(tmp_path: Path) -> None:
     )
     events = load(tmp_path).frame(Kind.EVENTS).collect()
     assert events["user_id"].to_list() == ["u1"]
+
+
+def test_two_aliases_of_one_count_are_an_error_whatever_their_units(tmp_path: Path) -> None:
+    """«Педагогов, чел.» (40) beside «Численность педагогов» (2): two headers, two figures — one was read
+    silently. Only the same header twice, once with its unit, is told apart."""
+    header = "ИНН;Наименование;МО;Форма собственности;Педагогов, чел.;Численность педагогов;Обучающихся"
+    write(tmp_path / "schools.csv", f"{header}\n{INN_A};Ш;МО;муниципальная;40;2;100\n")
+    with pytest.raises(DataError, match=r"«Педагогов, чел\.» \(№5\) и «Численность педагогов» \(№6\) оба означают"):
+        load(tmp_path)
+
+
+def test_a_first_row_of_no_figures_is_data_not_sub_headers(tmp_path: Path) -> None:
+    """«н/д» under a count and «нет данных» under an unnamed column: «no figure», not sub-headers."""
+    lines = ["ИНН;Наименование;МО;Форма собственности;Педагогов;Обучающиеся;", ";;;;;н/д;нет данных"]
+    lines.append(f"{INN_A};Ш;МО;муниципальная;4;н/д;")
+    write(tmp_path / "schools.csv", "\n".join(lines) + "\n")
+    dataset = load(tmp_path)
+    assert dataset.schools.collect().row(0) == (INN_A, "Ш", "МО", "municipal", 4, None)
+    assert file_load(dataset, "schools.csv").rejected == 1  # the row of «no figures» and no ИНН

@@ -473,3 +473,23 @@ def test_the_spellings_of_real_exports() -> None:
     ]
     platforms = ["myschool.edu.ru", "Сферум (VK Мессенджер)", "sferum.ru"]
     assert [code for code, _ in parse(ValueType.PLATFORM, platforms)] == ["myschool", "sferum", "sferum"]
+
+
+def test_no_figure_and_no_sign_in_in_any_case() -> None:
+    """«Н/д» (capitalised) was a bad number, and dropped the school from the population."""
+    assert parse(ValueType.COUNT, ["Н/д", "НЕТ ДАННЫХ", "н/Д"], nullable=True) == [
+        (None, None),
+        (None, None),
+        (None, "bad_number"),  # (as typed, capitalised or in capitals: not every mix)
+    ]
+    cells = ["НЕ ВХОДИЛ", "Не авторизовался", "0001-01-01T00:00:00", "0000-00-00T00:00:00"]
+    assert parse(ValueType.DATETIME, cells, required=False) == [(None, None)] * 4
+
+
+def test_an_okfs_code_alone_in_brackets() -> None:
+    assert [code for code, _ in parse(ValueType.OWNERSHIP, ["(14)", "14)", "(13)", "(15)"])] == [
+        "municipal",
+        "municipal",
+        "state",
+        None,
+    ]

@@ -28,6 +28,7 @@ from adoption_cli.errors import DataError
 from adoption_cli.schema import (
     ALIAS_RANKS,
     COLUMNS,
+    NO_FIGURE,
     PLATFORMS,
     Column,
     Kind,
@@ -71,6 +72,12 @@ class HeaderBlock:
 
 def _filled(cell: Cell) -> str | None:
     return cell.strip() if cell is not None and cell.strip() else None
+
+
+def _label(cell: Cell) -> str | None:
+    """A cell that may be a header: filled, and not how a table writes «no figure» («н/д», a dash)."""
+    filled = _filled(cell)
+    return None if filled is None or filled.lower() in NO_FIGURE else filled
 
 
 class ColumnMap:
@@ -158,7 +165,8 @@ class ColumnMap:
         ИНН and name, whatever its numbers look like."""
         width = max(len(upper), len(lower))
         top = [_filled(upper[p]) if p < len(upper) else None for p in range(width)]
-        bottom = [_filled(lower[p]) if p < len(lower) else None for p in range(width)]
+        # («н/д» or a dash under a count is a data row's «no figure», not a sub-header)
+        bottom = [_label(lower[p]) if p < len(lower) else None for p in range(width)]
         grouped = False
         for position in range(width):
             starts_group = position + 1 < width and top[position] is not None and top[position + 1] is None
@@ -217,7 +225,11 @@ class ColumnMap:
                 # «ИНН» beside «ИНН/КПП», «Педагогов» beside «Педагогов, чел.», «Краткое наименование» beside
                 # «Наименование ОО»: the header of the lowest rank is the column
                 ranks = [self._rank(names[p] or "", canonical) for p in found]
-                best = [p for p, rank in zip(found, ranks, strict=True) if rank == min(ranks)]
+                best = [p for p, rank in zip(found, ranks, strict=True) if rank[0] == min(ranks)[0]]
+                if len({normalise_header(names[p] or "") for p in best}) == 1:
+                    # one header twice, once with its unit: the one written exactly («Педагогов, чел.» beside
+                    # «Численность педагогов» is two headers of one rank, an error)
+                    best = [p for p, rank in zip(found, ranks, strict=True) if rank == min(ranks)]
                 if len(best) == 1:
                     found[:] = best
                     continue

@@ -13,7 +13,7 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
-from adoption_cli.schema import COLUMNS, PLATFORMS, Kind
+from adoption_cli.schema import DISCOVERY_PATTERNS, PLATFORMS, Kind
 from adoption_cli.sources.columns import SEARCH_ROWS, ColumnMap, Row
 from adoption_cli.sources.dialect import sniff_separator, split_records
 
@@ -30,13 +30,14 @@ _NAME_WORDS = {
 @dataclass(frozen=True, slots=True)
 class Guess:
     kind: Kind
-    platform: str | None  # None: the file has a platform column, or its name does not say
+    platform: str | None  # None: the kind's file names carry none, or the file's name does not say
 
     def file_name(self, suffix: str) -> str:
-        """The name discovery would recognise: schools.csv, sferum_events.csv, <платформа>_accounts.xlsx."""
-        if self.kind in (Kind.SCHOOLS, Kind.CONTENT_ITEMS, Kind.CONTENT_VIEWS):
-            return f"{self.kind.value}{suffix}"
-        return f"{self.platform or '<платформа>'}_{self.kind.value}{suffix}"
+        """The name discovery would recognise (its DISCOVERY_PATTERNS, the wildcards dropped): schools.csv,
+        sferum_events.csv, assistant_stats.xlsx, <платформа>_accounts.xlsx."""
+        pattern = next(pattern for pattern, kind in DISCOVERY_PATTERNS if kind == self.kind)
+        stem = pattern.split("*")[0].removesuffix(".").format(platform=self.platform or "<платформа>")
+        return f"{stem}{suffix}"
 
 
 def guess(path: Path) -> Guess | None:
@@ -48,22 +49,22 @@ def guess(path: Path) -> Guess | None:
         raise
     except BaseException:  # (any failure to peek at a file, a reader's panic too, only means no guess)
         return None
-    scored: list[tuple[int, Kind, bool]] = []
+    scored: list[tuple[int, Kind]] = []
     for kind in Kind:
         columns = ColumnMap(kind)
         block = columns.find_header(rows)
         if block is None or columns.matches(block.names) < 2 or columns.missing_required(block.names):
             continue
-        has_platform = any(columns.canonical(name) == "platform" for name in block.names)
-        scored.append((columns.matches(block.names), kind, has_platform))
+        scored.append((columns.matches(block.names), kind))
     if not scored:
         return None
     scored.sort(key=lambda item: -item[0])
     if len(scored) > 1 and scored[0][0] == scored[1][0]:
         return None  # (two kinds fit as well: no guess rather than a wrong one)
-    _, kind, has_platform = scored[0]
-    needs_platform = any(column.name == "platform" for column in COLUMNS[kind])
-    return Guess(kind, None if has_platform or not needs_platform else _platform_of(path.name))
+    _, kind = scored[0]
+    # (from the name even where the file has a platform column: discovery goes by the name all the same)
+    needs_platform = any("{platform}" in pattern for pattern, named in DISCOVERY_PATTERNS if named == kind)
+    return Guess(kind, _platform_of(path.name) if needs_platform else None)
 
 
 def _platform_of(name: str) -> str | None:

@@ -15,7 +15,16 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from adoption_cli.config import Settings
-from adoption_cli.schema import DTYPES, OTHER_ROLE, RU_MONTHS, Column, ValueType, normalise_value, vocabulary_index
+from adoption_cli.schema import (
+    DTYPES,
+    NO_FIGURE,
+    OTHER_ROLE,
+    RU_MONTHS,
+    Column,
+    ValueType,
+    normalise_value,
+    vocabulary_index,
+)
 from adoption_cli.sources import reasons
 
 INN_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
@@ -467,7 +476,7 @@ def vocabulary_code(text: pl.Expr, value_type: ValueType, step: _Steps) -> pl.Ex
 QUALIFIED = frozenset({ValueType.STATUS})
 _FIRST_WORD = r"^([^\s(),;:.]+)[\s(),;:.]"
 # An ОКФС code before its name, alone (as an xlsx number too), or after its name in brackets.
-_OKFS_CODE = r"^(1[2-6])(?:\.0+$|$|\s*[-–—.)]\s*\D)|\D\s*\((1[2-6])\)$"
+_OKFS_CODE = r"^\(?(1[2-6])(?:\.0+$|\)?$|\s*[-–—.)]\s*\D)|\D\s*\((1[2-6])\)$"
 
 
 def _vocabulary(value_type: ValueType, unknown: str | None) -> Callable[[pl.Expr, _Steps, ParseContext], Result]:
@@ -503,17 +512,24 @@ _PARSERS: dict[ValueType, Callable[[pl.Expr, _Steps, ParseContext], Result]] = {
 
 # What an empty cell means when the column may be empty.
 DEFAULTS: dict[ValueType, str] = {ValueType.STATUS: "active"}
+
+
 # Cells that say «no value» as an empty one does: a dash in a count (ОО-1 writes one where there is no figure).
-_DASHES = ("-", "–", "—")
-_NO_DATA = ("н/д", "Н/Д", "нет данных", "Нет данных", "НЕТ ДАННЫХ")
-EMPTY_SPELLINGS: dict[ValueType, tuple[str, ...]] = {ValueType.COUNT: (*_DASHES, *_NO_DATA)}
+def _cases(*spellings: str) -> tuple[str, ...]:
+    """Each spelling as typed, capitalised and in capitals: «н/д», «Н/д», «Н/Д» (compared exactly: lower-casing
+    every cell of a column of last logins would cost more than the few forms do)."""
+    return tuple(dict.fromkeys(form for s in spellings for form in (s, s[:1].upper() + s[1:], s.upper())))
+
+
+_NO_FIGURE = _cases(*NO_FIGURE)
+EMPTY_SPELLINGS: dict[ValueType, tuple[str, ...]] = {ValueType.COUNT: _NO_FIGURE}
 # An optional timestamp (a last login, a registration) may say there is none: «никогда», «нет», a dash.
 EMPTY_OPTIONAL_DATETIME = (
-    *(*_DASHES, *_NO_DATA, "никогда", "Никогда", "НИКОГДА", "нет", "Нет", "НЕТ"),
-    *("не входил", "Не входил", "не авторизовывался", "Не авторизовывался", "не авторизовался", "Не авторизовался"),
+    *_NO_FIGURE,
+    *_cases("никогда", "нет", "не входил", "не авторизовывался", "не авторизовался"),
     # (a database's «zero» dates: MySQL's, and .NET's DateTime.MinValue)
-    *("0000-00-00", "0000-00-00 00:00:00", "0001-01-01", "0001-01-01 00:00:00", "01.01.0001", "01.01.0001 00:00"),
-    "01.01.0001 0:00:00",
+    *("0000-00-00", "0000-00-00 00:00:00", "0000-00-00T00:00:00", "0001-01-01", "0001-01-01 00:00:00"),
+    *("0001-01-01T00:00:00", "01.01.0001", "01.01.0001 00:00", "01.01.0001 0:00:00"),
 )
 # Excel's error values: how an xlsx stores them (the reader gives an error cell its text; calamine alone gives
 # it empty), and how a Russian Excel shows them and writes them into a CSV. No column takes one as a value.
