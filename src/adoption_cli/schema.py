@@ -460,7 +460,8 @@ DISCOVERY_PATTERNS: tuple[tuple[str, Kind], ...] = (
 )
 READABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 
-# How a table writes «no figure» in a count (ОО-1's dash; «н/д», «нет данных» in any case): an empty cell.
+# How a table writes «no figure» in a count (ОО-1's dash; «н/д», «нет данных»: sources.values reads them as
+# typed, capitalised, in capitals or title case): an empty cell.
 NO_FIGURE = ("-", "–", "—", "н/д", "нет данных")
 
 # Month names in the nominative, as exports («Сентябрь 2024») and tables write them.
@@ -490,8 +491,8 @@ _UNIT = re.compile(r"(?<=.)(?:,(?:чел|человек)\.?|\((?:чел|чело
 # unread); every alias not listed has rank 0. «ИНН/КПП» beside «ИНН»; a login beside a user id; a short name
 # («Краткое наименование», rank 0) before a plain one («Наименование ОО», 1) before a full one (2); an ОКФС code
 # beside the form of ownership; «Городской округ» beside «Муниципальный район»; a creation date beside a
-# registration date. A header matched only with its unit dropped («Педагогов, чел.») ranks after one written
-# exactly («Педагогов»). Two headers of the same rank are an error naming both.
+# registration date. The same header twice, once with its unit («Педагогов» beside «Педагогов, чел.»), is read
+# where written exactly; two different headers of one rank are an error naming both, units or not.
 ALIAS_RANKS: dict[str, int] = {
     "ИНН/КПП": 1,
     "Логин": 1,

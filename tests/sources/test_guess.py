@@ -46,7 +46,11 @@ def test_a_registry_under_another_name_is_pointed_at(tmp_path: Path) -> None:
     [
         ("входы МШ.csv", EVENTS, Guess(Kind.EVENTS, "myschool")),
         ("входы.csv", EVENTS, Guess(Kind.EVENTS, None)),  # the name gives no platform
-        ("a.csv", "Платформа,ID пользователя,Роль,ИНН,Последний вход\nЦПУ,u,ученик,1,\n", Guess(Kind.ACCOUNTS, None)),
+        (
+            "a.csv",
+            "Платформа,ID пользователя,Роль,ИНН,Последний вход\nЦПУ,u,ученик,1,\n",
+            Guess(Kind.ACCOUNTS, None, True),
+        ),
         ("notes.txt", "Протокол совещания\nпункт 1\n", None),
         ("two.csv", "ID пользователя,ИНН\nu,1\n", None),  # (no kind's required columns)
     ],
@@ -64,10 +68,22 @@ def test_a_file_that_cannot_be_read_gives_no_guess(tmp_path: Path) -> None:
     [
         # the name discovery knows (<платформа>_stats*), not the kind's own (assistant_school_stats)
         ("статистика помощник.csv", "ИНН;Месяц;Роль;Активных", "assistant_stats.csv"),
-        # the platform of the name, though the file has a platform column too
+        # the platform of the name, though the file has a platform column too (the warning then says more)
         ("Сферум входы.csv", "Платформа;ID пользователя;Роль;ИНН;Дата и время", "sferum_events.csv"),
     ],
 )
 def test_the_name_suggested_is_one_discovery_recognises(tmp_path: Path, name: str, header: str, suggested: str) -> None:
     found = guess(write(tmp_path / name, header + "\n"))
     assert found is not None and found.file_name(".csv") == suggested
+
+
+def test_a_file_with_a_platform_column_is_pointed_at_the_manifest(tmp_path: Path) -> None:
+    """Its rows may be of several platforms, and a name gives every row one: the others would be rejected."""
+    write_registry(tmp_path)
+    write(tmp_path / "входы Сферум.csv", f"Платформа;ID пользователя;Роль;ИНН;Дата и время\nМШ;u;учитель;{INN_A};\n")
+    (warning,) = [w for w in load(tmp_path).report.warnings if w.startswith("входы Сферум")]
+    assert warning.endswith(
+        "по заголовку это выгрузка вида events платформы sferum со столбцом платформы: опишите её в [[sources]] "
+        '(path = "входы Сферум.csv", kind = "events", без platform) или, если платформа в ней одна, назовите её '
+        "sferum_events.csv (имя может продолжаться: sferum_events_2024-09.csv)."
+    )

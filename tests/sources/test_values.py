@@ -493,3 +493,7 @@ def test_an_okfs_code_alone_in_brackets() -> None:
         "state",
         None,
     ]
+
+
+def test_no_figure_in_title_case() -> None:
+    assert parse(ValueType.COUNT, ["Нет Данных"], nullable=True) == [(None, None)]

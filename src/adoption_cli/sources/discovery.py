@@ -234,6 +234,13 @@ def _renaming(display: str, found: Guess) -> str:
     more = (
         "" if found.kind == Kind.SCHOOLS else f" (имя может продолжаться: {name.removesuffix(suffix)}_2024-09{suffix})"
     )
+    if found.platform_column:
+        # (a name gives every row its platform: rows of another would be rejected as platform_mismatch)
+        return (
+            f"по заголовку это выгрузка {what} со столбцом платформы: опишите её в [[sources]] "
+            f'(path = "{display}", kind = "{found.kind.value}", без platform) или, если платформа в ней одна, '
+            f"назовите её {folder}{name}{more}."
+        )
     return f"по заголовку это выгрузка {what}: назовите его {folder}{name}{more} или опишите в [[sources]]."
 
 

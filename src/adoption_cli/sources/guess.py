@@ -4,7 +4,8 @@ to read the file: a guess decides nothing about the figures.
 
 Files come from the ministry as «Сферум входы сентябрь 2024.csv» or «ОО-1 2024 (свод).xlsx»; the kind is the one
 whose required columns the header has (the most columns of its own on a tie of kinds), the platform a word of
-the file name («сферум», «моя школа», «цпу»…) or the file's own platform column.
+the file name («сферум», «моя школа», «цпу»…). A file with a platform column of its own may hold several
+platforms: a name then gives all its rows one, so the advice is a manifest entry.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ _NAME_WORDS = {
 class Guess:
     kind: Kind
     platform: str | None  # None: the kind's file names carry none, or the file's name does not say
+    platform_column: bool = False  # the file has a platform column: its rows may be of several platforms
 
     def file_name(self, suffix: str) -> str:
         """The name discovery would recognise (its DISCOVERY_PATTERNS, the wildcards dropped): schools.csv,
@@ -49,22 +51,23 @@ def guess(path: Path) -> Guess | None:
         raise
     except BaseException:  # (any failure to peek at a file, a reader's panic too, only means no guess)
         return None
-    scored: list[tuple[int, Kind]] = []
+    scored: list[tuple[int, Kind, bool]] = []
     for kind in Kind:
         columns = ColumnMap(kind)
         block = columns.find_header(rows)
         if block is None or columns.matches(block.names) < 2 or columns.missing_required(block.names):
             continue
-        scored.append((columns.matches(block.names), kind))
+        has_platform = any(columns.canonical(name) == "platform" for name in block.names)
+        scored.append((columns.matches(block.names), kind, has_platform))
     if not scored:
         return None
     scored.sort(key=lambda item: -item[0])
     if len(scored) > 1 and scored[0][0] == scored[1][0]:
         return None  # (two kinds fit as well: no guess rather than a wrong one)
-    _, kind = scored[0]
+    _, kind, has_platform = scored[0]
     # (from the name even where the file has a platform column: discovery goes by the name all the same)
     needs_platform = any("{platform}" in pattern for pattern, named in DISCOVERY_PATTERNS if named == kind)
-    return Guess(kind, _platform_of(path.name) if needs_platform else None)
+    return Guess(kind, _platform_of(path.name) if needs_platform else None, needs_platform and has_platform)
 
 
 def _platform_of(name: str) -> str | None:

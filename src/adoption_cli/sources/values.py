@@ -516,9 +516,11 @@ DEFAULTS: dict[ValueType, str] = {ValueType.STATUS: "active"}
 
 # Cells that say «no value» as an empty one does: a dash in a count (ОО-1 writes one where there is no figure).
 def _cases(*spellings: str) -> tuple[str, ...]:
-    """Each spelling as typed, capitalised and in capitals: «н/д», «Н/д», «Н/Д» (compared exactly: lower-casing
-    every cell of a column of last logins would cost more than the few forms do)."""
-    return tuple(dict.fromkeys(form for s in spellings for form in (s, s[:1].upper() + s[1:], s.upper())))
+    """Each spelling as typed, capitalised, in capitals and in title case: «нет данных», «Нет данных», «НЕТ
+    ДАННЫХ», «Нет Данных» (compared exactly: lower-casing every cell of a column of last logins would cost more
+    than the few forms do)."""
+    forms = (form for s in spellings for form in (s, s[:1].upper() + s[1:], s.upper(), s.title()))
+    return tuple(dict.fromkeys(forms))
 
 
 _NO_FIGURE = _cases(*NO_FIGURE)

@@ -32,8 +32,9 @@ MANIFEST_NAME = STORE_MANIFEST  # discovery passes over a folder that holds one
 # stores lost the lines that ended in CR alone), a timestamp in a date and a time column is read, and a number
 # merged over xlsx rows is warned of in the manifest's warnings. 11: the headers, group headers and values of
 # real exports (ОКФС codes, «сент. 2024», «н/д», deleted accounts…) are read where format 10 rejected them or
-# read a group's first sub-column.
-FORMAT_VERSION = 11
+# read a group's first sub-column. 12: «Н/д», «НЕ ВХОДИЛ», zero dates with a «T», ОКФС «(14)» are read, and two
+# different aliases of one count stop the file (format 11 stores had rejected those rows or read one of them).
+FORMAT_VERSION = 12
 
 
 class SourceEntry(BaseModel):
