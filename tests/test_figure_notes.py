@@ -179,3 +179,11 @@ def test_sferum_levels_speak_english_under_lang_en(monkeypatch: pytest.MonkeyPat
     assert not [text for text in texts if "средняя" in text or "низкая" in text]  # every sheet, headings too
     cells = {c.value for row in load_workbook(tmp_path / "r.xlsx")["Сферум"].iter_rows() for c in row}
     assert "средняя" in cells
+
+
+def test_a_missed_target_names_the_place_as_written() -> None:
+    """«г. Краснодар» is not capitalised into «Г. Краснодар»; the share is never rounded onto the target."""
+    from adoption_cli.render.captions import target_missed
+
+    sentence = target_missed("г. Краснодар", 32.999, 33.0, ("не хватает школ: 1", "schools still needed: 1"), 2)
+    assert sentence == "г. Краснодар: цель 33\u202f% не достигнута (32,999\u202f%), не хватает школ: 1."

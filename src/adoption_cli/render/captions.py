@@ -74,8 +74,8 @@ def target_missed(
     env = current()
     target = fmt_pct_setting(target_pct, env.lang)
     share = fmt_pct_judged(share_pct, target_pct, False, env.lang, digits)
-    place = where[:1].upper() + where[1:]  # (a sentence: «Регион: …», as the tables' lines begin)
+    # (`where` as written: «Регион», or a municipality's own name, «г. Краснодар», never capitalised)
     return env.t(
-        f"{place}: цель {target} не достигнута ({share}), {shortfall[0]}.",
-        f"{place}: target {target} not met ({share}), {shortfall[1]}.",
+        f"{where}: цель {target} не достигнута ({share}), {shortfall[0]}.",
+        f"{where}: target {target} not met ({share}), {shortfall[1]}.",
     )

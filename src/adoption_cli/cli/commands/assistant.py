@@ -55,7 +55,7 @@ def command(
     env = current()
     if result.grain is None:
         env.warn(env.t("в данных нет выгрузок ЦПУ: активных 0.", "the data has no assistant exports: 0 active."))
-    judged, where = result.region, env.t("регион", "the region")
+    judged, where = result.region, env.t("Регион", "The region")
     if municipality is not None:
         where = choose_counted_municipality(municipality, [m.name for m in result.municipalities], result.ownership)
         result = restricted(result, where)

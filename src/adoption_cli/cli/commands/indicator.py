@@ -150,7 +150,7 @@ def command(
             needed = fmt_int(judged.schools_needed, env.lang)
             raise TargetNotMet(
                 target_missed(
-                    chosen or env.t("регион", "the region"),
+                    chosen or env.t("Регион", "The region"),
                     judged.share_pct,
                     result.target_pct,
                     (f"не хватает школ: {needed}", f"schools still needed: {needed}"),
