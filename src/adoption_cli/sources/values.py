@@ -214,8 +214,8 @@ def datetime_steps(text: pl.Expr, step: _Steps, timezone: str) -> pl.Expr:
     """Naive local datetime of a timestamp cell, null when it is not recognised or impossible.
 
     ISO (`T` or space, seconds and fractions optional), dd.mm.yyyy[ HH:MM[:SS]], Excel serial day numbers
-    (5 digits: 1927–2173), with the decorations `_tidied_timestamp` removes. Values with `Z`/`UTC`/an offset are converted to `timezone` and made naive; any
-    other text after the time makes the cell unrecognised. (`_checked_date` then rejects dates before
+    (5 digits: 1927–2173), with the decorations `_tidied_timestamp` removes. Values with `Z`/`UTC`/an offset
+    are converted to `timezone` and made naive; any other text after the time makes the cell unrecognised. (`_checked_date` then rejects dates before
     `EARLIEST`: this reads a two-digit year as it is, 24 → 0024.)
     Built from literal splits and one fixed-format strptime: regex captures cost ten times more per row.
     """
@@ -470,25 +470,23 @@ def vocabulary_code(text: pl.Expr, value_type: ValueType, step: _Steps) -> pl.Ex
     return pl.coalesce(exact, code_of(key, spellings))
 
 
-# Vocabularies whose cell may carry a qualifier after its word: «заблокирован (по решению ОО)», «Заблокирована
-# администратором». When the whole cell is no known spelling, its first word (up to a space, bracket or
-# punctuation) decides; «неактивна», «не активна» stay unknown.
-QUALIFIED = frozenset({ValueType.STATUS})
-_FIRST_WORD = r"^([^\s(),;:.]+)[\s(),;:.]"
-# An ОКФС code before its name, alone (as an xlsx number too), or after its name in brackets.
-_OKFS_CODE = r"^\(?(1[2-6])(?:\.0+$|\)?$|\s*[-–—.)]\s*\D)|\D\s*\((1[2-6])\)$"
+# A vocabulary cell that is no known spelling may still name one, by a part a pattern finds (its first group):
+# - a status, by its first word (up to a space, bracket or punctuation): «заблокирован (по решению ОО)»,
+#   «Заблокирована администратором»; «неактивна», «не активна» stay unknown;
+# - a form of ownership, by its ОКФС code: before its name («14 - Муниципальная собственность», «14) …»), alone
+#   («14», «(14)», «14.0», an xlsx number), or after its name in brackets («Муниципальная собственность (14)»).
+_KEY_PARTS: dict[ValueType, tuple[str, ...]] = {
+    ValueType.STATUS: (r"^([^\s(),;:.]+)[\s(),;:.]",),
+    ValueType.OWNERSHIP: (r"^\(?(1[2-6])(?:\.0+$|\)?$|\s*[-–—.)]\s*\D)", r"\D\s*\((1[2-6])\)$"),
+}
 
 
 def _vocabulary(value_type: ValueType, unknown: str | None) -> Callable[[pl.Expr, _Steps, ParseContext], Result]:
     def parse(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
         code = step(vocabulary_code(text, value_type, step))
-        if value_type == ValueType.OWNERSHIP:  # «14 - Муниципальная собственность», «14.0» (an xlsx number)
-            okfs_groups = vocabulary_key(only_others(text, code.is_not_null())).str.extract_groups(_OKFS_CODE)
-            okfs = pl.coalesce(okfs_groups.struct.field("1"), okfs_groups.struct.field("2"))
-            code = step(pl.coalesce(code, code_of(okfs, vocabulary_spellings(value_type))))
-        if value_type in QUALIFIED:
-            first_word = vocabulary_key(only_others(text, code.is_not_null())).str.extract(_FIRST_WORD)
-            code = step(pl.coalesce(code, code_of(first_word, vocabulary_spellings(value_type))))
+        for pattern in _KEY_PARTS.get(value_type, ()):
+            part = vocabulary_key(only_others(text, code.is_not_null())).str.extract(pattern)
+            code = step(pl.coalesce(code, code_of(part, vocabulary_spellings(value_type))))
         if unknown is None:  # roles: any other role is valid and set aside as "other"
             return code.fill_null(OTHER_ROLE), _NO_ERROR
         return code, _first_reason((code.is_null(), unknown))
@@ -514,7 +512,6 @@ _PARSERS: dict[ValueType, Callable[[pl.Expr, _Steps, ParseContext], Result]] = {
 DEFAULTS: dict[ValueType, str] = {ValueType.STATUS: "active"}
 
 
-# Cells that say «no value» as an empty one does: a dash in a count (ОО-1 writes one where there is no figure).
 def _cases(*spellings: str) -> tuple[str, ...]:
     """Each spelling as typed, capitalised, in capitals and in title case: «нет данных», «Нет данных», «НЕТ
     ДАННЫХ», «Нет Данных» (compared exactly: lower-casing every cell of a column of last logins would cost more
@@ -524,6 +521,7 @@ def _cases(*spellings: str) -> tuple[str, ...]:
 
 
 _NO_FIGURE = _cases(*NO_FIGURE)
+# Cells that say «no value» as an empty one does: «no figure» in a count (ОО-1 writes a dash where it has none).
 EMPTY_SPELLINGS: dict[ValueType, tuple[str, ...]] = {ValueType.COUNT: _NO_FIGURE}
 # An optional timestamp (a last login, a registration) may say there is none: «никогда», «нет», a dash.
 EMPTY_OPTIONAL_DATETIME = (
