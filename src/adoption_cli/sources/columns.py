@@ -74,7 +74,7 @@ def _filled(cell: Cell) -> str | None:
     return cell.strip() if cell is not None and cell.strip() else None
 
 
-def _label(cell: Cell) -> str | None:
+def _heading(cell: Cell) -> str | None:
     """A cell that may be a header: filled, and not how a table writes «no figure» («н/д», a dash)."""
     filled = _filled(cell)
     return None if filled is None or filled.lower() in NO_FIGURE else filled
@@ -166,7 +166,7 @@ class ColumnMap:
         width = max(len(upper), len(lower))
         top = [_filled(upper[p]) if p < len(upper) else None for p in range(width)]
         # («н/д» or a dash under a count is a data row's «no figure», not a sub-header)
-        bottom = [_label(lower[p]) if p < len(lower) else None for p in range(width)]
+        bottom = [_heading(lower[p]) if p < len(lower) else None for p in range(width)]
         grouped = False
         for position in range(width):
             starts_group = position + 1 < width and top[position] is not None and top[position + 1] is None
@@ -321,10 +321,15 @@ class ColumnMap:
         )
 
 
+def printable(text: str) -> str:
+    """`text` without control (Cc) or format (Cf) characters: the values' UNPRINTABLE, for Python strings."""
+    return "".join(char for char in text if unicodedata.category(char) not in ("Cc", "Cf"))
+
+
 def _one_line(header: Cell, limit: int = 60) -> str:
-    """A header as a one-line message shows it: whitespace runs (line breaks too) as one space, no control or
-    format character, at most `limit` characters."""
-    text = " ".join("".join(c for c in header or "" if unicodedata.category(c) not in ("Cc", "Cf")).split())
+    """A header as a one-line message shows it: `printable`, whitespace runs (line breaks too) as one space, at
+    most `limit` characters."""
+    text = " ".join(printable(header or "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

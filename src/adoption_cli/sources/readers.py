@@ -9,7 +9,6 @@ place.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +19,7 @@ import polars as pl
 
 from adoption_cli.errors import DataError
 from adoption_cli.schema import Kind, ValueType, column_of
-from adoption_cli.sources.columns import SEARCH_ROWS, Cell, ColumnMap, HeaderBlock, Layout
+from adoption_cli.sources.columns import SEARCH_ROWS, Cell, ColumnMap, HeaderBlock, Layout, printable
 from adoption_cli.sources.dialect import (
     CP1251,
     SAMPLE_BYTES,
@@ -297,11 +296,6 @@ def _headers(names: Sequence[Cell], layout: Layout) -> dict[str, str]:
 def _header_text(names: Sequence[Cell], position: int, name: str) -> str:
     """The header at `position` as printed (the canonical `name` where the cell is empty)."""
     return printable(names[position] or name).strip()
-
-
-def printable(text: str) -> str:
-    """`text` without control (Cc) or format (Cf) characters: the values' UNPRINTABLE, for Python strings."""
-    return "".join(char for char in text if unicodedata.category(char) not in ("Cc", "Cf"))
 
 
 def _cell_text(value: Any) -> Cell:
