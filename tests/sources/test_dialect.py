@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from pathlib import Path
 
@@ -218,3 +219,18 @@ def test_a_scratch_folder_that_cannot_be_made_is_the_same_clear_error(
         DataError, match=r"^schools\.csv: не удалось записать копию файла в UTF-8 в .*на диске нет места"
     ):
         utf8_source(path, inspect_text(path, "schools.csv"), "schools.csv")
+
+
+def test_a_files_head_as_text_in_each_encoding() -> None:
+    from adoption_cli.sources.dialect import head_text
+
+    text = "ИНН;Роль\nu1;учитель\n"
+    for encoded in (
+        text.encode("utf-8"),
+        codecs.BOM_UTF8 + text.encode("utf-8"),
+        text.encode("cp1251"),
+        text.encode("utf-16"),  # (with its BOM)
+        text.encode("utf-16-le"),  # (without one)
+    ):
+        assert head_text(encoded) == text
+    assert head_text(text.encode("utf-8")[:-12]) == text.encode("utf-8")[:-12].decode("utf-8", "ignore")

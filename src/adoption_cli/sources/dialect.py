@@ -216,6 +216,18 @@ def _looks_utf16(head: bytes | bytearray) -> bool:
     return False
 
 
+def head_text(head: bytes) -> str:
+    """A file's first bytes as text, by the encodings `inspect_text` tells apart in the whole file: UTF-16 (by
+    its BOM, or where it looks so), else UTF-8 (its BOM dropped; a character cut at the end left out), else
+    Windows-1251. For a look at the header only: the reader inspects the whole file."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (b"\x00" in head and _looks_utf16(head)):
+        return head.decode(UTF16, errors="replace")
+    try:
+        return codecs.getincrementaldecoder(UTF8_BOM)().decode(head, final=False)
+    except UnicodeDecodeError:
+        return head.decode(CP1251, errors="replace")
+
+
 def line_end(text: TextFile) -> str:
     """The record terminator of `utf8_source(text)`: LF (also ending CR LF lines, and every line of a file of
     mixed line ends once rewritten), or CR alone as classic Mac OS exports write."""

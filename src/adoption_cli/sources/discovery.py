@@ -259,27 +259,35 @@ def _unrecognised(data_dir: Path, files: list[SourceFile]) -> list[str]:
     ]
 
 
+# The name discovery knows the registry by (`schools.*`).
+_REGISTRY_PATTERN = next(pattern for pattern, kind in DISCOVERY_PATTERNS if kind == Kind.SCHOOLS)
+
+
 def _unreadable_registry(data_dir: Path) -> str | None:
     """Why a file named like the registry is not read (for the error that there is no registry), if one is."""
-    pattern = next(pattern for pattern, kind in DISCOVERY_PATTERNS if kind == Kind.SCHOOLS)
     for path in sorted(data_dir.iterdir()):
         if is_ignored(path.name):
             continue
         if path.is_dir():
-            below = [p for p in _unread_below(path, data_dir, set()) if fnmatchcase(Path(p).name.lower(), pattern)]
+            below = [
+                p for p in _unread_below(path, data_dir, set()) if fnmatchcase(Path(p).name.lower(), _REGISTRY_PATTERN)
+            ]
             if below:
                 return f"{below[0]} лежит в подпапке — перенесите его в саму папку данных"
-        elif fnmatchcase(path.name.lower(), pattern) and (why := _not_readable(path)):
+        elif fnmatchcase(path.name.lower(), _REGISTRY_PATTERN) and (why := _not_readable(path)):
             return f"{path.name}: {why}"
     return None
 
 
 def _unlisted_registry(data_dir: Path) -> str | None:
-    """The name of a registry file as name-based discovery would find it (`schools.*`), if the folder has one."""
+    """The name of a registry file as name-based discovery would find it (`_REGISTRY_PATTERN`), if the folder has
+    one."""
     named = sorted(
         path.name
         for path in data_dir.iterdir()
-        if path.is_file() and fnmatchcase(path.name.lower(), "schools.*") and path.suffix.lower() in READABLE_SUFFIXES
+        if path.is_file()
+        and fnmatchcase(path.name.lower(), _REGISTRY_PATTERN)
+        and path.suffix.lower() in READABLE_SUFFIXES
     )
     return named[0] if named else None
 

@@ -10,13 +10,12 @@ platforms: a name then gives all its rows one, so the advice is a manifest entry
 
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
 from adoption_cli.schema import DISCOVERY_PATTERNS, PLATFORMS, Kind
 from adoption_cli.sources.columns import SEARCH_ROWS, ColumnMap, Row
-from adoption_cli.sources.dialect import sniff_separator, split_records
+from adoption_cli.sources.dialect import head_text, sniff_separator, split_records
 
 _SAMPLE_BYTES = 64 << 10
 _XLSX_BYTES = 4 << 20  # a registry's workbook is far smaller; a month of logins far bigger
@@ -45,15 +44,15 @@ class Guess:
 def guess(path: Path) -> Guess | None:
     """The kind (and platform) the file's header says, or None when it names no kind's required columns or
     cannot be read (the loader, not this, reports a damaged file)."""
+    maps = {kind: ColumnMap(kind) for kind in Kind}  # (no manifest names: the file is in none)
     try:
-        rows = _first_rows(path)
+        rows = _first_rows(path, maps)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # (any failure to peek at a file, a reader's panic too, only means no guess)
         return None
     scored: list[tuple[int, Kind, bool]] = []
-    for kind in Kind:
-        columns = ColumnMap(kind)
+    for kind, columns in maps.items():
         block = columns.find_header(rows)
         if block is None or columns.matches(block.names) < 2 or columns.missing_required(block.names):
             continue
@@ -76,7 +75,7 @@ def _platform_of(name: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _first_rows(path: Path) -> list[Row]:
+def _first_rows(path: Path, maps: dict[Kind, ColumnMap]) -> list[Row]:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         # A workbook is parsed whole for its first rows (calamine; openpyxl's streaming reader still reads every
@@ -92,19 +91,8 @@ def _first_rows(path: Path) -> list[Row]:
 
         return [list(pl.read_parquet_schema(path))]
     with path.open("rb") as handle:
-        head = handle.read(_SAMPLE_BYTES)
-    sample = _decoded(head)
+        sample = head_text(handle.read(_SAMPLE_BYTES))
     separator = sniff_separator(
-        sample, lambda rows: max(ColumnMap(kind).best_header_matches(rows) for kind in Kind), default=";"
+        sample, lambda rows: max(m.best_header_matches(rows) for m in maps.values()), default=";"
     )
     return list(split_records(sample, separator, SEARCH_ROWS))
-
-
-def _decoded(head: bytes) -> str:
-    """The sample as text: UTF-16 by its BOM, else UTF-8 (its last character may be cut), else cp1251."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return head.decode("utf-16", errors="replace")
-    try:
-        return codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return head.decode("cp1251", errors="replace")
