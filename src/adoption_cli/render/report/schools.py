@@ -15,6 +15,9 @@ SCHOOL_COLUMNS = (
     Column("municipality", "Муниципальное образование", "Municipality"),
 )
 
+# The sheet's columns whose names differ in metrics.indicator.schools_frame.
+_FRAME_NAMES = {"teacher_share": "teacher_share_pct", "student_share": "student_share_pct"}
+
 
 def schools_sheet(data: ReportInput, t: Texts) -> Sheet:
     result = data.indicator  # (its thresholds: the fills)
@@ -50,18 +53,7 @@ def schools_sheet(data: ReportInput, t: Texts) -> Sheet:
     rows = (
         data.schools.join(activity, on="school_id", how="left", maintain_order="left")
         .select(
-            "school_id",
-            "name",
-            "municipality",
-            "teachers_total",
-            "students_total",
-            "teachers_active",
-            "teacher_share_pct",
-            "students_active",
-            "student_share_pct",
-            "flagged",
-            "teachers_needed",
-            "students_needed",
+            *(pl.col(_FRAME_NAMES.get(c.key, c.key)) for c in columns[: len(columns) - len(platform_columns)]),
             *(
                 pl.col(c.key).fill_null(0) if c.key in activity.columns else pl.lit(0).alias(c.key)
                 for c in platform_columns
