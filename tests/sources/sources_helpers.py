@@ -8,8 +8,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from adoption_cli.config import load_settings
 from adoption_cli.dataset import Dataset, FileLoad
+from adoption_cli.errors import DataError
 from adoption_cli.sources import load_dataset
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "dialects"
@@ -67,6 +70,13 @@ def write_manifest(data_dir: Path, *sources: dict[str, object]) -> Path:
 
 def load(data_dir: Path, **kwargs: object) -> Dataset:
     return load_dataset(data_dir, load_settings(data_dir, environ={}), **kwargs)  # type: ignore[arg-type]
+
+
+def load_error(data_dir: Path) -> str:
+    """The one-line message loading `data_dir` stops with (a DataError is expected)."""
+    with pytest.raises(DataError) as error:
+        load(data_dir)
+    return error.value.message
 
 
 def file_load(dataset: Dataset, path: str) -> FileLoad:
