@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from adoption_cli.render import atomic
-from adoption_cli.render.atomic import atomic_output, remove_stale_temps
+from adoption_cli import atomic
+from adoption_cli.atomic import atomic_output, remove_stale_temps
 from adoption_cli.render.excel import Writer
 from tests.report.conftest import RunReport
 

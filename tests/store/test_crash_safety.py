@@ -129,7 +129,7 @@ def test_a_failing_manifest_write_keeps_the_previous_manifest(
             ingest(data_dir, settings, store_dir)
 
     _previous_is_readable(store_dir, data_dir, settings, previous, expected)
-    assert list(store_dir.glob(".*.tmp"))  # the half-done manifest, left for the next ingest to remove
+    assert not list(store_dir.glob(".*.tmp"))  # the half-done manifest is removed at once
     _complete(data_dir, store_dir, settings)
 
 
@@ -209,3 +209,16 @@ def test_a_command_whose_store_an_ingest_replaces_midway_reads_the_new_one(
     monkeypatch.undo()
     raw = invoke(*args, "--store", str(tmp_path / "none"))
     assert json.loads(result.stdout) == json.loads(raw.stdout)
+
+
+def test_the_next_ingest_removes_the_manifest_temp_of_a_killed_one(
+    data_dir: Path, store_dir: Path, settings: Settings
+) -> None:
+    """An ingest killed while writing the manifest leaves its temporary copy; the next ingest removes it (its
+    writer's process is gone), as the report does for its workbook."""
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    leftover = store_dir / f".manifest.json.{int(finished.stdout)}-dead.tmp"
+    leftover.write_bytes(b'{"format": ')
+    _baseline(data_dir, store_dir, settings)
+    _complete(data_dir, store_dir, settings)
+    assert not leftover.exists()

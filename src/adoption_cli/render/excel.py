@@ -296,7 +296,7 @@ class Writer:
             ws.row_dimensions[row].height = 15 * _lines(line, span * 1.1)
 
     def save(self, target: str | os.PathLike[str] | IO[bytes]) -> None:
-        """`target`: a path or a binary file object (see render.atomic).
+        """`target`: a path or a binary file object (see adoption_cli.atomic).
 
         openpyxl's own `Workbook.save` leaves its zip archive open when a write fails (a full disk, a file
         size limit): the archive, collected at exit after the file was closed and removed, then tries to

@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from adoption_cli import __version__
+from adoption_cli.atomic import write_atomic
 from adoption_cli.config import Settings
 from adoption_cli.dataset import BranchMerge, FileLoad
 from adoption_cli.schema import Kind
@@ -146,31 +147,6 @@ def read_manifest(store_dir: Path) -> Manifest | None:
     except (OSError, ValidationError):
         return None
     return manifest if manifest.format == FORMAT_VERSION else None
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a reader sees the old or the new content, never a mix."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    sync_dir(path.parent)
-
-
-def sync_dir(directory: Path) -> None:
-    """Make renames inside `directory` durable (a no-op where directories cannot be opened)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def write_manifest(store_dir: Path, manifest: Manifest) -> None:

@@ -32,6 +32,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from adoption_cli.activity import activity_records
+from adoption_cli.atomic import sync_folder
 from adoption_cli.config import Settings, SourceSpec
 from adoption_cli.dataset import Dataset
 from adoption_cli.errors import DataError
@@ -66,7 +67,6 @@ from adoption_cli.store.manifest import (
     now_iso,
     read_manifest,
     sha256_of,
-    sync_dir,
     unchanged,
     write_manifest,
 )
@@ -463,7 +463,7 @@ class _Run:
             os.replace(self.staging / part, destination)
             directories.add(destination.parent)
         for directory in directories:
-            sync_dir(directory)
+            sync_folder(directory)
 
     # --- derived daily activity ---
 

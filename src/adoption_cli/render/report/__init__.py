@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from adoption_cli.atomic import atomic_output
 from adoption_cli.environment import Lang
 from adoption_cli.metrics.monthly_report import ReportInput
-from adoption_cli.render.atomic import atomic_output
 from adoption_cli.render.excel import Sheet, Writer
 from adoption_cli.render.report.about import about_sheet
 from adoption_cli.render.report.assistant import assistant_sheet

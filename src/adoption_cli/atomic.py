@@ -1,5 +1,7 @@
 """Replace a file atomically: write a temporary file next to it, fsync, then rename it into place.
 
+One mechanism for every file a command replaces: the report's workbook and the store's manifest.
+
 A reader sees either the previous file or the complete new one, never a half-written one; a run that fails
 or is killed leaves the previous file untouched. The temporary file is named after the target and the
 writer's process id (`.adoption-2024-09.xlsx.<pid>-<token>.tmp`) so that the next run can recognise and
@@ -58,13 +60,17 @@ def remove_stale_temps(target: Path, *, now: float | None = None) -> list[Path]:
     return removed
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); folders cannot be opened for fsync on Windows."""
-    if os.name == "nt":
+def sync_folder(folder: Path) -> None:
+    """Make renames inside `folder` durable (POSIX); a no-op where a folder cannot be opened or synced
+    (Windows, some network file systems)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
         return
-    descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)
+    except OSError:
+        pass
     finally:
         os.close(descriptor)
 
@@ -85,4 +91,10 @@ def atomic_output(target: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
         raise
-    _sync_folder(target.parent)
+    sync_folder(target.parent)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Replace `target` with `data`: a reader sees the old or the new content, never a mix."""
+    with atomic_output(target) as handle:
+        handle.write(data)
