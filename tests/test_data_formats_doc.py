@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from adoption_cli.schema import COLUMNS, VOCABULARIES, Kind, ValueType, normalise_header
-from adoption_cli.sources.values import _vocabulary_key
+from adoption_cli.text import comparison_key
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "data-formats.md").read_text(encoding="utf-8")
 VOCABULARY_NAMES = {
@@ -31,7 +31,7 @@ def _documented_vocabularies() -> dict[ValueType, dict[str, set[str]]]:
         text = re.split(r"\. (?:Other|Any other|An empty)", text)[0].removesuffix(".")
         documented[VOCABULARY_NAMES[name]] = {
             # (a spelling with a comma of its own is in «»: «родитель, законный представитель»)
-            code: {_vocabulary_key(spelling) for spelling in re.split(r", (?![^«»]*»)", spellings)}
+            code: {comparison_key(spelling) for spelling in re.split(r", (?![^«»]*»)", spellings)}
             for code, spellings in re.findall(r"`(\w+)` ← (.*?)(?=; `|$)", text)
         }
     return documented
@@ -41,7 +41,7 @@ def test_every_vocabulary_spelling_is_documented() -> None:
     documented = _documented_vocabularies()
     assert set(documented) == set(VOCABULARIES)
     for value_type, vocabulary in VOCABULARIES.items():
-        accepted = {code: {_vocabulary_key(s) for s in spellings} - {code} for code, spellings in vocabulary.items()}
+        accepted = {code: {comparison_key(s) for s in spellings} - {code} for code, spellings in vocabulary.items()}
         assert documented[value_type] == accepted, value_type
 
 

@@ -28,8 +28,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from adoption_cli.activity import activity_records
 from adoption_cli.dataset import Dataset
@@ -39,10 +37,9 @@ from adoption_cli.metrics.school import (
     compute_card,
     find_schools,
     registry_keys,
-    search_key,
     stored_card,
 )
-from adoption_cli.metrics.school_card import SchoolCard, latest_activity_month, search_text
+from adoption_cli.metrics.school_card import SchoolCard, latest_activity_month
 from adoption_cli.periods import parse_month, resolve_period
 from adoption_cli.schema import Kind
 from adoption_cli.store.cards import write_cards
@@ -453,13 +450,6 @@ def test_stored_card_figures_of_the_edges(tmp_path: Path) -> None:
     b_figures = {(f.role, f.platform): (f.registered, f.active) for f in october_b.figures}
     assert b_figures[("teacher", MS)] == (3, 1)
     assert b_figures[("student", MS)] == (0, 0)  # «gone» is blocked
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from("АаБбЁёЕеЙйЯяNnoO09 \t\u00a0«»\"'„“”`№-.,"), max_size=40))
-def test_the_query_key_is_the_registry_key_of_the_same_text(text: str) -> None:
-    """Names are keyed by Polars (search_key), the query by Python (search_text): typing a name must give its key."""
-    assert search_text(text) == pl.select(search_key(pl.lit(text))).item()
 
 
 @pytest.mark.parametrize("stored", [False, True])

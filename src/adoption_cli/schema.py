@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from adoption_cli.text import WHITESPACE, comparison_key, folded
+
 
 class Kind(StrEnum):
     SCHOOLS = "schools"
@@ -291,7 +293,7 @@ DTYPES: dict[ValueType, str] = {
     ValueType.COUNT: "Int64",
 }
 
-# --- value vocabularies: canonical code -> accepted spellings (compared after `normalise_value`) ---
+# --- value vocabularies: canonical code -> accepted spellings (compared by `text.comparison_key`) ---
 
 PLATFORMS: dict[str, tuple[str, ...]] = {
     "myschool": (
@@ -480,9 +482,6 @@ RU_MONTHS = (
     "декабрь",
 )
 
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\ufeff]+")
-
-
 # A unit after a header's name: «Численность педагогов, чел.», «Обучающихся (человек)».
 _UNIT = re.compile(r"(?<=.)(?:,(?:чел|человек)\.?|\((?:чел|человек)\.?\))$")
 
@@ -516,13 +515,8 @@ ALIAS_RANKS: dict[str, int] = {
 def normalise_header(text: str, *, units: bool = True) -> str:
     """Header comparison key: case, all whitespace (incl. NBSP/BOM) and ё/е insensitive, a unit («, чел.»,
     «(человек)») at its end dropped unless `units`."""
-    key = _SPACES.sub("", text).lower().replace("ё", "е")
+    key = folded(WHITESPACE.sub("", text))
     return _UNIT.sub("", key) if units else key
-
-
-def normalise_value(text: str) -> str:
-    """Vocabulary comparison key: trimmed, case and ё/е insensitive, inner whitespace collapsed."""
-    return _SPACES.sub(" ", text).strip().lower().replace("ё", "е")
 
 
 def column_of(kind: Kind, name: str) -> Column:
@@ -542,7 +536,7 @@ def column_index(kind: Kind) -> dict[str, str]:
 def vocabulary_index(value_type: ValueType) -> dict[str, str]:
     """Normalised spelling -> canonical code for a vocabulary value type."""
     return {
-        normalise_value(spelling): code
+        comparison_key(spelling): code
         for code, spellings in VOCABULARIES[value_type].items()
         for spelling in (code, *spellings)
     }

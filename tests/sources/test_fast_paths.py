@@ -26,10 +26,10 @@ from adoption_cli.sources.values import (
     code_of,
     datetime_steps,
     vocabulary_code,
-    vocabulary_key,
     vocabulary_spellings,
     with_stages,
 )
+from adoption_cli.text import comparison_key_expr
 
 CONTEXT = ParseContext("Europe/Moscow", date(2025, 6, 1))
 Parser = Callable[[pl.Expr, _Steps], tuple[pl.Expr, pl.Expr]]
@@ -135,7 +135,7 @@ def test_vocabulary_fast_path_matches_the_general_rules(cells: list[str]) -> Non
     for value_type in (ValueType.ROLE, ValueType.PLATFORM):
         known = vocabulary_spellings(value_type)
         fast = _run(lambda t, s, vt=value_type: _no_error(vocabulary_code(t, vt, s)), cells)
-        _same(fast, _run(lambda t, s, k=known: _no_error(code_of(vocabulary_key(t), k)), cells))
+        _same(fast, _run(lambda t, s, k=known: _no_error(code_of(comparison_key_expr(t), k)), cells))
 
 
 @settings(max_examples=80, deadline=None)

@@ -193,12 +193,13 @@ def normalise_platforms(values: list[str] | None) -> tuple[str, ...] | None:
         return None
     from adoption_cli.environment import current
     from adoption_cli.errors import UsageError
-    from adoption_cli.schema import PLATFORMS, ValueType, normalise_value, vocabulary_index
+    from adoption_cli.schema import PLATFORMS, ValueType, vocabulary_index
+    from adoption_cli.text import comparison_key
 
     index = vocabulary_index(ValueType.PLATFORM)
     codes: list[str] = []
     for value in values:
-        code = index.get(normalise_value(value))
+        code = index.get(comparison_key(value))
         if code is None:
             raise UsageError(
                 current().t(

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from adoption_cli.environment import current
 from adoption_cli.errors import UsageError
-from adoption_cli.schema import normalise_value
+from adoption_cli.text import comparison_key
 
 # Beyond this many candidates a list stops helping in a one-line message.
 _LISTED = 10
@@ -27,8 +27,8 @@ def _listing(names: list[str]) -> str:
 
 
 def _similar(query: str, names: list[str]) -> list[str]:
-    stems = {word[:_STEM] for word in normalise_value(query).split() if len(word) >= _STEM}
-    by_stem = [name for name in names if any(w[:_STEM] in stems for w in normalise_value(name).split())]
+    stems = {word[:_STEM] for word in comparison_key(query).split() if len(word) >= _STEM}
+    by_stem = [name for name in names if any(w[:_STEM] in stems for w in comparison_key(name).split())]
     spelled = difflib.get_close_matches(query, names, n=5, cutoff=0.6)
     return sorted(set(by_stem) | set(spelled))
 
@@ -55,11 +55,11 @@ def choose_one(query: str, candidates: Iterable[str], *, option: str, among: str
     """
     env = current()
     names = sorted(set(candidates))
-    key = normalise_value(query)
-    exact = [name for name in names if normalise_value(name) == key]
+    key = comparison_key(query)
+    exact = [name for name in names if comparison_key(name) == key]
     if exact:
         return exact[0]
-    partial = [name for name in names if key and key in normalise_value(name)]
+    partial = [name for name in names if key and key in comparison_key(name)]
     if len(partial) == 1:
         return partial[0]
     if partial:

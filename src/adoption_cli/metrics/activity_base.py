@@ -30,6 +30,7 @@ from adoption_cli.dataset import Dataset, canonical_schema
 from adoption_cli.metrics.common import Combination, combination_of
 from adoption_cli.periods import Period, month_period
 from adoption_cli.schema import ROLE_CODES, Kind
+from adoption_cli.text import folded_expr
 
 PAIR = ["school_id", "role"]  # what per-pair counts are counted by
 
@@ -445,7 +446,7 @@ def population(dataset: Dataset, ownership: Iterable[str]) -> pl.LazyFrame:
 
 def by_name(column: str) -> list[pl.Expr]:
     """Sort keys listing a column of names as `common.name_order` does (case and ё/е aside, then as written)."""
-    return [pl.col(column).str.to_lowercase().str.replace_all("ё", "е", literal=True), pl.col(column)]
+    return [folded_expr(pl.col(column)), pl.col(column)]
 
 
 def share_pct(active: pl.Expr, total: pl.Expr) -> pl.Expr:

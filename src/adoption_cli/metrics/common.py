@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from adoption_cli.dataset import Grain
 from adoption_cli.periods import Period
+from adoption_cli.text import folded
 
 # How one school's users of several platforms are combined (docs/metrics.md, «33 % indicator»).
 Combination = Literal["max", "union"]
@@ -39,7 +40,7 @@ class PeriodInfo(BaseModel):
 def name_order(name: str) -> tuple[str, str]:
     """How names are listed for a Russian reader: case and ё/е aside («Ёлочка» among the Е, «г. Сочи» among
     the Г), then as written so that the order is fixed. `activity_base.by_name` is the same for frames."""
-    return name.lower().replace("ё", "е"), name
+    return folded(name), name
 
 
 def pct(active: int | None, total: int | None) -> float | None:

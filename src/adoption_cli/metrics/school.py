@@ -27,7 +27,6 @@ from adoption_cli.metrics.activity_base import (
 )
 from adoption_cli.metrics.common import DEFAULT_PLATFORM
 from adoption_cli.metrics.school_card import (
-    QUOTES,
     RANK_ROLE,
     PeriodSource,
     SchoolCard,
@@ -43,18 +42,7 @@ from adoption_cli.metrics.school_card import (
 from adoption_cli.metrics.scopes import platform_grain
 from adoption_cli.periods import Period
 from adoption_cli.schema import PLATFORMS, ROLE_CODES
-
-
-def search_key(text: pl.Expr) -> pl.Expr:
-    """How names are compared: case, ё/е, quotes and spacing insensitive («Гимназия №5» = гимназия № 5)."""
-    return (
-        text.str.to_lowercase()
-        .str.replace_all("ё", "е", literal=True)
-        .str.replace_all(QUOTES, "")
-        .str.replace_all("№", "№ ", literal=True)
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-    )
+from adoption_cli.text import comparison_key_expr
 
 
 def registry_keys(schools: pl.LazyFrame) -> pl.LazyFrame:
@@ -64,9 +52,11 @@ def registry_keys(schools: pl.LazyFrame) -> pl.LazyFrame:
         "school_id",
         "name",
         "municipality",
-        pl.concat_str(search_key(pl.col("name")), search_key(pl.col("municipality")), separator=" ").alias("search"),
-        search_key(pl.col("name")).alias("name_key"),
-    ).sort(search_key(pl.col("municipality")), "name_key", "school_id")
+        pl.concat_str(
+            comparison_key_expr(pl.col("name")), comparison_key_expr(pl.col("municipality")), separator=" "
+        ).alias("search"),
+        comparison_key_expr(pl.col("name")).alias("name_key"),
+    ).sort(comparison_key_expr(pl.col("municipality")), "name_key", "school_id")
 
 
 def find_schools(schools: pl.LazyFrame, query: str) -> list[SchoolMatch]:

@@ -31,6 +31,7 @@ from adoption_cli.metrics.common import (
 )
 from adoption_cli.periods import Period, month_period
 from adoption_cli.schema import PLATFORMS, ROLE_CODES, Kind
+from adoption_cli.text import comparison_key
 
 PeriodSource = Literal["option", "latest_activity"]
 TREND_MONTHS = 6
@@ -40,9 +41,6 @@ STORED_MONTHS = 12
 RANK_ROLE: RatingRole = "all"
 # Files whose newest date tells up to when the data describe activity.
 _ACTIVITY_KINDS = (Kind.ACCOUNTS, Kind.EVENTS, Kind.SCHOOL_STATS)
-# Quotes a name may be written with or without (both search keys drop them).
-QUOTES = "[«»\"'„“”`]"
-_SPACES = re.compile(r"\s+")
 
 
 class SchoolInfo(BaseModel):
@@ -285,18 +283,10 @@ class SchoolMatch(NamedTuple):
     municipality: str
 
 
-def search_text(text: str) -> str:
-    """How names are compared: case, ё/е, quotes and spacing insensitive («Гимназия №5» = гимназия № 5).
-    The scalar twin of metrics.school.search_key (a test holds them equal)."""
-    key = text.lower().replace("ё", "е")
-    key = re.sub(QUOTES, "", key).replace("№", "№ ")
-    return _SPACES.sub(" ", key).strip()
-
-
 def match_schools(registry: Iterable[Mapping[str, Any]], query: str) -> list[SchoolMatch]:
     """The registry schools the query names, in the registry's order (municipality, then name, then ИНН).
 
-    `registry`: rows with school_id, name, municipality, `search` (the search_key of the name and of the
+    `registry`: rows with school_id, name, municipality, `search` (the comparison key of the name and of the
     municipality, joined by a space) and `name_key` (of the name alone), as metrics.school.registry_keys
     makes them. An ИНН names its school. Otherwise a school matches when every word of the query is part of
     its name or municipality; a school whose whole name is the query wins over schools that merely contain it.
@@ -307,7 +297,7 @@ def match_schools(registry: Iterable[Mapping[str, Any]], query: str) -> list[Sch
         by_inn = [_match(row) for row in rows if row["school_id"] == inn]
         if by_inn:
             return by_inn
-    key = search_text(query)
+    key = comparison_key(query)
     words = key.split()
     if not words:
         return []

@@ -16,6 +16,7 @@ from pathlib import Path
 from adoption_cli.schema import DISCOVERY_PATTERNS, PLATFORMS, Kind
 from adoption_cli.sources.columns import SEARCH_ROWS, ColumnMap, Row
 from adoption_cli.sources.dialect import head_text, sniff_separator, split_records
+from adoption_cli.text import folded
 
 _SAMPLE_BYTES = 64 << 10
 _XLSX_BYTES = 4 << 20  # a registry's workbook is far smaller; a month of logins far bigger
@@ -70,7 +71,7 @@ def guess(path: Path) -> Guess | None:
 
 
 def _platform_of(name: str) -> str | None:
-    key = name.lower().replace("ё", "е")
+    key = folded(name)
     found = [code for code in PLATFORMS if any(word in key for word in _NAME_WORDS.get(code, ()))]
     return found[0] if len(found) == 1 else None
 

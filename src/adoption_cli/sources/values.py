@@ -22,10 +22,10 @@ from adoption_cli.schema import (
     RU_MONTHS,
     Column,
     ValueType,
-    normalise_value,
     vocabulary_index,
 )
 from adoption_cli.sources import reasons
+from adoption_cli.text import comparison_key, comparison_key_expr
 
 INN_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 # Excel's day zero (1900 date system, including its phantom 29.02.1900).
@@ -40,7 +40,6 @@ _POLARS_DTYPES: dict[str, pl.DataType] = {
     "Date": pl.Date(),
     "Int64": pl.Int64(),
 }
-_QUOTES = '«»"“”„'
 # A zone only counts after a time of day, so the "-01" ending a bare date is not an offset.
 _ZONE = r"Z|z|UTC|[+-]\d{2}(?::?\d{2})?"
 _ZONE_SUFFIX = rf"\d:\d{{2}}(?::\d{{2}}(?:[.,]\d+)?)?\s*({_ZONE})$"
@@ -432,15 +431,11 @@ def _count(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
     return pl.when(error.is_null()).then(value), error
 
 
-def _vocabulary_key(text: str) -> str:
-    return " ".join(normalise_value(text.translate({ord(q): None for q in _QUOTES})).split())
-
-
 def vocabulary_spellings(value_type: ValueType) -> dict[str, list[str]]:
     """Canonical code -> its normalised spellings."""
     spellings: dict[str, list[str]] = {}
     for spelling, code in vocabulary_index(value_type).items():
-        spellings.setdefault(code, []).append(_vocabulary_key(spelling))
+        spellings.setdefault(code, []).append(comparison_key(spelling))
     return spellings
 
 
@@ -450,23 +445,12 @@ def code_of(key: pl.Expr, spellings: dict[str, list[str]]) -> pl.Expr:
     return pl.coalesce([pl.when(key.is_in(keys)).then(pl.lit(code)) for code, keys in spellings.items()])
 
 
-def vocabulary_key(text: pl.Expr) -> pl.Expr:
-    """A cell's comparison key: the same normalisation as `_vocabulary_key`, in Polars."""
-    return (
-        text.str.to_lowercase()
-        .str.replace_all("ё", "е", literal=True)
-        .str.replace_all(f"[{_QUOTES}]", "")
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-    )
-
-
 def vocabulary_code(text: pl.Expr, value_type: ValueType, step: _Steps) -> pl.Expr:
     """Canonical code of a vocabulary cell (trim, case, ё/е, quotes and inner spaces insensitive); null if unknown."""
     spellings = vocabulary_spellings(value_type)
     # Fast path: a cell that already is a normalised spelling (a canonical code, most often).
     exact = step(code_of(text, spellings))
-    key = step(vocabulary_key(only_others(text, exact.is_not_null())))
+    key = step(comparison_key_expr(only_others(text, exact.is_not_null())))
     return pl.coalesce(exact, code_of(key, spellings))
 
 
@@ -485,7 +469,7 @@ def _vocabulary(value_type: ValueType, unknown: str | None) -> Callable[[pl.Expr
     def parse(text: pl.Expr, step: _Steps, ctx: ParseContext) -> Result:
         code = step(vocabulary_code(text, value_type, step))
         for pattern in _KEY_PARTS.get(value_type, ()):
-            part = vocabulary_key(only_others(text, code.is_not_null())).str.extract(pattern)
+            part = comparison_key_expr(only_others(text, code.is_not_null())).str.extract(pattern)
             code = step(pl.coalesce(code, code_of(part, vocabulary_spellings(value_type))))
         if unknown is None:  # roles: any other role is valid and set aside as "other"
             return code.fill_null(OTHER_ROLE), _NO_ERROR
