@@ -177,7 +177,11 @@ def test_indicator_strict_refuses_rejects(dialects: str) -> None:
     result = invoke("indicator", "--data", dialects, "--month", "2024-09", "--strict")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert "--strict" in result.stderr
+    # the wording validate --strict stops with, and where to see the rows
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Ошибка: отклонено строк: 2 из 24 (файлов прочитано: 3). Режим --strict не допускает отклонённых строк. "
+        "Подробности: adoption validate."
+    )
 
 
 def test_validate_json_counts_every_row(dialects: str) -> None:

@@ -112,7 +112,8 @@ def test_strict_fails_after_printing_the_report(data: str) -> None:
     assert result.exit_code == 1
     assert "schools.xlsx" in result.stdout
     assert result.stderr.strip().splitlines()[-1] == (
-        "Ошибка: отклонено строк: 347 из 13\u202f398; режим --strict не допускает отклонённых строк."
+        "Ошибка: отклонено строк: 347 из 13\u202f398 (файлов прочитано: 3). Режим --strict не допускает отклонённых "
+        "строк."
     )
 
 

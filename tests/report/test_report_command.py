@@ -96,11 +96,18 @@ def test_today_is_where_the_data_is(run_report: RunReport, tmp_path: Path, monke
     from adoption_cli.cli.commands import report as report_command
 
     (tmp_path / "data" / "adoption.toml").write_text('[time]\ntimezone = "Asia/Vladivostok"\n', encoding="utf-8")
+    import adoption_cli.cli.session as session
+
     zones: list[str] = []
     monkeypatch.setattr(report_command, "today", lambda timezone: zones.append(timezone) or date(2024, 10, 1))
+    read: list[Path] = []
+    monkeypatch.setattr(
+        session, "load_settings", lambda folder, **kwargs: read.append(folder) or load_settings(folder, **kwargs)
+    )
     result = run_report()
     assert result.exit_code == 0, result.stderr
     assert zones == ["Asia/Vladivostok"]
+    assert read == [tmp_path / "data"]  # the settings the month was counted by are the report's (read once)
     assert (tmp_path / "adoption-2024-09.xlsx").is_file()
 
 

@@ -54,12 +54,14 @@ def read_dataset(
     kinds: Collection[Kind] | None = None,
     window: Period | None = None,
     file_hashes: bool = False,
+    opened: tuple[Path, Settings] | None = None,
 ) -> tuple[Settings, Dataset]:
     """Settings and the data set — from the Parquet store when it is up to date, else from the exports with
     a progress display while loading; says nothing about rejects. A command that asks about one `window`
     of days only says so: reading the exports then gathers that activity in the pass that checks them.
-    `file_hashes`: the load report carries each file's SHA-256 (for the commands that show it)."""
-    data_dir, settings = open_settings(data, config=config, overrides=overrides)
+    `file_hashes`: the load report carries each file's SHA-256 (for the commands that show it). `opened`: what
+    `open_settings` gave a command that needed the settings before the data (not read a second time)."""
+    data_dir, settings = opened or open_settings(data, config=config, overrides=overrides)
     fresh = fresh_store(data_dir, settings, store)
     if fresh is not None:
         return settings, _stored(fresh, kinds)
@@ -101,12 +103,20 @@ def open_dataset(
     period: Period | None = None,
     platforms: Collection[str] | None = None,
     compares: bool = False,
+    opened: tuple[Path, Settings] | None = None,
 ) -> tuple[Settings, Dataset]:
     """Settings and the data set, with the load's warnings; `period`: the command's period, to warn when the
     exports hold no activity for it (or none of some of `platforms`, all by default), and for the previous
-    period too when the command `compares` its figures with it."""
+    period too when the command `compares` its figures with it. `opened`: as for `read_dataset`."""
     settings, dataset = read_dataset(
-        data, config=config, store=store, overrides=overrides, kinds=kinds, window=window, file_hashes=file_hashes
+        data,
+        config=config,
+        store=store,
+        overrides=overrides,
+        kinds=kinds,
+        window=window,
+        file_hashes=file_hashes,
+        opened=opened,
     )
     announce_load(dataset.report, strict=strict)
     if period is not None:
@@ -198,6 +208,32 @@ def fresh_store(data_dir: Path, settings: Settings, store: Path | None) -> Fresh
     return None
 
 
+def _rejected_summary(report: LoadReport) -> str:
+    """«отклонено строк: N из M (файлов прочитано: K)» — the files counted, since a command reads only the kinds
+    it needs and so its rows can be fewer than validate's."""
+    from adoption_cli.render.numbers import fmt_int
+
+    env = current()
+    lang = env.lang
+    rejected, rows, files = (fmt_int(n, lang) for n in (report.rejected, report.rows, len(report.files)))
+    return env.t(
+        f"отклонено строк: {rejected} из {rows} (файлов прочитано: {files})",
+        f"{rejected} of {rows} rows rejected (files read: {files})",
+    )
+
+
+def strict_refusal(report: LoadReport, *, validated: bool) -> DataError:
+    """What --strict stops with when rows were rejected, for every command; `validated`: the rows were just listed
+    (validate), so the message does not send the user to validate."""
+    env = current()
+    message = _rejected_summary(report) + env.t(
+        ". Режим --strict не допускает отклонённых строк.", ". --strict allows none."
+    )
+    return DataError(
+        message if validated else message + env.t(" Подробности: adoption validate.", " Details: adoption validate.")
+    )
+
+
 def announce_load(report: LoadReport, *, strict: bool) -> None:
     """One line on stderr about what was set aside (and one more for rejected registry rows); --strict turns any
     reject into an error."""
@@ -217,22 +253,14 @@ def announce_load(report: LoadReport, *, strict: bool) -> None:
             f"loaded {fmt_int(report.loaded, lang)}.",
         )
     )
+    if strict and report.rejected:
+        raise strict_refusal(report, validated=False)
     if report.rejected == 0 and report.unknown_school == 0:
         return
-    # The files counted: a command reads only the kinds it needs, so its rows can be fewer than validate's.
-    files = fmt_int(len(report.files), lang)
-    message = env.t(
-        f"отклонено строк: {fmt_int(report.rejected, lang)} из {fmt_int(report.rows, lang)} (файлов прочитано: "
-        f"{files}); строк с неизвестной школой: {fmt_int(report.unknown_school, lang)}.",
-        f"{fmt_int(report.rejected, lang)} of {fmt_int(report.rows, lang)} rows rejected (files read: {files}); "
-        f"{fmt_int(report.unknown_school, lang)} rows name an unknown school.",
+    message = _rejected_summary(report) + env.t(
+        f"; строк с неизвестной школой: {fmt_int(report.unknown_school, lang)}.",
+        f"; {fmt_int(report.unknown_school, lang)} rows name an unknown school.",
     )
-    if strict and report.rejected:
-        raise DataError(
-            message
-            + env.t(" Режим --strict не допускает отклонённых строк.", " --strict allows none.")
-            + env.t(" Подробности: adoption validate.", " Details: adoption validate.")
-        )
     # One line (issue 2: «a one-line summary of rejects»), with what matters of the rejected rows: totals rows
     # are no one's data, said so that they neither alarm nor hide the rows that matter; a rejected registry row
     # is a school missing from every denominator (unless another row names it) and its exports' rows «of an

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -51,8 +51,9 @@ def today(timezone: str) -> date:
 
 def previous_month(day: date) -> date:
     """First day of the calendar month before `day`'s month."""
-    last_of_previous = date(day.year, day.month, 1) - timedelta(days=1)
-    return date(last_of_previous.year, last_of_previous.month, 1)
+    from adoption_cli.periods import add_months
+
+    return add_months(day, -1)
 
 
 def _no_folder(folder: Path) -> Exception:
@@ -116,14 +117,14 @@ def command(
 
     env = current()
     t = Texts(env.lang)
-    default_month = None
-    if month is None:
-        _, settings = open_settings(data, config=config)
-        default_month = previous_month(today(settings.time.timezone))
+    # (the settings first: the default month is counted in their time zone, and the month and the folder are
+    # checked before any export is read)
+    opened = open_settings(data, config=config)
+    default_month = previous_month(today(opened[1].time.timezone)) if month is None else None
     period = resolve_period(month=month, default_month=default_month)
     target = target_path(out, period.label)
     # file_hashes: the «Об отчёте» sheet lists each file's SHA-256
-    settings, dataset = open_dataset(data, config=config, store=store, strict=strict, file_hashes=True)
+    settings, dataset = open_dataset(data, config=config, store=store, strict=strict, file_hashes=True, opened=opened)
     # A workbook of zeros for a month the exports do not reach (a cron job run before they arrived) would be
     # sent on as if it were the month's result: nothing is written, and the exit code says so.
     missing = period_without_data(dataset.report, period)

@@ -24,10 +24,8 @@ def command(
 
     Пример: adoption validate --data sample_data --format csv > отклонённые.csv
     """
-    from adoption_cli.cli.session import read_dataset
+    from adoption_cli.cli.session import read_dataset, strict_refusal
     from adoption_cli.environment import current
-    from adoption_cli.errors import DataError
-    from adoption_cli.render.numbers import fmt_int
     from adoption_cli.render.output import write_csv, write_json, write_renderable
     from adoption_cli.render.validate import validate_payload, validate_view
     from adoption_cli.sources.reasons import reason_label
@@ -51,12 +49,4 @@ def command(
         write_renderable(validate_view(report, title, reason_label))
 
     if strict and report.rejected:
-        lang = env.lang
-        raise DataError(
-            env.t(
-                f"отклонено строк: {fmt_int(report.rejected, lang)} из {fmt_int(report.rows, lang)}; "
-                "режим --strict не допускает отклонённых строк.",
-                f"{fmt_int(report.rejected, lang)} of {fmt_int(report.rows, lang)} rows rejected; "
-                "--strict allows none.",
-            )
-        )
+        raise strict_refusal(report, validated=True)
