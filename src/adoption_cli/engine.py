@@ -8,6 +8,7 @@ are applied before the command runs (cli.guard).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -28,6 +29,8 @@ _FREE_SHARE = 0.9
 MIN_FREE_MB = 64
 # Polars' error when the spilled data would pass its disk budget.
 _DISK_BUDGET_PASSED = "out-of-core disk budget"
+# How Polars' errors carry the operating system's: «… underlying IO error: No space left on device (os error 28)».
+_OS_ERROR = re.compile(r"(?:underlying IO error: )?([^:()]*?)\s*\(os error (\d+)\)")
 
 
 def limit_memory(megabytes: int | None) -> bool:
@@ -81,6 +84,15 @@ def _writable_free_bytes(folder: Path) -> int:
         en=f"--memory-limit: «{folder}», where data beyond the limit goes, cannot be written to. Give another "
         f"folder in {SPILL_DIR}.",
     )
+
+
+def os_error(exc: BaseException) -> OSError | None:
+    """The operating system's error behind an error of Polars (a sink that found the disk full raises a
+    ComputeError, not an OSError), as an OSError with its errno; None when it carries none. An OSError is itself."""
+    if isinstance(exc, OSError):
+        return exc
+    found = _OS_ERROR.search(str(exc))
+    return OSError(int(found[2]), found[1] or str(exc)) if found else None
 
 
 def spill_failure(exc: BaseException) -> str | None:

@@ -39,6 +39,35 @@ def test_a_read_only_data_folder(data_dir: Path, no_store: Path, monkeypatch: py
     assert "нет прав доступа" in message and ADVICE in message
 
 
+def test_a_full_disk_under_a_parquet_sink(data_dir: Path, no_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Polars' sinks report a full disk as their own error (a ComputeError naming «os error 28»), not an OSError:
+    still the store's one line, not «непредвиденная ошибка» (found on a small tmpfs)."""
+    import polars as pl
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise pl.exceptions.ComputeError(
+            "parquet: File out of specification: underlying IO error: No space left on device (os error 28)"
+        )
+
+    monkeypatch.setattr("adoption_cli.store.writer._Run.run", full)
+    result = invoke("ingest", "--data", str(data_dir))
+    message = assert_one_line_error(result, names=f"не удалось записать хранилище «{no_store}»")
+    assert "на диске нет места" in message and ADVICE in message
+
+
+def test_a_full_disk_while_a_command_spills_is_one_line(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same error of Polars under any other command: what could not be written and why, not a bug to report."""
+    import polars as pl
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise pl.exceptions.ComputeError("underlying IO error: No space left on device (os error 28)")
+
+    monkeypatch.setattr("adoption_cli.sources.load_dataset", full)
+    result = invoke("indicator", "--data", str(data_dir), "--month", "2024-09", "--store", str(data_dir / "none"))
+    message = assert_one_line_error(result, names="не удалось записать результат: нет места на диске")
+    assert "непредвиденная" not in message
+
+
 def test_an_error_reading_an_export_is_not_called_a_store_error(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -144,17 +144,19 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
                 raise typer.Exit(int(ExitStatus.ERROR)) from None
             problem = f"{type(exc).__name__}: {exc}"
             store = env.store_read if env is not None and _reading_failed(exc) else None
-            if isinstance(exc, OSError) and exc.errno in _WRITE_ERRORS:
+            # (Polars reports a full disk under its own error, naming the system's: the same case)
+            system = engine.os_error(exc)
+            if system is not None and system.errno in _WRITE_ERRORS:
                 # (a full disk under stdout, `> /dev/full`: reading the store does not fail so, and saying it
                 # is damaged would have the user delete it)
                 _silence_stdout()  # (else the interpreter's last flush of stdout fails again, with a traceback)
-                what = f"«{exc.filename}»" if exc.filename else "результат"
-                what_en = f"«{exc.filename}»" if exc.filename else "the result"
-                reason, advice = _WRITE_ERRORS[exc.errno]
+                what = f"«{system.filename}»" if system.filename else "результат"
+                what_en = f"«{system.filename}»" if system.filename else "the result"
+                reason, advice = _WRITE_ERRORS[system.errno]
                 message = _say(
                     env,
                     f"не удалось записать {what}: {reason}. {advice[0]}",
-                    f"could not write {what_en}: {exc.strerror or problem}. {advice[1]}",
+                    f"could not write {what_en}: {system.strerror or problem}. {advice[1]}",
                 )
             elif env is not None and store is not None and env.store_replaced():
                 if not retried:

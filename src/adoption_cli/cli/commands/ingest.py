@@ -24,6 +24,7 @@ def command(
 
     Пример: adoption ingest --data sample_data
     """
+    from adoption_cli import engine
     from adoption_cli.cli.session import open_settings
     from adoption_cli.environment import current
     from adoption_cli.errors import write_failed
@@ -35,11 +36,13 @@ def command(
     store_dir = store or default_store_dir(data_dir)
     try:
         result = ingest(data_dir, settings, store_dir, progress=lambda step: env.detail(f"… {step}"), checksum=checksum)
-    except OSError as exc:
-        if not _in_store(exc, store_dir):
+    except Exception as exc:
+        # (a Parquet sink that finds the disk full raises Polars' error, carrying the system's)
+        system = engine.os_error(exc)
+        if system is None or not _in_store(system, store_dir):
             raise
         raise write_failed(
-            exc,
+            system,
             env.lang,
             what=("хранилище", "store"),
             path=store_dir,
