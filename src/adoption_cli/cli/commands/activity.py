@@ -33,7 +33,7 @@ def command(
 ) -> None:
     """Панели «Моя школа»: школы, педагоги, обучающиеся, родители и контент — с изменением к прошлому периоду.
 
-    Пример: adoption activity --data data --month 2024-09 --municipality Сочи
+    Пример: adoption activity --data sample_data --month 2024-09 --municipality Сочи
     """
     from adoption_cli.cli.session import open_period_request
     from adoption_cli.metrics.activity import compute_activity

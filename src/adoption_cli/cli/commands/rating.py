@@ -63,7 +63,7 @@ def command(
 ) -> None:
     """Рейтинг школ по доле зарегистрированных пользователей «Моя школа», активных в периоде.
 
-    Пример: adoption rating --data data --month 2024-09 --role teacher --top 10
+    Пример: adoption rating --data sample_data --month 2024-09 --role teacher --top 10
     """
     from adoption_cli.cli.session import open_period_request
     from adoption_cli.metrics.rating import compute_rating

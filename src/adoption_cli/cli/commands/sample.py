@@ -85,7 +85,9 @@ def command(
 
     Пример: adoption sample --out sample_data
 
-    Региональный набор для замеров: adoption sample --out /tmp/regional --schools 1500 --scale 1.7 --events-per-user 4.5 --dialect canonical
+    Крупный край, 1 500 школ:
+
+    adoption sample -o /tmp/big --schools 1500 --scale 1.7
     """
     from adoption_cli.environment import current
     from adoption_cli.render.numbers import fmt_float, fmt_int
