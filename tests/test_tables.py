@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from rich.console import Console
+from rich.console import Console, Group
 
 from adoption_cli.environment import Environment, activate, deactivate
 from adoption_cli.render.numbers import pct_unit
@@ -67,3 +67,30 @@ def test_a_wide_terminal_shows_the_table_as_it_is() -> None:
     lines = _rendered(160)
     row = next(line for line in lines if "Белореченский" in line)
     assert row.startswith("  Белореченский район ") and "   31,5\u202f%   +1,8" in row  # edge, padding, units
+
+
+def test_too_narrow_for_the_compact_table_each_row_is_a_block_of_its_values() -> None:
+    """At 40 columns Rich cut every column of the compact table at once («31,» for 31,5 %, the names gone): each
+    row is shown as «header: value» lines instead, every value whole, the region's block last."""
+    lines = _rendered(40)
+    assert all(len(line) <= 40 for line in lines)
+    assert "Муниципальное образование: Белореченский" in lines
+    assert "  доля: 31,5\u202f%" in lines and "  Обуч.: 242 044" in lines
+    assert lines.index("Муниципальное образование: Регион") > lines.index("Муниципальное образование: г. Сочи")
+    assert "  Уровень: средняя" in lines
+    assert not any(line.startswith("  доля:") for line in _rendered(80))  # where the compact table fits: a table
+
+
+def test_prose_never_breaks_a_line_at_a_no_break_space() -> None:
+    """Rich breaks at any Unicode space: «58,3» ended a line and «%» began the next. GluedText breaks between
+    words only, whatever the width."""
+    from adoption_cli.render.fitting import glued
+
+    sentence = "ЦПУ: активны 21 из 36 обучающихся — 58,3\u202f%; цель [red]84,9\u202f%[/red]: 1\u00a0234 из 2\u202f005\u202f979"
+    for width in range(12, 70):
+        stream = io.StringIO()
+        # (in a Group, as every view prints it: Console.print merges bare Text objects into a plain Text)
+        Console(file=stream, width=width, color_system=None).print(Group(glued(sentence)))
+        lines = stream.getvalue().splitlines()
+        assert " ".join(line.strip() for line in lines) == glued(sentence).plain, width
+        assert not any(line.startswith(("%", "234", "005", "979")) for line in lines), width

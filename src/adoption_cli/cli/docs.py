@@ -91,7 +91,7 @@ def generate() -> str:
     lines = [
         "# Команды `adoption`",
         "",
-        "<!-- Generated from the --help texts: python -m adoption_cli.cli.docs > docs/cli.md. Do not edit. -->",
+        "<!-- Generated from the --help texts, the exit statuses (errors.py) and the environment variables the tool reads: python -m adoption_cli.cli.docs > docs/cli.md. Do not edit. -->",
         "",
         *_help_text(root.help),
         "```text",
@@ -110,7 +110,8 @@ def generate() -> str:
         "Таблицы занимают ширину терминала (или COLUMNS): на узком экране сначала переносятся заголовки",
         "над числами, в столбцах долей и изменений не повторяются «%» и «п.п.», названные в подписи таблицы,",
         "столбцы разделяет черта «│» вместо двух пробелов, а названия не обрезаются (слово длиннее столбца",
-        "продолжается на следующей строке).",
+        "продолжается на следующей строке). Где и так не помещается, каждая строка таблицы выводится блоком",
+        "строк «заголовок: значение». Число не отрывается от своего «%» при переносе строки.",
         "",
     ]
     commands = [root.commands[name] for name in root.list_commands(root_ctx)]  # type: ignore[attr-defined]

@@ -153,7 +153,8 @@ def _value(value: float | None, unit: ChangeUnit) -> str:
 
 def activity_table(result: ActivityResult) -> RenderableType:
     from rich.console import Group
-    from rich.text import Text
+
+    from adoption_cli.render.fitting import GluedText
 
     env = current()
     columns = [
@@ -169,9 +170,9 @@ def activity_table(result: ActivityResult) -> RenderableType:
         else env.t("регион", "region")
     )
     heading = Group(
-        Text(f"«{platform}»: {where}", style="bold"),
-        Text(period_text(result.period)),
-        Text(period_text(result.previous_period, prefix_ru="Сравнение с периодом", prefix_en="Compared with")),
+        GluedText(f"«{platform}»: {where}", style="bold"),
+        GluedText(period_text(result.period)),
+        GluedText(period_text(result.previous_period, prefix_ru="Сравнение с периодом", prefix_en="Compared with")),
     )
     rows = metric_rows(result)
     cells: list[list[str]] = []
@@ -220,4 +221,4 @@ def activity_table(result: ActivityResult) -> RenderableType:
                 f"Schools without OO-1 totals: {quality.schools_without_totals}.",
             )
         )
-    return Group(heading, table, *(Text(env.t(ru, en), style="dim") for ru, en in notes))
+    return Group(heading, table, *(GluedText(env.t(ru, en), style="dim") for ru, en in notes))

@@ -86,7 +86,8 @@ def _row(school: RatedSchool) -> list[str]:
 def rating_table(result: RatingResult) -> RenderableType:
     from rich.console import Group
     from rich.markup import escape
-    from rich.text import Text
+
+    from adoption_cli.render.fitting import GluedText
 
     env = current()
     platform = platform_label(result.platform, env.lang)
@@ -118,9 +119,9 @@ def rating_table(result: RatingResult) -> RenderableType:
         *(env.t(*NOTE_TEXTS[code]) for code in result.notes),
     ]
     return Group(
-        Text(title, style="bold"),
-        Text(period_text(result.period)),
-        Text(period_text(result.previous_period, prefix_ru="Сравнение с периодом", prefix_en="Compared with")),
+        GluedText(title, style="bold"),
+        GluedText(period_text(result.period)),
+        GluedText(period_text(result.previous_period, prefix_ru="Сравнение с периодом", prefix_en="Compared with")),
         make_table("", columns, rows),
-        *(Text(note, style="dim") for note in notes),
+        *(GluedText(note, style="dim") for note in notes),
     )

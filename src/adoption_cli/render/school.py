@@ -270,6 +270,8 @@ def school_card(card: SchoolCard) -> RenderableType:
     from rich.panel import Panel
     from rich.text import Text
 
+    from adoption_cli.render.fitting import glued
+
     env = current()
     lang = env.lang
     school = card.school
@@ -281,7 +283,7 @@ def school_card(card: SchoolCard) -> RenderableType:
         )
     first, last = card.months[0].month, card.months[-1].month
     body = Group(
-        Text.from_markup(
+        glued(
             env.t(
                 f"ИНН {school.school_id} · {text_cell(school.municipality)} · форма собственности: "
                 f"{ownership_name(school.ownership, lang)}\n"
@@ -293,13 +295,13 @@ def school_card(card: SchoolCard) -> RenderableType:
                 f"{fmt_int(school.students_total, lang)} students",
             )
         ),
-        Text(period),
-        Text.from_markup(_flag_line(card)),
+        glued(text_cell(period)),
+        glued(_flag_line(card)),
         _indicator_table(card.indicator, card),
-        Text.from_markup(_assistant_line(card)),
-        Text.from_markup(_rank_line(card)),
+        glued(_assistant_line(card)),
+        glued(_rank_line(card)),
         make_table("", FIGURE_COLUMNS, _figure_rows(card)),
-        Text(
+        glued(
             env.t(
                 f"Последние {len(card.months)} месяцев, {first} … {last} (▁…█ — от минимума до максимума, "
                 f"{GAP} — нет значения):",
@@ -309,7 +311,7 @@ def school_card(card: SchoolCard) -> RenderableType:
         ),
         _trend_table(card),
         Text(""),
-        *(Text(note, style="dim") for note in _notes(card)),
+        *(glued(text_cell(note), style="dim") for note in _notes(card)),
     )
     return Panel(body, title=f"[bold]{text_cell(school.name)}[/bold]", title_align="left")
 

@@ -83,7 +83,30 @@ def make_table(
         compact_footers,
         narrow=True,
     )
+    table.records = _records(title, headers, [*rows, *([footers] if footers is not None else [])], caption)
     return table
+
+
+def _records(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], caption: str | None) -> Any:
+    """The table as blocks of «header: value» lines, one block a row (the footer's last): what a terminal too
+    narrow for the compact table shows (render.fitting). A line wraps between words, never inside a value's
+    words, as the columns of a squeezed table did."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from adoption_cli.render.fitting import glued
+
+    blocks: list[Any] = [glued(title, style="bold")] if title else []
+    for row in rows:
+        first, *others = row
+        # (a row whose first cell is empty continues the block above: the card's second platform of a role)
+        if first:
+            heading = f"[bold]{text_cell(headers[0])}:[/bold] {first}" if headers[0] else f"[bold]{first}[/bold]"
+            blocks += [Text(""), glued(heading)]
+        blocks += [glued(f"  {text_cell(header)}: {value}") for header, value in zip(headers[1:], others, strict=True)]
+    if caption:
+        blocks += [Text(""), glued(caption, style="dim")]
+    return Group(*blocks)
 
 
 def _filled(
@@ -111,11 +134,13 @@ def _table_style(title: str, caption: str | None, footer: list[str] | None, *, c
     grouped by spaces together («2 005 979 537 877»)."""
     from rich import box
 
+    from adoption_cli.render.fitting import glued
+
     spacing = {"box": box.MINIMAL, "padding": (0, 0), "show_edge": False} if compact else {"box": box.SIMPLE_HEAD}
     return {
         **spacing,
-        "title": title,
-        "caption": caption,
+        "title": glued(title) if title else None,
+        "caption": glued(caption) if caption else None,
         "show_footer": footer is not None,
         "title_justify": "left",
         "caption_justify": "left",

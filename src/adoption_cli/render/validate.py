@@ -78,6 +78,8 @@ def rejects_view(file: FileLoad, label: ReasonLabel) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
+    from adoption_cli.render.fitting import GluedText
+
     env = current()
     lang = env.lang
     heading = env.t(
@@ -87,8 +89,8 @@ def rejects_view(file: FileLoad, label: ReasonLabel) -> RenderableType:
     by_reason = sorted(file.rejected_by_reason.items(), key=lambda item: (-item[1], item[0]))
     parts: list[RenderableType] = [
         Text(""),
-        Text(heading, style="bold"),
-        *(Text(f"  {label(reason, lang)}: {fmt_int(count, lang)}") for reason, count in by_reason),
+        GluedText(heading, style="bold"),
+        *(GluedText(f"  {label(reason, lang)}: {fmt_int(count, lang)}") for reason, count in by_reason),
     ]
     examples = [
         [
@@ -165,11 +167,13 @@ def validate_view(report: LoadReport, title: str, label: ReasonLabel) -> Rendera
     from rich.console import Group
     from rich.text import Text
 
+    from adoption_cli.render.fitting import GluedText
+
     parts: list[RenderableType] = [files_table(report, title)]
     parts += [rejects_view(file, label) for file in report.files if file.rejected]
     remarks = notes(report)
     if remarks:
-        parts += [Text(""), *(Text(note) for note in remarks)]
+        parts += [Text(""), *(GluedText(note) for note in remarks)]
     return Group(*parts)
 
 
