@@ -86,3 +86,31 @@ def test_an_extreme_year_on_the_command_line_is_a_usage_error(data: str, args: t
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "вне допустимого диапазона 2000–2100" in lines[0], lines
     assert "непредвиденная" not in result.stderr
+
+
+def test_days_is_the_length_of_an_as_of_window_only() -> None:
+    window = resolve_period(as_of="2024-09-30")
+    assert (window.start, window.end) == (date(2024, 9, 1), date(2024, 9, 30))  # 30 days without --days
+    assert resolve_period(as_of="2024-09-30", days=7).start == date(2024, 9, 24)
+    for period in ({"month": "2024-09"}, {"quarter": "2024Q3"}, {}):
+        with pytest.raises(UsageError, match="--days задаёт длину окна --as-of"):
+            resolve_period(days=7, **period)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("activity", "--month", "2024-09", "--days", "7"),
+        ("sferum", "--month", "2024-09", "--days", "7"),
+        ("rating", "--month", "2024-09", "--days", "7"),
+        ("assistant", "--quarter", "2024Q3", "--days", "7"),
+        ("school", INN, "--days", "7"),
+    ],
+)
+def test_days_without_as_of_is_a_usage_error_not_ignored(data: str, args: tuple[str, ...]) -> None:
+    """`--month 2024-09 --days 7` showed the whole month as if the seven days had been read."""
+    result = invoke(*args, "--data", data)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "Ошибка: --days задаёт длину окна --as-of: укажите --as-of ДАТА или уберите --days."
+    ]

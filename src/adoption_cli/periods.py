@@ -154,15 +154,20 @@ def window_period(as_of: str, days: int) -> Period:
     return Period("window", end - timedelta(days=days - 1), end)
 
 
+# The length of an --as-of window without --days.
+WINDOW_DAYS = 30
+
+
 def resolve_period(
     *,
     month: str | None = None,
     as_of: str | None = None,
-    days: int = 30,
+    days: int | None = None,
     quarter: str | None = None,
     default_month: date | None = None,
 ) -> Period:
-    """The one period named on the command line; exactly one of --month, --as-of, --quarter.
+    """The one period named on the command line; exactly one of --month, --as-of, --quarter; `days` (--days)
+    only with --as-of (`WINDOW_DAYS` without it).
 
     With none given, `default_month` (if any) is used, else it is a usage error.
     """
@@ -171,10 +176,16 @@ def resolve_period(
         raise UsageError(
             f"Укажите только один период: {' или '.join(given)}.", en=f"Give one period only: {' or '.join(given)}."
         )
+    if days is not None and not as_of:
+        # (silently ignored, `--month 2024-09 --days 7` showed the whole month as if it were seven days)
+        raise UsageError(
+            "--days задаёт длину окна --as-of: укажите --as-of ДАТА или уберите --days.",
+            en="--days is the length of the --as-of window: give --as-of DATE or drop --days.",
+        )
     if month:
         return parse_month(month)
     if as_of:
-        return window_period(as_of, days)
+        return window_period(as_of, WINDOW_DAYS if days is None else days)
     if quarter:
         return parse_quarter(quarter)
     if default_month is not None:

@@ -84,9 +84,15 @@ AsOfOpt = Annotated[
     ),
 ]
 DaysOpt = Annotated[
-    int,
+    int | None,
     typer.Option(
-        "--days", metavar="ДНЕЙ", min=1, max=366, help="Длина окна для --as-of, дней.", rich_help_panel=_PERIOD_PANEL
+        "--days",
+        metavar="ДНЕЙ",
+        min=1,
+        max=366,
+        help="Длина окна для --as-of, дней (по умолчанию 30); только вместе с --as-of.",
+        show_default=False,
+        rich_help_panel=_PERIOD_PANEL,
     ),
 ]
 QuarterOpt = Annotated[

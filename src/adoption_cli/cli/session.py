@@ -306,7 +306,7 @@ def open_period_request(
     strict: bool,
     month: str | None,
     as_of: str | None,
-    days: int,
+    days: int | None,
     municipality: str | None,
     kinds: Collection[Kind] | None = None,
     platforms: Collection[str] | None = None,

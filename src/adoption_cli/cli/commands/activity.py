@@ -26,7 +26,7 @@ def command(
     strict: StrictOpt = False,
     month: MonthOpt = None,
     as_of: AsOfOpt = None,
-    days: DaysOpt = 30,
+    days: DaysOpt = None,
     municipality: MunicipalityOpt = None,
     platform: OnePlatformOpt = "myschool",
     output_format: FormatOpt = OutputFormat.TABLE,

@@ -26,7 +26,7 @@ def command(
     strict: StrictOpt = False,
     month: MonthOpt = None,
     as_of: AsOfOpt = None,
-    days: DaysOpt = 30,
+    days: DaysOpt = None,
     quarter: QuarterOpt = None,
     municipality: MunicipalityOpt = None,
     output: FormatOpt = OutputFormat.TABLE,

@@ -46,7 +46,7 @@ def command(
     strict: StrictOpt = False,
     month: MonthOpt = None,
     as_of: AsOfOpt = None,
-    days: DaysOpt = 30,
+    days: DaysOpt = None,
     output_format: FormatOpt = OutputFormat.TABLE,
 ) -> None:
     """Карточка школы: пользователи по ролям и платформам, индикатор и чего не хватает, ЦПУ, место в МО, полгода.
@@ -65,7 +65,7 @@ def command(
     from adoption_cli.render.emit import emit
     from adoption_cli.render.school import school_card, school_csv
 
-    given = resolve_period(month=month, as_of=as_of, days=days) if month or as_of else None
+    given = resolve_period(month=month, as_of=as_of, days=days) if month or as_of or days is not None else None
     data_dir, settings = open_settings(data, config=config)
     fresh = fresh_store(data_dir, settings, store)
     stored_report = fresh.report.of_kinds(PEOPLE_KINDS) if fresh is not None else None

@@ -24,7 +24,7 @@ def command(
     strict: StrictOpt = False,
     month: MonthOpt = None,
     as_of: AsOfOpt = None,
-    days: DaysOpt = 30,
+    days: DaysOpt = None,
     municipality: MunicipalityOpt = None,
     output: FormatOpt = OutputFormat.TABLE,
 ) -> None:
