@@ -111,6 +111,20 @@ def test_today_is_where_the_data_is(run_report: RunReport, tmp_path: Path, monke
     assert (tmp_path / "adoption-2024-09.xlsx").is_file()
 
 
+def test_the_generation_time_is_where_the_data_is(run_report: RunReport, tmp_path: Path) -> None:
+    """«Сформирован» was the server's clock (often UTC), unlabelled, beside figures in Moscow time: now the time in
+    `[time] timezone`, named beside it."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    (tmp_path / "data" / "adoption.toml").write_text('[time]\ntimezone = "Asia/Vladivostok"\n', encoding="utf-8")
+    assert run_report("--month", "2024-09").exit_code == 0
+    about = load_workbook(tmp_path / "adoption-2024-09.xlsx")["Об отчёте"]
+    generated = about.cell(_row_of(about, "Сформирован (Asia/Vladivostok)"), 2).value
+    there = datetime.now(ZoneInfo("Asia/Vladivostok")).replace(tzinfo=None)
+    assert abs(there - generated) < timedelta(minutes=5)
+
+
 def test_sheet_names_in_both_languages(run_report: RunReport, tmp_path: Path) -> None:
     assert run_report("--month", "2024-09").exit_code == 0
     assert load_workbook(tmp_path / "adoption-2024-09.xlsx").sheetnames == SHEETS_RU
@@ -248,7 +262,7 @@ def test_same_inputs_same_cells_except_generation_time(run_report: RunReport, tm
     for name in one.sheetnames:
         left, right = _rows(one[name]), _rows(two[name])
         if name == "Об отчёте":
-            generated = _row_of(one[name], "Сформирован") - 1
+            generated = _row_of(one[name], "Сформирован (Europe/Moscow)") - 1
             left, right = left[:generated] + left[generated + 1 :], right[:generated] + right[generated + 1 :]
         assert left == right, name
 

@@ -34,7 +34,9 @@ class RunParameters:
     store: Path | None  # the store the figures were read from; None: the exports were read
     strict: bool
     version: str
-    generated_at: datetime  # naive local time: the one cell that differs between two runs
+    # the one cell that differs between two runs: naive (a workbook holds no zone), in `[time] timezone`, as the
+    # figures are
+    generated_at: datetime
 
 
 @dataclass(slots=True)

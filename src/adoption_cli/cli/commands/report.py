@@ -102,6 +102,7 @@ def command(
     Пример: adoption report --data /srv/exports --out /srv/reports
     """
     from datetime import datetime
+    from zoneinfo import ZoneInfo
 
     from adoption_cli import __version__
     from adoption_cli.cli.coverage import announce_period, period_without_data
@@ -147,7 +148,7 @@ def command(
         store=env.store_read,  # (the store the figures came from: None when the exports were read)
         strict=strict,
         version=__version__,
-        generated_at=datetime.now().replace(microsecond=0),
+        generated_at=datetime.now(ZoneInfo(settings.time.timezone)).replace(microsecond=0, tzinfo=None),
     )
     report = gather(dataset, period, settings, run)
     report.warnings = warnings

@@ -23,7 +23,8 @@ def _parameters(data: ReportInput, t: Texts) -> Table:
     indicator = settings.indicator
     rows: list[tuple[str, Value | Cell]] = [
         (t("Версия adoption-cli", "adoption-cli version"), run.version),
-        (t("Сформирован", "Generated at"), run.generated_at),
+        # (the time where the data is, not on the server's clock, which is often UTC)
+        (t(f"Сформирован ({settings.time.timezone})", f"Generated at ({settings.time.timezone})"), run.generated_at),
         (t("Период", "Period"), t.period(data.period)),
         (t("Начало периода", "Period start"), data.period.start),
         (t("Конец периода", "Period end"), data.period.end),
