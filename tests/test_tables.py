@@ -76,7 +76,7 @@ def test_too_narrow_for_the_compact_table_each_row_is_a_block_of_its_values() ->
     assert all(len(line) <= 40 for line in lines)
     assert "Муниципальное образование: Белореченский" in lines
     assert "  доля: 31,5\u202f%" in lines and "  Обуч.: 242 044" in lines
-    assert lines.index("Муниципальное образование: Регион") > lines.index("Муниципальное образование: г. Сочи")
+    assert lines.index("Регион") > lines.index("Муниципальное образование: г. Сочи")  # the footer, last
     assert "  Уровень: средняя" in lines
     assert not any(line.startswith("  доля:") for line in _rendered(80))  # where the compact table fits: a table
 
@@ -94,3 +94,49 @@ def test_prose_never_breaks_a_line_at_a_no_break_space() -> None:
         lines = stream.getvalue().splitlines()
         assert " ".join(line.strip() for line in lines) == glued(sentence).plain, width
         assert not any(line.startswith(("%", "234", "005", "979")) for line in lines), width
+
+
+RATING = [
+    Col("Место", "Rank"),
+    Col("Школа", "School", "left"),
+    Col("ИНН", "INN", "left"),
+    Col("МО", "Municipality", "left"),
+    Col("Зарег.", "Reg."),
+    Col("Активны", "Active"),
+    Col("Доля", "Share", unit=pct_unit),
+]
+SCHOOLS = [
+    [
+        "1",
+        "МБОУ ООШ № 5 МО Приморско-Ахтарский район",
+        "2322521019",
+        "Приморско-Ахтарский район",
+        "30",
+        "30",
+        "100,0\u202f%",
+    ],
+    ["2", "МБОУ СОШ № 11 МО Крыловский район", "2335556523", "Крыловский район", "1 038", "934", "89,9\u202f%"],
+]
+
+
+def _rating(width: int) -> list[str]:
+    stream = io.StringIO()
+    token = activate(Environment(stdout=stream))
+    try:
+        Console(file=stream, width=width, color_system=None).print(make_table("", RATING, SCHOOLS))
+    finally:
+        deactivate(token)
+    return stream.getvalue().splitlines()
+
+
+def test_an_inn_is_never_split_and_names_keep_a_readable_width() -> None:
+    """The compact table while its names can keep ten characters a line (a longer word folds, as the docs say),
+    then blocks: an ИНН on one line either way, every number whole."""
+    for width in range(40, 101):
+        text = "\n".join(_rating(width))
+        assert "2322521019" in text and "2335556523" in text, width
+        assert "1 038" in text and "89,9" in text, width
+    wide = _rating(80)
+    assert any(line.startswith("    1│МБОУ ООШ") for line in wide)  # a table at 80 columns
+    narrow = _rating(56)
+    assert "  ИНН: 2322521019" in narrow and "  Доля: 100,0\u202f%" in narrow

@@ -56,11 +56,13 @@ class FittingTable(Table):
 
     compact: Table | None = None
     records: RenderableType | None = None
+    # Narrower than this, the compact table would cut values: `records` is shown instead.
+    records_below: int = 0
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if self.compact is None or self.__rich_measure__(console, options).maximum <= options.max_width:
             yield from super().__rich_console__(console, options)
-        elif self.records is not None and self.compact.__rich_measure__(console, options).minimum > options.max_width:
+        elif self.records is not None and options.max_width < self.records_below:
             yield self.records
         else:
             yield self.compact

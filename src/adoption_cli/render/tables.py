@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 Align = Literal["left", "right", "center"]
 T = TypeVar("T", bound="Table")
 
+# A name's column is never squeezed narrower than this (then the table is shown row by row).
+NAME_FLOOR = 10
+
 MET = "✔"
 NOT_MET = "✘"
 
@@ -83,27 +86,66 @@ def make_table(
         compact_footers,
         narrow=True,
     )
-    table.records = _records(title, headers, [*rows, *([footers] if footers is not None else [])], caption)
+    table.records = _records(title, headers, rows, footers, caption)
+    table.records_below = _least_width(headers, columns, compact_rows + ([compact_footers] if compact_footers else []))
     return table
 
 
-def _records(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], caption: str | None) -> Any:
-    """The table as blocks of «header: value» lines, one block a row (the footer's last): what a terminal too
-    narrow for the compact table shows (render.fitting). A line wraps between words, never inside a value's
-    words, as the columns of a squeezed table did."""
+def _least_width(headers: Sequence[str], columns: Sequence[Col], rows: Sequence[Sequence[str]]) -> int:
+    """The narrowest the compact table can be without cutting a value: a number, or a value of one word (an ИНН),
+    whole; a name down to `NAME_FLOOR` (a longer word continues on the next line, as the docs say); a header down
+    to its longest word (a name's to `NAME_FLOOR` too); one character between columns."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    def least(text: str, column: Col, *, header: bool = False) -> int:
+        plain = Text.from_markup(text).plain.strip()
+        words = [cell_len(word) for word in plain.split()] or [0]
+        if column.align == "right":
+            return max(words) if header else cell_len(plain)
+        return max(words) if len(words) == 1 and not header else min(max(words), NAME_FLOOR)
+
+    widths = [
+        max(least(header, column, header=True), *(least(row[index], column) for row in rows))
+        for index, (header, column) in enumerate(zip(headers, columns, strict=True))
+    ]
+    return sum(widths) + len(widths) - 1
+
+
+def _records(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], footer: Sequence[str] | None, caption: str | None
+) -> Any:
+    """The table as blocks of «header: value» lines, one block a row: what a terminal too narrow for the compact
+    table shows (render.fitting). The footer's block comes last, headed by its first filled cell («Итого»,
+    «Регион»); empty cells are left out. A line wraps between words, never inside a value."""
     from rich.console import Group
     from rich.text import Text
 
     from adoption_cli.render.fitting import glued
 
+    def block(row: Sequence[str], *, heading: int | None, named: bool = True) -> list[Any]:
+        lines: list[Any] = []
+        if heading is not None:
+            name = text_cell(headers[heading]) if named else ""
+            lines += [
+                Text(""),
+                glued(f"[bold]{name}:[/bold] {row[heading]}" if name else f"[bold]{row[heading]}[/bold]"),
+            ]
+        lines += [
+            glued(f"  {text_cell(header)}: {value}")
+            for index, (header, value) in enumerate(zip(headers, row, strict=True))
+            if index != heading and value
+        ]
+        return lines
+
     blocks: list[Any] = [glued(title, style="bold")] if title else []
     for row in rows:
-        first, *others = row
         # (a row whose first cell is empty continues the block above: the card's second platform of a role)
-        if first:
-            heading = f"[bold]{text_cell(headers[0])}:[/bold] {first}" if headers[0] else f"[bold]{first}[/bold]"
-            blocks += [Text(""), glued(heading)]
-        blocks += [glued(f"  {text_cell(header)}: {value}") for header, value in zip(headers[1:], others, strict=True)]
+        blocks += block(row, heading=0 if row[0] else None)
+    if footer is not None:
+        filled = next((index for index, cell in enumerate(footer) if cell), None)
+        if filled is not None:
+            blocks += block(footer, heading=filled, named=False)  # «Итого», not «Школа: Итого»
     if caption:
         blocks += [Text(""), glued(caption, style="dim")]
     return Group(*blocks)
@@ -121,7 +163,8 @@ def _filled(
     """`table` with its columns and rows; `narrow`: each header-bound column as narrow as its values."""
     for index, column in enumerate(columns):
         cells = [row[index] for row in rows] + (footers or [])[index : index + 1]
-        width = _header_bound_width(headers[index], cells) if narrow else None
+        # (a number's column only: a fixed width would keep a name's column from wrapping to fit)
+        width = _header_bound_width(headers[index], cells) if narrow and column.align == "right" else None
         _add_column(table, headers[index], column, footers, index, width=width)
     for row in rows:
         table.add_row(*row)
