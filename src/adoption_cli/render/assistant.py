@@ -71,9 +71,9 @@ def assistant_table(result: AssistantResult) -> Table:
             f"schools without a total left out: {result.data_quality.no_total}.",
         ),
         env.t(
-            f"Цель {fmt_pct_setting(result.target_pct, env.lang, 1)} — действует в {result.period.end[:7]}; "
+            f"Цель {fmt_pct_setting(result.target_pct, env.lang)} — действует в {result.period.end[:7]}; "
             "«не хватает» = ⌈цель × обучающихся⌉ − активных.",
-            f"Target {fmt_pct_setting(result.target_pct, env.lang, 1)} in force in {result.period.end[:7]}; "
+            f"Target {fmt_pct_setting(result.target_pct, env.lang)} in force in {result.period.end[:7]}; "
             "still needed = ⌈target × students⌉ − active.",
         ),
     ]

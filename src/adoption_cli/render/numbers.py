@@ -84,7 +84,8 @@ def fmt_pp(value: float | None, lang: Lang = "ru", digits: int = 1) -> str:
 def fmt_pct_setting(value: float, lang: Lang = "ru", min_digits: int = 0) -> str:
     """A configured percentage as the user wrote it, without trailing zeros past `min_digits`: 33 %, 84,9 %,
     33,33 %, 80,702 % (cut at 6 decimals: a target of 80,702 % shown as «80,7 %» beside a share of 80,7 % not
-    meeting it would contradict the verdict). Tables give `min_digits=1`, as their shares have: 50,0 %."""
+    meeting it would contradict the verdict). A table's cells give `min_digits=1`, as their shares have: 50,0 %;
+    prose (captions, messages) does not: «цель 33 %», «порог 50 %»."""
     digits = next(d for d in range(min_digits, 7) if round(value, d) == round(value, 6))
     return fmt_pct(value, lang, digits)
 

@@ -47,22 +47,22 @@ def plan_table(result: PlanResult) -> Table:
     lines = [
         period_text(result.period),
         env.t(
-            f"Цель {fmt_pct_setting(result.target_pct, lang, 1)} ({scope}): школ {fmt_int(result.schools_total, lang)}, "
+            f"Цель {fmt_pct_setting(result.target_pct, lang)} ({scope}): школ {fmt_int(result.schools_total, lang)}, "
             f"нужно ⌈цель × школ⌉ = {fmt_int(result.schools_required, lang)}, уже отмечено "
             f"{fmt_int(result.flagged, lang)}, ещё нужно {fmt_int(result.schools_needed, lang)}.",
-            f"Target {fmt_pct_setting(result.target_pct, lang, 1)} ({scope}): {fmt_int(result.schools_total, lang)} schools, "
+            f"Target {fmt_pct_setting(result.target_pct, lang)} ({scope}): {fmt_int(result.schools_total, lang)} schools, "
             f"⌈target × schools⌉ = {fmt_int(result.schools_required, lang)}, flagged "
             f"{fmt_int(result.flagged, lang)}, still needed {fmt_int(result.schools_needed, lang)}.",
         ),
         env.t(
             "Потребность школы: ⌈порог × численность по ОО-1⌉ − активные, отдельно для педагогов "
-            f"(порог {fmt_pct_setting(result.teacher_threshold_pct, lang, 1)}) и обучающихся "
-            f"(порог {fmt_pct_setting(result.student_threshold_pct, lang, 1)}); активные — как в индикаторе "
+            f"(порог {fmt_pct_setting(result.teacher_threshold_pct, lang)}) и обучающихся "
+            f"(порог {fmt_pct_setting(result.student_threshold_pct, lang)}); активные — как в индикаторе "
             f"({counted_platforms_label(result.platforms, result.combination)}). Выбраны школы с наименьшей "
             "суммарной потребностью — это минимальный итог (docs/metrics.md).",
             "A school's need: ⌈threshold × OO-1 total⌉ − active, for teachers "
-            f"({fmt_pct_setting(result.teacher_threshold_pct, lang, 1)}) and students "
-            f"({fmt_pct_setting(result.student_threshold_pct, lang, 1)}); active as in the indicator. The schools with the "
+            f"({fmt_pct_setting(result.teacher_threshold_pct, lang)}) and students "
+            f"({fmt_pct_setting(result.student_threshold_pct, lang)}); active as in the indicator. The schools with the "
             "smallest total need are chosen: the least total (docs/metrics.md).",
         ),
     ]

@@ -62,7 +62,7 @@ def sferum_table(result: SferumResult) -> Table:
     env = current()
     lang = env.lang
     bands = ", ".join(
-        f"{level_label(level.name, lang)} ≥ {fmt_pct_setting(level.min_pct, lang, 1)}" for level in result.levels
+        f"{level_label(level.name, lang)} ≥ {fmt_pct_setting(level.min_pct, lang)}" for level in result.levels
     )
     active = (
         env.t(
