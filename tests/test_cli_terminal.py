@@ -137,7 +137,7 @@ def test_a_repeated_value_with_a_line_break_is_still_said_in_russian(data: str) 
 def test_exit_2_on_a_bad_choice(data: str) -> None:
     result = invoke("indicator", "--data", data, "--month", "2024-09", "--format", "xml")
     assert result.exit_code == 2
-    assert "«xml» — не одно из" in result.stderr
+    assert "«xml» — не одно из: «table», «json», «csv»." in result.stderr
 
 
 def test_exit_2_on_an_unknown_command() -> None:

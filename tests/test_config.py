@@ -85,6 +85,7 @@ def test_no_adoption_toml_means_the_defaults(tmp_path: Path) -> None:
         ('[sferum]\nlevels = [{name = "все", min_pct = "0"}]\n', "ключ «sferum.levels.0.min_pct»: нужно число"),
         ("[identity]\nshared_user_ids = 1\n", "ключ «identity.shared_user_ids»: нужно true или false"),
         ('[identity]\nshared_user_ids = "true"\n', "ключ «identity.shared_user_ids»: нужно true или false"),
+        ('[time]\ntimezone = "Mars/Olympus"\n', "ключ «time.timezone»: неизвестный часовой пояс «Mars/Olympus»"),
     ],
 )
 def test_a_value_of_the_wrong_type_in_the_file_is_refused(tmp_path: Path, toml: str, says: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from fractions import Fraction
@@ -131,7 +132,7 @@ class TimeSettings(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"неизвестный часовой пояс {value!r}") from exc
+            raise ValueError(f"неизвестный часовой пояс «{value}»") from exc
         return value
 
 
@@ -302,8 +303,12 @@ def load_settings(
         try:
             layers = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except tomllib.TOMLDecodeError as exc:
+            # (tomllib says where in English, «(at line 1, column 11)»: the place in Russian, its words as they are)
+            place = re.search(r"\s*\(at line (\d+), column (\d+)\)", str(exc))
+            detail = str(exc).replace(place[0], "") if place else str(exc)
+            where = f" в строке {place[1]}, столбце {place[2]}" if place else ""
             raise ConfigError(
-                f"{path}: ошибка синтаксиса TOML: {exc}. Исправьте файл настроек.",
+                f"{path}: ошибка синтаксиса TOML{where} ({detail}). Исправьте файл настроек.",
                 en=f"{path}: TOML syntax error: {exc}. Fix the settings file.",
             ) from exc
         except UnicodeDecodeError as exc:

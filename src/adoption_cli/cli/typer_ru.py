@@ -45,9 +45,14 @@ def _value_problem(text: str) -> str:
     return _translate(text, _VALUE_PROBLEMS)
 
 
+# Click quotes the choices 'table', 'json': in Russian, «table», «json».
+_QUOTED = re.compile(r"'([^']*)'")
 _VALUE_PROBLEMS: Sequence[_Translation] = (
     (re.compile(r"Value error, (.+)", re.S), lambda m: _value_problem(m[1])),
-    (re.compile(r"'(.*)' is not one of (.+)\."), lambda m: f"«{m[1]}» — не одно из: {m[2]}."),
+    (
+        re.compile(r"'(.*)' is not one of (.+)\."),
+        lambda m: f"«{m[1]}» — не одно из: " + _QUOTED.sub(r"«\1»", m[2]) + ".",
+    ),
     (re.compile(r"Input should be less than or equal to (.+)"), lambda m: f"должно быть не больше {m[1]}."),
     (re.compile(r"Input should be greater than or equal to (.+)"), lambda m: f"должно быть не меньше {m[1]}."),
     (re.compile(r"Input should be a valid (?:number|integer).*"), lambda m: "нужно число."),
