@@ -137,7 +137,7 @@ def test_indicator_warns_about_rejects_in_one_line_and_goes_on(dialects: str) ->
     # possibly missing from every count.
     said = [line for line in result.stderr.splitlines() if "отклонено строк" in line]
     assert said == [
-        "Внимание: отклонено строк: 2 из 24 (файлов прочитано: 3); строк с неизвестной школой: 1. Из них строк "
+        "Внимание: отклонено строк: 2 из 24 (файлов прочитано: 3); строк с неизвестной школой: 1. Из отклонённых строк "
         "реестра школ: 1 — если в них школы, этих школ нет в расчётах (меньше и знаменатели, и число школ "
         "индикатора), а их строки выгрузок — «неизвестная школа». Какие строки и почему: adoption validate."
     ]
@@ -164,7 +164,7 @@ def test_a_totals_row_in_the_registry_is_named_as_such_not_as_a_missing_school(t
     assert result.exit_code == 0
     (said,) = [line for line in result.stderr.splitlines() if "отклонено строк" in line]
     assert (
-        "Из них строк итогов («Итого», «Всего»): 1 — это не данные школы или пользователя, в расчёты они и не "
+        "Из отклонённых строк итогов («Итого», «Всего»): 1 — это не данные школы или пользователя, в расчёты они и не "
         "должны входить. Какие строки и почему: adoption validate." in said
     )
     assert "строк реестра" not in result.stderr  # the registry's only reject is the totals row

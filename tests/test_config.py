@@ -3,6 +3,7 @@ the environment alike."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,21 @@ def test_environment_variables_are_still_read_from_their_text(name: str, raw: st
 def test_environment_text_that_is_no_number_is_refused_naming_the_key() -> None:
     with pytest.raises(ConfigError, match=r"ключ «indicator\.target_pct»: нужно число"):
         load_settings(None, environ={"ADOPTION_INDICATOR__TARGET_PCT": "сорок"})
+
+
+def test_a_bad_value_is_named_by_where_it_came_from(tmp_path: Path) -> None:
+    """A variable overriding adoption.toml was said to be the file's key: the user looked for it in the file."""
+    (tmp_path / "adoption.toml").write_text("[indicator]\ntarget_pct = 40\n", encoding="utf-8")
+    variable = {"ADOPTION_INDICATOR__PLATFORMS": "[]"}
+    with pytest.raises(ConfigError, match=r"^ADOPTION_INDICATOR__PLATFORMS: ключ «indicator\.platforms»"):
+        load_settings(tmp_path, environ=variable)
+    with pytest.raises(ConfigError, match=r"^командная строка: ключ «indicator\.target_pct»"):
+        load_settings(tmp_path, environ={}, overrides={"indicator": {"target_pct": 1e-20}})
+    (tmp_path / "adoption.toml").write_text('[indicator]\ntarget_pct = "40"\n', encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=rf"^{re.escape(str(tmp_path / 'adoption.toml'))}: ключ «indicator\.target_pct»"
+    ):
+        load_settings(tmp_path, environ={"ADOPTION_INDICATOR__PLATFORMS": '["sferum"]'})
 
 
 @pytest.mark.parametrize("value", ["66.66666666666667", "1e-20", "33.3333333"])

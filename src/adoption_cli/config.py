@@ -10,7 +10,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -251,12 +251,35 @@ def _problem(error: Any) -> str:
     return words.get(kind, error["msg"])
 
 
-def _described(error: ValidationError, origin: str | None) -> ConfigError:
-    """The first problem, in Russian and in English (Pydantic's own sentence); `origin`: the file, or None for the
-    environment and flags."""
+def _provides(layer: Mapping[str, Any], loc: Sequence[int | str]) -> bool:
+    """Whether `layer` (the file's, the environment's or the flags' settings) holds the value at `loc`, or a list
+    or table above it."""
+    node: Any = layer
+    for part in loc:
+        if not isinstance(node, Mapping):
+            return True  # (a list the layer gives whole: its items are the layer's too)
+        if part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _variable_of(environ: Mapping[str, str], loc: Sequence[int | str]) -> str:
+    """The ADOPTION_<SECTION>__<KEY> variable that gave the value at `loc`, named as the user wrote it."""
+    for name in environ:
+        if name.startswith(ENV_PREFIX) and "__" in name:
+            path = name[len(ENV_PREFIX) :].lower().split("__")
+            if [str(part) for part in loc[: len(path)]] == path:
+                return name
+    return f"{ENV_PREFIX}…"
+
+
+def _described(error: ValidationError, origin: str | None, origin_en: str | None = None) -> ConfigError:
+    """The first problem, in Russian and in English (Pydantic's own sentence); `origin`: what gave the value (the
+    file, a variable, the command line: `origin_en` in English where it differs), None when that is not known."""
     first = error.errors()[0]
     key = ".".join(str(part) for part in first["loc"])
-    where, where_en = (origin, origin) if origin else ("настройки", "settings")
+    where, where_en = (origin, origin_en or origin) if origin else ("настройки", "settings")
     if first["type"] == "extra_forbidden":
         return ConfigError(
             f"{where}: неизвестный ключ «{key}». Уберите его или проверьте написание.",
@@ -321,9 +344,15 @@ def load_settings(
         raise ConfigError(f"{config_file}: файл настроек не найден.", en=f"{config_file}: settings file not found.")
     elif path is not None and os.path.lexists(path):
         raise ConfigError(_unreadable(path))
-    layers = _deep_merge(layers, _env_overrides(environ))
-    layers = _deep_merge(layers, overrides or {})
+    from_environment = _env_overrides(environ)
+    merged = _deep_merge(_deep_merge(layers, from_environment), overrides or {})
     try:
-        return Settings.model_validate(layers)
+        return Settings.model_validate(merged)
     except ValidationError as exc:
+        # (named where the faulty value came from: a variable that overrides the file is not in the file)
+        loc = exc.errors()[0]["loc"]
+        if _provides(overrides or {}, loc):
+            raise _described(exc, "командная строка", "command line") from exc
+        if _provides(from_environment, loc):
+            origin = _variable_of(environ, loc)
         raise _described(exc, origin) from exc

@@ -261,16 +261,17 @@ def announce_load(report: LoadReport, *, strict: bool) -> None:
         f"; строк с неизвестной школой: {fmt_int(report.unknown_school, lang)}.",
         f"; {fmt_int(report.unknown_school, lang)} rows name an unknown school.",
     )
-    # One line (issue 2: «a one-line summary of rejects»), with what matters of the rejected rows: totals rows
+    # One line (issue 2: «a one-line summary of rejects»), with what matters of the rejected rows («из
+    # отклонённых», not «из них», which would read as of the unknown school's rows just before): totals rows
     # are no one's data, said so that they neither alarm nor hide the rows that matter; a rejected registry row
     # is a school missing from every denominator (unless another row names it) and its exports' rows «of an
     # unknown school».
     totals = sum(load.rejected_by_reason.get(TOTALS_ROW, 0) for load in report.files)
     if totals:
         message += env.t(
-            f" Из них строк итогов («Итого», «Всего»): {fmt_int(totals, lang)} — это не данные школы или "
+            f" Из отклонённых строк итогов («Итого», «Всего»): {fmt_int(totals, lang)} — это не данные школы или "
             "пользователя, в расчёты они и не должны входить.",
-            f" {fmt_int(totals, lang)} of them are totals rows («Итого», «Всего») — not a school's or a user's "
+            f" Of the rejected rows, totals rows («Итого», «Всего»): {fmt_int(totals, lang)} — not a school's or a user's "
             "data, and not meant to be counted.",
         )
     registry = sum(
@@ -278,9 +279,9 @@ def announce_load(report: LoadReport, *, strict: bool) -> None:
     )
     if registry:
         message += env.t(
-            f" Из них строк реестра школ: {fmt_int(registry, lang)} — если в них школы, этих школ нет в расчётах "
+            f" Из отклонённых строк реестра школ: {fmt_int(registry, lang)} — если в них школы, этих школ нет в расчётах "
             "(меньше и знаменатели, и число школ индикатора), а их строки выгрузок — «неизвестная школа».",
-            f" {fmt_int(registry, lang)} of them are registry rows — if they are schools, those schools are left "
+            f" Of the rejected rows, registry rows: {fmt_int(registry, lang)} — if they are schools, those schools are left "
             "out (smaller denominators and fewer schools in the indicator), and their exports' rows name an "
             "unknown school.",
         )
