@@ -289,6 +289,16 @@ def test_several_matches_are_listed_and_exit_2(data: str) -> None:
     assert result.stderr.strip().splitlines()[-1].startswith("Ошибка: уточните школу: укажите её ИНН")
 
 
+def test_the_words_of_a_name_need_no_quotes(data: str) -> None:
+    """`adoption school гимназия № 2` (the shell splits it in three) is the query «гимназия № 2»: it stopped with
+    «лишние аргументы»."""
+    quoted = invoke("school", "гимназия № 2", "--data", data, "--month", "2024-09")
+    unquoted = invoke("school", "гимназия", "№", "2", "--data", data, "--month", "2024-09")
+    assert unquoted.exit_code == quoted.exit_code == 2 and unquoted.stderr == quoted.stderr
+    split_inn = invoke("school", "--data", data, "--month", "2024-09", "-f", "json", A[:4], A[4:])
+    assert split_inn.exit_code == 0 and json.loads(split_inn.stdout)["school"]["school_id"] == A  # «2300 000012»
+
+
 def test_no_match_is_one_line_and_exit_1(data: str) -> None:
     result = invoke("school", "лицей 999", "--data", data, "--month", "2024-09")
     assert result.exit_code == 1

@@ -33,13 +33,15 @@ ORDER = 90
 LISTED = 20
 
 QueryArg = Annotated[
-    str,
-    typer.Argument(metavar="ШКОЛА", help="ИНН школы или слова из её названия.", show_default=False),
+    list[str],
+    typer.Argument(
+        metavar="ШКОЛА", help="ИНН школы или слова из её названия (в кавычках или без).", show_default=False
+    ),
 ]
 
 
 def command(
-    query: QueryArg,
+    words: QueryArg,
     data: DataOpt = None,
     config: ConfigOpt = None,
     store: StoreOpt = None,
@@ -65,6 +67,8 @@ def command(
     from adoption_cli.render.emit import emit
     from adoption_cli.render.school import school_card, school_csv
 
+    # (the words typed without quotes, `adoption school гимназия 14`, are one query: «лишние аргументы» helped no one)
+    query = " ".join(words)
     given = resolve_period(month=month, as_of=as_of, days=days) if month or as_of or days is not None else None
     data_dir, settings = open_settings(data, config=config)
     fresh = fresh_store(data_dir, settings, store)
