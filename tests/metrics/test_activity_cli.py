@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
+from tests.builders import account, dataset, event, school
 from tests.cli_support import invoke, serve
 from tests.metrics.test_activity import fixture
 
@@ -65,6 +67,28 @@ def test_csv_has_one_row_per_metric_and_municipality_by_part_of_name(
     assert by_key[("schools", "total")]["value"] == "2"  # M1 only
     teachers = by_key[("teachers", "active")]
     assert (teachers["value"], teachers["previous"], teachers["change"]) == ("1", "0", "")
+
+
+def test_a_fall_is_a_negative_number_in_the_csv_not_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A change was written as text beside counts, so the formula guard made «-50.0» into «'-50.0» (independent
+    check, session 18): a spreadsheet read it as text. Changes are numbers; counts still read «2», not «2.0»."""
+    serve(
+        monkeypatch,
+        dataset(
+            schools=[school("2300000012", "СОШ № 1", "М1", "municipal", 4, 4)],
+            accounts=[account("myschool", f"t{i}", "teacher", "2300000012") for i in (1, 2)],
+            events=[
+                *(event("myschool", f"t{i}", "teacher", "2300000012", datetime(2024, 8, 5, 10)) for i in (1, 2)),
+                event("myschool", "t1", "teacher", "2300000012", datetime(2024, 9, 5, 10)),
+            ],
+        ),
+    )
+    result = invoke("activity", "--data", str(tmp_path), "--month", "2024-09", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = {(r["panel"], r["metric"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
+    teachers = rows[("teachers", "active")]
+    assert (teachers["value"], teachers["previous"], teachers["change"]) == ("1", "2", "-50.0")
+    assert not any(cell.startswith("'") for r in rows.values() for cell in r.values())
 
 
 def test_unknown_municipality_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ active. Band edges are inclusive: a share exactly at a band's min_pct is in that
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 from pydantic import BaseModel
 
@@ -28,6 +30,15 @@ ACTIVE_RULES: dict[Grain, str] = {
     "school": "school_stats `active` of Сферум (window: the month of its last day); municipality and region "
     "are sums over schools",
 }
+
+
+def edge_above(share_pct: float | None, levels: Sequence[SferumLevel]) -> float | None:
+    """The lowest band edge a share has not reached: the bound its shown figure must not be rounded up to (29,96 %
+    is not «30,0 %» beside «низкая» when «средняя» begins at 30 %). None when the share is in the top band or
+    is undefined. (1e-9: a share computed as 29.999999… that the level's exact rule counts as 30 % reached has
+    no edge above it there.)"""
+    above = [level.min_pct for level in levels if share_pct is not None and level.min_pct > share_pct + 1e-9]
+    return min(above, default=None)
 
 
 class SferumSummary(BaseModel):

@@ -135,10 +135,12 @@ def activity_csv(result: ActivityResult) -> pl.DataFrame:
         "metric": [r.metric for r in rows],
         "value": [text(r.value) for r in rows],
         "previous": [text(r.previous) for r in rows],
-        "change": [text(r.change) for r in rows],
+        "change": [r.change for r in rows],
         "change_unit": [r.unit for r in rows],
     }
-    return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
+    # (counts and shares share `value`, written as text so that a count stays «12», not «12.0»; a change is
+    # always a number, and may be negative: as text, «-10.0» would be taken for a formula and written «'-10.0»)
+    return pl.DataFrame(columns, schema={**dict.fromkeys(columns, pl.String), "change": pl.Float64})
 
 
 def _label(labels: dict[str, tuple[str, str]], key: str, fallback: str | None = None) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import polars as pl
 
+from adoption_cli.config import SferumLevel
 from adoption_cli.environment import current
 from adoption_cli.metrics.common import is_capped
-from adoption_cli.metrics.sferum import SferumResult, SferumSummary
+from adoption_cli.metrics.sferum import SferumResult, SferumSummary, edge_above
 from adoption_cli.render.captions import caption, ownership_text, period_text, region_name
 from adoption_cli.render.emit import scope_records
 from adoption_cli.render.labels import level_label
@@ -33,26 +35,24 @@ COLUMNS = (
 )
 
 
-def _beside_bands(value: float | None, edges: list[float]) -> str:
-    """A share shown beside the level: never rounded up to the edge of a band it did not reach (29,96 % is not
-    «30,0 %» beside «низкая» when «средняя» begins at 30 %)."""
+def _beside_bands(value: float | None, levels: Sequence[SferumLevel]) -> str:
+    """A share shown beside the level: never rounded up to the edge of a band it did not reach."""
     lang = current().lang
-    # (1e-9: a share computed as 29.999999… that the level's exact rule counts as 30 % reached stays «30,0 %»)
-    above = [edge for edge in edges if value is not None and edge > value + 1e-9]
-    return fmt_pct_judged(value, above[0], False, lang) if above else fmt_pct(value, lang)
+    edge = edge_above(value, levels)
+    return fmt_pct_judged(value, edge, False, lang) if edge is not None else fmt_pct(value, lang)
 
 
-def _cells(name: str, s: SferumSummary, edges: list[float]) -> list[str]:
+def _cells(name: str, s: SferumSummary, levels: Sequence[SferumLevel]) -> list[str]:
     lang = current().lang
     return [
         name,
         fmt_int(s.teachers_total, lang),
         fmt_int(s.teachers_active, lang),
-        _beside_bands(s.teacher_share_pct, edges),
+        _beside_bands(s.teacher_share_pct, levels),
         fmt_pp(s.teacher_share_change_pp, lang),
         fmt_int(s.students_total, lang),
         fmt_int(s.students_active, lang),
-        _beside_bands(s.student_share_pct, edges),
+        _beside_bands(s.student_share_pct, levels),
         fmt_pp(s.student_share_change_pp, lang),
         level_label(s.level, lang) or "—",
     ]
@@ -97,12 +97,11 @@ def sferum_table(result: SferumResult) -> Table:
     ]
     if result.grain is None:
         lines.append(env.t("В данных нет выгрузок Сферума: активных 0.", "The data has no Sferum exports: 0 active."))
-    edges = [level.min_pct for level in result.levels]
     return make_table(
         env.t("ИКОП «Сферум»: активность педагогов и обучающихся", "Sferum: active teachers and students"),
         COLUMNS,
-        [_cells(m.name, m, edges) for m in result.municipalities],
-        footer=_cells(region_name(), result.region, edges),
+        [_cells(m.name, m, result.levels) for m in result.municipalities],
+        footer=_cells(region_name(), result.region, result.levels),
         caption=caption(lines),
     )
 

@@ -3,9 +3,13 @@ and what it still needs to be flagged."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from adoption_cli.metrics.common import reaches_pct
 from adoption_cli.metrics.monthly_report import ReportInput
 from adoption_cli.metrics.school_activity import activity_column
-from adoption_cli.render.excel import Column, Fill, Sheet, Table
+from adoption_cli.render.excel import Cell, Column, Fill, Sheet, Table, Value, judged_cell
 from adoption_cli.render.report.common import ROLE_LABELS, Texts
 from adoption_cli.schema import ROLE_CODES
 
@@ -17,6 +21,27 @@ SCHOOL_COLUMNS = (
 
 # The sheet's columns whose names differ in metrics.indicator.schools_frame.
 _FRAME_NAMES = {"teacher_share": "teacher_share_pct", "student_share": "student_share_pct"}
+
+
+def _judged_shares(
+    columns: Sequence[Column], rows: Sequence[tuple[Any, ...]], teacher_pct: float, student_pct: float
+) -> list[tuple[Value | Cell, ...]]:
+    """Each role's share beside the school's verdict, with the digits that keep Excel from rounding it to the
+    threshold it missed (49,9975 % is not «50,00 %» beside «нет»); the verdict is the exact one of the indicator
+    (common.reaches_pct), none without an ОО-1 total."""
+    at = {column.key: index for index, column in enumerate(columns)}
+    roles = [
+        (at[f"{role}_share"], at[f"{role}s_active"], at[f"{role}s_total"], pct)
+        for role, pct in (("teacher", teacher_pct), ("student", student_pct))
+    ]
+    judged: list[tuple[Value | Cell, ...]] = []
+    for row in rows:
+        cells: list[Value | Cell] = list(row)
+        for share, active, total, pct in roles:
+            met = reaches_pct(row[active], row[total], pct) if row[total] and row[active] is not None else None
+            cells[share] = judged_cell(row[share], pct, met)
+        judged.append(tuple(cells))
+    return judged
 
 
 def schools_sheet(data: ReportInput, t: Texts) -> Sheet:
@@ -63,7 +88,7 @@ def schools_sheet(data: ReportInput, t: Texts) -> Sheet:
     )
     table = Table(
         columns,
-        rows,
+        _judged_shares(columns, rows, result.teacher_threshold_pct, result.student_threshold_pct),
         fills=(
             Fill("teacher_share", threshold=result.teacher_threshold_pct),
             Fill("student_share", threshold=result.student_threshold_pct),

@@ -3,22 +3,32 @@ previous period, and the activity level (judged on the lower of the two shares).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from adoption_cli.config import SferumLevel
 from adoption_cli.metrics.monthly_report import ReportInput
-from adoption_cli.metrics.sferum import SferumSummary
-from adoption_cli.render.excel import Column, Fill, Sheet, Table, Value
+from adoption_cli.metrics.sferum import SferumSummary, edge_above
+from adoption_cli.render.excel import Cell, Column, Fill, Sheet, Table, Value, judged_cell
 from adoption_cli.render.labels import level_label
 from adoption_cli.render.report.common import Texts, grain_line
 
 
-def _figures(summary: SferumSummary, t: Texts) -> tuple[Value, ...]:
+def beside_bands(share_pct: float | None, levels: Sequence[SferumLevel]) -> Cell:
+    """A share beside its level, with the digits that keep Excel from rounding it up to the edge of a band it did
+    not reach (29,9956 % is not «30,00 %» beside «низкая»; render.sferum does the same in the terminal)."""
+    edge = edge_above(share_pct, levels)
+    return judged_cell(share_pct, edge, False) if edge is not None else Cell(share_pct, "pct")
+
+
+def _figures(summary: SferumSummary, t: Texts, levels: Sequence[SferumLevel]) -> tuple[Value | Cell, ...]:
     return (
         summary.teachers_total,
         summary.teachers_active,
-        summary.teacher_share_pct,
+        beside_bands(summary.teacher_share_pct, levels),
         summary.teacher_share_change_pp,
         summary.students_total,
         summary.students_active,
-        summary.student_share_pct,
+        beside_bands(summary.student_share_pct, levels),
         summary.student_share_change_pp,
         level_label(summary.level, t.lang),
         level_label(summary.level_previous, t.lang),
@@ -59,9 +69,9 @@ def sferum_sheet(data: ReportInput, t: Texts) -> Sheet:
             Column("level", "Уровень активности", "Activity level"),
             Column("level_previous", "Уровень в прошлом периоде", "Level in the previous period"),
         ),
-        [(m.name, *_figures(m, t)) for m in result.municipalities],
+        [(m.name, *_figures(m, t, result.levels)) for m in result.municipalities],
         fills=(Fill("level", good=names[-1:], bad=names[:1]),) if len(names) > 1 else (),
-        total=(t("Регион", "Region"), *_figures(result.region, t)),
+        total=(t("Регион", "Region"), *_figures(result.region, t, result.levels)),
         main=True,
     )
     return Sheet(name, heading=(*heading, grain_line(result.grain, t)), blocks=(table,))

@@ -11,6 +11,7 @@ from adoption_cli.render.excel import Cell, Column, Fill, Sheet, Table, Value, j
 from adoption_cli.render.labels import combination_label, level_label
 from adoption_cli.render.numbers import fmt_int, fmt_pct, fmt_pp, fmt_signed_pct
 from adoption_cli.render.report.common import Judged, Texts, iso_date, target_block
+from adoption_cli.render.report.sferum import beside_bands
 from adoption_cli.schema import PLATFORMS, Kind
 
 FACT_COLUMNS = (
@@ -165,7 +166,7 @@ def headline(data: ReportInput, t: Texts) -> list[tuple[Value | Cell, ...]]:
         rows.append(
             (
                 t(f"Сферум: доля активных {role}", f"Sferum: share of active {english}"),
-                Cell(share, "pct"),
+                beside_bands(share, sferum.levels),  # (the level is said two rows below)
                 None,
                 None,
                 t(
