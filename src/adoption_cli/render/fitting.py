@@ -15,6 +15,7 @@ next; «1 234» split in two): prose and titles are `GluedText`, which breaks on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -55,14 +56,14 @@ class FittingTable(Table):
     (render.tables.Col.unit), and a one-character rule between columns instead of two spaces."""
 
     compact: Table | None = None
-    records: RenderableType | None = None
-    # Narrower than this, the compact table would cut values: `records` is shown instead.
-    records_below: int = 0
+    # The row blocks, and the width under which the compact table would cut values: built when first needed.
+    records: Callable[[], RenderableType] | None = None
+    least_width: Callable[[], int] | None = None
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if self.compact is None or self.__rich_measure__(console, options).maximum <= options.max_width:
             yield from super().__rich_console__(console, options)
-        elif self.records is not None and options.max_width < self.records_below:
-            yield self.records
+        elif self.records is not None and self.least_width is not None and options.max_width < self.least_width():
+            yield self.records()
         else:
             yield self.compact

@@ -86,8 +86,11 @@ def make_table(
         compact_footers,
         narrow=True,
     )
-    table.records = _records(title, headers, rows, footers, caption)
-    table.records_below = _least_width(headers, columns, compact_rows + ([compact_footers] if compact_footers else []))
+    # (built only for a terminal too narrow for the table: a rating of 41 000 schools would pay for them always)
+    table.records = lambda: _records(title, headers, rows, footers, caption)
+    table.least_width = lambda: _least_width(
+        headers, columns, compact_rows + ([compact_footers] if compact_footers else [])
+    )
     return table
 
 
@@ -99,7 +102,7 @@ def _least_width(headers: Sequence[str], columns: Sequence[Col], rows: Sequence[
     from rich.text import Text
 
     def least(text: str, column: Col, *, header: bool = False) -> int:
-        plain = Text.from_markup(text).plain.strip()
+        plain = (Text.from_markup(text).plain if "[" in text else text).strip()  # (markup is rare: a status)
         words = [cell_len(word) for word in plain.split()] or [0]
         if column.align == "right":
             return max(words) if header else cell_len(plain)
