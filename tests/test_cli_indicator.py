@@ -80,7 +80,7 @@ def test_json_is_the_result_model(data: str) -> None:
 
 def test_quality_warnings_go_to_stderr(data: str) -> None:
     result = invoke("indicator", "--data", data, "--month", "2024-09", "--format", "json")
-    assert "доля ограничена 100 %" in result.stderr
+    assert "доля ограничена 100\u202f%" in result.stderr
     assert "с нулевой или пустой численностью по ОО-1: 1" in result.stderr
     assert "Внимание" not in result.stdout
     quiet = invoke("indicator", "--data", data, "--month", "2024-09", "--format", "json", "--quiet")

@@ -158,3 +158,11 @@ def test_a_percentage_with_more_than_six_decimals_is_refused(value: str) -> None
     assert (
         load_settings(None, environ={"ADOPTION_INDICATOR__TARGET_PCT": "33.333333"}).indicator.target_pct == 33.333333
     )
+
+
+def test_a_mistyped_variable_is_named_and_a_toml_error_at_the_end_is_said_in_russian(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"^ADOPTION_INDICATR__TARGET_PCT: неизвестный ключ «indicatr»"):
+        load_settings(None, environ={"ADOPTION_INDICATR__TARGET_PCT": "40"})
+    (tmp_path / "adoption.toml").write_text('a = "x', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"ошибка синтаксиса TOML в конце файла \(Unterminated string\)"):
+        load_settings(tmp_path, environ={})

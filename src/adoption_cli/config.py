@@ -269,7 +269,8 @@ def _variable_of(environ: Mapping[str, str], loc: Sequence[int | str]) -> str:
     for name in environ:
         if name.startswith(ENV_PREFIX) and "__" in name:
             path = name[len(ENV_PREFIX) :].lower().split("__")
-            if [str(part) for part in loc[: len(path)]] == path:
+            shared = min(len(path), len(loc))  # (an unknown section: the location is shorter than the variable)
+            if [str(part) for part in loc[:shared]] == path[:shared]:
                 return name
     return f"{ENV_PREFIX}…"
 
@@ -327,9 +328,11 @@ def load_settings(
             layers = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except tomllib.TOMLDecodeError as exc:
             # (tomllib says where in English, «(at line 1, column 11)»: the place in Russian, its words as they are)
-            place = re.search(r"\s*\(at line (\d+), column (\d+)\)", str(exc))
+            place = re.search(r"\s*\(at (?:line (\d+), column (\d+)|(end of document))\)", str(exc))
             detail = str(exc).replace(place[0], "") if place else str(exc)
-            where = f" в строке {place[1]}, столбце {place[2]}" if place else ""
+            where = ""
+            if place:
+                where = " в конце файла" if place[3] else f" в строке {place[1]}, столбце {place[2]}"
             raise ConfigError(
                 f"{path}: ошибка синтаксиса TOML{where} ({detail}). Исправьте файл настроек.",
                 en=f"{path}: TOML syntax error: {exc}. Fix the settings file.",

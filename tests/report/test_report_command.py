@@ -267,6 +267,14 @@ def test_same_inputs_same_cells_except_generation_time(run_report: RunReport, tm
         assert left == right, name
 
 
+def test_a_bad_month_is_a_usage_error_before_the_folder_is_looked_at(tmp_path: Path) -> None:
+    """As in every command (docs/cron.md: exit 2): reading the settings first made it «папка не найдена», exit 1."""
+    from tests.cli_support import invoke
+
+    result = invoke("report", "--data", str(tmp_path / "none"), "--month", "2024-13", "--out", str(tmp_path))
+    assert result.exit_code == 2 and "2024-13" in result.stderr
+
+
 def test_out_must_be_a_folder_or_an_xlsx(run_report: RunReport, tmp_path: Path) -> None:
     wrong = run_report("--month", "2024-09", "--out", "report.txt")
     assert wrong.exit_code == 2 and ".xlsx" in wrong.stderr

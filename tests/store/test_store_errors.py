@@ -64,8 +64,8 @@ def test_a_full_disk_while_a_command_spills_is_one_line(data_dir: Path, monkeypa
 
     monkeypatch.setattr("adoption_cli.sources.load_dataset", full)
     result = invoke("indicator", "--data", str(data_dir), "--month", "2024-09", "--store", str(data_dir / "none"))
-    message = assert_one_line_error(result, names="не удалось записать результат: нет места на диске")
-    assert "непредвиденная" not in message
+    message = assert_one_line_error(result, names="не удалось записать данные расчёта на диск: нет места на диске")
+    assert "POLARS_OOC_SPILL_DIR" in message and "непредвиденная" not in message
 
 
 def test_an_error_reading_an_export_is_not_called_a_store_error(

@@ -153,6 +153,17 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
                 what = f"«{system.filename}»" if system.filename else "результат"
                 what_en = f"«{system.filename}»" if system.filename else "the result"
                 reason, advice = _WRITE_ERRORS[system.errno]
+                if system is not exc:  # (the engine's own writes: what it spilled past --memory-limit)
+                    folder = engine.spill_dir()
+                    what, what_en = "данные расчёта на диск", "the engine's data to disk"
+                    where = f" (сейчас «{folder}»)" if folder is not None else ""
+                    where_en = f" (now «{folder}»)" if folder is not None else ""
+                    advice = (
+                        f"Освободите место там, куда движок расчёта сбрасывает данные{where}, или укажите другую "
+                        f"папку в {engine.SPILL_DIR}.",
+                        f"Free some space where the engine spills its data{where_en}, or name another folder in "
+                        f"{engine.SPILL_DIR}.",
+                    )
                 message = _say(
                     env,
                     f"не удалось записать {what}: {reason}. {advice[0]}",

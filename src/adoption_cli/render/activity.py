@@ -211,7 +211,7 @@ def activity_table(result: ActivityResult) -> RenderableType:
         )
         notes.append(
             (
-                f"Доли выше 100 % показаны как 100 % (часть больше целого — проверьте численность и выгрузки): {where}.",
+                f"Доли выше 100\u202f% показаны как 100\u202f% (часть больше целого — проверьте численность и выгрузки): {where}.",
                 f"Shares above 100% are shown as 100% (the part exceeds the whole — check the totals and exports): "
                 f"{where}.",
             )

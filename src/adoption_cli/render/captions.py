@@ -55,7 +55,7 @@ def capped_warning(places: Sequence[str]) -> str | None:
     if more > 0:
         named += env.t(f" и ещё {more}", f" and {more} more")
     return env.t(
-        f"доля выше 100 % показана как 100 % — активных больше, чем по ОО-1: {named}; проверьте численность в реестре.",
+        f"доля выше 100\u202f% показана как 100\u202f% — активных больше, чем по ОО-1: {named}; проверьте численность в реестре.",
         f"a share above 100% is shown as 100% — more active than the OO-1 total: {named}; check the registry figures.",
     )
 

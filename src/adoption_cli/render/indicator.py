@@ -157,7 +157,7 @@ def quality_warnings(result: IndicatorResult, context: IndicatorContext) -> list
         notes.append(
             env.t(
                 f"школ, где активных больше, чем по ОО-1: {fmt_int(quality.capped_shares, lang)} — доля "
-                "ограничена 100 %; проверьте численность в реестре.",
+                "ограничена 100\u202f%; проверьте численность в реестре.",
                 f"schools with more active users than their OO-1 total: {fmt_int(quality.capped_shares, lang)} — "
                 "share capped at 100%; check the registry figures.",
             )

@@ -109,7 +109,9 @@ def _least_width(headers: Sequence[str], columns: Sequence[Col], rows: Sequence[
         return max(words) if len(words) == 1 and not header else min(max(words), NAME_FLOOR)
 
     widths = [
-        max(least(header, column, header=True), *(least(row[index], column) for row in rows))
+        # (a column whose header is wider than its values has that fixed width in the compact table)
+        _header_bound_width(header, [row[index] for row in rows])
+        or max(least(header, column, header=True), *(least(row[index], column) for row in rows))
         for index, (header, column) in enumerate(zip(headers, columns, strict=True))
     ]
     return sum(widths) + len(widths) - 1
@@ -166,8 +168,7 @@ def _filled(
     """`table` with its columns and rows; `narrow`: each header-bound column as narrow as its values."""
     for index, column in enumerate(columns):
         cells = [row[index] for row in rows] + (footers or [])[index : index + 1]
-        # (a number's column only: a fixed width would keep a name's column from wrapping to fit)
-        width = _header_bound_width(headers[index], cells) if narrow and column.align == "right" else None
+        width = _header_bound_width(headers[index], cells) if narrow else None
         _add_column(table, headers[index], column, footers, index, width=width)
     for row in rows:
         table.add_row(*row)

@@ -35,7 +35,9 @@ MANIFEST_NAME = STORE_MANIFEST  # discovery passes over a folder that holds one
 # real exports (ОКФС codes, «сент. 2024», «н/д», deleted accounts…) are read where format 10 rejected them or
 # read a group's first sub-column. 12: «Н/д», «НЕ ВХОДИЛ», zero dates with a «T», ОКФС «(14)» are read, and two
 # different aliases of one count stop the file (format 11 stores had rejected those rows or read one of them).
-FORMAT_VERSION = 12
+# 13: a vocabulary cell in an apostrophe or backquote («'Ученик'») is read (text.comparison_key; format 12 stores
+# had rejected it as unknown or set it aside as another role).
+FORMAT_VERSION = 13
 
 
 class SourceEntry(BaseModel):

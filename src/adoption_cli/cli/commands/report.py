@@ -118,11 +118,12 @@ def command(
 
     env = current()
     t = Texts(env.lang)
-    # (the settings first: the default month is counted in their time zone, and the month and the folder are
-    # checked before any export is read)
+    # (a month given is checked first, a usage error as in every command; without one, the settings come first:
+    # the default month is counted in their time zone; either way before any export is read)
+    period = resolve_period(month=month) if month is not None else None
     opened = open_settings(data, config=config)
-    default_month = previous_month(today(opened[1].time.timezone)) if month is None else None
-    period = resolve_period(month=month, default_month=default_month)
+    if period is None:
+        period = resolve_period(default_month=previous_month(today(opened[1].time.timezone)))
     target = target_path(out, period.label)
     # file_hashes: the «Об отчёте» sheet lists each file's SHA-256
     settings, dataset = open_dataset(data, config=config, store=store, strict=strict, file_hashes=True, opened=opened)
