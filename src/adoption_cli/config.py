@@ -182,16 +182,23 @@ def _deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, 
     return merged
 
 
-def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
-    """ADOPTION_INDICATOR__TARGET_PCT=40 -> {"indicator": {"target_pct": 40}}; values parsed as JSON if they can be.
+def _env_path(name: str) -> list[str] | None:
+    """ADOPTION_INDICATOR__TARGET_PCT -> ["indicator", "target_pct"]; None for a variable that is no setting.
 
     Only double-underscore names are settings; ADOPTION_DATA, ADOPTION_LANG… are command options.
     """
+    if not name.startswith(ENV_PREFIX) or "__" not in name:
+        return None
+    return name[len(ENV_PREFIX) :].lower().split("__")
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    """ADOPTION_INDICATOR__TARGET_PCT=40 -> {"indicator": {"target_pct": 40}}; values parsed as JSON if they can be."""
     result: dict[str, Any] = {}
     for name, raw in environ.items():
-        if not name.startswith(ENV_PREFIX) or "__" not in name:
+        path = _env_path(name)
+        if path is None:
             continue
-        path = name[len(ENV_PREFIX) :].lower().split("__")
         try:
             value: Any = json.loads(raw)
         except json.JSONDecodeError:
@@ -267,8 +274,8 @@ def _provides(layer: Mapping[str, Any], loc: Sequence[int | str]) -> bool:
 def _variable_of(environ: Mapping[str, str], loc: Sequence[int | str]) -> str:
     """The ADOPTION_<SECTION>__<KEY> variable that gave the value at `loc`, named as the user wrote it."""
     for name in environ:
-        if name.startswith(ENV_PREFIX) and "__" in name:
-            path = name[len(ENV_PREFIX) :].lower().split("__")
+        path = _env_path(name)
+        if path is not None:
             shared = min(len(path), len(loc))  # (an unknown section: the location is shorter than the variable)
             if [str(part) for part in loc[:shared]] == path[:shared]:
                 return name
