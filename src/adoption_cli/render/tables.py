@@ -88,16 +88,20 @@ def make_table(
     )
     # (built only for a terminal too narrow for the table: a rating of 41 000 schools would pay for them always)
     table.records = lambda: _records(title, headers, rows, footers, caption)
+    fixed = [column.width for column in table.compact.columns]
     table.least_width = lambda: _least_width(
-        headers, columns, compact_rows + ([compact_footers] if compact_footers else [])
+        headers, columns, compact_rows + ([compact_footers] if compact_footers else []), fixed
     )
     return table
 
 
-def _least_width(headers: Sequence[str], columns: Sequence[Col], rows: Sequence[Sequence[str]]) -> int:
+def _least_width(
+    headers: Sequence[str], columns: Sequence[Col], rows: Sequence[Sequence[str]], fixed: Sequence[int | None]
+) -> int:
     """The narrowest the compact table can be without cutting a value: a number, or a value of one word (an ИНН),
     whole; a name down to `NAME_FLOOR` (a longer word continues on the next line, as the docs say); a header down
-    to its longest word (a name's to `NAME_FLOOR` too); one character between columns."""
+    to its longest word (a name's to `NAME_FLOOR` too); one character between columns. `fixed`: the compact
+    table's widths, where a header wider than its values fixed one (`_filled`)."""
     from rich.cells import cell_len
     from rich.text import Text
 
@@ -109,10 +113,8 @@ def _least_width(headers: Sequence[str], columns: Sequence[Col], rows: Sequence[
         return max(words) if len(words) == 1 and not header else min(max(words), NAME_FLOOR)
 
     widths = [
-        # (a column whose header is wider than its values has that fixed width in the compact table)
-        _header_bound_width(header, [row[index] for row in rows])
-        or max(least(header, column, header=True), *(least(row[index], column) for row in rows))
-        for index, (header, column) in enumerate(zip(headers, columns, strict=True))
+        width or max(least(header, column, header=True), *(least(row[index], column) for row in rows))
+        for index, (header, column, width) in enumerate(zip(headers, columns, fixed, strict=True))
     ]
     return sum(widths) + len(widths) - 1
 
