@@ -191,8 +191,8 @@ def resolve_period(
     if default_month is not None:
         return month_period(default_month)
     raise UsageError(
-        "Укажите период: --month ГГГГ-ММ или --as-of ДАТА [--days 30].",
-        en="Give a period: --month YYYY-MM or --as-of DATE [--days 30].",
+        f"Укажите период: --month ГГГГ-ММ или --as-of ДАТА [--days {WINDOW_DAYS}].",
+        en=f"Give a period: --month YYYY-MM or --as-of DATE [--days {WINDOW_DAYS}].",
     )
 
 

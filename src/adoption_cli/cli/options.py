@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from adoption_cli.environment import OutputFormat
+from adoption_cli.periods import WINDOW_DAYS
 
 # The panel of the flags every command has (added by cli.guard) and of --help.
 COMMON_PANEL = "Общие параметры"
@@ -90,7 +91,7 @@ DaysOpt = Annotated[
         metavar="ДНЕЙ",
         min=1,
         max=366,
-        help="Длина окна для --as-of, дней (по умолчанию 30); только вместе с --as-of.",
+        help=f"Длина окна для --as-of, дней (по умолчанию {WINDOW_DAYS}); только вместе с --as-of.",
         show_default=False,
         rich_help_panel=_PERIOD_PANEL,
     ),
